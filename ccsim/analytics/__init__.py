@@ -1,0 +1,28 @@
+"""Closed-form queueing analytics: Erlang B, C and A, and staffing by inverse Erlang."""
+
+from ccsim.analytics.erlang import (
+    SL_FORMULAS,
+    QueueMetrics,
+    erlang_a_metrics,
+    erlang_b,
+    erlang_c,
+    erlang_c_metrics,
+    queue_metrics,
+    traffic_erlangs,
+)
+from ccsim.analytics.sizing import Targets, meets, required_agents, scheduled_agents
+
+__all__ = [
+    "SL_FORMULAS",
+    "QueueMetrics",
+    "Targets",
+    "erlang_a_metrics",
+    "erlang_b",
+    "erlang_c",
+    "erlang_c_metrics",
+    "meets",
+    "queue_metrics",
+    "required_agents",
+    "scheduled_agents",
+    "traffic_erlangs",
+]

@@ -1,0 +1,464 @@
+"""Erlang B, Erlang C (M/M/n) and Erlang A (M/M/n+M) performance measures.
+
+All functions accept scalars or numpy arrays (broadcast together) and return floats
+for scalar input, arrays otherwise. Times are in seconds, traffic in Erlangs.
+
+Assumptions common to all models: Poisson arrivals at a constant rate, exponential
+handling times (talk + after-call work) with mean ``aht_s``, ``agents`` identical
+agents, first-come first-served, an unlimited queue, a stationary (steady-state) system.
+Erlang C adds: callers never hang up. Erlang A adds: each caller hangs up after an
+exponential patience with mean ``patience_s`` if not answered by then.
+
+The Erlang A waiting-time results follow Mandelbaum and Zeltyn's summary of the
+M/M/n+G queue: the virtual wait ``V`` of a tagged caller has an atom at zero and, for
+``t > 0``, ``P(V > t) = P(V > 0) * P(x, y e**(-t/patience)) / P(x, y)`` where ``P`` is
+the regularized lower incomplete gamma function, ``x = n aht^-1 patience`` and
+``y = lambda * patience``. A caller with patience ``tau`` is answered when
+``tau > V``; every quantity below is an exact integral of that law.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal, TypeAlias
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy import special as sc
+
+from ccsim.analytics._special import log_gammainc, log_inv_erlang_b, log_palm_a
+
+FloatArray: TypeAlias = NDArray[np.float64]
+FloatLike: TypeAlias = float | FloatArray
+
+SLFormula = Literal["offered", "answered", "excl_short_abandons", "abandons_within_met"]
+SL_FORMULAS: tuple[str, ...] = (
+    "offered",
+    "answered",
+    "excl_short_abandons",
+    "abandons_within_met",
+)
+"""Service-level formulas in use (R = A + Ab requests, A answered, Ab abandoned, T threshold).
+
+``offered``: A_T / (A + Ab), the default. ``answered``: A_T / A.
+``excl_short_abandons``: A_T / (A + Ab - Ab_T). ``abandons_within_met``: (A_T + Ab_T) / (A + Ab).
+"""
+
+
+def _arr(x: ArrayLike) -> FloatArray:
+    return np.asarray(x, dtype=float)
+
+
+def _out(x: FloatArray, scalar: bool) -> FloatLike:
+    return float(x) if scalar else x
+
+
+def _is_scalar(*xs: ArrayLike) -> bool:
+    return all(np.ndim(x) == 0 for x in xs)
+
+
+def traffic_erlangs(calls: ArrayLike, aht_s: ArrayLike, interval_s: ArrayLike = 1800.0) -> FloatLike:
+    """Offered load in Erlangs: ``calls * aht_s / interval_s``.
+
+    Parameters
+    ----------
+    calls : float or array
+        Calls offered in the interval.
+    aht_s : float or array
+        Average handling time (talk + after-call work), seconds.
+    interval_s : float or array, default 1800
+        Interval length, seconds.
+    """
+    scalar = _is_scalar(calls, aht_s, interval_s)
+    return _out(_arr(calls) * _arr(aht_s) / _arr(interval_s), scalar)
+
+
+def erlang_b(agents: ArrayLike, traffic: ArrayLike) -> FloatLike:
+    """Erlang B: probability that an arriving call finds all ``agents`` busy (M/M/n/n).
+
+    Parameters
+    ----------
+    agents : int or array
+        Number of servers (>= 0).
+    traffic : float or array
+        Offered load in Erlangs (>= 0).
+
+    Returns
+    -------
+    float or array
+        Blocking probability in [0, 1]. Exact for any size (computed in log space).
+    """
+    scalar = _is_scalar(agents, traffic)
+    n, a = np.broadcast_arrays(_arr(agents), _arr(traffic))
+    return _out(np.exp(-log_inv_erlang_b(n, a)), scalar)
+
+
+def erlang_c(agents: ArrayLike, traffic: ArrayLike) -> FloatLike:
+    """Erlang C: probability that an arriving call must wait (M/M/n, no abandonment).
+
+    Returns 1 when the system is unstable (``traffic >= agents``): the queue grows
+    without bound and every caller eventually waits.
+    """
+    scalar = _is_scalar(agents, traffic)
+    n, a = np.broadcast_arrays(_arr(agents), _arr(traffic))
+    return _out(_erlang_c_pwait(n, a), scalar)
+
+
+def _erlang_c_pwait(n: FloatArray, a: FloatArray) -> FloatArray:
+    stable = a < n
+    pw = np.ones(n.shape)
+    pw[a <= 0] = 0.0
+    s = stable & (a > 0)
+    if s.any():
+        rho = a[s] / n[s]
+        pw[s] = _logistic_neg(_log_inv_b_minus_1(n[s], a[s]) + np.log1p(-rho))
+    return pw
+
+
+def _logistic_neg(z: FloatArray) -> FloatArray:
+    """``1 / (1 + e**z)``, accurate into the subnormal range."""
+    return np.exp(-np.logaddexp(0.0, z))
+
+
+def _log_inv_b_minus_1(n: FloatArray, a: FloatArray) -> FloatArray:
+    """``log(1/B - 1)`` from ``log(1/B)``, without overflow (``-inf`` where ``B = 1``)."""
+    log_inv_b = log_inv_erlang_b(n, a)
+    with np.errstate(divide="ignore"):
+        return log_inv_b + np.log(-np.expm1(-log_inv_b))
+
+
+@dataclass(frozen=True)
+class QueueMetrics:
+    """Steady-state performance of one queue and one agent pool.
+
+    Probabilities are per call; all waits in seconds. Fields are floats for scalar
+    input, arrays (broadcast shape of the inputs) otherwise.
+
+    Attributes
+    ----------
+    model : str
+        ``"erlang_c"`` (M/M/n) or ``"erlang_a"`` (M/M/n+M).
+    agents : float or array
+        Agents on the queue.
+    traffic_erlangs : float or array
+        Offered load ``lambda * aht``.
+    p_wait : float or array
+        Probability that a caller must wait (finds every agent busy).
+    p_abandon : float or array
+        Probability that a caller hangs up before being answered (0 for Erlang C).
+    answered_within : float or array
+        A_T / R: share of callers answered within ``threshold_s``.
+    abandoned_within : float or array
+        Ab_T / R: share of callers who hang up within ``threshold_s``.
+    service_level : float or array
+        Service level under ``sl_formula``.
+    asa_s : float or array
+        Average speed of answer: mean wait of answered calls (``inf`` if unstable).
+    mean_wait_s : float or array
+        Mean time in queue of all callers, answered and abandoned.
+    occupancy : float or array
+        Share of agents' time spent handling calls.
+    stable : bool or array
+        False where an Erlang C queue is overloaded (``traffic >= agents``).
+    threshold_s : float
+        Service-level threshold T, seconds.
+    sl_formula : str
+        The service-level formula (see ``SL_FORMULAS``).
+    """
+
+    model: str
+    agents: FloatLike
+    traffic_erlangs: FloatLike
+    p_wait: FloatLike
+    p_abandon: FloatLike
+    answered_within: FloatLike
+    abandoned_within: FloatLike
+    service_level: FloatLike
+    asa_s: FloatLike
+    mean_wait_s: FloatLike
+    occupancy: FloatLike
+    stable: bool | NDArray[np.bool_]
+    threshold_s: float
+    sl_formula: str
+
+    def service_level_as(self, formula: str) -> FloatLike:
+        """Service level of the same queue under another formula (see ``SL_FORMULAS``)."""
+        return _out(
+            _sl_by_formula(
+                formula,
+                _arr(self.answered_within),
+                _arr(self.abandoned_within),
+                _arr(self.p_abandon),
+            ),
+            np.ndim(self.answered_within) == 0,
+        )
+
+
+def _check_formula(formula: str) -> None:
+    if formula not in SL_FORMULAS:
+        raise ValueError(f"sl_formula must be one of {', '.join(SL_FORMULAS)}, got {formula!r}")
+
+
+def _sl_by_formula(
+    formula: str, at: FloatArray, abt: FloatArray, pab: FloatArray
+) -> FloatArray:
+    _check_formula(formula)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if formula == "offered":
+            sl = at
+        elif formula == "answered":
+            ans = 1.0 - pab
+            sl = np.where(ans > 0, at / np.where(ans > 0, ans, 1.0), 0.0)
+        elif formula == "excl_short_abandons":
+            den = 1.0 - abt
+            sl = np.where(den > 0, at / np.where(den > 0, den, 1.0), 0.0)
+        else:  # abandons_within_met
+            sl = at + abt
+    return np.clip(sl, 0.0, 1.0)
+
+
+def _validate(name: str, value: FloatArray, *, minimum: float, strict: bool = False) -> None:
+    bad = ~(value > minimum) if strict else ~(value >= minimum)
+    if np.any(bad):
+        got = value[bad].flat[0] if value.ndim else float(value)
+        rule = ">" if strict else ">="
+        raise ValueError(f"{name} must be {rule} {minimum:g}, got {got!r}")
+
+
+def erlang_c_metrics(
+    agents: ArrayLike,
+    traffic: ArrayLike,
+    aht_s: ArrayLike,
+    threshold_s: float = 20.0,
+    sl_formula: str = "offered",
+) -> QueueMetrics:
+    """Performance of an M/M/n queue (Erlang C) with ``agents`` agents.
+
+    Parameters
+    ----------
+    agents : int or array
+        Agents (>= 0).
+    traffic : float or array
+        Offered load in Erlangs (``calls * aht_s / interval_s``), >= 0.
+    aht_s : float or array
+        Average handling time, seconds (> 0).
+    threshold_s : float, default 20
+        Service-level threshold T, seconds (>= 0).
+    sl_formula : str, default "offered"
+        Recorded in the result; without abandonment every formula gives the same value.
+
+    Returns
+    -------
+    QueueMetrics
+        With ``p_abandon = 0``; all four service-level formulas coincide. An unstable
+        queue (``traffic >= agents``) has ``p_wait = 1``, ``service_level = 0``,
+        ``asa_s = inf``, ``occupancy = 1``, ``stable = False``; it does not raise.
+
+    Notes
+    -----
+    Assumes Poisson arrivals, exponential handling times, infinite queue, no
+    abandonment, steady state.
+    """
+    _check_formula(sl_formula)
+    scalar = _is_scalar(agents, traffic, aht_s)
+    n, a, h = np.broadcast_arrays(_arr(agents), _arr(traffic), _arr(aht_s))
+    _validate("agents", n, minimum=0)
+    _validate("traffic", a, minimum=0)
+    _validate("aht_s", h, minimum=0, strict=True)
+    _validate("threshold_s", _arr(threshold_s), minimum=0)
+    pw = _erlang_c_pwait(n, a)
+    stable = (a < n) | (a <= 0)
+    gap = np.where(stable, n - a, 1.0)
+    with np.errstate(over="ignore"):
+        sl = np.where(stable, 1.0 - pw * np.exp(-gap * threshold_s / h), 0.0)
+        asa = np.where(stable, pw * h / np.where(gap > 0, gap, 1.0), np.inf)
+    asa = np.where(a <= 0, 0.0, asa)
+    occ = np.where(n > 0, np.minimum(a / np.where(n > 0, n, 1.0), 1.0), 0.0)
+    zeros = np.zeros(n.shape)
+    sl = np.clip(sl, 0.0, 1.0)
+    return QueueMetrics(
+        model="erlang_c",
+        agents=_out(n.astype(float), scalar),
+        traffic_erlangs=_out(a, scalar),
+        p_wait=_out(pw, scalar),
+        p_abandon=_out(zeros, scalar),
+        answered_within=_out(sl, scalar),
+        abandoned_within=_out(zeros.copy(), scalar),
+        service_level=_out(sl.copy(), scalar),
+        asa_s=_out(asa, scalar),
+        mean_wait_s=_out(asa.copy(), scalar),
+        occupancy=_out(occ, scalar),
+        stable=bool(stable) if scalar else stable,
+        threshold_s=float(threshold_s),
+        sl_formula=sl_formula,
+    )
+
+
+def erlang_a_metrics(
+    agents: ArrayLike,
+    traffic: ArrayLike,
+    aht_s: ArrayLike,
+    patience_s: ArrayLike,
+    threshold_s: float = 20.0,
+    sl_formula: str = "offered",
+    with_asa: bool = True,
+) -> QueueMetrics:
+    """Performance of an M/M/n+M queue (Erlang A, Palm's model) with ``agents`` agents.
+
+    Parameters
+    ----------
+    agents : int or array
+        Agents (>= 0). Fewer agents than the load is legal: abandonment keeps the
+        queue finite.
+    traffic : float or array
+        Offered load in Erlangs, >= 0.
+    aht_s : float or array
+        Average handling time, seconds (> 0).
+    patience_s : float or array
+        Mean patience (time a caller is willing to wait), seconds (> 0).
+    threshold_s : float, default 20
+        Service-level threshold T, seconds (>= 0).
+    sl_formula : str, default "offered"
+        How ``service_level`` treats abandoned calls (see ``SL_FORMULAS``).
+    with_asa : bool, default True
+        Compute ``asa_s`` (a series over queue states, the costliest measure); when
+        False, ``asa_s`` is NaN.
+
+    Returns
+    -------
+    QueueMetrics
+
+    Notes
+    -----
+    Assumes Poisson arrivals, exponential handling times, exponential patience,
+    first-come first-served, steady state. Exact: no diffusion approximation.
+    """
+    _check_formula(sl_formula)
+    scalar = _is_scalar(agents, traffic, aht_s, patience_s)
+    n, a, h, p = np.broadcast_arrays(_arr(agents), _arr(traffic), _arr(aht_s), _arr(patience_s))
+    _validate("agents", n, minimum=0)
+    _validate("traffic", a, minimum=0)
+    _validate("aht_s", h, minimum=0, strict=True)
+    _validate("patience_s", p, minimum=0, strict=True)
+    _validate("threshold_s", _arr(threshold_s), minimum=0)
+    n, a, h, p = (np.array(v, dtype=float) for v in (n, a, h, p))
+
+    x = n * p / h  # servers' total service rate over the abandonment rate
+    y = a * p / h  # arrival rate over the abandonment rate
+    decay = math.exp(-threshold_s / p) if np.ndim(p) == 0 else np.exp(-threshold_s / p)
+    y_t = y * decay
+
+    shape = n.shape
+    pw = np.zeros(shape)
+    pab = np.zeros(shape)
+    at = np.ones(shape)
+    abt = np.zeros(shape)
+    served_wait = np.zeros(shape)  # E[wait ; answered], seconds
+
+    none = n <= 0
+    live = (a > 0) & ~none
+    dead = (a > 0) & none
+    if dead.any():  # no agents: every caller waits and hangs up
+        pw[dead] = 1.0
+        pab[dead] = 1.0
+        at[dead] = 0.0
+        abt[dead] = 1.0 - (decay[dead] if np.ndim(decay) else decay)
+    if live.any():
+        nl, al, xl, yl, ytl = n[live], a[live], x[live], y[live], y_t[live]
+        log_a = log_palm_a(xl, yl)
+        # P(wait) = A B / (1 + (A - 1) B) = 1 / (1 + (1/B - 1) / A), in logs
+        pwl = _logistic_neg(_log_inv_b_minus_1(nl, al) - log_a)
+        log_p = log_gammainc(xl, yl)
+        r_t = np.exp(log_gammainc(xl + 1.0, ytl) - log_p)
+        r0_t = np.exp(log_gammainc(xl, ytl) - log_p)
+        served_if_wait = (nl / al) * (-np.expm1(-log_a))  # P(answered | must wait)
+        served_within_if_wait = (nl / al) * (-np.expm1(-log_a) - r_t)
+        dl = decay[live] if np.ndim(decay) else decay
+        pw[live] = pwl
+        pab[live] = pwl * (1.0 - served_if_wait)
+        at[live] = (1.0 - pwl) + pwl * served_within_if_wait
+        abt[live] = pwl * (1.0 - dl * r0_t - served_within_if_wait)
+        if with_asa:
+            served_wait[live] = pwl * _served_wait_ratio(xl, yl) * p[live]
+        else:
+            served_wait[live] = np.nan
+    pab = np.clip(pab, 0.0, 1.0)
+    at = np.clip(at, 0.0, 1.0)
+    abt = np.clip(abt, 0.0, 1.0)
+    answered = 1.0 - pab
+    with np.errstate(divide="ignore", invalid="ignore"):
+        asa = np.where(answered > 0, served_wait / np.where(answered > 0, answered, 1.0), np.inf)
+        occ = np.where(n > 0, a * answered / np.where(n > 0, n, 1.0), 0.0)
+    sl = _sl_by_formula(sl_formula, at, abt, pab)
+    return QueueMetrics(
+        model="erlang_a",
+        agents=_out(n, scalar),
+        traffic_erlangs=_out(a, scalar),
+        p_wait=_out(pw, scalar),
+        p_abandon=_out(pab, scalar),
+        answered_within=_out(at, scalar),
+        abandoned_within=_out(abt, scalar),
+        service_level=_out(sl, scalar),
+        asa_s=_out(asa, scalar),
+        mean_wait_s=_out(pab * p, scalar),
+        occupancy=_out(np.clip(occ, 0.0, 1.0), scalar),
+        stable=True if scalar else np.ones(shape, dtype=bool),
+        threshold_s=float(threshold_s),
+        sl_formula=sl_formula,
+    )
+
+
+def _served_wait_ratio(x: FloatArray, y: FloatArray) -> FloatArray:
+    """Return ``E[theta * V ; answered | V > 0]`` for Erlang A, elementwise.
+
+    A caller who finds ``n + k`` in the system waits for ``k + 1`` queue advances at
+    rates ``n mu + m theta`` (m = k .. 0) and is answered with probability
+    ``x / (x + k + 1)``; its expected wait given answered-after-waiting is a sum of
+    reciprocals (digamma differences). Summed over the state distribution seen on
+    arrival, ``P(n + k) ∝ y**k / ((x+1)...(x+k))``, within the window where those
+    weights exceed ``e**-40`` of their peak.
+    """
+    out = np.zeros(x.shape)
+    peak = np.maximum(0.0, np.floor(y - x))
+    width = np.ceil(10.0 * np.sqrt(y + 1.0)) + 60.0
+    start = np.maximum(0.0, peak - width)
+    count = (peak + width + 1.0 - start).astype(np.int64)
+    order = np.argsort(count, kind="stable")
+    # Elements of similar window length are summed together as one 2-D block.
+    i = 0
+    while i < order.size:
+        kmax = int(count[order[min(order.size - 1, i + 1)]])
+        rows = max(1, _BLOCK_CELLS // max(kmax, 1))
+        idx = order[i : i + rows]
+        kmax = int(count[idx].max())
+        j = np.arange(kmax, dtype=float)
+        k = start[idx, None] + j[None, :]
+        valid = j[None, :] < count[idx, None]
+        xi, yi = x[idx, None], y[idx, None]
+        log_t = np.where(valid, k * np.log(yi) - sc.gammaln(xi + k + 1.0), -np.inf)
+        t = np.exp(log_t - log_t.max(axis=1, keepdims=True))
+        s1 = t * (xi / (xi + k + 1.0)) * (sc.digamma(xi + k + 2.0) - sc.digamma(xi + 1.0))
+        out[idx] = s1.sum(axis=1) / t.sum(axis=1)
+        i += idx.size
+    return out
+
+
+_BLOCK_CELLS = 1 << 20
+
+
+def queue_metrics(
+    agents: ArrayLike,
+    traffic: ArrayLike,
+    aht_s: ArrayLike,
+    threshold_s: float = 20.0,
+    patience_s: ArrayLike | None = None,
+    sl_formula: str = "offered",
+    with_asa: bool = True,
+) -> QueueMetrics:
+    """Erlang A when ``patience_s`` is given, Erlang C otherwise (see those functions)."""
+    if patience_s is None:
+        return erlang_c_metrics(agents, traffic, aht_s, threshold_s, sl_formula)
+    return erlang_a_metrics(
+        agents, traffic, aht_s, patience_s, threshold_s, sl_formula, with_asa=with_asa
+    )

@@ -1,0 +1,103 @@
+"""The ``ccsim`` command line: thin glue over the library.
+
+Exit codes: 0 ok, 1 a check failed (targets with ``--strict``, baseline drift), 2 bad
+input. Bad input prints one message per problem on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+from ccsim import __version__
+from ccsim.errors import CheckFailed, InputError
+
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class _Group(click.Group):
+    """A click group whose errors are one-line messages and documented exit codes."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        code: int
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            code = rv if isinstance(rv, int) else EXIT_OK
+        except click.exceptions.NoArgsIsHelpError as exc:
+            click.echo(exc.ctx.get_help() if exc.ctx else str(exc), err=True)
+            code = EXIT_BAD_INPUT
+        except click.exceptions.UsageError as exc:
+            hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+            click.echo(f"ccsim: error: {exc.format_message()}{hint}", err=True)
+            code = EXIT_BAD_INPUT
+        except InputError as exc:
+            if exc.source is None:
+                for line in exc.render().splitlines():
+                    click.echo(f"ccsim: error: {line}", err=True)
+            else:
+                click.echo(f"ccsim: error: {exc.render()}", err=True)
+            code = EXIT_BAD_INPUT
+        except CheckFailed as exc:
+            click.echo(f"ccsim: check failed: {exc}", err=True)
+            code = EXIT_CHECK_FAILED
+        except click.exceptions.Abort:
+            click.echo("ccsim: aborted", err=True)
+            code = EXIT_CHECK_FAILED
+        except click.exceptions.ClickException as exc:
+            click.echo(f"ccsim: error: {exc.format_message()}", err=True)
+            code = EXIT_BAD_INPUT
+        except KeyboardInterrupt:
+            click.echo("ccsim: interrupted", err=True)
+            code = 130
+        except Exception as exc:
+            if os.environ.get("CCSIM_DEBUG"):
+                raise
+            click.echo(
+                f"ccsim: internal error: {type(exc).__name__}: {exc} "
+                "(set CCSIM_DEBUG=1 for the traceback, and please report it)",
+                err=True,
+            )
+            code = EXIT_INTERNAL
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ccsim")
+def cli() -> None:
+    """Ccsim: simulate and staff a telecom contact centre (a provincial 10000 hotline).
+
+    \b
+    Start with:
+      ccsim erlang --calls 100 --aht-s 180 --sl-target 0.8    closed-form staffing
+      ccsim validate scenarios/mmn.yaml                       check a scenario file
+      ccsim run scenarios/mmn.yaml                            simulate it
+    """
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli.main(prog_name="ccsim")
+
+
+def _register() -> None:
+    # One module per command under ccsim/commands/.
+    from ccsim.commands import COMMANDS
+
+    for command in COMMANDS:
+        cli.add_command(command)
+
+
+_register()

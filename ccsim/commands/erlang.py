@@ -1,0 +1,315 @@
+"""``ccsim erlang``: the closed-form staffing calculator."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from pathlib import Path
+from typing import Any
+
+import click
+import numpy as np
+
+from ccsim.analytics import SL_FORMULAS, Targets, queue_metrics, required_agents, scheduled_agents
+from ccsim.analytics.plan import IntervalPlan, plan_intervals, read_intervals_csv
+from ccsim.analytics.sizing import table_around
+from ccsim.errors import InputError, Problem
+from ccsim.reporting.jsonout import dumps
+from ccsim.reporting.text import console, fmt_num, fmt_pct, simple_table
+
+
+def _nonneg(name: str, value: float | None, strict: bool = False) -> list[Problem]:
+    if value is None:
+        return []
+    ok = value > 0 if strict else value >= 0
+    if not ok or not math.isfinite(value):
+        return [Problem(name, "must be > 0" if strict else "must be >= 0", value)]
+    return []
+
+
+def _share(name: str, value: float | None, *, upper_open: bool, zero_ok: bool = False) -> list[Problem]:
+    if value is None:
+        return []
+    lo_ok = value >= 0 if zero_ok else value > 0
+    hi_ok = value < 1 if upper_open else value <= 1
+    if not (lo_ok and hi_ok):
+        lo = ">= 0" if zero_ok else "> 0"
+        hi = "< 1" if upper_open else "<= 1"
+        return [Problem(name, f"must be {lo} and {hi}", value)]
+    return []
+
+
+@click.command(
+    "erlang",
+    epilog="""\b
+Examples:
+  ccsim erlang --calls 100 --interval-min 30 --aht-s 180 --sl-threshold-s 20 --sl-target 0.8
+  ccsim erlang --calls 100 --aht-s 180 --sl-target 0.8 --patience-s 300 --json
+  ccsim erlang --intervals day.csv --aht-s 180 --sl-target 0.8 --out plan.csv""",
+)
+@click.option("--calls", type=float, help="Calls offered in the interval.")
+@click.option("--interval-min", type=float, default=30.0, show_default=True, help="Interval length, minutes.")
+@click.option("--aht-s", type=float, help="Average handling time (talk + wrap-up), seconds.")
+@click.option("--sl-threshold-s", type=float, default=20.0, show_default=True, help="Service-level threshold T, seconds.")
+@click.option("--sl-target", type=float, help="Service-level target, e.g. 0.8 for 80% within T.")
+@click.option("--sl-formula", type=click.Choice(SL_FORMULAS), default="offered", show_default=True, help="How abandoned calls count in the service level.")
+@click.option("--patience-s", type=float, help="Mean caller patience, seconds: switches to Erlang A (M/M/n+M).")
+@click.option("--asa-target-s", type=float, help="Maximum average speed of answer, seconds.")
+@click.option("--abandon-target", type=float, help="Maximum abandonment rate (Erlang A), e.g. 0.05.")
+@click.option("--max-occupancy", type=float, help="Maximum agent occupancy, e.g. 0.85 (no cap unless set).")
+@click.option("--shrinkage", type=float, default=0.0, show_default=True, help="Share of paid time not on the phones, for scheduled agents.")
+@click.option("--agents", type=int, help="Also show this many agents in the table.")
+@click.option("--intervals", "intervals_file", type=click.Path(dir_okay=False), help="CSV with columns interval, calls, aht_s[, patience_s]: staff every row.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), help="With --intervals: write the plan to this .csv or .json file.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
+def erlang_command(
+    calls: float | None,
+    interval_min: float,
+    aht_s: float | None,
+    sl_threshold_s: float,
+    sl_target: float | None,
+    sl_formula: str,
+    patience_s: float | None,
+    asa_target_s: float | None,
+    abandon_target: float | None,
+    max_occupancy: float | None,
+    shrinkage: float,
+    agents: int | None,
+    intervals_file: str | None,
+    out_file: str | None,
+    as_json: bool,
+) -> int:
+    """Closed-form staffing: Erlang C, or Erlang A with --patience-s.
+
+    Prints the fewest agents that meet every target given (service level, ASA,
+    abandonment, maximum occupancy) and a table of P(wait), service level, ASA,
+    occupancy (and abandonment) around that number. With --intervals, staffs every row
+    of a CSV file (a day, a week, a year).
+    """
+    problems = (
+        _nonneg("--calls", calls)
+        + _nonneg("--interval-min", interval_min, strict=True)
+        + _nonneg("--aht-s", aht_s, strict=True)
+        + _nonneg("--sl-threshold-s", sl_threshold_s)
+        + _share("--sl-target", sl_target, upper_open=True)
+        + _nonneg("--patience-s", patience_s, strict=True)
+        + _nonneg("--asa-target-s", asa_target_s, strict=True)
+        + _share("--abandon-target", abandon_target, upper_open=False)
+        + _share("--max-occupancy", max_occupancy, upper_open=False)
+        + _share("--shrinkage", shrinkage, upper_open=True, zero_ok=True)
+        + _nonneg("--agents", agents)
+    )
+    if abandon_target is not None and patience_s is None and intervals_file is None:
+        problems.append(
+            Problem("--abandon-target", "needs --patience-s (Erlang C has no abandonment)", abandon_target)
+        )
+    if out_file and not intervals_file:
+        problems.append(Problem("--out", "is only used with --intervals", out_file))
+    if intervals_file is None:
+        if calls is None:
+            problems.append(Problem("--calls", "is required (or give --intervals FILE.csv)", has_value=False))
+        if aht_s is None:
+            problems.append(Problem("--aht-s", "is required", has_value=False))
+    has_target = any(v is not None for v in (sl_target, asa_target_s, abandon_target, max_occupancy))
+    if not has_target and (intervals_file is not None or agents is None):
+        problems.append(
+            Problem(
+                "targets",
+                "give at least one of --sl-target, --asa-target-s, --abandon-target, --max-occupancy"
+                " (or --agents N to evaluate a given staffing)",
+                has_value=False,
+            )
+        )
+    if problems:
+        raise InputError(problems)
+    targets = (
+        Targets(
+            service_level=sl_target,
+            threshold_s=sl_threshold_s,
+            sl_formula=sl_formula,
+            asa_s=asa_target_s,
+            abandon_rate=abandon_target,
+            max_occupancy=max_occupancy,
+        )
+        if has_target
+        else None
+    )
+    interval_s = interval_min * 60.0
+    if intervals_file is not None:
+        assert targets is not None
+        return _intervals(intervals_file, out_file, targets, interval_s, shrinkage, as_json)
+    assert calls is not None and aht_s is not None
+    return _single(
+        calls, aht_s, interval_s, targets, sl_threshold_s, sl_formula, patience_s, shrinkage, agents, as_json
+    )
+
+
+def _single(
+    calls: float,
+    aht_s: float,
+    interval_s: float,
+    targets: Targets | None,
+    threshold_s: float,
+    sl_formula: str,
+    patience_s: float | None,
+    shrinkage: float,
+    agents: int | None,
+    as_json: bool,
+) -> int:
+    traffic = calls * aht_s / interval_s
+    required: int | None = None
+    scheduled: int | None = None
+    if targets is not None:
+        r = int(required_agents(traffic, aht_s, targets, patience_s))
+        required = r if r >= 0 else None
+        scheduled = None if required is None else int(scheduled_agents(required, shrinkage))
+    centre = required if required is not None else (agents or 0)
+    ns = table_around(centre, agents)
+    m = queue_metrics(
+        np.array(ns, dtype=float), traffic, aht_s, threshold_s, patience_s, sl_formula
+    )
+    model = m.model
+    rows: list[dict[str, Any]] = []
+    for i, n in enumerate(ns):
+        row: dict[str, Any] = {
+            "agents": n,
+            "p_wait": float(np.asarray(m.p_wait)[i]),
+            "service_level": float(np.asarray(m.service_level)[i]),
+            "asa_s": float(np.asarray(m.asa_s)[i]),
+            "occupancy": float(np.asarray(m.occupancy)[i]),
+        }
+        if model == "erlang_a":
+            row["p_abandon"] = float(np.asarray(m.p_abandon)[i])
+        row["meets_targets"] = None if required is None else n >= required
+        rows.append(row)
+    doc = {
+        "model": model,
+        "calls": calls,
+        "interval_min": interval_s / 60.0,
+        "aht_s": aht_s,
+        "patience_s": patience_s,
+        "traffic_erlangs": traffic,
+        "sl_threshold_s": threshold_s,
+        "sl_formula": sl_formula,
+        "targets": _targets_doc(targets),
+        "shrinkage": shrinkage,
+        "required_agents": required,
+        "scheduled_agents": scheduled,
+        "table": rows,
+    }
+    if as_json:
+        click.echo(dumps(doc))
+        return 0
+    con = console()
+    name = "Erlang A (M/M/n+M)" if model == "erlang_a" else "Erlang C (M/M/n)"
+    con.print(
+        f"{name}: {fmt_num(calls, 1)} calls in {fmt_num(interval_s / 60.0, 0)} min, "
+        f"AHT {fmt_num(aht_s, 0)} s"
+        + (f", mean patience {fmt_num(patience_s, 0)} s" if patience_s else "")
+        + f" -> {traffic:.2f} Erlangs"
+    )
+    if targets is not None:
+        con.print(f"Targets: {_targets_text(targets)}")
+    if required is not None:
+        con.print(
+            f"Required agents: [bold]{required}[/bold]"
+            + (f"   scheduled with {fmt_pct(shrinkage, 0)} shrinkage: [bold]{scheduled}[/bold]" if shrinkage else "")
+        )
+    cols = ["agents", "P(wait)", f"SL {fmt_num(threshold_s, 0)} s", "ASA (s)", "occupancy"]
+    if model == "erlang_a":
+        cols.append("abandoned")
+    body = []
+    hl = None
+    for i, r in enumerate(rows):
+        cells = [
+            str(r["agents"]),
+            fmt_pct(r["p_wait"]),
+            fmt_pct(r["service_level"]),
+            fmt_num(r["asa_s"], 1),
+            fmt_pct(r["occupancy"]),
+        ]
+        if model == "erlang_a":
+            cells.append(fmt_pct(r["p_abandon"], 2))
+        if r["agents"] == required:
+            hl = i
+        body.append(cells)
+    con.print(simple_table(cols, body, highlight_row=hl))
+    return 0
+
+
+def _targets_doc(t: Targets | None) -> dict[str, Any] | None:
+    if t is None:
+        return None
+    return {
+        "service_level": t.service_level,
+        "sl_threshold_s": t.threshold_s,
+        "sl_formula": t.sl_formula,
+        "asa_s": t.asa_s,
+        "abandon_rate": t.abandon_rate,
+        "max_occupancy": t.max_occupancy,
+    }
+
+
+def _targets_text(t: Targets) -> str:
+    parts = []
+    if t.service_level is not None:
+        parts.append(f"service level >= {fmt_pct(t.service_level, 0)} within {fmt_num(t.threshold_s, 0)} s ({t.sl_formula})")
+    if t.asa_s is not None:
+        parts.append(f"ASA <= {fmt_num(t.asa_s, 0)} s")
+    if t.abandon_rate is not None:
+        parts.append(f"abandonment <= {fmt_pct(t.abandon_rate)}")
+    if t.max_occupancy is not None:
+        parts.append(f"occupancy <= {fmt_pct(t.max_occupancy, 0)}")
+    return ", ".join(parts)
+
+
+def _intervals(
+    path: str, out_file: str | None, targets: Targets, interval_s: float, shrinkage: float, as_json: bool
+) -> int:
+    if out_file is not None and Path(out_file).suffix.lower() not in (".csv", ".json"):
+        raise InputError([Problem("--out", "must end in .csv or .json", out_file)])
+    names, calls, aht, patience = read_intervals_csv(path)
+    plan = plan_intervals(names, calls, aht, targets, interval_s, patience, shrinkage)
+    doc = _plan_doc(plan, targets, shrinkage)
+    if out_file is not None:
+        text = dumps(doc) + "\n" if out_file.lower().endswith(".json") else _plan_csv(plan)
+        tmp = Path(out_file).with_name(Path(out_file).name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(out_file)
+    if as_json:
+        click.echo(dumps(doc))
+    elif out_file is None:
+        click.echo(_plan_csv(plan), nl=False)
+    else:
+        req = plan.required_agents
+        con = console()
+        con.print(
+            f"{len(names)} intervals staffed with {plan.model.replace('_', ' ').title()}: "
+            f"peak {int(req.max())} agents, {float(req.sum()) * interval_s / 3600.0:,.1f} agent-hours "
+            f"({float(plan.scheduled_agents.sum()) * interval_s / 3600.0:,.1f} scheduled); plan written to {out_file}"
+        )
+    return 0
+
+
+def _plan_doc(plan: IntervalPlan, targets: Targets, shrinkage: float) -> dict[str, Any]:
+    return {
+        "model": plan.model,
+        "interval_min": plan.interval_s / 60.0,
+        "targets": _targets_doc(targets),
+        "shrinkage": shrinkage,
+        "intervals": len(plan.interval),
+        "agent_hours": float(plan.required_agents.sum()) * plan.interval_s / 3600.0,
+        "scheduled_agent_hours": float(plan.scheduled_agents.sum()) * plan.interval_s / 3600.0,
+        "plan": plan.rows(),
+    }
+
+
+def _plan_csv(plan: IntervalPlan) -> str:
+    rows = plan.rows()
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0].keys()), lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in r.items()})
+    return buf.getvalue()

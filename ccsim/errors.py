@@ -1,0 +1,55 @@
+"""Errors that reach users: bad input (exit code 2) and failed checks (exit code 1)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+
+def show_value(value: Any) -> str:
+    """Render a user's value the way an error message quotes it."""
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return repr(value)
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where, what was given, which rule it breaks."""
+
+    path: str
+    rule: str
+    value: Any = None
+    has_value: bool = True
+
+    def __str__(self) -> str:
+        """Render as ``path: rule, got value``."""
+        if not self.has_value:
+            return f"{self.path}: {self.rule}"
+        return f"{self.path}: {self.rule}, got {show_value(self.value)}"
+
+
+class InputError(Exception):
+    """Bad input: one or more problems, reported together; the CLI exits with code 2."""
+
+    def __init__(self, problems: Iterable[Problem | str], source: str | None = None) -> None:
+        self.problems: list[Problem | str] = list(problems)
+        self.source = source
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        """All problems, one per line, headed by the source when known."""
+        lines = [str(p) for p in self.problems]
+        if self.source and len(lines) > 1:
+            return f"{self.source}: {len(lines)} problems\n" + "\n".join(f"  {x}" for x in lines)
+        if self.source:
+            return f"{self.source}: {lines[0]}" if lines else self.source
+        return "\n".join(lines)
+
+
+class CheckFailed(Exception):
+    """A check the user asked for did not pass (targets with --strict, baseline drift)."""

@@ -1,0 +1,134 @@
+import csv
+import json
+
+import pytest
+
+BASE = ["erlang", "--calls", "100", "--interval-min", "30", "--aht-s", "180"]
+
+
+def test_required_agents_and_table(ccsim):
+    r = ccsim(*BASE, "--sl-threshold-s", "20", "--sl-target", "0.8")
+    assert r.code == 0
+    assert "Required agents: 14" in r.out
+    assert "88.8%" in r.out  # SL at 14 agents
+
+
+def test_json_document(ccsim):
+    r = ccsim(*BASE, "--sl-target", "0.8", "--shrinkage", "0.3", "--agents", "20", "--json")
+    assert r.code == 0
+    doc = r.json()
+    assert doc["model"] == "erlang_c"
+    assert doc["traffic_erlangs"] == pytest.approx(10.0)
+    assert doc["required_agents"] == 14
+    assert doc["scheduled_agents"] == 20
+    rows = {row["agents"]: row for row in doc["table"]}
+    assert 20 in rows and 14 in rows
+    assert rows[14]["p_wait"] == pytest.approx(0.1741319, abs=1e-7)
+    assert rows[14]["service_level"] == pytest.approx(0.88835, abs=1e-5)
+    assert rows[14]["asa_s"] == pytest.approx(7.836, abs=1e-3)
+    assert set(rows[14]) >= {"agents", "p_wait", "service_level", "asa_s", "occupancy"}
+    assert "p_abandon" not in rows[14]
+
+
+def test_json_erlang_a(ccsim):
+    r = ccsim(*BASE, "--sl-target", "0.8", "--patience-s", "300", "--json")
+    doc = r.json()
+    assert doc["model"] == "erlang_a"
+    rows = {row["agents"]: row for row in doc["table"]}
+    assert rows[14]["p_abandon"] == pytest.approx(0.013984, abs=1e-6)
+    assert doc["required_agents"] == 13
+
+
+def test_unstable_rows_have_null_asa(ccsim):
+    doc = ccsim(*BASE, "--sl-target", "0.8", "--agents", "9", "--json").json()
+    row9 = next(r for r in doc["table"] if r["agents"] == 9)
+    assert row9["asa_s"] is None and row9["p_wait"] == 1.0
+
+
+def test_all_targets_combined(ccsim):
+    doc = ccsim(
+        *BASE, "--sl-target", "0.8", "--asa-target-s", "5", "--max-occupancy", "0.7", "--json"
+    ).json()
+    assert doc["required_agents"] == 15
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--calls", "-5", "--aht-s", "180", "--sl-target", "0.8"], "--calls: must be >= 0, got -5"),
+        (["--calls", "100", "--aht-s", "180", "--sl-threshold-s", "-1", "--sl-target", "0.8"], "--sl-threshold-s: must be >= 0, got -1"),
+        (["--calls", "100", "--aht-s", "0", "--sl-target", "0.8"], "--aht-s: must be > 0, got 0"),
+        (["--calls", "100", "--aht-s", "180", "--sl-target", "80"], "--sl-target: must be > 0 and < 1, got 80"),
+        (["--calls", "100", "--aht-s", "180"], "give at least one of --sl-target"),
+        (["--calls", "x", "--aht-s", "180"], "'--calls': 'x' is not a valid float"),
+        (["--calls", "100", "--aht-s", "180", "--abandon-target", "0.05"], "--abandon-target: needs --patience-s"),
+        (["--aht-s", "180", "--sl-target", "0.8"], "--calls: is required"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(ccsim, args, message):
+    r = ccsim("erlang", *args)
+    assert r.code == 2
+    assert message in r.err
+    assert "Traceback" not in r.err
+    assert r.out == ""
+
+
+def _write_csv(path, rows, header=("interval", "calls", "aht_s")):
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+
+
+def test_intervals_csv_to_stdout_and_files(ccsim, tmp_path):
+    src = tmp_path / "day.csv"
+    _write_csv(src, [("08:00", 100, 180), ("08:30", 0, 180), ("09:00", 250, 200)])
+    r = ccsim("erlang", "--intervals", src, "--sl-target", "0.8", "--shrinkage", "0.3")
+    assert r.code == 0
+    rows = list(csv.DictReader(r.out.splitlines()))
+    assert [row["required_agents"] for row in rows] == ["14", "0", "33"]
+    assert rows[0]["scheduled_agents"] == "20"
+    out_json = tmp_path / "plan.json"
+    r = ccsim("erlang", "--intervals", src, "--sl-target", "0.8", "--out", out_json)
+    assert r.code == 0 and "plan written" in r.out
+    doc = json.loads(out_json.read_text())
+    assert [p["required_agents"] for p in doc["plan"]] == [14, 0, 33]
+    out_csv = tmp_path / "plan.csv"
+    assert ccsim("erlang", "--intervals", src, "--sl-target", "0.8", "--out", out_csv).code == 0
+    assert out_csv.read_text().startswith("interval,calls,aht_s,traffic_erlangs,required_agents")
+
+
+def test_intervals_with_patience_column(ccsim, tmp_path):
+    src = tmp_path / "day.csv"
+    _write_csv(src, [("08:00", 100, 180, 300)], header=("interval", "calls", "aht_s", "patience_s"))
+    doc = ccsim("erlang", "--intervals", src, "--sl-target", "0.8", "--json").json()
+    assert doc["model"] == "erlang_a"
+    assert doc["plan"][0]["required_agents"] == 13
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("interval,calls\n08:00,100\n", "missing column 'aht_s'"),
+        ("interval,calls,aht_s\n08:00,-3,180\n", "row 1, column calls: must be >= 0, got '-3'"),
+        ("interval,calls,aht_s\n08:00,abc,180\n", "row 1, column calls: must be a number, got 'abc'"),
+        ("interval,calls,aht_s\n", "has no data rows"),
+    ],
+)
+def test_bad_intervals_file(ccsim, tmp_path, content, message):
+    src = tmp_path / "bad.csv"
+    src.write_text(content)
+    r = ccsim("erlang", "--intervals", src, "--sl-target", "0.8")
+    assert r.code == 2
+    assert message in r.err
+    assert "Traceback" not in r.err
+
+
+def test_missing_intervals_file(ccsim, tmp_path):
+    r = ccsim("erlang", "--intervals", tmp_path / "nope.csv", "--sl-target", "0.8")
+    assert r.code == 2 and "file not found" in r.err
+
+
+def test_help_has_example(ccsim):
+    r = ccsim("erlang", "--help")
+    assert r.code == 0 and "Examples:" in r.out
