@@ -22,7 +22,7 @@ EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 class _Group(click.Group):
     """A click group whose errors are one-line messages and documented exit codes."""
 
-    def main(  # type: ignore[override]
+    def main(
         self,
         args: Sequence[str] | None = None,
         prog_name: str | None = None,
@@ -77,7 +77,7 @@ class _Group(click.Group):
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ccsim")
 def cli() -> None:
-    """Ccsim: simulate and staff a telecom contact centre (a provincial 10000 hotline).
+    r"""Ccsim: simulate and staff a telecom contact centre (a provincial 10000 hotline).
 
     \b
     Start with:

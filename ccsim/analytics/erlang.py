@@ -19,7 +19,6 @@ the regularized lower incomplete gamma function, ``x = n aht^-1 patience`` and
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
@@ -58,7 +57,9 @@ def _is_scalar(*xs: ArrayLike) -> bool:
     return all(np.ndim(x) == 0 for x in xs)
 
 
-def traffic_erlangs(calls: ArrayLike, aht_s: ArrayLike, interval_s: ArrayLike = 1800.0) -> FloatLike:
+def traffic_erlangs(
+    calls: ArrayLike, aht_s: ArrayLike, interval_s: ArrayLike = 1800.0
+) -> FloatLike:
     """Offered load in Erlangs: ``calls * aht_s / interval_s``.
 
     Parameters
@@ -200,9 +201,7 @@ def _check_formula(formula: str) -> None:
         raise ValueError(f"sl_formula must be one of {', '.join(SL_FORMULAS)}, got {formula!r}")
 
 
-def _sl_by_formula(
-    formula: str, at: FloatArray, abt: FloatArray, pab: FloatArray
-) -> FloatArray:
+def _sl_by_formula(formula: str, at: FloatArray, abt: FloatArray, pab: FloatArray) -> FloatArray:
     _check_formula(formula)
     with np.errstate(divide="ignore", invalid="ignore"):
         if formula == "offered":
@@ -346,7 +345,7 @@ def erlang_a_metrics(
 
     x = n * p / h  # servers' total service rate over the abandonment rate
     y = a * p / h  # arrival rate over the abandonment rate
-    decay = math.exp(-threshold_s / p) if np.ndim(p) == 0 else np.exp(-threshold_s / p)
+    decay = np.exp(-threshold_s / p)
     y_t = y * decay
 
     shape = n.shape
@@ -363,7 +362,7 @@ def erlang_a_metrics(
         pw[dead] = 1.0
         pab[dead] = 1.0
         at[dead] = 0.0
-        abt[dead] = 1.0 - (decay[dead] if np.ndim(decay) else decay)
+        abt[dead] = 1.0 - decay[dead]
     if live.any():
         nl, al, xl, yl, ytl = n[live], a[live], x[live], y[live], y_t[live]
         log_a = log_palm_a(xl, yl)
@@ -374,7 +373,7 @@ def erlang_a_metrics(
         r0_t = np.exp(log_gammainc(xl, ytl) - log_p)
         served_if_wait = (nl / al) * (-np.expm1(-log_a))  # P(answered | must wait)
         served_within_if_wait = (nl / al) * (-np.expm1(-log_a) - r_t)
-        dl = decay[live] if np.ndim(decay) else decay
+        dl = decay[live]
         pw[live] = pwl
         pab[live] = pwl * (1.0 - served_if_wait)
         at[live] = (1.0 - pwl) + pwl * served_within_if_wait

@@ -72,7 +72,7 @@ class Targets:
 
 
 def meets(m: QueueMetrics, targets: Targets) -> NDArray[np.bool_]:
-    """Elementwise: does the queue described by ``m`` meet every target?"""
+    """Elementwise: whether the queue described by ``m`` meets every target."""
     ok = np.asarray(m.stable, dtype=bool).copy()
     if targets.service_level is not None:
         # a tiny tolerance so that a target equal to an exact value counts as met
@@ -115,9 +115,7 @@ def required_agents(
         Agents per element (``-1`` where no number of agents below about a million
         meets the targets, which valid targets never cause).
     """
-    scalar = all(
-        np.ndim(v) == 0 for v in (traffic, aht_s, 0 if patience_s is None else patience_s)
-    )
+    scalar = all(np.ndim(v) == 0 for v in (traffic, aht_s, 0 if patience_s is None else patience_s))
     arrays = [np.asarray(traffic, dtype=float), np.asarray(aht_s, dtype=float)]
     if patience_s is not None:
         arrays.append(np.asarray(patience_s, dtype=float))

@@ -28,7 +28,9 @@ def _nonneg(name: str, value: float | None, strict: bool = False) -> list[Proble
     return []
 
 
-def _share(name: str, value: float | None, *, upper_open: bool, zero_ok: bool = False) -> list[Problem]:
+def _share(
+    name: str, value: float | None, *, upper_open: bool, zero_ok: bool = False
+) -> list[Problem]:
     if value is None:
         return []
     lo_ok = value >= 0 if zero_ok else value > 0
@@ -49,19 +51,57 @@ Examples:
   ccsim erlang --intervals day.csv --aht-s 180 --sl-target 0.8 --out plan.csv""",
 )
 @click.option("--calls", type=float, help="Calls offered in the interval.")
-@click.option("--interval-min", type=float, default=30.0, show_default=True, help="Interval length, minutes.")
+@click.option(
+    "--interval-min", type=float, default=30.0, show_default=True, help="Interval length, minutes."
+)
 @click.option("--aht-s", type=float, help="Average handling time (talk + wrap-up), seconds.")
-@click.option("--sl-threshold-s", type=float, default=20.0, show_default=True, help="Service-level threshold T, seconds.")
+@click.option(
+    "--sl-threshold-s",
+    type=float,
+    default=20.0,
+    show_default=True,
+    help="Service-level threshold T, seconds.",
+)
 @click.option("--sl-target", type=float, help="Service-level target, e.g. 0.8 for 80% within T.")
-@click.option("--sl-formula", type=click.Choice(SL_FORMULAS), default="offered", show_default=True, help="How abandoned calls count in the service level.")
-@click.option("--patience-s", type=float, help="Mean caller patience, seconds: switches to Erlang A (M/M/n+M).")
+@click.option(
+    "--sl-formula",
+    type=click.Choice(SL_FORMULAS),
+    default="offered",
+    show_default=True,
+    help="How abandoned calls count in the service level.",
+)
+@click.option(
+    "--patience-s",
+    type=float,
+    help="Mean caller patience, seconds: switches to Erlang A (M/M/n+M).",
+)
 @click.option("--asa-target-s", type=float, help="Maximum average speed of answer, seconds.")
-@click.option("--abandon-target", type=float, help="Maximum abandonment rate (Erlang A), e.g. 0.05.")
-@click.option("--max-occupancy", type=float, help="Maximum agent occupancy, e.g. 0.85 (no cap unless set).")
-@click.option("--shrinkage", type=float, default=0.0, show_default=True, help="Share of paid time not on the phones, for scheduled agents.")
+@click.option(
+    "--abandon-target", type=float, help="Maximum abandonment rate (Erlang A), e.g. 0.05."
+)
+@click.option(
+    "--max-occupancy", type=float, help="Maximum agent occupancy, e.g. 0.85 (no cap unless set)."
+)
+@click.option(
+    "--shrinkage",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Share of paid time not on the phones, for scheduled agents.",
+)
 @click.option("--agents", type=int, help="Also show this many agents in the table.")
-@click.option("--intervals", "intervals_file", type=click.Path(dir_okay=False), help="CSV with columns interval, calls, aht_s[, patience_s]: staff every row.")
-@click.option("--out", "out_file", type=click.Path(dir_okay=False), help="With --intervals: write the plan to this .csv or .json file.")
+@click.option(
+    "--intervals",
+    "intervals_file",
+    type=click.Path(dir_okay=False),
+    help="CSV with columns interval, calls, aht_s[, patience_s]: staff every row.",
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False),
+    help="With --intervals: write the plan to this .csv or .json file.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 def erlang_command(
     calls: float | None,
@@ -102,22 +142,30 @@ def erlang_command(
     )
     if abandon_target is not None and patience_s is None and intervals_file is None:
         problems.append(
-            Problem("--abandon-target", "needs --patience-s (Erlang C has no abandonment)", abandon_target)
+            Problem(
+                "--abandon-target",
+                "needs --patience-s (Erlang C has no abandonment)",
+                abandon_target,
+            )
         )
     if out_file and not intervals_file:
         problems.append(Problem("--out", "is only used with --intervals", out_file))
     if intervals_file is None:
         if calls is None:
-            problems.append(Problem("--calls", "is required (or give --intervals FILE.csv)", has_value=False))
+            problems.append(
+                Problem("--calls", "is required (or give --intervals FILE.csv)", has_value=False)
+            )
         if aht_s is None:
             problems.append(Problem("--aht-s", "is required", has_value=False))
-    has_target = any(v is not None for v in (sl_target, asa_target_s, abandon_target, max_occupancy))
+    has_target = any(
+        v is not None for v in (sl_target, asa_target_s, abandon_target, max_occupancy)
+    )
     if not has_target and (intervals_file is not None or agents is None):
         problems.append(
             Problem(
                 "targets",
-                "give at least one of --sl-target, --asa-target-s, --abandon-target, --max-occupancy"
-                " (or --agents N to evaluate a given staffing)",
+                "give at least one of --sl-target, --asa-target-s, --abandon-target,"
+                " --max-occupancy (or --agents N to evaluate a given staffing)",
                 has_value=False,
             )
         )
@@ -141,7 +189,16 @@ def erlang_command(
         return _intervals(intervals_file, out_file, targets, interval_s, shrinkage, as_json)
     assert calls is not None and aht_s is not None
     return _single(
-        calls, aht_s, interval_s, targets, sl_threshold_s, sl_formula, patience_s, shrinkage, agents, as_json
+        calls,
+        aht_s,
+        interval_s,
+        targets,
+        sl_threshold_s,
+        sl_formula,
+        patience_s,
+        shrinkage,
+        agents,
+        as_json,
     )
 
 
@@ -161,8 +218,8 @@ def _single(
     required: int | None = None
     scheduled: int | None = None
     if targets is not None:
-        r = int(required_agents(traffic, aht_s, targets, patience_s))
-        required = r if r >= 0 else None
+        found = int(required_agents(traffic, aht_s, targets, patience_s))
+        required = found if found >= 0 else None
         scheduled = None if required is None else int(scheduled_agents(required, shrinkage))
     centre = required if required is not None else (agents or 0)
     ns = table_around(centre, agents)
@@ -214,7 +271,11 @@ def _single(
     if required is not None:
         con.print(
             f"Required agents: [bold]{required}[/bold]"
-            + (f"   scheduled with {fmt_pct(shrinkage, 0)} shrinkage: [bold]{scheduled}[/bold]" if shrinkage else "")
+            + (
+                f"   scheduled with {fmt_pct(shrinkage, 0)} shrinkage: [bold]{scheduled}[/bold]"
+                if shrinkage
+                else ""
+            )
         )
     cols = ["agents", "P(wait)", f"SL {fmt_num(threshold_s, 0)} s", "ASA (s)", "occupancy"]
     if model == "erlang_a":
@@ -222,7 +283,7 @@ def _single(
     body = []
     hl = None
     for i, r in enumerate(rows):
-        cells = [
+        cells: list[str] = [
             str(r["agents"]),
             fmt_pct(r["p_wait"]),
             fmt_pct(r["service_level"]),
@@ -254,7 +315,10 @@ def _targets_doc(t: Targets | None) -> dict[str, Any] | None:
 def _targets_text(t: Targets) -> str:
     parts = []
     if t.service_level is not None:
-        parts.append(f"service level >= {fmt_pct(t.service_level, 0)} within {fmt_num(t.threshold_s, 0)} s ({t.sl_formula})")
+        parts.append(
+            f"service level >= {fmt_pct(t.service_level, 0)} "
+            f"within {fmt_num(t.threshold_s, 0)} s ({t.sl_formula})"
+        )
     if t.asa_s is not None:
         parts.append(f"ASA <= {fmt_num(t.asa_s, 0)} s")
     if t.abandon_rate is not None:
@@ -265,7 +329,12 @@ def _targets_text(t: Targets) -> str:
 
 
 def _intervals(
-    path: str, out_file: str | None, targets: Targets, interval_s: float, shrinkage: float, as_json: bool
+    path: str,
+    out_file: str | None,
+    targets: Targets,
+    interval_s: float,
+    shrinkage: float,
+    as_json: bool,
 ) -> int:
     if out_file is not None and Path(out_file).suffix.lower() not in (".csv", ".json"):
         raise InputError([Problem("--out", "must end in .csv or .json", out_file)])
@@ -282,12 +351,12 @@ def _intervals(
     elif out_file is None:
         click.echo(_plan_csv(plan), nl=False)
     else:
-        req = plan.required_agents
-        con = console()
-        con.print(
+        hours = float(plan.required_agents.sum()) * interval_s / 3600.0
+        sched_hours = float(plan.scheduled_agents.sum()) * interval_s / 3600.0
+        console().print(
             f"{len(names)} intervals staffed with {plan.model.replace('_', ' ').title()}: "
-            f"peak {int(req.max())} agents, {float(req.sum()) * interval_s / 3600.0:,.1f} agent-hours "
-            f"({float(plan.scheduled_agents.sum()) * interval_s / 3600.0:,.1f} scheduled); plan written to {out_file}"
+            f"peak {int(plan.required_agents.max())} agents, {hours:,.1f} agent-hours "
+            f"({sched_hours:,.1f} scheduled); plan written to {out_file}"
         )
     return 0
 

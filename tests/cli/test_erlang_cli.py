@@ -55,13 +55,25 @@ def test_all_targets_combined(ccsim):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--calls", "-5", "--aht-s", "180", "--sl-target", "0.8"], "--calls: must be >= 0, got -5"),
-        (["--calls", "100", "--aht-s", "180", "--sl-threshold-s", "-1", "--sl-target", "0.8"], "--sl-threshold-s: must be >= 0, got -1"),
+        (
+            ["--calls", "-5", "--aht-s", "180", "--sl-target", "0.8"],
+            "--calls: must be >= 0, got -5",
+        ),
+        (
+            ["--calls", "100", "--aht-s", "180", "--sl-threshold-s", "-1", "--sl-target", "0.8"],
+            "--sl-threshold-s: must be >= 0, got -1",
+        ),
         (["--calls", "100", "--aht-s", "0", "--sl-target", "0.8"], "--aht-s: must be > 0, got 0"),
-        (["--calls", "100", "--aht-s", "180", "--sl-target", "80"], "--sl-target: must be > 0 and < 1, got 80"),
+        (
+            ["--calls", "100", "--aht-s", "180", "--sl-target", "80"],
+            "--sl-target: must be > 0 and < 1, got 80",
+        ),
         (["--calls", "100", "--aht-s", "180"], "give at least one of --sl-target"),
         (["--calls", "x", "--aht-s", "180"], "'--calls': 'x' is not a valid float"),
-        (["--calls", "100", "--aht-s", "180", "--abandon-target", "0.05"], "--abandon-target: needs --patience-s"),
+        (
+            ["--calls", "100", "--aht-s", "180", "--abandon-target", "0.05"],
+            "--abandon-target: needs --patience-s",
+        ),
         (["--aht-s", "180", "--sl-target", "0.8"], "--calls: is required"),
     ],
 )
@@ -111,7 +123,10 @@ def test_intervals_with_patience_column(ccsim, tmp_path):
     [
         ("interval,calls\n08:00,100\n", "missing column 'aht_s'"),
         ("interval,calls,aht_s\n08:00,-3,180\n", "row 1, column calls: must be >= 0, got '-3'"),
-        ("interval,calls,aht_s\n08:00,abc,180\n", "row 1, column calls: must be a number, got 'abc'"),
+        (
+            "interval,calls,aht_s\n08:00,abc,180\n",
+            "row 1, column calls: must be a number, got 'abc'",
+        ),
         ("interval,calls,aht_s\n", "has no data rows"),
     ],
 )

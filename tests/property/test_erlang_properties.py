@@ -2,7 +2,16 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ccsim.analytics import Targets, erlang_a_metrics, erlang_b, erlang_c, erlang_c_metrics, meets, queue_metrics, required_agents
+from ccsim.analytics import (
+    Targets,
+    erlang_a_metrics,
+    erlang_b,
+    erlang_c,
+    erlang_c_metrics,
+    meets,
+    queue_metrics,
+    required_agents,
+)
 
 loads = st.floats(min_value=0.05, max_value=400.0)
 ahts = st.floats(min_value=10.0, max_value=900.0)
@@ -32,7 +41,14 @@ def test_measures_are_monotone_in_agents(a, aht, patience, t):
 def test_probabilities_stay_in_unit_interval(a, aht, patience, t):
     n = np.arange(0, int(2 * a) + 20, dtype=float)
     for m in (erlang_c_metrics(n, a, aht, t), erlang_a_metrics(n, a, aht, patience, t)):
-        for f in ("p_wait", "p_abandon", "answered_within", "abandoned_within", "service_level", "occupancy"):
+        for f in (
+            "p_wait",
+            "p_abandon",
+            "answered_within",
+            "abandoned_within",
+            "service_level",
+            "occupancy",
+        ):
             v = np.asarray(getattr(m, f))
             assert np.all((v >= 0) & (v <= 1)), f
         assert np.all(np.asarray(m.answered_within) + np.asarray(m.p_abandon) <= 1 + 1e-9)
@@ -59,7 +75,13 @@ def test_erlang_a_tends_to_erlang_c(a, aht, t):
     assert prev < 1e-3
 
 
-@given(loads, ahts, st.one_of(st.none(), patiences), st.floats(min_value=0.5, max_value=0.99), thresholds)
+@given(
+    loads,
+    ahts,
+    st.one_of(st.none(), patiences),
+    st.floats(min_value=0.5, max_value=0.99),
+    thresholds,
+)
 @settings(max_examples=40, deadline=None)
 def test_required_agents_is_the_first_that_meets(a, aht, patience, sl, t):
     targets = Targets(service_level=sl, threshold_s=t)

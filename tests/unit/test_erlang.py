@@ -34,13 +34,21 @@ def test_known_value_erlang_a_abandonment():
     assert m.p_abandon == pytest.approx(0.013984, abs=5e-7)
 
 
-@pytest.mark.parametrize(("n", "a"), [(1, 0.5), (5, 3.0), (10, 5.0), (14, 10.0), (60, 55.0), (300, 290.0)])
+@pytest.mark.parametrize(
+    ("n", "a"), [(1, 0.5), (5, 3.0), (10, 5.0), (14, 10.0), (60, 55.0), (300, 290.0)]
+)
 def test_erlang_b_matches_recursion(n, a):
     assert erlang_b(n, a) == pytest.approx(erlang_b_recursion(n, a), rel=1e-12)
 
 
 def test_erlang_b_large_matches_recursion():
-    for n, a in [(10_000, 9_000.0), (10_000, 9_950.0), (3_000, 9_000.0), (1, 9_000.0), (9_000, 9_000.0)]:
+    for n, a in [
+        (10_000, 9_000.0),
+        (10_000, 9_950.0),
+        (3_000, 9_000.0),
+        (1, 9_000.0),
+        (9_000, 9_000.0),
+    ]:
         assert erlang_b(n, a) == pytest.approx(erlang_b_recursion(n, a), rel=1e-9)
 
 
@@ -113,7 +121,9 @@ def test_sl_formulas_coincide_without_abandonment_and_order_with_it():
     assert a.service_level_as("answered") > offered
     assert a.service_level_as("excl_short_abandons") > offered
     assert a.service_level_as("abandons_within_met") > offered
-    assert a.service_level_as("abandons_within_met") == pytest.approx(a.answered_within + a.abandoned_within)
+    assert a.service_level_as("abandons_within_met") == pytest.approx(
+        a.answered_within + a.abandoned_within
+    )
 
 
 def test_large_systems_are_finite():
