@@ -84,7 +84,8 @@ def main() -> None:
         ]
         print(
             f"  differs: {traffic[i]:.3f} Erl, aht {aht[i]:.0f}: ccsim {mine[j]} "
-            f"(SL {ok[1]:.5f}; one fewer gives {ok[0]:.5f}), pyworkforce {theirs[j]} (SL {ok[2]:.5f})"
+            f"(SL {ok[1]:.5f}; one fewer gives {ok[0]:.5f}), "
+            f"pyworkforce {theirs[j]} (SL {ok[2]:.5f})"
         )
 
 
