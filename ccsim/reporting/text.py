@@ -46,7 +46,127 @@ def simple_table(
     """A plain right-aligned table; ``highlight_row`` is shown in bold."""
     table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
     for i, c in enumerate(columns):
-        table.add_column(c, justify="left" if i == 0 and not c.strip() else "right")
+        table.add_column(c, justify="left" if i == 0 else "right")
     for i, r in enumerate(rows):
         table.add_row(*[str(x) for x in r], style="bold" if i == highlight_row else None)
     return table
+
+
+_PCT_KPIS = {
+    "service_level", "answer_rate", "abandon_rate", "short_abandon_rate", "occupancy", "p_wait",
+    "ivr_self_service", "containment", "blocked_rate", "fcr", "repeat_caller_rate",
+}  # fmt: skip
+
+HEADLINE = (
+    "offered", "answered", "abandoned", "service_level", "answer_rate", "abandon_rate",
+    "short_abandon_rate", "asa_s", "occupancy", "agents", "ivr_self_service", "blocked_rate", "fcr",
+    "repeat_caller_rate",
+)  # fmt: skip
+
+LABELS = {
+    "offered": "offered to agents",
+    "answered": "answered",
+    "abandoned": "abandoned",
+    "service_level": "service level",
+    "answer_rate": "answer rate",
+    "abandon_rate": "abandonment rate",
+    "short_abandon_rate": "short abandons",
+    "asa_s": "ASA (s)",
+    "occupancy": "occupancy",
+    "agents": "agents (average)",
+    "ivr_self_service": "IVR self-service share",
+    "blocked_rate": "blocked (busy tone)",
+    "fcr": "first-contact resolution",
+    "repeat_caller_rate": "repeat-caller rate",
+    "mean_wait_s": "mean wait (s)",
+    "aht_s": "AHT (s)",
+}
+
+
+def fmt_kpi(kpi: str, v: Any) -> str:
+    """A KPI value as a planner reads it."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "-"
+    if kpi in _PCT_KPIS:
+        return fmt_pct(float(v))
+    if kpi.endswith("_s"):
+        return fmt_num(float(v), 1)
+    return fmt_num(float(v), 1 if abs(float(v)) < 100 else 0)
+
+
+def _ci(kpi: str, ci: list[Any]) -> str:
+    lo, hi = ci
+    if lo is None or hi is None or (isinstance(lo, float) and math.isnan(lo)):
+        return "-"
+    return f"{fmt_kpi(kpi, lo)} - {fmt_kpi(kpi, hi)}"
+
+
+def print_run(doc: dict[str, Any], out_dir: str | None = None) -> None:
+    """The terminal view of a run: KPIs against targets, then call types and groups."""
+    con = console()
+    hz = doc["horizon"]
+    sld = doc["service_level_definition"]
+    con.print(
+        f"[bold]{doc['scenario']}[/bold]: seed {doc['seed']}, {doc['replications']} replications, "
+        f"{hz['duration_h']:g} h in {hz['intervals']} intervals of {hz['interval_min']:g} min "
+        f"({doc.get('wall_s', 0):.1f} s)"
+    )
+    by_kpi: dict[str, list[dict[str, Any]]] = {}
+    for t in doc.get("targets", {}).values():
+        if t["scope"] == "all" or t["scope"].startswith("every interval"):
+            by_kpi.setdefault(t["kpi"], []).append(t)
+    rows = []
+    for k in HEADLINE:
+        if k not in doc["kpis"]:
+            continue
+        v = doc["kpis"][k]
+        if v["mean"] is None or (isinstance(v["mean"], float) and math.isnan(v["mean"])):
+            continue
+        if k in ("blocked_rate", "short_abandon_rate") and not v["mean"] and k not in by_kpi:
+            continue
+        if k in ("fcr", "repeat_caller_rate") and v["mean"] in (1.0, 0.0) and k not in by_kpi:
+            continue
+        label = LABELS.get(k, k)
+        if k == "service_level":
+            label = f"service level ({sld['threshold_s']:g} s, {sld['formula']})"
+        ts = by_kpi.get(k, [])
+        tgt = "; ".join(
+            f"{t['rule']} {fmt_kpi(k, t['target'])}"
+            + (" each interval" if t["scope"] != "all" else "")
+            for t in ts
+        )
+        status = " ".join("[green]met[/green]" if t["met"] else "[red]MISSED[/red]" for t in ts)
+        rows.append([label, fmt_kpi(k, v["mean"]), _ci(k, v["ci95"]), tgt, status])
+    con.print(simple_table(["KPI", "mean", "95% interval", "target", ""], rows))
+    tier_t = [t for t in doc.get("targets", {}).values() if t["scope"].startswith("tier")]
+    if tier_t:
+        con.print(
+            simple_table(
+                ["tier target", "value", "95% interval", "target", ""],
+                [
+                    [
+                        f"{t['scope']}: {LABELS.get(t['kpi'], t['kpi'])}",
+                        fmt_kpi(t["kpi"], t["value"]),
+                        _ci(t["kpi"], t["ci95"]),
+                        f"{t['rule']} {fmt_kpi(t['kpi'], t['target'])}",
+                        "[green]met[/green]" if t["met"] else "[red]MISSED[/red]",
+                    ]
+                    for t in tier_t
+                ],
+            )
+        )
+    cols = ("offered", "answered", "service_level", "abandon_rate", "asa_s")
+    for title, block, extra in (
+        ("call type", "call_types", ()),
+        ("group", "groups", ("occupancy", "agents")),
+    ):
+        items = doc.get(block, {})
+        if len(items) <= 1 and block == "call_types":
+            continue
+        rows = [
+            [name] + [fmt_kpi(c, v[c]["mean"]) if c in v else "-" for c in (*cols, *extra)]
+            for name, v in items.items()
+        ]
+        con.print(simple_table([title, *[LABELS.get(c, c) for c in (*cols, *extra)]], rows))
+    if out_dir:
+        con.print(f"Output: {out_dir}  (report.html, summary.json, intervals.csv, ...)")

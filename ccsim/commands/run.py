@@ -1,0 +1,134 @@
+"""``ccsim run`` and ``ccsim report``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ccsim.errors import InputError, Problem
+from ccsim.reporting.jsonout import dumps
+from ccsim.reporting.text import print_run
+from ccsim.scenario import load_scenario
+
+
+def progress_reporter(total: int, label: str) -> Any:
+    """A progress bar on stderr when it is a terminal; otherwise nothing."""
+    if total <= 1 or not sys.stderr.isatty():
+        return None
+    from rich.progress import Progress
+
+    from ccsim.reporting.text import console
+
+    bar = Progress(console=console(err=True), transient=True)
+    task = bar.add_task(label, total=total)
+    bar.start()
+
+    def update(done: int, n: int) -> None:
+        bar.update(task, completed=done)
+        if done >= n:
+            bar.stop()
+
+    return update
+
+
+@click.command(
+    "run",
+    epilog="""\b
+Examples:
+  ccsim run scenarios/mmn.yaml
+  ccsim run scenarios/province_10000.yaml --replications 20 --seed 1 --out outputs/province
+  ccsim run scenarios/mmn.yaml --json > result.json
+  ccsim run scenarios/province_10000.yaml --strict   # exit 1 if a target is missed""",
+)
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--replications", "-r", type=int, help="Replications (overrides the file).")
+@click.option("--seed", "-s", type=int, help="Random seed (overrides the file).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    help="Output folder (default outputs/<name>-<time>).",
+)
+@click.option("--no-output", is_flag=True, help="Write no output folder.")
+@click.option(
+    "--calls", "keep_calls", is_flag=True, help="Also write per-call records (calls.csv.gz)."
+)
+@click.option("--no-figures", is_flag=True, help="Skip the figures (faster).")
+@click.option("--workers", type=int, help="Parallel processes (default: one per core).")
+@click.option("--strict", is_flag=True, help="Exit with code 1 if any target is missed.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
+def run_command(
+    file: str,
+    replications: int | None,
+    seed: int | None,
+    out_dir: str | None,
+    no_output: bool,
+    keep_calls: bool,
+    no_figures: bool,
+    workers: int | None,
+    strict: bool,
+    as_json: bool,
+) -> int:
+    """Simulate a scenario: KPIs against targets, and an output folder with tables and a report."""
+    problems = []
+    if replications is not None and replications < 1:
+        problems.append(Problem("--replications", "must be >= 1", replications))
+    if seed is not None and seed < 0:
+        problems.append(Problem("--seed", "must be >= 0", seed))
+    if workers is not None and workers < 1:
+        problems.append(Problem("--workers", "must be >= 1", workers))
+    if out_dir and no_output:
+        problems.append(Problem("--out", "cannot go with --no-output", out_dir))
+    if problems:
+        raise InputError(problems)
+    sc = load_scenario(file)
+    from ccsim.reporting.outputs import check_target, default_folder, write_run_folder
+    from ccsim.results import simulate
+
+    folder = None if no_output else Path(out_dir) if out_dir else default_folder(sc.name)
+    if folder is not None:
+        check_target(folder)
+    reps = sc.replications if replications is None else replications
+    res = simulate(
+        sc, replications, seed, workers=workers, keep_calls=keep_calls and not no_output,
+        progress=progress_reporter(reps, f"simulating {sc.name}"),
+    )  # fmt: skip
+    doc = res.summary()
+    if folder is not None:
+        write_run_folder(res, folder, doc, keep_calls=keep_calls, figures=not no_figures)
+        doc["output_dir"] = str(folder)
+    if as_json:
+        click.echo(dumps(doc))
+    else:
+        print_run(doc, str(folder) if folder else None)
+    return 1 if strict and not doc["all_targets_met"] else 0
+
+
+@click.command(
+    "report",
+    epilog="""\b
+Examples:
+  ccsim report outputs/mmn-example-20261124-101500""",
+)
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--no-figures", is_flag=True, help="Skip the figures.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run's JSON document on stdout.")
+def report_command(folder: str, no_figures: bool, as_json: bool) -> int:
+    """Re-render a run folder's report (figures, report.html) from its files, without re-running."""
+    from ccsim.reporting.html import render_report
+    from ccsim.reporting.outputs import read_json
+
+    path = Path(folder)
+    if not path.is_dir():
+        raise InputError([Problem(folder, "is not a folder", has_value=False)])
+    out = render_report(path, figures=not no_figures)
+    doc = read_json(path / "summary.json")
+    if as_json:
+        click.echo(dumps(doc))
+    else:
+        print_run(doc, folder)
+        click.echo(f"Report: {out}")
+    return 0

@@ -1,0 +1,566 @@
+"""The inbound simulation: arrivals, IVR, routing to agent groups, patience, redials.
+
+One ``Simulation`` owns a replication's state: the SimPy environment, the named
+streams and the recorder. Agent groups are counts (staffed, busy), not processes; a
+waiting call sits in a FIFO queue shared by callers with the same call type, tier
+priority and routing plan.
+
+Events are SimPy timeouts with callbacks rather than processes: a process per call
+costs a generator and several extra events, and this loop runs once per call.
+
+Same-time events run in a fixed order: staffing changes at an interval boundary first
+(SimPy priority URGENT), then all other events in the order they were scheduled.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from array import array
+from collections import deque
+from typing import Any
+
+import numpy as np
+import simpy
+from simpy.events import NORMAL, URGENT, Event, Timeout
+
+from ccsim.engine.arrivals import day_multipliers, draw_arrivals
+from ccsim.engine.compile import Compiled, compile_scenario
+from ccsim.engine.distributions import patience_sampler, sampler
+from ccsim.engine.records import Kind, Outcome, Recorder, RunRecord
+from ccsim.engine.streams import Buffered, Streams
+from ccsim.scenario.schema import CallType, Scenario
+
+INF = math.inf
+
+# call states while in the system
+_IVR, _WAITING, _DONE = 0, 1, 2
+# IVR exits
+_TO_AGENT, _CONTAINED, _LOST, _DISCONNECT = 0, 1, 2, 3
+
+
+class Call:
+    """A call in flight (records keep the finished ones)."""
+
+    __slots__ = (
+        "attempt",
+        "caller",
+        "ctype",
+        "exit",
+        "group",
+        "kind",
+        "net",
+        "patience",
+        "queue",
+        "state",
+        "t_arrival",
+        "t_queue",
+        "talk",
+        "tier",
+        "u_fcr",
+        "wrap",
+    )
+
+    def __init__(
+        self, caller: int, ctype: int, tier: int, net: int, kind: int, attempt: int, t: float
+    ) -> None:
+        self.caller = caller
+        self.ctype = ctype
+        self.tier = tier
+        self.net = net
+        self.kind = kind
+        self.attempt = attempt
+        self.t_arrival = t
+        self.t_queue = math.nan
+        self.state = _IVR
+        self.queue = -1
+        self.group = -1
+        self.exit = _TO_AGENT
+        self.patience = INF
+        self.talk = 0.0
+        self.wrap = 0.0
+        self.u_fcr = 0.0
+
+
+class _Draws:
+    """Per-call draws of one call type and origin, in arrival order (common random numbers).
+
+    Each call takes one row: uniforms for (network, tier, IVR loss, password asked,
+    password tries, containment, resolution) and its patience, talk and wrap times,
+    each quantity from its own stream so that changing one distribution leaves the
+    others' draws untouched.
+    """
+
+    __slots__ = ("_i", "_patience", "_rows", "_talk", "_u", "_wrap")
+
+    N_UNIFORM = 7
+
+    def __init__(
+        self, streams: Streams, prefix: str, ct: CallType, tier_factor: list[float]
+    ) -> None:
+        self._u = streams.rng(f"{prefix}/uniform")
+        self._talk = (streams.rng(f"{prefix}/talk"), sampler(ct.handle_time))
+        self._wrap = (streams.rng(f"{prefix}/wrap"), sampler(ct.wrap_time))
+        ps = patience_sampler(ct.patience)
+        self._patience = None if ps is None else (streams.rng(f"{prefix}/patience"), ps)
+        self._rows: list[list[float]] = []
+        self._i = 0
+
+    def next(self) -> list[float]:
+        """``[u_net, u_tier, u_lost, u_pw, u_tries, u_contained, u_fcr, patience, talk, wrap]``."""
+        i = self._i
+        if i >= len(self._rows):
+            n = 512
+            u = self._u.random((n, self.N_UNIFORM))
+            cols = [u]
+            if self._patience is None:
+                cols.append(np.full((n, 1), INF))
+            else:
+                cols.append(self._patience[1](self._patience[0], n)[:, None])
+            cols.append(self._talk[1](self._talk[0], n)[:, None])
+            cols.append(self._wrap[1](self._wrap[0], n)[:, None])
+            self._rows = np.hstack(cols).tolist()
+            i = 0
+        self._i = i + 1
+        return self._rows[i]
+
+
+class Simulation:
+    """One replication of a scenario.
+
+    Parameters
+    ----------
+    scenario : Scenario or Compiled
+        What to simulate.
+    replication : int
+        Replication number (selects the random streams).
+    seed : int, optional
+        Overrides the scenario's seed.
+    """
+
+    def __init__(
+        self, scenario: Scenario | Compiled, replication: int = 0, seed: int | None = None
+    ) -> None:
+        m = scenario if isinstance(scenario, Compiled) else compile_scenario(scenario)
+        self.m = m
+        sc = m.scenario
+        self.seed = sc.seed if seed is None else seed
+        self.replication = replication
+        self.env = simpy.Environment()
+        self.streams = Streams(self.seed, replication)
+        self.rec = Recorder()
+        G = len(m.group_ids)
+        self.staffed = [0] * G
+        self.busy = [0] * G
+        self.waiting = [0] * G  # live waiting calls in queues this group serves
+        self.qcalls: list[deque[Call]] = [deque() for _ in m.queues]
+        self.qlive = [0] * len(m.queues)
+        self.q_immediate = [q.immediate for q in m.queues]
+        self.q_groups = [tuple(g for g, _ in q.plan) for q in m.queues]
+        self.q_delayed = [tuple((g, d) for g, d in q.plan if d > 0.0) for q in m.queues]
+        self.buckets = m.buckets
+        self.route = m.route.tolist()
+        self.tier_cum = m.tier_cum.tolist()
+        self.net_cum = m.network_cum.tolist()
+        self.tier_patience = m.tier_patience
+        self.horizon_s = m.horizon_s
+        self.fcr_window_s = sc.kpi.fcr_window_h * 3600.0
+        self.ivr_ports = sc.ivr_ports
+        self.ivr_active = 0
+        self._callers = 0
+        self._ivr_open: dict[int, Call] | None = {} if m.drain_limit_s is not None else None
+        self._types = sc.call_types
+        self._fresh = [
+            _Draws(self.streams, f"fresh/{ct.id}", ct, m.tier_patience) for ct in sc.call_types
+        ]
+        self._repeat = [
+            _Draws(self.streams, f"repeat/{ct.id}", ct, m.tier_patience) for ct in sc.call_types
+        ]
+        self._ivr_time: list[tuple[Buffered, Buffered, Buffered, Buffered] | None] = []
+        for ct in sc.call_types:
+            ivr = ct.ivr
+            if ivr is None:
+                self._ivr_time.append(None)
+                continue
+            to_agent = ivr.time_to_agent
+            self._ivr_time.append(
+                (
+                    self.streams.buffered(f"ivr/{ct.id}/to_agent", sampler(to_agent)),
+                    self.streams.buffered(
+                        f"ivr/{ct.id}/self_service", sampler(ivr.time_self_service or to_agent)
+                    ),
+                    self.streams.buffered(
+                        f"ivr/{ct.id}/to_abandon", sampler(ivr.time_to_abandon or to_agent)
+                    ),
+                    self.streams.buffered(
+                        f"ivr/{ct.id}/password_try",
+                        sampler(ivr.password.try_time if ivr.password else None),
+                    ),
+                )
+            )
+        self._redial_u = [
+            self.streams.buffered(f"redial/{ct.id}/u", _uniform) for ct in sc.call_types
+        ]
+        self._redial_delay = [
+            self.streams.buffered(
+                f"redial/{ct.id}/delay", sampler(ct.redial.delay if ct.redial else None)
+            )
+            for ct in sc.call_types
+        ]
+        self._return_delay = [
+            self.streams.buffered(f"return/{ct.id}/delay", sampler(ct.return_delay))
+            for ct in sc.call_types
+        ]
+        self._redial_after = [set(ct.redial.after) if ct.redial else set() for ct in sc.call_types]
+        self._redial_p = [
+            list(ct.redial.probabilities) if ct.redial else [] for ct in sc.call_types
+        ]
+        self._fcr = [ct.fcr for ct in sc.call_types]
+        self._arr_t: list[float] = []
+        self._arr_k: list[int] = []
+        self._arr_forced: list[list[int]] | None = None
+        self._arr_i = 0
+        self._sample_s = sc.kpi.queue_sample_s
+        self._samples_t = array("d")
+        self._samples_q = array("l")
+
+    # -- scheduling helpers ---------------------------------------------------------
+
+    def _at(self, delay: float, fn: Any, value: Any) -> None:
+        ev = Timeout(self.env, delay, value)
+        ev.callbacks.append(fn)
+
+    # -- set-up -----------------------------------------------------------------------
+
+    def _draw_arrivals(self) -> None:
+        m = self.m
+        factors, busy = day_multipliers(m.scenario, m.n_days, self.streams.rng("busyness"))
+        times = []
+        kinds = []
+        forced = []  # replayed tier and network (-1: draw)
+        tier_ix = {t: i for i, t in enumerate(m.tier_ids)}
+        net_ix = {x: i for i, x in enumerate(m.network_ids)}
+        for k, seg in enumerate(m.segments):
+            arr = m.scenario.call_types[k].arrivals
+            if arr.times_s is not None:
+                t = np.asarray(arr.times_s, dtype=float)
+                n = t.size
+                ft = np.asarray(
+                    [tier_ix[x] for x in arr.tiers] if arr.tiers else [-1] * n, dtype=np.int64
+                )
+                fn = np.asarray(
+                    [net_ix[x] for x in arr.networks] if arr.networks else [-1] * n, dtype=np.int64
+                )
+                forced.append(np.stack([ft, fn], axis=1).reshape(n, 2))
+            else:
+                t = draw_arrivals(seg, factors, busy, self.streams.rng(f"arrivals/{m.type_ids[k]}"))
+                forced.append(np.full((t.size, 2), -1, dtype=np.int64))
+            times.append(t)
+            kinds.append(np.full(t.size, k, dtype=np.int16))
+        t_all = np.concatenate(times) if times else np.empty(0)
+        k_all = np.concatenate(kinds) if kinds else np.empty(0, dtype=np.int16)
+        f_all = np.concatenate(forced) if forced else np.empty((0, 2), dtype=np.int64)
+        order = np.argsort(t_all, kind="stable")
+        self._arr_t = t_all[order].tolist()
+        self._arr_k = k_all[order].tolist()
+        self._arr_forced = f_all[order].tolist() if (f_all >= 0).any() else None
+
+    def _on_sample(self, ev: Event) -> None:
+        now = self.env.now
+        self._samples_t.append(now)
+        self._samples_q.append(sum(self.qlive))
+        nxt = now + self._sample_s
+        if nxt < self.horizon_s:
+            self._at(self._sample_s, self._on_sample, None)
+
+    def _schedule_staffing(self) -> None:
+        m = self.m
+        for i in range(m.n_intervals):
+            ev = Event(self.env)
+            ev._ok = True
+            ev._value = i
+            ev.callbacks.append(self._on_staffing)
+            self.env.schedule(ev, URGENT, i * m.interval_s)
+
+    # -- arrivals and IVR ---------------------------------------------------------------
+
+    def _on_arrival(self, ev: Event) -> None:
+        i = self._arr_i
+        self._arr_i = i + 1
+        if i + 1 < len(self._arr_t):
+            self._at(self._arr_t[i + 1] - self.env.now, self._on_arrival, None)
+        k = self._arr_k[i]
+        d = self._fresh[k].next()
+        self._callers += 1
+        tier = min(bisect.bisect_right(self.tier_cum, d[1]), len(self.tier_cum) - 1)
+        net = min(bisect.bisect_right(self.net_cum, d[0]), len(self.net_cum) - 1)
+        if self._arr_forced is not None:
+            ft, fn = self._arr_forced[i]
+            tier = tier if ft < 0 else ft
+            net = net if fn < 0 else fn
+        call = Call(self._callers, k, tier, net, Kind.FRESH, 0, self.env.now)
+        self._enter(call, d, fresh=True)
+
+    def _on_repeat(self, ev: Event) -> None:
+        call: Call = ev._value
+        call.t_arrival = self.env.now
+        self._enter(call, self._repeat[call.ctype].next(), fresh=False)
+
+    def _enter(self, call: Call, d: list[float], fresh: bool) -> None:
+        call.patience = d[7] * self.tier_patience[call.tier]
+        call.talk = d[8]
+        call.wrap = d[9]
+        call.u_fcr = d[6]
+        times = self._ivr_time[call.ctype]
+        if times is None:
+            self._request(call)
+            return
+        if self.ivr_ports is not None:
+            if self.ivr_active >= self.ivr_ports:
+                self._finish(call, Outcome.BLOCKED)
+                self._maybe_redial(call, "blocked")
+                return
+            self.ivr_active += 1
+        ivr = self._types[call.ctype].ivr
+        assert ivr is not None
+        if not fresh:
+            exit_, t = _TO_AGENT, times[0]()
+        elif d[2] < ivr.abandon:
+            exit_, t = _LOST, times[2]()
+        else:
+            exit_ = -1
+            t = 0.0
+            pw = ivr.password
+            if pw is not None and d[3] < pw.share:
+                if pw.fail_prob <= 0.0:
+                    failures = 0
+                elif pw.fail_prob >= 1.0:
+                    failures = pw.tries
+                else:
+                    failures = int(math.log(max(d[4], 1e-300)) / math.log(pw.fail_prob))
+                for _ in range(min(failures + 1, pw.tries)):
+                    t += times[3]()
+                if failures >= pw.tries:
+                    exit_ = _TO_AGENT if pw.after_last_failure == "agent" else _DISCONNECT
+            if exit_ == -1:
+                exit_ = _CONTAINED if d[5] < ivr.containment else _TO_AGENT
+            t += times[1]() if exit_ == _CONTAINED else times[0]()
+        call.exit = exit_
+        call.state = _IVR
+        if self._ivr_open is not None:
+            self._ivr_open[id(call)] = call
+        self._at(t, self._on_ivr_end, call)
+
+    def _on_ivr_end(self, ev: Event) -> None:
+        call: Call = ev._value
+        if self.ivr_ports is not None:
+            self.ivr_active -= 1
+        if self._ivr_open is not None:
+            self._ivr_open.pop(id(call), None)
+        e = call.exit
+        if e == _TO_AGENT:
+            self._request(call)
+        elif e == _CONTAINED:
+            self._finish(call, Outcome.CONTAINED)
+        elif e == _LOST:
+            self._finish(call, Outcome.IVR_ABANDONED)
+            self._maybe_redial(call, "ivr_abandon")
+        else:
+            self._finish(call, Outcome.DISCONNECTED)
+
+    # -- the agent queue -----------------------------------------------------------------
+
+    def _request(self, call: Call) -> None:
+        now = self.env.now
+        call.t_queue = now
+        q = self.route[call.ctype][call.tier][call.net]
+        call.queue = q
+        busy = self.busy
+        staffed = self.staffed
+        for g in self.q_immediate[q]:
+            if busy[g] < staffed[g]:
+                self._answer(call, g, now)
+                return
+        call.state = _WAITING
+        self.qcalls[q].append(call)
+        self.qlive[q] += 1
+        waiting = self.waiting
+        for g in self.q_groups[q]:
+            waiting[g] += 1
+        if call.patience < INF:
+            self._at(call.patience, self._on_patience, call)
+        for g, delay in self.q_delayed[q]:
+            self._at(delay, self._on_eligible, (call, g))
+
+    def _answer(self, call: Call, g: int, now: float) -> None:
+        self.busy[g] += 1
+        call.state = _DONE
+        call.group = g
+        # resolved: 1 yes; 0 no, the caller calls again; 2 no, but the return falls after
+        # the horizon within the FCR window (not simulated; still counts against FCR)
+        resolved = 1
+        if call.u_fcr >= self._fcr[call.ctype]:
+            t = now + call.talk + self._return_delay[call.ctype]()
+            if t < self.horizon_s:
+                resolved = 0
+                again = Call(call.caller, call.ctype, call.tier, call.net, Kind.RETURN, 0, t)
+                self._at(t - now, self._on_repeat, again)
+            else:
+                resolved = 2 if t - now <= self.fcr_window_s else 1
+        self.rec.add(
+            call.caller, call.ctype, call.tier, call.net, call.kind, call.attempt, call.t_arrival,
+            Outcome.ANSWERED, g, call.t_queue, now - call.t_queue, call.talk, call.wrap, resolved,
+        )  # fmt: skip
+        self._at(call.talk + call.wrap, self._on_release, g)
+
+    def _on_release(self, ev: Event) -> None:
+        g: int = ev._value
+        b = self.busy[g] - 1
+        self.busy[g] = b
+        if b < self.staffed[g] and self.waiting[g]:
+            self._serve_next(g)
+
+    def _serve_next(self, g: int) -> bool:
+        """A free agent of group ``g`` takes the next eligible call, if any."""
+        now = self.env.now
+        qlive = self.qlive
+        qcalls = self.qcalls
+        for bucket in self.buckets[g]:
+            best: Call | None = None
+            for q, delay in bucket:
+                if not qlive[q]:
+                    continue
+                dq = qcalls[q]
+                head = dq[0]
+                while head.state != _WAITING:
+                    dq.popleft()
+                    head = dq[0]
+                if head.t_queue + delay > now:
+                    continue
+                if best is None or head.t_queue < best.t_queue:
+                    best = head
+            if best is not None:
+                self.qcalls[best.queue].popleft()
+                self._unqueue(best)
+                self._answer(best, g, now)
+                return True
+        return False
+
+    def _unqueue(self, call: Call) -> None:
+        q = call.queue
+        self.qlive[q] -= 1
+        waiting = self.waiting
+        for g in self.q_groups[q]:
+            waiting[g] -= 1
+
+    def _on_patience(self, ev: Event) -> None:
+        call: Call = ev._value
+        if call.state != _WAITING:
+            return
+        call.state = _DONE
+        self._unqueue(call)
+        now = self.env.now
+        self.rec.add(
+            call.caller, call.ctype, call.tier, call.net, call.kind, call.attempt, call.t_arrival,
+            Outcome.ABANDONED, self.q_groups[call.queue][0], call.t_queue, now - call.t_queue,
+            0.0, 0.0, 0,
+        )  # fmt: skip
+        self._maybe_redial(call, "queue_abandon")
+
+    def _on_eligible(self, ev: Event) -> None:
+        call, g = ev._value
+        if call.state != _WAITING or self.busy[g] >= self.staffed[g]:
+            return
+        # an idle agent in g means no older call eligible for g waits: this one is at
+        # the head of its queue once cancelled entries are dropped
+        dq = self.qcalls[call.queue]
+        while dq[0].state != _WAITING:
+            dq.popleft()
+        if dq[0] is call:
+            dq.popleft()
+        else:  # pragma: no cover - guarded by the invariant above
+            raise RuntimeError(
+                f"t={self.env.now}: call of caller {call.caller} is not at the head of its queue"
+            )
+        self._unqueue(call)
+        self._answer(call, g, self.env.now)
+
+    def _on_staffing(self, ev: Event) -> None:
+        i: int = ev._value
+        col = self.m.staffing[:, i].tolist()
+        for g, n in enumerate(col):
+            old = self.staffed[g]
+            self.staffed[g] = n
+            if n > old:
+                while self.busy[g] < n and self.waiting[g] and self._serve_next(g):
+                    pass
+
+    # -- endings -------------------------------------------------------------------------
+
+    def _finish(self, call: Call, outcome: int) -> None:
+        call.state = _DONE
+        self.rec.add(
+            call.caller, call.ctype, call.tier, call.net, call.kind, call.attempt, call.t_arrival,
+            outcome, -1, math.nan, math.nan, 0.0, 0.0, 0,
+        )  # fmt: skip
+
+    def _maybe_redial(self, call: Call, reason: str) -> None:
+        k = call.ctype
+        if reason not in self._redial_after[k]:
+            return
+        probs = self._redial_p[k]
+        a = call.attempt
+        if a >= len(probs) or self._redial_u[k]() >= probs[a]:
+            return
+        t = self.env.now + self._redial_delay[k]()
+        if t < self.horizon_s:
+            again = Call(call.caller, k, call.tier, call.net, Kind.REDIAL, a + 1, t)
+            self._at(t - self.env.now, self._on_repeat, again)
+
+    # -- running ---------------------------------------------------------------------------
+
+    def run(self) -> RunRecord:
+        """Simulate the horizon and let callers in the system finish; return the records."""
+        self._draw_arrivals()
+        self._schedule_staffing()
+        if self._arr_t:
+            self._at(self._arr_t[0], self._on_arrival, None)
+        # queue-length samples at the midpoints of sampling periods, in the horizon
+        self._at(self._sample_s / 2.0, self._on_sample, None)
+        limit = self.m.drain_limit_s
+        if limit is None:
+            self.env.run()
+        else:
+            self.env.run(until=self.m.horizon_s + limit)
+        end = self.env.now
+        for dq in self.qcalls:
+            for call in dq:
+                if call.state == _WAITING:
+                    call.state = _DONE
+                    self.rec.add(
+                        call.caller, call.ctype, call.tier, call.net, call.kind, call.attempt,
+                        call.t_arrival, Outcome.WAITING_AT_END, self.q_groups[call.queue][0],
+                        call.t_queue, end - call.t_queue, 0.0, 0.0, 0,
+                    )  # fmt: skip
+        if self._ivr_open:
+            for call in self._ivr_open.values():
+                self._finish(call, Outcome.IVR_AT_END)
+        samples = {
+            "t": np.frombuffer(self._samples_t, dtype=np.float64).copy(),
+            "waiting": np.frombuffer(self._samples_q, dtype=np.int64).copy(),
+        }
+        return RunRecord(self.rec.arrays(), end, self.replication, self.seed, samples)
+
+
+def _uniform(rng: np.random.Generator, n: int) -> Any:
+    return rng.random(n)
+
+
+def simulate_once(
+    scenario: Scenario | Compiled, replication: int = 0, seed: int | None = None
+) -> RunRecord:
+    """Run one replication and return its records."""
+    return Simulation(scenario, replication, seed).run()
+
+
+__all__ = ["NORMAL", "URGENT", "Call", "Simulation", "simulate_once"]

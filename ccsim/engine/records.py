@@ -1,0 +1,129 @@
+"""Columnar per-call records: one typed array per field, filled during the run."""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+
+class Outcome(IntEnum):
+    """How a call ended."""
+
+    ANSWERED = 0
+    ABANDONED = 1  # hung up while waiting for an agent
+    CONTAINED = 2  # finished in IVR self-service
+    IVR_ABANDONED = 3  # hung up in the IVR
+    BLOCKED = 4  # no IVR port free: heard busy
+    DISCONNECTED = 5  # cut off by the IVR (password failures)
+    WAITING_AT_END = 6  # still waiting for an agent when the run stopped
+    IVR_AT_END = 7  # still in the IVR when the run stopped
+
+
+class Kind(IntEnum):
+    """Why the call was made."""
+
+    FRESH = 0
+    REDIAL = 1  # after abandoning or hearing busy
+    RETURN = 2  # the matter was not resolved: the caller calls again
+
+
+COLUMNS: dict[str, str] = {
+    "caller": "q",
+    "call_type": "h",
+    "tier": "h",
+    "network": "h",
+    "kind": "b",
+    "attempt": "h",
+    "t_arrival": "d",
+    "outcome": "b",
+    "group": "h",  # answering group, or first group of the plan (-1: never queued)
+    "t_queue": "d",  # entry to the agent queue (NaN: never queued)
+    "wait": "d",  # time in the agent queue (NaN: never queued)
+    "talk": "d",
+    "wrap": "d",
+    "resolved": "b",  # answered: 1 resolved, 0 caller calls again, 2 return after the horizon
+}
+
+
+class Recorder:
+    """Appends one row per finished call."""
+
+    def __init__(self) -> None:
+        self.cols: dict[str, array[Any]] = {k: array(t) for k, t in COLUMNS.items()}
+        c = self.cols
+        # bound methods, looked up once: this runs once per call
+        self._a = (
+            c["caller"].append,
+            c["call_type"].append,
+            c["tier"].append,
+            c["network"].append,
+            c["kind"].append,
+            c["attempt"].append,
+            c["t_arrival"].append,
+            c["outcome"].append,
+            c["group"].append,
+            c["t_queue"].append,
+            c["wait"].append,
+            c["talk"].append,
+            c["wrap"].append,
+            c["resolved"].append,
+        )
+
+    def add(
+        self,
+        caller: int,
+        call_type: int,
+        tier: int,
+        network: int,
+        kind: int,
+        attempt: int,
+        t_arrival: float,
+        outcome: int,
+        group: int,
+        t_queue: float,
+        wait: float,
+        talk: float,
+        wrap: float,
+        resolved: int,
+    ) -> None:
+        """One row."""
+        a = self._a
+        a[0](caller)
+        a[1](call_type)
+        a[2](tier)
+        a[3](network)
+        a[4](kind)
+        a[5](attempt)
+        a[6](t_arrival)
+        a[7](outcome)
+        a[8](group)
+        a[9](t_queue)
+        a[10](wait)
+        a[11](talk)
+        a[12](wrap)
+        a[13](resolved)
+
+    def arrays(self) -> dict[str, NDArray[Any]]:
+        """The columns as numpy arrays (zero-copy views of the typed arrays)."""
+        return {
+            k: np.frombuffer(v, dtype=np.dtype(v.typecode))
+            if len(v)
+            else np.empty(0, dtype=np.dtype(v.typecode))
+            for k, v in self.cols.items()
+        }
+
+
+@dataclass
+class RunRecord:
+    """Everything a replication leaves behind, for the results layer."""
+
+    calls: dict[str, NDArray[Any]]
+    end_s: float  # simulation time when the run stopped
+    replication: int
+    seed: int
+    samples: dict[str, NDArray[Any]]  # queue length ("waiting") at times "t"

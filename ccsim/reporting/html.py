@@ -1,0 +1,127 @@
+"""A self-contained HTML report of a run folder (figures embedded), rebuilt from its files."""
+
+from __future__ import annotations
+
+import base64
+import html
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ccsim.errors import InputError, Problem
+from ccsim.reporting.outputs import MANIFEST, read_json
+from ccsim.results.kpis import KPIS
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:2em;color:#222;max-width:1100px}
+h1{font-size:1.5em}h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;font-size:.85em}td,th{padding:.25em .6em;border-bottom:1px solid #eee;text-align:right}
+th{background:#f6f6f6}td:first-child,th:first-child{text-align:left}
+.met{color:#2a7d2a;font-weight:600}.missed{color:#c0392b;font-weight:600}.small{color:#666;font-size:.85em}
+img{max-width:100%}
+"""
+
+_PCT = {"service_level", "answer_rate", "abandon_rate", "short_abandon_rate", "occupancy", "p_wait",
+        "ivr_self_service", "containment", "blocked_rate", "fcr", "repeat_caller_rate"}  # fmt: skip
+
+
+def fmt(kpi: str, v: Any) -> str:
+    """Format a KPI value for display."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "-"
+    if kpi in _PCT:
+        return f"{100 * float(v):.1f}%"
+    if kpi.endswith("_s"):
+        return f"{float(v):,.1f}"
+    return f"{float(v):,.1f}" if abs(float(v)) < 1000 else f"{float(v):,.0f}"
+
+
+def _table(df: pd.DataFrame, raw: frozenset[str] = frozenset()) -> str:
+    """An HTML table; columns in ``raw`` hold markup, the rest is escaped."""
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
+    rows = ""
+    for r in df.itertuples(index=False):
+        cells = (v if c in raw else html.escape(str(v)) for c, v in zip(df.columns, r, strict=True))
+        rows += "<tr>" + "".join(f"<td>{v}</td>" for v in cells) + "</tr>"
+    return f"<table><tr>{head}</tr>{rows}</table>"
+
+
+def render_report(folder: str | Path, figures: bool = True) -> Path:
+    """(Re)write ``figures/`` and ``report.html`` of a run folder from its files."""
+    folder = Path(folder)
+    if not (folder / MANIFEST).exists() or not (folder / "summary.json").exists():
+        raise InputError(
+            [
+                Problem(
+                    str(folder),
+                    "is not a ccsim run folder (no manifest.json / summary.json)",
+                    has_value=False,
+                )
+            ]
+        )
+    manifest = read_json(folder / MANIFEST)
+    summary = read_json(folder / "summary.json")
+    intervals = pd.read_csv(folder / "intervals.csv")
+    agents = pd.read_csv(folder / "agents.csv")
+    imgs = ""
+    if figures:
+        from ccsim.reporting.figures import write_figures
+
+        for p in write_figures(folder, intervals, agents, summary):
+            data = base64.b64encode(p.read_bytes()).decode("ascii")
+            imgs += f'<p><img alt="{p.stem}" src="data:image/png;base64,{data}"></p>\n'
+
+    targets = summary.get("targets", {})
+    trows = []
+    for name, t in targets.items():
+        cls = "met" if t["met"] else "missed"
+        lo, hi = t["ci95"]
+        ci = f"{fmt(t['kpi'], lo)} - {fmt(t['kpi'], hi)}" if lo is not None else "-"
+        trows.append({"target": name, "scope": t["scope"], "rule": f"{t['rule']} {fmt(t['kpi'], t['target'])}",
+                      "value": fmt(t["kpi"], t["value"]), "95% interval": ci,
+                      "status": f'<span class="{cls}">{"met" if t["met"] else "MISSED"}</span>'})  # fmt: skip
+    kpi_rows = []
+    for k, v in summary["kpis"].items():
+        lo, hi = v["ci95"]
+        kpi_rows.append({"KPI": k, "mean": fmt(k, v["mean"]), "95% interval": f"{fmt(k, lo)} - {fmt(k, hi)}" if lo is not None else "-",
+                         "meaning": KPIS.get(k, ("", 0))[0]})  # fmt: skip
+    ttable = (
+        _table(pd.DataFrame(trows), frozenset({"status"})) if trows else "<p>No targets set.</p>"
+    )
+    cols = [
+        c
+        for c in (
+            "start",
+            "offered",
+            "answered",
+            "abandoned",
+            "service_level",
+            "asa_s",
+            "abandon_rate",
+            "occupancy",
+            "agents",
+        )
+        if c in intervals
+    ]
+    iv = intervals[cols].copy()
+    for c in cols[1:]:
+        iv[c] = [fmt(c, v) for v in iv[c]]
+    sld = summary.get("service_level_definition", {})
+    doc = f"""<!doctype html><html><head><meta charset="utf-8"><title>ccsim report: {html.escape(summary["scenario"])}</title>
+<style>{_CSS}</style></head><body>
+<h1>{html.escape(summary["scenario"])}</h1>
+<p class="small">ccsim {html.escape(str(manifest.get("ccsim_version")))} &middot; seed {summary["seed"]} &middot;
+{summary["replications"]} replications &middot; scenario hash {html.escape(str(summary.get("scenario_hash", ""))[:12])} &middot;
+service level = {html.escape(str(sld.get("formula", "offered")))} formula, T = {sld.get("threshold_s", 20):g} s &middot;
+{float(manifest.get("wall_s", 0)):.1f} s wall time</p>
+<h2>Targets</h2>{ttable}
+<h2>Figures</h2>{imgs or "<p>(figures not drawn)</p>"}
+<h2>KPIs (whole period, mean over replications)</h2>{_table(pd.DataFrame(kpi_rows))}
+<h2>Per interval</h2>{_table(iv)}
+</body></html>
+"""
+    out = folder / "report.html"
+    out.write_text(doc, encoding="utf-8")
+    return out

@@ -1,0 +1,203 @@
+"""The output folder of a run, written atomically.
+
+Files: ``manifest.json`` (version, scenario hash, seed, replications, wall time),
+``summary.json`` (the ``--json`` document), ``scenario.yaml`` (what was run),
+``kpis.csv`` (daily summary with 95 % intervals), ``intervals.csv`` (per interval,
+whole centre), ``intervals_detail.csv`` (interval x centre x group x call type x tier,
+means over replications), ``agents.csv`` (interval x group: staffed, busy, occupancy),
+optional ``calls.csv.gz`` (per-call records), ``figures/*.png`` and ``report.html``.
+
+Everything is written into a temporary folder beside the target and renamed into
+place at the end: an interrupted or failed run leaves no half-written folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from ccsim import __version__
+from ccsim.errors import InputError, Problem
+from ccsim.reporting.jsonout import dumps
+
+if TYPE_CHECKING:
+    from ccsim.results.result import SimulationResult
+
+MANIFEST = "manifest.json"
+
+
+def default_folder(name: str, root: str | Path = "outputs") -> Path:
+    """``outputs/<scenario name>-<YYYYmmdd-HHMMSS>``."""
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name).strip("-") or "run"
+    return Path(root) / f"{safe}-{time.strftime('%Y%m%d-%H%M%S')}"
+
+
+def check_target(folder: Path) -> None:
+    """Refuse to replace a folder that is not a ccsim output folder."""
+    if folder.exists():
+        if not folder.is_dir():
+            raise InputError([Problem("--out", "exists and is not a folder", str(folder))])
+        if any(folder.iterdir()) and not (folder / MANIFEST).exists():
+            raise InputError(
+                [
+                    Problem(
+                        "--out",
+                        "is a non-empty folder that is not a ccsim output folder; refusing to replace it",
+                        str(folder),
+                    )
+                ]
+            )
+
+
+def write_atomically(folder: Path, fill: Callable[[Path], None]) -> Path:
+    """Create ``folder`` by filling a temporary sibling and renaming it into place."""
+    folder = Path(folder)
+    check_target(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        fill(tmp)
+        if folder.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old.", dir=folder.parent))
+            os.replace(folder, old / "x")
+            os.replace(tmp, folder)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return folder
+
+
+def manifest(res: SimulationResult, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Provenance of a run."""
+    from ccsim.scenario.loader import scenario_hash
+
+    doc = {
+        "ccsim_version": __version__,
+        "scenario": res.scenario.name,
+        "scenario_hash": scenario_hash(res.scenario),
+        "seed": res.seed,
+        "replications": res.replications,
+        "replication_seeds": [{"replication": r.replication, "seed": res.seed} for r in res.reps],
+        "streams": "numpy PCG64 seeded by SeedSequence(seed, spawn_key=(replication, sha256(stream name)))",
+        "wall_s": res.wall_s,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+    if extra:
+        doc.update(extra)
+    return doc
+
+
+def interval_table(res: SimulationResult) -> pd.DataFrame:
+    """Per interval: mean KPIs and 95 % intervals of the headline ones."""
+    df = res.kpis("interval")
+    means = df.xs("mean", axis=1, level="stat")
+    out = means.copy()
+    for k in ("service_level", "asa_s", "abandon_rate", "occupancy"):
+        out[f"{k}_ci_low"] = df[(k, "ci_low")]
+        out[f"{k}_ci_high"] = df[(k, "ci_high")]
+    out.insert(0, "start", [res.interval_label(int(i)) for i in out.index])
+    return out.reset_index()
+
+
+def detail_table(res: SimulationResult) -> pd.DataFrame:
+    """Counts and KPIs per interval x centre x group x call type x tier (means over replications)."""
+    from ccsim.results import kpis as K
+
+    cols = res.counter_columns
+    cells = res.cells
+    keys = ["interval", "center", "group", "call_type", "tier"]
+    mean = cells.groupby(keys, observed=True)[cols].sum() / res.replications
+    vals = K.compute({k: mean[k].to_numpy() for k in cols}, res.scenario.sl.formula)
+    out = mean[
+        [
+            "requests",
+            "answered",
+            "answered_within",
+            "abandoned",
+            "abandoned_within",
+            "contained",
+            "ivr_entries",
+            "blocked",
+        ]
+    ].copy()
+    for k in ("service_level", "answer_rate", "abandon_rate", "asa_s", "aht_s"):
+        out[k] = vals[k]
+    out = out.reset_index()
+    out.insert(1, "start", [res.interval_label(int(i)) for i in out["interval"]])
+    return out
+
+
+def agents_table(res: SimulationResult) -> pd.DataFrame:
+    """Per interval and group: agents staffed, busy, logged in, and occupancy (means)."""
+    a = res.agents.groupby(["interval", "center", "group"], observed=True)[
+        ["staffed_s", "busy_s", "logged_in_s"]
+    ].mean()
+    step = res.compiled.interval_s
+    out = pd.DataFrame(
+        {
+            "staffed_agents": a["staffed_s"] / step,
+            "busy_agents": a["busy_s"] / step,
+            "logged_in_agents": a["logged_in_s"] / step,
+        }
+    )
+    out["occupancy"] = (a["busy_s"] / a["logged_in_s"].where(a["logged_in_s"] > 0)).astype(float)
+    out = out.reset_index()
+    out.insert(1, "start", [res.interval_label(int(i)) for i in out["interval"]])
+    return out
+
+
+def kpi_summary_table(summary: dict[str, Any]) -> pd.DataFrame:
+    """Daily summary with confidence intervals, one row per KPI."""
+    rows = []
+    for k, v in summary["kpis"].items():
+        lo, hi = v["ci95"]
+        rows.append({"kpi": k, "mean": v["mean"], "ci95_low": lo, "ci95_high": hi})
+    return pd.DataFrame(rows)
+
+
+def write_run_folder(
+    res: SimulationResult,
+    folder: Path,
+    summary: dict[str, Any],
+    keep_calls: bool = False,
+    figures: bool = True,
+) -> Path:
+    """Write a run's output folder atomically and return its path."""
+    from ccsim.scenario.loader import to_yaml
+
+    def fill(tmp: Path) -> None:
+        (tmp / MANIFEST).write_text(dumps(manifest(res)) + "\n", encoding="utf-8")
+        (tmp / "summary.json").write_text(dumps(summary) + "\n", encoding="utf-8")
+        (tmp / "scenario.yaml").write_text(to_yaml(res.scenario), encoding="utf-8")
+        kpi_summary_table(summary).to_csv(tmp / "kpis.csv", index=False)
+        interval_table(res).to_csv(tmp / "intervals.csv", index=False)
+        detail_table(res).to_csv(tmp / "intervals_detail.csv", index=False)
+        agents_table(res).to_csv(tmp / "agents.csv", index=False)
+        if keep_calls:
+            res.calls().to_csv(tmp / "calls.csv.gz", index=False, compression="gzip")
+        from ccsim.reporting.html import render_report
+
+        render_report(tmp, figures=figures)
+
+    return write_atomically(folder, fill)
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    """Read a JSON file of a run folder."""
+    with open(path, encoding="utf-8") as f:
+        data: dict[str, Any] = json.load(f)
+    return data

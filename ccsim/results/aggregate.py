@@ -1,0 +1,272 @@
+"""From one replication's per-call records to counts per cell and agent time per interval.
+
+A cell is (interval of arrival, call type, tier, local network, group). Counts are
+additive, so any roll-up is a sum; ratios (service level, ASA, occupancy) are computed
+from summed counts at whatever level is asked (``ccsim.results.kpis``). Numpy only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ccsim.engine.compile import Compiled
+from ccsim.engine.records import Kind, Outcome, RunRecord
+
+CELL_KEYS = ("interval", "call_type", "tier", "network", "group")
+
+COUNTERS = (
+    "calls",  # every attempt, blocked included
+    "blocked",
+    "ivr_entries",
+    "ivr_requests",  # agent requests of calls that came through the IVR
+    "contained",
+    "ivr_abandoned",
+    "disconnected",
+    "ivr_at_end",
+    "requests",  # R: calls offered to agents
+    "answered",
+    "answered_within",  # A_T
+    "abandoned",
+    "abandoned_within",  # Ab_T
+    "abandoned_short",  # Ab within the short-abandon threshold
+    "waiting_at_end",
+    "waited",  # requests that waited longer than 0 s
+    "wait_answered_s",
+    "wait_abandoned_s",
+    "talk_s",
+    "wrap_s",
+    "fresh",
+    "redials",
+    "returns",
+    "fcr_resolved",  # answered calls whose caller reaches no agent again within the window
+    "repeat_calls",  # answered calls of repeat callers
+)
+
+AGENT_COUNTERS = ("staffed_s", "busy_s", "logged_in_s")
+
+
+@dataclass
+class RepCounts:
+    """Counts of one replication."""
+
+    replication: int
+    cells: dict[str, NDArray[np.float64] | NDArray[np.int64]]  # CELL_KEYS (int) + COUNTERS (float)
+    agents: dict[str, NDArray[np.float64]]  # AGENT_COUNTERS, each intervals x groups
+    callers: dict[str, NDArray[np.float64]]  # per call type: requesting, answered, lost
+    queue: dict[str, NDArray[np.float64]]  # per interval: samples, sum and max of queue length
+    end_s: float
+    calls: dict[str, NDArray[Any]] | None = None  # per-call records, when kept
+
+
+def aggregate(m: Compiled, run: RunRecord, keep_calls: bool = False) -> RepCounts:
+    """Counts per cell, agent time per interval and group, caller figures."""
+    sc = m.scenario
+    c = run.calls
+    T = sc.sl.threshold_s
+    short = sc.kpi.short_abandon_s
+    outcome = c["outcome"].astype(np.int64)
+    t_arr = c["t_arrival"]
+    wait = c["wait"]
+    kind = c["kind"].astype(np.int64)
+    ivr_types = np.asarray([ct.ivr is not None for ct in sc.call_types])
+    ctype = c["call_type"].astype(np.int64)
+
+    answered = outcome == Outcome.ANSWERED
+    abandoned = outcome == Outcome.ABANDONED
+    w_end = outcome == Outcome.WAITING_AT_END
+    blocked = outcome == Outcome.BLOCKED
+    requests = answered | abandoned | w_end
+    via_ivr = ivr_types[ctype] if ctype.size else np.zeros(0, dtype=bool)
+    fcr_ok, repeat = _caller_flags(m, c, answered)
+
+    cols: dict[str, NDArray[Any]] = {
+        "calls": np.ones(outcome.size),
+        "blocked": blocked,
+        "ivr_entries": via_ivr & ~blocked,
+        "ivr_requests": via_ivr & requests,
+        "contained": outcome == Outcome.CONTAINED,
+        "ivr_abandoned": outcome == Outcome.IVR_ABANDONED,
+        "disconnected": outcome == Outcome.DISCONNECTED,
+        "ivr_at_end": outcome == Outcome.IVR_AT_END,
+        "requests": requests,
+        "answered": answered,
+        "answered_within": answered & (wait <= T),
+        "abandoned": abandoned,
+        "abandoned_within": abandoned & (wait <= T),
+        "abandoned_short": abandoned & (wait <= short),
+        "waiting_at_end": w_end,
+        "waited": requests & (wait > 0),
+        "wait_answered_s": np.where(answered, wait, 0.0),
+        "wait_abandoned_s": np.where(abandoned, wait, 0.0),
+        "talk_s": np.where(answered, c["talk"], 0.0),
+        "wrap_s": np.where(answered, c["wrap"], 0.0),
+        "fresh": kind == Kind.FRESH,
+        "redials": kind == Kind.REDIAL,
+        "returns": kind == Kind.RETURN,
+        "fcr_resolved": fcr_ok,
+        "repeat_calls": repeat,
+    }
+    for extra in sc.sl_thresholds()[1:]:
+        cols[f"answered_within@{extra:g}"] = answered & (wait <= extra)
+        cols[f"abandoned_within@{extra:g}"] = abandoned & (wait <= extra)
+    keep = t_arr >= m.warmup_s
+    interval = np.minimum((t_arr // m.interval_s).astype(np.int64), m.n_intervals - 1)
+    dims = [
+        interval[keep],
+        ctype[keep],
+        c["tier"].astype(np.int64)[keep],
+        c["network"].astype(np.int64)[keep],
+        c["group"].astype(np.int64)[keep] + 1,  # -1 (no group) -> 0
+    ]
+    sizes = [
+        m.n_intervals,
+        len(m.type_ids),
+        len(m.tier_ids),
+        len(m.network_ids),
+        len(m.group_ids) + 1,
+    ]
+    key = np.zeros(int(keep.sum()), dtype=np.int64)
+    for d, s in zip(dims, sizes, strict=True):
+        key = key * s + d
+    uniq, inv = np.unique(key, return_inverse=True)
+    cells: dict[str, NDArray[np.float64] | NDArray[np.int64]] = {}
+    rest = uniq.copy()
+    decoded = []
+    for s in reversed(sizes):
+        decoded.append(rest % s)
+        rest = rest // s
+    for name, arr in zip(CELL_KEYS, reversed(decoded), strict=True):
+        cells[name] = arr
+    cells["group"] = cells["group"] - 1
+    for name, v in cols.items():
+        cells[name] = np.bincount(
+            inv, weights=np.asarray(v, dtype=float)[keep], minlength=uniq.size
+        )
+
+    agents = _agent_time(m, c, answered, run.end_s)
+    callers = _callers(m, c, requests, answered, keep)
+    queue = _queue(m, run.samples)
+    return RepCounts(
+        run.replication, cells, agents, callers, queue, run.end_s, dict(c) if keep_calls else None
+    )
+
+
+def _queue(m: Compiled, samples: dict[str, NDArray[Any]]) -> dict[str, NDArray[np.float64]]:
+    """Queue-length samples per interval: count, sum and maximum (warm-up excluded)."""
+    n = m.n_intervals
+    t = np.asarray(samples["t"], dtype=float)
+    q = np.asarray(samples["waiting"], dtype=float)
+    ok = t >= m.warmup_s
+    idx = np.minimum((t[ok] // m.interval_s).astype(np.int64), n - 1)
+    qmax = np.zeros(n)
+    np.maximum.at(qmax, idx, q[ok])
+    return {
+        "queue_samples": np.bincount(idx, minlength=n).astype(float),
+        "queue_sum": np.bincount(idx, weights=q[ok], minlength=n),
+        "queue_max": qmax,
+    }
+
+
+def _agent_time(
+    m: Compiled, c: dict[str, NDArray[Any]], answered: NDArray[np.bool_], end_s: float
+) -> dict[str, NDArray[np.float64]]:
+    """Staffed, busy and logged-in agent-seconds per interval and group.
+
+    Busy time is swept from answer and release times; logged-in time is the larger of
+    staffed and busy agents at each moment (agents finish their call after their shift
+    drops). Warm-up intervals are zeroed; time after the horizon is not counted.
+    """
+    n, G = m.n_intervals, len(m.group_ids)
+    step = m.interval_s
+    staffed = m.staffing.T.astype(float) * step  # intervals x groups
+    busy = np.zeros((n, G))
+    logged = np.zeros((n, G))
+    group = c["group"].astype(np.int64)
+    start_all = (c["t_queue"] + c["wait"])[answered]
+    end_all = start_all + (c["talk"] + c["wrap"])[answered]
+    g_all = group[answered]
+    bounds = np.arange(n + 1, dtype=float) * step
+    for g in range(G):
+        sel = g_all == g
+        starts = np.minimum(start_all[sel], m.horizon_s)
+        ends = np.minimum(end_all[sel], m.horizon_s)
+        times = np.concatenate([starts, ends, bounds])
+        delta = np.concatenate([np.ones(starts.size), -np.ones(ends.size), np.zeros(bounds.size)])
+        order = np.argsort(times, kind="stable")
+        times, delta = times[order], delta[order]
+        level = np.cumsum(delta)
+        seg = np.diff(times)
+        left = times[:-1]
+        idx = np.minimum((left // step).astype(np.int64), n - 1)
+        lvl = level[:-1]
+        on = m.staffing[g][idx]
+        busy[:, g] = np.bincount(idx, weights=seg * lvl, minlength=n)
+        logged[:, g] = np.bincount(idx, weights=seg * np.maximum(lvl, on), minlength=n)
+    warm = round(m.warmup_s / step)
+    for arr in (staffed, busy, logged):
+        arr[:warm] = 0.0
+    return {"staffed_s": staffed, "busy_s": busy, "logged_in_s": logged}
+
+
+def _caller_flags(
+    m: Compiled, c: dict[str, NDArray[Any]], answered: NDArray[np.bool_]
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Per call: resolved at first contact (FCR), and answered call of a repeat caller.
+
+    An answered call counts as resolved when its caller reaches no agent again within
+    the FCR window. A return the run drew but did not simulate (it fell after the
+    horizon, inside the window) counts as reaching an agent again: censoring would
+    otherwise flatter the figure on short horizons.
+    """
+    sc = m.scenario
+    window = sc.kpi.fcr_window_h * 3600.0
+    n = answered.size
+    fcr_ok = np.zeros(n, dtype=bool)
+    repeat = np.zeros(n, dtype=bool)
+    idx = np.flatnonzero(answered)
+    if idx.size == 0:
+        return fcr_ok, repeat
+    caller = c["caller"][idx]
+    t = (c["t_queue"] + c["wait"])[idx]
+    order = np.lexsort((t, caller))
+    cs, ts, ids = caller[order], t[order], idx[order]
+    same_next = np.zeros(cs.size, dtype=bool)
+    same_next[:-1] = cs[1:] == cs[:-1]
+    gap = np.full(cs.size, np.inf)
+    gap[:-1] = ts[1:] - ts[:-1]
+    again = same_next & (gap <= window)
+    censored = c["resolved"][ids] == 2  # its return fell after the horizon, within the window
+    fcr_ok[ids] = ~again & ~censored
+    # repeat callers: >= k answered calls in a block of the reporting period
+    block = np.floor(ts / (sc.kpi.repeat_caller_window_days * 86_400.0)).astype(np.int64)
+    key = cs.astype(np.int64) * (int(block.max()) + 1) + block
+    _, inv, counts = np.unique(key, return_inverse=True, return_counts=True)
+    repeat[ids] = counts[inv] >= sc.kpi.repeat_caller_calls
+    return fcr_ok, repeat
+
+
+def _callers(
+    m: Compiled,
+    c: dict[str, NDArray[Any]],
+    requests: NDArray[np.bool_],
+    answered: NDArray[np.bool_],
+    keep: NDArray[np.bool_],
+) -> dict[str, NDArray[np.float64]]:
+    """Per call type: callers who asked for an agent, were answered, or never were."""
+    K = len(m.type_ids)
+    ctype = c["call_type"].astype(np.int64)
+    caller = c["caller"].astype(np.int64)
+    req = requests & keep
+    out = {"callers": np.zeros(K), "callers_answered": np.zeros(K), "callers_lost": np.zeros(K)}
+    if not req.any():
+        return out
+    ukey = np.unique(caller[req] * K + ctype[req])
+    akey = np.unique(caller[answered & keep] * K + ctype[answered & keep])
+    out["callers"] = np.bincount(ukey % K, minlength=K).astype(float)
+    out["callers_answered"] = np.bincount(akey % K, minlength=K).astype(float)
+    out["callers_lost"] = out["callers"] - out["callers_answered"]
+    return out

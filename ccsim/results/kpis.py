@@ -1,0 +1,150 @@
+"""KPI formulas over summed counts, and replication statistics.
+
+Every KPI is a function of additive counts, so it can be computed at any roll-up: a
+whole day, an interval, a call type, a group, a tier. Ratios with an empty
+denominator are NaN (``null`` in JSON), never 0.
+
+Counts (DOMAIN glossary): R requests to agents, A answered, A_T answered within T,
+Ab abandoned in queue, Ab_T abandoned within T.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import stats
+
+FloatArray = NDArray[np.float64]
+
+# name -> (what it is, direction of "better": +1 higher, -1 lower, 0 neither)
+KPIS: dict[str, tuple[str, int]] = {
+    "offered": ("calls offered to agents (R)", 0),
+    "answered": ("calls answered (A)", 0),
+    "abandoned": ("calls abandoned in queue (Ab)", 0),
+    "service_level": ("service level under the scenario's formula and threshold", 1),
+    "answer_rate": ("A / R", 1),
+    "abandon_rate": ("Ab / R", -1),
+    "short_abandon_rate": ("abandons within the short threshold / R", -1),
+    "asa_s": ("average speed of answer, s", -1),
+    "mean_wait_s": ("mean wait of answered and abandoned calls, s", -1),
+    "p_wait": ("share of requests that waited at all", -1),
+    "aht_s": ("average handling time (talk + wrap), s", 0),
+    "occupancy": ("busy time / logged-in time", 0),
+    "agents": ("average agents staffed", 0),
+    "agent_hours": ("staffed agent-hours", -1),
+    "ivr_entries": ("calls entering the IVR", 0),
+    "ivr_self_service": ("(IVR entries - agent requests) / IVR entries", 1),
+    "containment": ("finished in IVR self-service / IVR entries", 1),
+    "blocked": ("calls that heard busy (no IVR port)", -1),
+    "blocked_rate": ("blocked / calls", -1),
+    "fcr": ("first-contact resolution of answered calls", 1),
+    "repeat_caller_rate": ("answered calls of repeat callers / answered", -1),
+    "redials": ("calls that were redials after abandoning or busy", 0),
+    "returns": ("calls of unresolved callers calling again", 0),
+    "waiting_at_end": ("callers still waiting when the run stopped", -1),
+    "avg_queue": ("average number of callers waiting (sampled)", -1),
+    "max_queue": ("largest number of callers waiting (sampled)", -1),
+}
+
+SL_FORMULAS = ("offered", "answered", "excl_short_abandons", "abandons_within_met")
+
+
+def _div(num: FloatArray, den: FloatArray) -> FloatArray:
+    num = np.asarray(num, dtype=float)
+    den = np.asarray(den, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+
+def service_level(c: Mapping[str, FloatArray], formula: str) -> FloatArray:
+    """Service level of summed counts under one of the four formulas."""
+    at, ab_t = c["answered_within"], c["abandoned_within"]
+    r, a = c["requests"], c["answered"]
+    if formula == "offered":
+        return _div(at, r)
+    if formula == "answered":
+        return _div(at, a)
+    if formula == "excl_short_abandons":
+        return _div(at, np.asarray(r) - np.asarray(ab_t))
+    if formula == "abandons_within_met":
+        return _div(np.asarray(at) + np.asarray(ab_t), r)
+    raise ValueError(f"formula must be one of {', '.join(SL_FORMULAS)}, got {formula!r}")
+
+
+def compute(
+    c: Mapping[str, FloatArray],
+    formula: str = "offered",
+    agents: Mapping[str, FloatArray] | None = None,
+    period_s: float | FloatArray | None = None,
+) -> dict[str, FloatArray]:
+    """All KPIs from summed counts (arrays broadcast together); agent KPIs when given."""
+    r = c["requests"]
+    a = c["answered"]
+    ab = c["abandoned"]
+    out: dict[str, FloatArray] = {
+        "offered": np.asarray(r, dtype=float),
+        "answered": np.asarray(a, dtype=float),
+        "abandoned": np.asarray(ab, dtype=float),
+        "service_level": service_level(c, formula),
+        "answer_rate": _div(a, r),
+        "abandon_rate": _div(ab, r),
+        "short_abandon_rate": _div(c["abandoned_short"], r),
+        "asa_s": _div(c["wait_answered_s"], a),
+        "mean_wait_s": _div(
+            np.asarray(c["wait_answered_s"]) + c["wait_abandoned_s"], np.asarray(a) + ab
+        ),
+        "p_wait": _div(c["waited"], r),
+        "aht_s": _div(np.asarray(c["talk_s"]) + c["wrap_s"], a),
+        "ivr_entries": np.asarray(c["ivr_entries"], dtype=float),
+        "ivr_self_service": _div(
+            np.asarray(c["ivr_entries"]) - c["ivr_requests"], c["ivr_entries"]
+        ),
+        "containment": _div(c["contained"], c["ivr_entries"]),
+        "blocked": np.asarray(c["blocked"], dtype=float),
+        "blocked_rate": _div(c["blocked"], c["calls"]),
+        "fcr": _div(c["fcr_resolved"], a),
+        "repeat_caller_rate": _div(c["repeat_calls"], a),
+        "redials": np.asarray(c["redials"], dtype=float),
+        "returns": np.asarray(c["returns"], dtype=float),
+        "waiting_at_end": np.asarray(c["waiting_at_end"], dtype=float),
+    }
+    if agents is not None:
+        out["occupancy"] = _div(agents["busy_s"], agents["logged_in_s"])
+        out["agent_hours"] = np.asarray(agents["staffed_s"], dtype=float) / 3600.0
+        if period_s is not None:
+            out["agents"] = _div(
+                agents["staffed_s"], np.broadcast_to(period_s, np.shape(agents["staffed_s"]))
+            )
+    return out
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """Mean over replications with a 95 % confidence interval (Student t)."""
+
+    mean: float
+    low: float
+    high: float
+    n: int
+
+    def as_dict(self) -> dict[str, object]:
+        """``{"mean": m, "ci95": [low, high]}`` (NaN becomes None later, in JSON)."""
+        return {"mean": self.mean, "ci95": [self.low, self.high]}
+
+
+def estimate(values: FloatArray) -> Estimate:
+    """Mean and 95 % interval of per-replication values; NaN replications are skipped."""
+    v = np.asarray(values, dtype=float)
+    v = v[~np.isnan(v)]
+    n = int(v.size)
+    if n == 0:
+        return Estimate(float("nan"), float("nan"), float("nan"), 0)
+    mean = float(v.mean())
+    if n == 1:
+        return Estimate(mean, float("nan"), float("nan"), 1)
+    sd = float(v.std(ddof=1))
+    half = float(stats.t.ppf(0.975, n - 1)) * sd / np.sqrt(n)
+    return Estimate(mean, mean - half, mean + half, n)

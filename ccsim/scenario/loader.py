@@ -1,0 +1,356 @@
+"""Loading scenarios: YAML (safe), field checks, cross-references; all problems at once."""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any, get_args, get_origin
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from ccsim.errors import InputError, Problem
+from ccsim.scenario import crossref
+from ccsim.scenario.schema import Scenario
+
+PathKey = tuple[str | int, ...]
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """Safe loader that remembers duplicate mapping keys (a silent typo otherwise)."""
+
+    duplicates: list[tuple[str, int]]
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if isinstance(key, str | int | float) and key in seen:
+            loader.duplicates.append((str(key), key_node.start_mark.line + 1))
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _line_map(node: yaml.Node | None, path: PathKey = ()) -> dict[PathKey, int]:
+    """Line number (1-based) of every node, keyed by its path."""
+    out: dict[PathKey, int] = {}
+    if node is None:
+        return out
+    out[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            key = k.value if isinstance(k, yaml.ScalarNode) else str(k)
+            out[(*path, key)] = k.start_mark.line + 1
+            out.update({p: ln for p, ln in _line_map(v, (*path, key)).items() if p != (*path, key)})
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            out.update(_line_map(v, (*path, i)))
+    return out
+
+
+def path_text(loc: PathKey) -> str:
+    """``('call_types', 0, 'handle_time')`` -> ``call_types[0].handle_time``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(top level)"
+
+
+def _model_at(loc: PathKey) -> type[BaseModel] | None:
+    """The pydantic model class found at ``loc`` inside a Scenario (for key suggestions)."""
+    model: Any = Scenario
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return None
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return None
+        model = _unwrap(field.annotation)
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _unwrap(tp: Any) -> Any:
+    """The first BaseModel inside Optional/list/Annotated/Union types, else the type."""
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return tp
+    for arg in get_args(tp):
+        found = _unwrap(arg)
+        if isinstance(found, type) and issubclass(found, BaseModel):
+            return found
+    return tp if get_origin(tp) is None else None
+
+
+_RULES: dict[str, str] = {
+    "missing": "is required",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "finite_number": "must be a finite number",
+    "string_type": "must be text",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "list_type": "must be a list",
+    "dict_type": "must be a mapping (key: value)",
+    "model_type": "must be a mapping (key: value)",
+    "model_attributes_type": "must be a mapping (key: value)",
+}
+
+
+def _problem(err: Any, lines: dict[PathKey, int]) -> Problem:
+    typ = err["type"]
+    loc: PathKey = tuple(
+        p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))
+    )
+    # drop union branch tags such as 'int' or 'Staffing'
+    loc = tuple(p for p in loc if p not in ("count", "staffing", "RouteTarget"))
+    ctx = err.get("ctx") or {}
+    value = err.get("input")
+    has_value = typ != "missing"
+    if typ in _RULES:
+        rule = _RULES[typ]
+    elif typ == "extra_forbidden":
+        key = str(loc[-1]) if loc else "?"
+        parent = _model_at(loc[:-1])
+        known = sorted(parent.model_fields) if parent else []
+        close = difflib.get_close_matches(key, known, n=1)
+        rule = "unknown key" + (f" (did you mean {close[0]!r}?)" if close else "")
+        if known:
+            rule += f"; known keys: {', '.join(known)}"
+        value, has_value = key, False
+    elif typ in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        op = {
+            "greater_than": ">",
+            "greater_than_equal": ">=",
+            "less_than": "<",
+            "less_than_equal": "<=",
+        }[typ]
+        bound = next(iter(ctx.values()))
+        rule = (
+            f"must be {op} {bound:g}" if isinstance(bound, int | float) else f"must be {op} {bound}"
+        )
+    elif typ == "literal_error":
+        rule = f"must be one of {ctx.get('expected', '')}".replace("'", "")
+    elif typ == "too_short":
+        k = ctx.get("min_length", 1)
+        rule = f"must have at least {k} item{'s' if k != 1 else ''}"
+    elif typ == "too_long":
+        rule = f"must have at most {ctx.get('max_length')} items"
+    elif typ == "string_pattern_mismatch":
+        rule = "must use only letters, digits, '_' and '-' (and not start with '-')"
+    elif typ == "string_too_short":
+        rule = "must not be empty"
+    elif typ == "string_too_long":
+        rule = f"must be at most {ctx.get('max_length')} characters"
+    else:
+        rule = str(err.get("msg", typ))
+        for prefix in ("Value error, ", "Assertion failed, "):
+            rule = rule.removeprefix(prefix)
+        if isinstance(value, dict):
+            has_value = False
+    path = path_text(loc)
+    line = lines.get(loc)
+    if line is not None:
+        path += f" (line {line})"
+    return Problem(path, rule, value, has_value)
+
+
+def parse_scenario(
+    data: Any, source: str | None = None, lines: dict[PathKey, int] | None = None
+) -> Scenario:
+    """Validate a raw mapping into a ``Scenario``; raise ``InputError`` listing every problem.
+
+    The input is not modified.
+    """
+    lines = lines or {}
+    if not isinstance(data, dict):
+        raise InputError(
+            [Problem("(top level)", "must be a mapping of scenario keys", type(data).__name__)],
+            source,
+        )
+    # top-level keys starting with "x-" hold YAML anchors to reuse (as in compose files)
+    data = {
+        k: copy.deepcopy(v)
+        for k, v in data.items()
+        if not (isinstance(k, str) and k.startswith("x-"))
+    }
+    problems: list[Problem] = []
+    scenario: Scenario | None = None
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_problem(e, lines) for e in exc.errors())
+    for p in crossref.check(data):
+        line = _line_of(p.path, lines)
+        problems.append(
+            p if line is None else Problem(f"{p.path} (line {line})", p.rule, p.value, p.has_value)
+        )
+    if problems:
+        raise InputError(_dedupe(problems), source)
+    assert scenario is not None
+    return scenario
+
+
+def _line_of(path: str, lines: dict[PathKey, int]) -> int | None:
+    """Line of the deepest node of a text path that the YAML file has."""
+    loc: list[str | int] = []
+    for part in re.findall(r"[^.\[\]]+|\[[^\]]*\]", path):
+        if part.startswith("["):
+            inner = part[1:-1]
+            if not inner.isdigit():
+                break
+            loc.append(int(inner))
+        else:
+            loc.append(part)
+    while loc:
+        if tuple(loc) in lines:
+            return lines[tuple(loc)]
+        loc.pop()
+    return None
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem | str]:
+    seen: set[str] = set()
+    out: list[Problem | str] = []
+    for p in problems:
+        key = str(p)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+def load_text(text: str, source: str = "<scenario>") -> Scenario:
+    """Load a scenario from YAML (or JSON) text."""
+    loader = _UniqueKeyLoader(text)
+    loader.duplicates = []
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(
+            [Problem(where, f"is not valid YAML ({what})", has_value=False)], source
+        ) from None
+    finally:
+        loader.dispose()
+    lines = _line_map(node)
+    dup = [
+        Problem(f"line {ln}", "repeats the key of an earlier line in the same mapping", k)
+        for k, ln in loader.duplicates
+    ]
+    if data is None:
+        raise InputError([Problem("(file)", "is empty", has_value=False)], source)
+    try:
+        scenario = parse_scenario(data, source, lines)
+    except InputError as exc:
+        raise InputError(dup + exc.problems, source) from None
+    if dup:
+        raise InputError(dup, source)
+    return scenario
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load and validate a scenario file (YAML, safe loading; JSON is YAML too).
+
+    Raises
+    ------
+    InputError
+        The file cannot be read, is not valid YAML, or breaks rules of the format;
+        every problem is listed with its path, value and rule.
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError([Problem(str(p), "file not found", has_value=False)]) from None
+    except IsADirectoryError:
+        raise InputError(
+            [Problem(str(p), "is a folder, not a scenario file", has_value=False)]
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(str(p), f"cannot be read ({exc})", has_value=False)]) from None
+    return load_text(text, str(p))
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """A stable hash of a scenario's content (sha256 of its canonical JSON)."""
+    canon = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canon.encode()).hexdigest()
+
+
+def to_dict(scenario: Scenario) -> dict[str, Any]:
+    """The scenario as plain data, without defaults the user did not set."""
+    return scenario.model_dump(mode="json", exclude_unset=True)
+
+
+def to_yaml(scenario: Scenario) -> str:
+    """The scenario as YAML text that loads back to the same scenario."""
+    return yaml.safe_dump(to_dict(scenario), sort_keys=False, allow_unicode=True)
+
+
+def replace(scenario: Scenario, changes: dict[str, Any]) -> Scenario:
+    """A new scenario with fields changed, validated like a file.
+
+    Keys are dotted paths; list items are addressed by index or by id, e.g.
+    ``{"call_types.general.arrivals.rate_per_h": 300, "centers.main.groups.agents.agents": 13,
+    "seed": 8}``.
+    """
+    data = scenario.model_dump(mode="json", exclude_unset=True)
+    problems: list[Problem] = []
+    for dotted, value in changes.items():
+        try:
+            _set_path(data, dotted.split("."), value)
+        except KeyError as exc:
+            problems.append(Problem(dotted, f"no such field or item ({exc.args[0]})", value))
+    if problems:
+        raise InputError(problems)
+    return parse_scenario(data)
+
+
+def _set_path(node: Any, parts: list[str], value: Any) -> None:
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if isinstance(node, list):
+            idx = _list_index(node, part)
+            if last:
+                node[idx] = value
+                return
+            node = node[idx]
+        elif isinstance(node, dict):
+            if last:
+                node[part] = value
+                return
+            if part not in node or node[part] is None:
+                node[part] = {}
+            node = node[part]
+        else:
+            raise KeyError(part)
+
+
+def _list_index(items: list[Any], part: str) -> int:
+    if part.lstrip("-").isdigit():
+        idx = int(part)
+        if -len(items) <= idx < len(items):
+            return idx % len(items)
+        raise KeyError(part)
+    for i, it in enumerate(items):
+        if isinstance(it, dict) and it.get("id") == part:
+            return i
+    raise KeyError(part)

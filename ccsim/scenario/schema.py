@@ -1,0 +1,489 @@
+"""The scenario file format: typed, frozen, unknown keys rejected.
+
+Field descriptions here are what ``ccsim schema`` exports, so editors can show them.
+Cross-references (skills naming call types, routes naming groups, shares summing to
+one, per-interval list lengths) are checked in ``ccsim.scenario.crossref``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from ccsim.scenario.distributions import Dist, Patience
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+SLFormula = Literal["offered", "answered", "excl_short_abandons", "abandons_within_met"]
+RoutingPolicy = Literal["tier_skill_wait", "tier_wait", "skill_tier_wait", "wait"]
+
+Id = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$",
+        description="Identifier: letters, digits, '_' and '-'.",
+    ),
+]
+Share = Annotated[float, Field(ge=0, le=1)]
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Horizon(_Model):
+    """The simulated period and its reporting intervals."""
+
+    duration_h: float = Field(gt=0, description="Length of the simulated period, hours.")
+    interval_min: float = Field(30.0, gt=0, description="Reporting and staffing interval, minutes.")
+    start: str = Field("00:00", description="Clock time at the start of the period, HH:MM.")
+    start_day: Weekday = Field("mon", description="Weekday of the first day.")
+    warmup_h: float = Field(0.0, ge=0, description="Initial period excluded from the KPIs, hours.")
+    drain_limit_h: float | None = Field(
+        None,
+        gt=0,
+        description="After arrivals stop, stop the run this many hours later (default: run until "
+        "every caller has finished). Callers still waiting then count as waiting at the end.",
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> Horizon:
+        if not _CLOCK.match(self.start):
+            raise PydanticCustomError(
+                "clock", "start must be a clock time HH:MM, got {v!r}", {"v": self.start}
+            )
+        n = self.duration_h * 60.0 / self.interval_min
+        if abs(n - round(n)) > 1e-9:
+            raise PydanticCustomError(
+                "horizon",
+                "duration_h must be a whole number of intervals of interval_min minutes",
+            )
+        if self.warmup_h >= self.duration_h:
+            raise PydanticCustomError("horizon", "warmup_h must be shorter than duration_h")
+        return self
+
+    @property
+    def interval_s(self) -> float:
+        """Interval length, seconds."""
+        return self.interval_min * 60.0
+
+    @property
+    def n_intervals(self) -> int:
+        """Number of intervals in the period."""
+        return round(self.duration_h * 60.0 / self.interval_min)
+
+    @property
+    def intervals_per_day(self) -> float:
+        """Intervals in 24 hours (may be fractional for odd interval lengths)."""
+        return 1440.0 / self.interval_min
+
+    @property
+    def start_s(self) -> float:
+        """Clock time of the start, seconds after midnight."""
+        h, m = self.start.split(":")
+        return int(h) * 3600.0 + int(m) * 60.0
+
+
+class KpiSettings(_Model):
+    """How the KPIs that need a definition are computed."""
+
+    short_abandon_s: float = Field(
+        5.0, ge=0, description="Abandons within this many seconds are 'short' (reported apart)."
+    )
+    fcr_window_h: float = Field(
+        24.0,
+        gt=0,
+        description="First-contact resolution: no further answered call within this many hours.",
+    )
+    repeat_caller_calls: int = Field(
+        4, ge=2, description="Repeat caller: at least this many answered calls ..."
+    )
+    repeat_caller_window_days: float = Field(
+        7.0, gt=0, description="... within a period of this many days."
+    )
+    queue_sample_s: float = Field(
+        10.0,
+        gt=0,
+        description="Queue length is sampled this often (seconds) for its average and maximum.",
+    )
+
+
+class Network(_Model):
+    """A local network (本地网): the callers of one city."""
+
+    id: Id
+    share: Share = Field(description="Share of all calls from this network.")
+
+
+class SLSpec(_Model):
+    """Service level: its definition and, optionally, its target."""
+
+    threshold_s: float = Field(20.0, ge=0, description="Threshold T, seconds.")
+    target: float | None = Field(
+        None, gt=0, le=1, description="Minimum service level over the period."
+    )
+    formula: SLFormula = Field(
+        "offered", description="How abandoned calls count (offered = A_T/(A+Ab))."
+    )
+    interval_target: float | None = Field(
+        None, gt=0, le=1, description="Minimum service level in every interval."
+    )
+
+
+class TierSL(_Model):
+    """A tier's service-level target; threshold and formula default to the scenario's."""
+
+    threshold_s: float | None = Field(
+        None, ge=0, description="Threshold T, seconds (default: the scenario's)."
+    )
+    target: float = Field(gt=0, le=1, description="Minimum service level of this tier.")
+    formula: SLFormula | None = Field(None, description="Formula (default: the scenario's).")
+
+
+class TierTargets(_Model):
+    """Targets for one customer tier."""
+
+    service_level: TierSL | None = None
+    answer_rate: float | None = Field(None, gt=0, le=1)
+    abandon_rate: float | None = Field(None, ge=0, le=1)
+    asa_s: float | None = Field(None, gt=0)
+
+
+class Targets(_Model):
+    """KPI targets of the scenario; each is checked and reported met or missed."""
+
+    service_level: SLSpec | None = None
+    answer_rate: float | None = Field(None, gt=0, le=1)
+    abandon_rate: float | None = Field(None, ge=0, le=1)
+    asa_s: float | None = Field(None, gt=0)
+
+    max_occupancy: float | None = Field(None, gt=0, le=1, description="Maximum agent occupancy.")
+    min_occupancy: float | None = Field(None, ge=0, le=1, description="Minimum agent occupancy.")
+    ivr_self_service: float | None = Field(
+        None, ge=0, le=1, description="Minimum IVR self-service share."
+    )
+    fcr: float | None = Field(None, ge=0, le=1, description="Minimum first-contact resolution.")
+    repeat_caller_rate: float | None = Field(
+        None, ge=0, le=1, description="Maximum repeat-caller rate."
+    )
+
+
+class Tier(_Model):
+    """A customer tier (分级服务): diamond, gold, silver, regular, or any names."""
+
+    id: Id
+    share: Share = Field(description="Share of callers in this tier.")
+    priority: int = Field(0, description="Queue priority: higher is served first.")
+    patience_factor: float = Field(1.0, gt=0, description="Multiplies the call type's patience.")
+    targets: TierTargets | None = None
+
+
+class Demand(_Model):
+    """Province-wide demand that call types can take a share of, and day-to-day variation."""
+
+    daily_volume: float | None = Field(None, ge=0, description="IVR entries (or calls) per day.")
+    profile: list[Annotated[float, Field(ge=0)]] | None = Field(
+        None, description="Intraday weights over equal slots of the day (48 = half-hours)."
+    )
+    busyness_cv: float = Field(
+        0.0,
+        ge=0,
+        description="Day-to-day forecast error: gamma multiplier with mean 1 and this cv.",
+    )
+    day_factors: dict[Weekday, Annotated[float, Field(ge=0)]] | None = Field(
+        None, description="Volume factor per weekday (missing days: 1)."
+    )
+
+
+class Arrivals(_Model):
+    """Arrival rate of a call type: give exactly one of the forms."""
+
+    rate_per_h: float | None = Field(None, ge=0, description="Constant rate, calls per hour.")
+    per_interval: list[Annotated[float, Field(ge=0)]] | None = Field(
+        None,
+        description="Rate per interval, calls per hour (one per interval, or one per interval of a day).",
+    )
+    daily_volume: float | None = Field(None, ge=0, description="Calls per day, spread by profile.")
+    profile: list[Annotated[float, Field(ge=0)]] | None = Field(
+        None, description="Intraday weights for daily_volume (flat if omitted)."
+    )
+    share: float | None = Field(
+        None, ge=0, le=1, description="Share of demand.daily_volume (the business mix)."
+    )
+    times_s: list[Annotated[float, Field(ge=0)]] | None = Field(
+        None,
+        description="Replay: exact arrival times, seconds from the start (e.g. from a call log).",
+    )
+    tiers: list[Id] | None = Field(None, description="Replay: the tier of each call in times_s.")
+    networks: list[Id] | None = Field(
+        None, description="Replay: the local network of each call in times_s."
+    )
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Arrivals:
+        forms = [
+            k
+            for k in ("rate_per_h", "per_interval", "daily_volume", "share", "times_s")
+            if getattr(self, k) is not None
+        ]
+        if len(forms) != 1:
+            raise PydanticCustomError(
+                "arrivals",
+                "give exactly one of rate_per_h, per_interval, daily_volume, share or times_s (got {got})",
+                {"got": ", ".join(forms) or "none"},
+            )
+        if self.profile is not None and self.daily_volume is None:
+            raise PydanticCustomError("arrivals", "profile goes with daily_volume")
+        for key in ("tiers", "networks"):
+            v = getattr(self, key)
+            if v is not None and (self.times_s is None or len(v) != len(self.times_s)):
+                raise PydanticCustomError(
+                    "arrivals", "{key} goes with times_s: one item per arrival time", {"key": key}
+                )
+        return self
+
+
+class Password(_Model):
+    """The IVR password loop."""
+
+    share: Share = Field(description="Share of IVR callers asked for a password.")
+    fail_prob: Share = Field(description="Probability that one try fails.")
+    tries: int = Field(3, ge=1, description="Tries allowed.")
+    try_time: Dist | None = Field(None, description="Time per try (default 0).")
+    after_last_failure: Literal["agent", "disconnect"] = Field(
+        "agent", description="What happens after the last failed try."
+    )
+
+
+class Ivr(_Model):
+    """IVR self-service stage (自助语音) of a call type.
+
+    In order: a caller is lost in the IVR with probability ``abandon``; otherwise may be
+    asked for a password; then finishes in self-service with probability
+    ``containment`` or asks for an agent (转人工).
+    """
+
+    containment: Share = Field(
+        0.0, description="Share (of callers not lost) finished in self-service."
+    )
+    abandon: Share = Field(0.0, description="Share of IVR entries who hang up in the IVR.")
+    time_to_agent: Dist | None = Field(
+        None, description="IVR time before asking for an agent (default 0)."
+    )
+    time_self_service: Dist | None = Field(
+        None, description="IVR time of a contained call (default: time_to_agent)."
+    )
+    time_to_abandon: Dist | None = Field(
+        None, description="IVR time before hanging up (default: time_to_agent)."
+    )
+    password: Password | None = None
+
+
+RedialAfter = Literal["queue_abandon", "blocked", "ivr_abandon"]
+
+
+class Redial(_Model):
+    """Callers who try again after giving up (or hearing busy)."""
+
+    probabilities: list[Share] = Field(
+        min_length=1,
+        description="Probability of trying again after the 1st, 2nd, ... failed attempt; none after the list.",
+    )
+    delay: Dist = Field(description="Time until the next attempt.")
+    after: list[RedialAfter] = Field(
+        ["queue_abandon", "blocked"], description="Which failures lead to redials."
+    )
+
+
+class CallType(_Model):
+    """An inbound business type (查询 / 咨询 / 受理 / 障碍申告 / 投诉 or any)."""
+
+    id: Id
+    arrivals: Arrivals
+    ivr: Ivr | None = Field(
+        None, description="IVR stage; omit for calls that go straight to the agent queue."
+    )
+    handle_time: Dist = Field(
+        description="Talk time with the agent (the whole handling time if wrap_time is omitted)."
+    )
+    wrap_time: Dist | None = Field(
+        None, description="After-call work; the agent stays busy (default 0)."
+    )
+    patience: Patience | None = Field(
+        None, description="Time a caller waits before hanging up; omit for callers who never do."
+    )
+    redial: Redial | None = None
+    fcr: Share = Field(
+        1.0,
+        description="Probability an answered call resolves the matter (first-contact resolution).",
+    )
+    return_delay: Dist | None = Field(
+        None, description="Unresolved callers call again after this delay (needed when fcr < 1)."
+    )
+
+
+def _agents(value: Any) -> Any:
+    if isinstance(value, list):
+        return {"per_interval": value}
+    if isinstance(value, bool) or not isinstance(value, int | float | dict):
+        raise PydanticCustomError(
+            "agents", "must be a whole number >= 0, a list, or {per_interval: [...]}"
+        )
+    return value
+
+
+def _agents_kind(value: Any) -> str:
+    return "staffing" if isinstance(value, dict | Staffing) else "count"
+
+
+class Staffing(_Model):
+    """Agents per interval (one value per interval, or one per interval of a day)."""
+
+    per_interval: list[Annotated[int, Field(ge=0)]] = Field(min_length=1)
+
+
+Agents = Annotated[
+    Annotated[Annotated[int, Field(ge=0)], Tag("count")] | Annotated[Staffing, Tag("staffing")],
+    Discriminator(_agents_kind),
+    BeforeValidator(_agents),
+    Field(description="Agents logged in: a number or {per_interval: [...]}."),
+]
+
+
+class Group(_Model):
+    """An agent group (skill group): agents who take the same call types."""
+
+    id: Id
+    skills: list[Id] = Field(
+        min_length=1, description="Call types handled, in order of preference."
+    )
+    agents: Agents
+
+    def agents_at(self, n_intervals: int) -> list[int]:
+        """Agents per interval over ``n_intervals`` intervals (a daily list repeats)."""
+        if isinstance(self.agents, int):
+            return [self.agents] * n_intervals
+        v = self.agents.per_interval
+        return [v[i % len(v)] for i in range(n_intervals)]
+
+
+class Center(_Model):
+    """A contact centre: the provincial centre or a local (city) centre."""
+
+    id: Id
+    kind: Literal["provincial", "local"] = "provincial"
+    groups: list[Group] = Field(default_factory=list)
+
+
+class RouteTarget(_Model):
+    """A group a call may go to, after an optional delay in queue."""
+
+    group: str = Field(description="Group id (or 'centre/group').")
+    delay_s: float = Field(
+        0.0, ge=0, description="Seconds of waiting before this group becomes eligible."
+    )
+
+
+def _route_target(value: Any) -> Any:
+    return {"group": value} if isinstance(value, str) else value
+
+
+class RouteRule(_Model):
+    """Which groups, in order, serve the calls this rule matches (first matching rule wins)."""
+
+    call_types: list[Id] | None = Field(None, description="Call types matched (default: all).")
+    tiers: list[Id] | None = Field(None, description="Tiers matched (default: all).")
+    networks: list[Id] | None = Field(None, description="Local networks matched (default: all).")
+    groups: list[Annotated[RouteTarget, BeforeValidator(_route_target)]] = Field(min_length=1)
+
+
+class Routing(_Model):
+    """Routing rules and the order in which a freed agent picks its next call."""
+
+    policy: RoutingPolicy = Field(
+        "tier_skill_wait",
+        description="A freed agent takes: tier priority first, then its skill order, then the longest wait "
+        "(tier_skill_wait); or tier then wait; or skill then tier then wait; or longest wait only.",
+    )
+    rules: list[RouteRule] = Field(default_factory=list)
+
+
+class Scenario(_Model):
+    """A contact-centre scenario: demand, IVR, agents, routing, targets."""
+
+    name: str = Field(min_length=1, description="Scenario name (used in outputs).")
+    description: str = ""
+    seed: int = Field(ge=0, description="Random seed: same file and seed give identical results.")
+    replications: int = Field(10, ge=1, le=100_000, description="Independent replications.")
+    horizon: Horizon
+    kpi: KpiSettings = Field(default_factory=KpiSettings)
+    networks: list[Network] | None = Field(
+        None, description="Local networks (default: one network 'all')."
+    )
+    tiers: list[Tier] | None = Field(
+        None, description="Customer tiers (default: one tier 'regular')."
+    )
+    demand: Demand | None = None
+    call_types: list[CallType] = Field(min_length=1)
+    centers: list[Center] = Field(min_length=1)
+    routing: Routing = Field(default_factory=Routing)
+    ivr_ports: int | None = Field(
+        None, ge=1, description="Simultaneous IVR sessions; callers beyond hear busy (blocked)."
+    )
+    targets: Targets = Field(default_factory=Targets)
+
+    # -- convenient views -------------------------------------------------------------
+
+    @property
+    def network_list(self) -> list[Network]:
+        """Networks, or the single default network."""
+        return list(self.networks) if self.networks else [Network(id="all", share=1.0)]
+
+    @property
+    def tier_list(self) -> list[Tier]:
+        """Tiers, or the single default tier."""
+        return list(self.tiers) if self.tiers else [Tier(id="regular", share=1.0)]
+
+    @property
+    def groups(self) -> list[tuple[Center, Group]]:
+        """Every (centre, group), centres in order, groups in order."""
+        return [(c, g) for c in self.centers for g in c.groups]
+
+    def sl_thresholds(self) -> list[float]:
+        """Every service-level threshold in use: the scenario's first, then tiers' own."""
+        out = [self.sl.threshold_s]
+        for t in self.tier_list:
+            if (
+                t.targets
+                and t.targets.service_level
+                and t.targets.service_level.threshold_s is not None
+            ):
+                if t.targets.service_level.threshold_s not in out:
+                    out.append(t.targets.service_level.threshold_s)
+        return out
+
+    @property
+    def sl(self) -> SLSpec:
+        """The service-level definition (threshold, formula), defaulting to 20 s offered."""
+        return self.targets.service_level or SLSpec()
+
+    def call_type(self, id_: str) -> CallType:
+        """The call type with this id."""
+        for ct in self.call_types:
+            if ct.id == id_:
+                return ct
+        raise KeyError(id_)

@@ -1,0 +1,53 @@
+"""Small scenarios built in code for tests."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+
+from ccsim.engine.model import Simulation
+from ccsim.engine.records import Outcome
+from ccsim.scenario import parse_scenario
+
+
+def const(x: float) -> dict[str, Any]:
+    return {"dist": "constant", "mean_s": x}
+
+
+def base(**over: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {
+        "name": "t",
+        "seed": 1,
+        "replications": 1,
+        "horizon": {"duration_h": 1, "interval_min": 1},
+        "call_types": [{"id": "a", "arrivals": {"times_s": [0.0]}, "handle_time": const(10)}],
+        "centers": [{"id": "c", "groups": [{"id": "g", "skills": ["a"], "agents": 1}]}],
+    }
+    for k, v in over.items():
+        d[k] = copy.deepcopy(v)
+    return d
+
+
+def trace(data: dict[str, Any], seed: int | None = None) -> list[dict[str, Any]]:
+    """Per-call rows of one replication, sorted by arrival then caller."""
+    sc = parse_scenario(data)
+    rec = Simulation(sc, 0, seed).run()
+    c = rec.calls
+    rows = []
+    for i in range(len(c["outcome"])):
+        rows.append(
+            {
+                "caller": int(c["caller"][i]),
+                "type": sc.call_types[int(c["call_type"][i])].id,
+                "t": float(c["t_arrival"][i]),
+                "outcome": Outcome(int(c["outcome"][i])).name.lower(),
+                "group": int(c["group"][i]),
+                "wait": None if np.isnan(c["wait"][i]) else round(float(c["wait"][i]), 9),
+                "kind": int(c["kind"][i]),
+                "tier": int(c["tier"][i]),
+            }
+        )
+    rows.sort(key=lambda r: (r["t"], r["caller"]))
+    return rows
