@@ -269,9 +269,10 @@ class Simulation:
         now = self.env.now
         self._samples_t.append(now)
         self._samples_q.append(sum(self.qlive))
-        nxt = now + self._sample_s
-        if nxt < self.horizon_s:
-            self._at(self._sample_s, self._on_sample, None)
+        step = self._sample_s
+        assert step is not None
+        if now + step < self.horizon_s:
+            self._at(step, self._on_sample, None)
 
     def _schedule_staffing(self) -> None:
         m = self.m
@@ -525,8 +526,9 @@ class Simulation:
         self._schedule_staffing()
         if self._arr_t:
             self._at(self._arr_t[0], self._on_arrival, None)
-        # queue-length samples at the midpoints of sampling periods, in the horizon
-        self._at(self._sample_s / 2.0, self._on_sample, None)
+        if self._sample_s is not None:
+            # queue-length samples at the midpoints of sampling periods, in the horizon
+            self._at(self._sample_s / 2.0, self._on_sample, None)
         limit = self.m.drain_limit_s
         if limit is None:
             self.env.run()

@@ -45,8 +45,8 @@ KPIS: dict[str, tuple[str, int]] = {
     "redials": ("calls that were redials after abandoning or busy", 0),
     "returns": ("calls of unresolved callers calling again", 0),
     "waiting_at_end": ("callers still waiting when the run stopped", -1),
-    "avg_queue": ("average number of callers waiting (sampled)", -1),
-    "max_queue": ("largest number of callers waiting (sampled)", -1),
+    "avg_queue": ("average number of callers waiting for an agent", -1),
+    "max_queue": ("largest number of callers waiting for an agent", -1),
 }
 
 SL_FORMULAS = ("offered", "answered", "excl_short_abandons", "abandons_within_met")
@@ -135,8 +135,21 @@ class Estimate:
         return {"mean": self.mean, "ci95": [self.low, self.high]}
 
 
-def estimate(values: FloatArray) -> Estimate:
-    """Mean and 95 % interval of per-replication values; NaN replications are skipped."""
+_SHARES = {k for k in KPIS if k.endswith("_rate") or k in (
+    "service_level", "occupancy", "p_wait", "ivr_self_service", "containment", "fcr")}  # fmt: skip
+
+
+def bounds(kpi: str) -> tuple[float, float]:
+    """The range a KPI can take: shares in [0, 1], everything else >= 0."""
+    return (0.0, 1.0) if kpi in _SHARES else (0.0, float("inf"))
+
+
+def estimate(values: FloatArray, lower: float = -np.inf, upper: float = np.inf) -> Estimate:
+    """Mean and 95 % interval of per-replication values; NaN replications are skipped.
+
+    The interval is Student's t, clipped to the range the quantity can take
+    (``lower``, ``upper``), so a share's interval never passes 100 %.
+    """
     v = np.asarray(values, dtype=float)
     v = v[~np.isnan(v)]
     n = int(v.size)
@@ -147,4 +160,4 @@ def estimate(values: FloatArray) -> Estimate:
         return Estimate(mean, float("nan"), float("nan"), 1)
     sd = float(v.std(ddof=1))
     half = float(stats.t.ppf(0.975, n - 1)) * sd / np.sqrt(n)
-    return Estimate(mean, mean - half, mean + half, n)
+    return Estimate(mean, max(mean - half, lower), min(mean + half, upper), n)

@@ -188,21 +188,17 @@ class SimulationResult:
         return pd.DataFrame(vals, index=sums.index)
 
     def _queue_kpis(self, by: list[str], index: pd.Index) -> dict[str, np.ndarray]:
-        """Average and maximum queue length (sampled), whole period or per interval."""
+        """Average and maximum number of callers waiting, whole period or per interval."""
         avg, mx = [], []
-        n0 = round(self.compiled.warmup_s / self.compiled.interval_s)
+        m = self.compiled
+        n0 = round(m.warmup_s / m.interval_s)
         for rep in self.reps:
             q = rep.queue
             if by:
-                cnt = q["queue_samples"][n0:]
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    avg.append(
-                        np.where(cnt > 0, q["queue_sum"][n0:] / np.where(cnt > 0, cnt, 1), np.nan)
-                    )
+                avg.append(q["queue_area_s"][n0:] / m.interval_s)
                 mx.append(q["queue_max"][n0:])
             else:
-                cnt = q["queue_samples"].sum()
-                avg.append(np.array([q["queue_sum"].sum() / cnt if cnt else np.nan]))
+                avg.append(np.array([q["queue_area_s"].sum() / self._period_s([])]))
                 mx.append(np.array([q["queue_max"].max()]))
         return {"avg_queue": np.concatenate(avg), "max_queue": np.concatenate(mx)}
 
@@ -230,7 +226,7 @@ class SimulationResult:
         by = [by] if isinstance(by, str) else list(by)
         vals = self.kpi_values(by)
         if not by:
-            rows = {k: K.estimate(vals[k].to_numpy()) for k in vals.columns}
+            rows = {k: K.estimate(vals[k].to_numpy(), *K.bounds(k)) for k in vals.columns}
             return pd.DataFrame(
                 {
                     "mean": [e.mean for e in rows.values()],
@@ -242,7 +238,12 @@ class SimulationResult:
         grouped = vals.groupby(level=by, observed=False)
         out = {}
         for k in vals.columns:
-            est = grouped[k].apply(lambda s: K.estimate(s.to_numpy()))
+            lo, hi = K.bounds(k)
+
+            def one(s: pd.Series, lo: float = lo, hi: float = hi) -> K.Estimate:
+                return K.estimate(s.to_numpy(), lo, hi)
+
+            est = grouped[k].apply(one)
             out[(k, "mean")] = est.map(lambda e: e.mean)
             out[(k, "ci_low")] = est.map(lambda e: e.low)
             out[(k, "ci_high")] = est.map(lambda e: e.high)

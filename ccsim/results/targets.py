@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ccsim.results.kpis import Estimate, estimate
+from ccsim.results.kpis import Estimate, bounds
+from ccsim.results.kpis import estimate as _estimate
 
 if TYPE_CHECKING:
     from ccsim.results.result import SimulationResult
@@ -62,6 +63,11 @@ _RULES = {
 }
 
 
+def estimate(values: Any, kpi: str = "service_level") -> Estimate:
+    """Replication estimate of a KPI, its interval clipped to the KPI's range."""
+    return _estimate(values, *bounds(kpi))
+
+
 def check_targets(res: SimulationResult) -> list[TargetCheck]:
     """Every target in the scenario, checked."""
     sc = res.scenario
@@ -102,7 +108,9 @@ def check_targets(res: SimulationResult) -> list[TargetCheck]:
         target = getattr(t, field, None)
         if target is not None:
             out.append(
-                TargetCheck(field, kpi, "all", rule, float(target), estimate(total[kpi].to_numpy()))
+                TargetCheck(
+                    field, kpi, "all", rule, float(target), estimate(total[kpi].to_numpy(), kpi)
+                )
             )
     tiers = [x for x in sc.tier_list if x.targets is not None]
     if tiers:
@@ -134,7 +142,7 @@ def check_targets(res: SimulationResult) -> list[TargetCheck]:
                             f"tier {tier.id}",
                             rule,
                             float(target),
-                            estimate(vals[kpi].to_numpy()),
+                            estimate(vals[kpi].to_numpy(), kpi),
                         )
                     )
     return out

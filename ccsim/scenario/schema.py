@@ -64,7 +64,7 @@ class Horizon(_Model):
     def _check(self) -> Horizon:
         if not _CLOCK.match(self.start):
             raise PydanticCustomError(
-                "clock", "start must be a clock time HH:MM, got {v!r}", {"v": self.start}
+                "clock", "start must be a clock time HH:MM, got '{v}'", {"v": self.start}
             )
         n = self.duration_h * 60.0 / self.interval_min
         if abs(n - round(n)) > 1e-9:
@@ -115,10 +115,10 @@ class KpiSettings(_Model):
     repeat_caller_window_days: float = Field(
         7.0, gt=0, description="... within a period of this many days."
     )
-    queue_sample_s: float = Field(
-        10.0,
+    queue_sample_s: float | None = Field(
+        None,
         gt=0,
-        description="Queue length is sampled this often (seconds) for its average and maximum.",
+        description="Also sample the queue length this often (seconds), as a check on the exact figures (default: no sampling).",
     )
 
 
@@ -480,6 +480,27 @@ class Scenario(_Model):
     def sl(self) -> SLSpec:
         """The service-level definition (threshold, formula), defaulting to 20 s offered."""
         return self.targets.service_level or SLSpec()
+
+    def replace(self, changes: dict[str, Any]) -> Scenario:
+        """A new, validated scenario with fields changed by dotted path (ids address list items).
+
+        Example: ``sc.replace({"centers.main.groups.agents.agents": 13, "seed": 8})``.
+        """
+        from ccsim.scenario.loader import replace
+
+        return replace(self, changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data, as a scenario file would hold it."""
+        from ccsim.scenario.loader import to_dict
+
+        return to_dict(self)
+
+    def to_yaml(self) -> str:
+        """YAML text that loads back to this scenario."""
+        from ccsim.scenario.loader import to_yaml
+
+        return to_yaml(self)
 
     def call_type(self, id_: str) -> CallType:
         """The call type with this id."""

@@ -202,3 +202,19 @@ def test_nobody_waits_when_agents_are_idle_in_an_eligible_group():
     )
     rows = trace(d)
     assert [r["wait"] for r in rows] == [0, 0, 0, 9]  # the call at 1 waits for ga, free at 10
+
+
+def test_queue_length_measures_are_exact():
+    from ccsim.results import simulate
+    from ccsim.scenario import parse_scenario
+
+    # one agent busy 0-10; callers waiting: one from 1, two from 2; answered at 10 and 20
+    d = base(
+        call_types=types(("a", [0, 1, 2], 10, {})),
+        horizon={"duration_h": 1, "interval_min": 60},
+    )
+    res = simulate(parse_scenario(d), replications=1, workers=1)
+    k = res.kpis()
+    assert k.loc["max_queue", "mean"] == 2
+    # waiting caller-seconds: (10 - 1) + (20 - 2) = 27 over the hour
+    assert k.loc["avg_queue", "mean"] == pytest.approx(27 / 3600)

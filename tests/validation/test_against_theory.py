@@ -126,7 +126,7 @@ def test_littles_law_on_simulated_output():
     sums = res.sums()
     for rep in res.reps:
         q = rep.queue
-        l_sampled = q["queue_sum"].sum() / q["queue_samples"].sum()
+        l_sampled = q["sampled_sum"].sum() / q["sampled_count"].sum()
         s = sums.loc[rep.replication]
         l_little = (s["wait_answered_s"] + s["wait_abandoned_s"]) / period
         per_rep.append(l_sampled - l_little)

@@ -1,0 +1,209 @@
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+SCEN = ROOT / "scenarios"
+
+COMPACT = """\
+name: mmn-example
+seed: 7
+replications: 100
+horizon: {duration_h: 8, interval_min: 30}
+call_types:
+  - id: general
+    arrivals: {rate_per_h: 252}             # or per_interval: [...] rates per hour
+    handle_time: {dist: exponential, mean_s: 120}
+    patience: {dist: exponential, mean_s: 60}   # omit for callers who never hang up
+centers:
+  - id: main
+    kind: provincial
+    groups:
+      - id: agents
+        skills: [general]                    # order = which queue a free agent serves first
+        agents: 12                           # or per_interval: [...]
+targets:
+  service_level: {threshold_s: 20, target: 0.80}
+  abandon_rate: 0.05
+"""
+
+KPI_KEYS = {
+    "offered",
+    "answered",
+    "abandoned",
+    "service_level",
+    "answer_rate",
+    "abandon_rate",
+    "asa_s",
+    "occupancy",
+}
+
+
+@pytest.fixture
+def compact(tmp_path):
+    p = tmp_path / "compact.yaml"
+    p.write_text(COMPACT)
+    return p
+
+
+def test_compact_form_runs_as_written_with_the_json_contract(ccsim, compact, tmp_path):
+    r = ccsim(
+        "run", compact, "--replications", "5", "--seed", "3", "--out", tmp_path / "out", "--json"
+    )
+    assert r.code == 0, r.err
+    doc = r.json()
+    assert doc["scenario"] == "mmn-example"
+    assert doc["seed"] == 3 and doc["replications"] == 5
+    for k in KPI_KEYS:
+        v = doc["kpis"][k]
+        assert set(v) == {"mean", "ci95"} and len(v["ci95"]) == 2
+        assert v["ci95"][0] <= v["mean"] <= v["ci95"][1]
+    assert set(doc["call_types"]) == {"general"}
+    assert set(doc["groups"]) == {"agents"}
+    assert KPI_KEYS <= set(doc["call_types"]["general"])
+    assert KPI_KEYS <= set(doc["groups"]["agents"])
+    assert doc["targets"]["service_level"]["met"] in (True, False)
+    assert doc["targets"]["service_level"]["target"] == 0.8
+    assert doc["targets"]["abandon_rate"]["rule"] == "<="
+    assert 0.85 < doc["kpis"]["service_level"]["mean"] < 1.0
+
+
+def test_json_stdout_is_only_json(ccsim, compact, tmp_path):
+    r = ccsim("run", compact, "-r", "2", "--no-output", "--json")
+    json.loads(r.out)  # nothing else on stdout
+
+
+def test_same_seed_same_numbers(ccsim, compact):
+    a = ccsim("run", compact, "-r", "3", "--no-output", "--json").json()
+    b = ccsim("run", compact, "-r", "3", "--no-output", "--json").json()
+    for d in (a, b):
+        d.pop("wall_s")
+    assert a == b
+    c = ccsim("run", compact, "-r", "3", "--seed", "99", "--no-output", "--json").json()
+    assert c["kpis"]["answered"] != a["kpis"]["answered"]
+
+
+def test_output_folder_contents(ccsim, compact, tmp_path):
+    out = tmp_path / "run1"
+    r = ccsim("run", compact, "-r", "3", "--out", out, "--calls")
+    assert r.code == 0, r.err
+    names = {p.name for p in out.iterdir()}
+    assert {"manifest.json", "summary.json", "scenario.yaml", "kpis.csv", "intervals.csv",
+            "intervals_detail.csv", "agents.csv", "calls.csv.gz", "report.html", "figures"} <= names  # fmt: skip
+    man = json.loads((out / "manifest.json").read_text())
+    assert man["seed"] == 7 and man["replications"] == 3 and len(man["scenario_hash"]) == 64
+    assert {p.name for p in (out / "figures").iterdir()} >= {
+        "service_level.png",
+        "traffic.png",
+        "agents.png",
+    }
+    html = (out / "report.html").read_text()
+    assert "data:image/png;base64," in html and "mmn-example" in html
+    # the scenario written back loads to the same scenario
+    again = ccsim("validate", out / "scenario.yaml")
+    assert again.code == 0
+    # no temporary folders left beside it
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_report_rerenders_without_rerunning(ccsim, compact, tmp_path):
+    out = tmp_path / "run"
+    ccsim("run", compact, "-r", "2", "--out", out)
+    (out / "report.html").unlink()
+    r = ccsim("report", out)
+    assert r.code == 0 and (out / "report.html").exists()
+    assert (
+        json.loads(ccsim("report", out, "--json", "--no-figures").out)["scenario"] == "mmn-example"
+    )
+    bad = ccsim("report", tmp_path)
+    assert bad.code == 2 and "is not a ccsim run folder" in bad.err
+
+
+def test_out_refuses_a_foreign_folder(ccsim, compact, tmp_path):
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("keep me")
+    r = ccsim("run", compact, "-r", "1", "--out", foreign)
+    assert r.code == 2 and "not a ccsim output folder" in r.err
+    assert (foreign / "notes.txt").read_text() == "keep me"
+
+
+def test_rerun_replaces_a_previous_run_folder(ccsim, compact, tmp_path):
+    out = tmp_path / "run"
+    assert ccsim("run", compact, "-r", "1", "--out", out).code == 0
+    assert ccsim("run", compact, "-r", "2", "--out", out).code == 0
+    assert json.loads((out / "manifest.json").read_text())["replications"] == 2
+
+
+def test_failure_leaves_no_half_written_folder(ccsim, compact, tmp_path, monkeypatch):
+    import ccsim.reporting.html as html
+
+    def broken(*a, **k):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(html, "render_report", broken)
+    out = tmp_path / "run"
+    r = ccsim("run", compact, "-r", "1", "--out", out)
+    assert r.code == 3 and "internal error" in r.err and "Traceback" not in r.err
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [compact]
+
+
+def test_bad_scenario_exit_2_all_problems_no_output(ccsim, tmp_path):
+    data = yaml.safe_load(COMPACT)
+    data["seed"] = -1
+    data["call_types"][0]["handle_time"]["mean_s"] = -3
+    data["centers"][0]["groups"][0]["skills"] = ["nope"]
+    p = tmp_path / "bad.yaml"
+    p.write_text(yaml.safe_dump(data))
+    out = tmp_path / "out"
+    r = ccsim("run", p, "--out", out)
+    assert r.code == 2
+    assert "Traceback" not in r.err
+    assert "seed (line" in r.err and "handle_time" in r.err and "skills[0]" in r.err
+    assert not out.exists()
+    v = ccsim("validate", p, "--json")
+    assert v.code == 2
+    doc = json.loads(v.out)
+    assert doc["valid"] is False and len(doc["problems"]) >= 3
+
+
+def test_strict_exit_code(ccsim, compact, tmp_path):
+    data = yaml.safe_load(COMPACT)
+    data["targets"]["service_level"]["target"] = 0.999
+    p = tmp_path / "hard.yaml"
+    p.write_text(yaml.safe_dump(data))
+    assert ccsim("run", p, "-r", "2", "--no-output").code == 0
+    r = ccsim("run", p, "-r", "2", "--no-output", "--strict")
+    assert r.code == 1
+
+
+@pytest.mark.parametrize("args", [("-r", "0"), ("--seed", "-1"), ("--workers", "0")])
+def test_bad_options(ccsim, compact, args):
+    r = ccsim("run", compact, *args, "--no-output")
+    assert r.code == 2 and "must be >= " in r.err
+
+
+def test_validate_and_schema(ccsim, compact, tmp_path):
+    r = ccsim("validate", compact)
+    assert r.code == 0 and "valid" in r.out
+    doc = ccsim("validate", compact, "--json").json()
+    assert doc["valid"] is True and doc["call_types"] == 1
+    schema = json.loads(ccsim("schema").out)
+    assert schema["title"] == "ccsim scenario"
+    assert {"call_types", "centers", "horizon", "targets"} <= set(schema["properties"])
+    assert schema["additionalProperties"] is False
+    missing = ccsim("validate", tmp_path / "nope.yaml")
+    assert missing.code == 2 and "file not found" in missing.err
+
+
+def test_overloaded_scenario_is_simulated_not_refused(ccsim, tmp_path):
+    data = yaml.safe_load(COMPACT)
+    data["centers"][0]["groups"][0]["agents"] = 3  # 8.4 Erlangs on 3 agents
+    p = tmp_path / "over.yaml"
+    p.write_text(yaml.safe_dump(data))
+    doc = ccsim("run", p, "-r", "2", "--no-output", "--json").json()
+    assert doc["kpis"]["abandon_rate"]["mean"] > 0.5
+    assert doc["targets"]["service_level"]["met"] is False

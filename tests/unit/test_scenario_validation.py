@@ -1,0 +1,327 @@
+"""Every validation rule: its message names the path, the value and the rule."""
+
+import copy
+
+import pytest
+
+from ccsim.errors import InputError
+from ccsim.scenario import load_scenario, load_text, parse_scenario, replace
+from tests.helpers.scen import base
+
+
+def problems(data):
+    with pytest.raises(InputError) as exc:
+        parse_scenario(data)
+    return [str(p) for p in exc.value.problems]
+
+
+def one(data, expected):
+    found = problems(data)
+    assert any(expected in p for p in found), found
+
+
+def with_type(**fields):
+    d = base()
+    d["call_types"][0].update(fields)
+    return d
+
+
+def with_group(**fields):
+    d = base()
+    d["centers"][0]["groups"][0].update(fields)
+    return d
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({**base(), "sedd": 1}, "sedd: unknown key (did you mean 'seed'?)"),
+        ({k: v for k, v in base().items() if k != "seed"}, "seed: is required"),
+        ({**base(), "seed": -1}, "seed: must be >= 0, got -1"),
+        ({**base(), "replications": 0}, "replications: must be >= 1, got 0"),
+        (
+            {**base(), "horizon": {"duration_h": 1, "interval_min": 7}},
+            "horizon: duration_h must be a whole number of intervals",
+        ),
+        (
+            {**base(), "horizon": {"duration_h": 1, "interval_min": 30, "warmup_h": 1}},
+            "warmup_h must be shorter than duration_h",
+        ),
+        (
+            {**base(), "horizon": {"duration_h": 1, "start": "25:00"}},
+            "start must be a clock time HH:MM, got '25:00'",
+        ),
+        ({**base(), "horizon": {"duration_h": 0}}, "horizon.duration_h: must be > 0, got 0"),
+        (
+            with_type(arrivals={"rate_per_h": 5, "daily_volume": 3}),
+            "give exactly one of rate_per_h, per_interval, daily_volume, share or times_s (got rate_per_h, daily_volume)",
+        ),
+        (with_type(arrivals={}), "give exactly one of rate_per_h"),
+        (
+            with_type(arrivals={"rate_per_h": -5}),
+            "call_types[0].arrivals.rate_per_h: must be >= 0, got -5",
+        ),
+        (
+            with_type(arrivals={"rate_per_h": 5, "profile": [1, 2]}),
+            "profile goes with daily_volume",
+        ),
+        (with_type(arrivals={"rate_per_h": 5, "tiers": ["regular"]}), "tiers goes with times_s"),
+        (
+            with_type(arrivals={"per_interval": [1, 2, 3]}),
+            "call_types[0].arrivals.per_interval: must have 60 (one per interval) or 1440 (one per interval of a day, repeated) values, got 3",
+        ),
+        (
+            with_type(arrivals={"daily_volume": 100, "profile": [0, 0]}),
+            "call_types[0].arrivals.profile: must have a positive sum",
+        ),
+        (
+            with_type(arrivals={"share": 1.0}),
+            "call_types[0].arrivals.share: needs demand.daily_volume, got 1.0",
+        ),
+        (
+            with_type(arrivals={"times_s": [10, 99999]}),
+            "call_types[0].arrivals.times_s: must all be before the end of the horizon (3600 s), got 99999",
+        ),
+        (
+            with_type(handle_time={"dist": "lognormal", "mean_s": 100}),
+            "call_types[0].handle_time: lognormal needs cv (sd / mean)",
+        ),
+        (
+            with_type(handle_time={"dist": "exponential", "mean_s": 100, "cv": 2}),
+            "exponential does not take cv (it takes mean_s)",
+        ),
+        (
+            with_type(handle_time={"dist": "exponential", "mean_s": 0}),
+            "exponential needs mean_s > 0",
+        ),
+        (
+            with_type(handle_time={"dist": "gamma", "mean_s": 100, "cv": 1, "shape": 2}),
+            "gamma needs exactly one of cv or shape",
+        ),
+        (
+            with_type(handle_time={"dist": "uniform", "mean_s": 100, "min_s": 1, "max_s": 5}),
+            "uniform takes either mean_s and cv, or min_s and max_s",
+        ),
+        (
+            with_type(handle_time={"dist": "uniform", "min_s": 9, "max_s": 5}),
+            "uniform needs min_s <= max_s",
+        ),
+        (
+            with_type(handle_time={"dist": "uniform", "mean_s": 10, "cv": 0.9}),
+            "uniform cv must be <= 0.577",
+        ),
+        (
+            with_type(handle_time={"dist": "empirical", "values_s": [1, 2], "weights": [1]}),
+            "empirical weights must have one value per item of values_s",
+        ),
+        (with_type(handle_time={"dist": "empirical", "values_s": []}), "empirical needs values_s"),
+        (
+            with_type(handle_time={"dist": "normal", "mean_s": 3}),
+            "call_types[0].handle_time.dist: must be one of",
+        ),
+        (
+            with_type(patience={"dist": "exponential", "mean_s": 60, "balk_share": 1.5}),
+            "call_types[0].patience.balk_share: must be <= 1, got 1.5",
+        ),
+        (with_type(fcr=0.8), "call_types[0].return_delay: is required when fcr < 1"),
+        (with_type(fcr=1.2), "call_types[0].fcr: must be <= 1, got 1.2"),
+        (with_type(ivr={"containment": 2}), "call_types[0].ivr.containment: must be <= 1, got 2"),
+        (
+            with_type(ivr={"password": {"share": 0.5, "fail_prob": 0.1, "tries": 0}}),
+            "call_types[0].ivr.password.tries: must be >= 1, got 0",
+        ),
+        (
+            with_type(redial={"probabilities": [], "delay": {"dist": "constant", "mean_s": 5}}),
+            "call_types[0].redial.probabilities: must have at least 1 item",
+        ),
+        (
+            with_type(
+                redial={
+                    "probabilities": [0.5],
+                    "delay": {"dist": "constant", "mean_s": 5},
+                    "after": ["hangup"],
+                }
+            ),
+            "call_types[0].redial.after[0]: must be one of",
+        ),
+        (with_type(id="bad id!"), "call_types[0].id: must use only letters, digits"),
+        (with_group(agents=-3), "centers[0].groups[0].agents: must be >= 0, got -3"),
+        (with_group(agents=2.5), "centers[0].groups[0].agents: must be a whole number, got 2.5"),
+        (
+            with_group(agents="many"),
+            "centers[0].groups[0].agents: must be a whole number >= 0, a list, or {per_interval: [...]}, got 'many'",
+        ),
+        (
+            with_group(agents={"per_interval": [1, 2]}),
+            "centers[0].groups[0].agents.per_interval: must have 60 (one per interval) or 1440",
+        ),
+        (
+            with_group(skills=["a", "zz"]),
+            "centers[0].groups[0].skills[1]: names no call type (call types: a), got 'zz'",
+        ),
+        (with_group(skills=["a", "a"]), "centers[0].groups[0].skills[1]: is listed twice, got 'a'"),
+        (with_group(skills=[]), "centers[0].groups[0].skills: must have at least 1 item"),
+        (
+            {**base(), "centers": [{"id": "c", "kind": "regional", "groups": []}]},
+            "centers[0].kind: must be one of provincial or local, got 'regional'",
+        ),
+        (
+            {**base(), "networks": [{"id": "x", "share": 0.5}, {"id": "y", "share": 0.4}]},
+            "networks[*].share: must sum to 1, got 0.9",
+        ),
+        (
+            {**base(), "tiers": [{"id": "vip", "share": 0.2}, {"id": "vip", "share": 0.8}]},
+            "tiers[1].id: duplicates an earlier id, got 'vip'",
+        ),
+        (
+            {**base(), "tiers": [{"id": "vip", "share": 0.3}]},
+            "tiers[*].share: must sum to 1, got 0.3",
+        ),
+        (
+            {**base(), "routing": {"rules": [{"groups": ["nope"]}]}},
+            "routing.rules[0].groups[0]: names no group (use a group id or 'centre/group'), got 'nope'",
+        ),
+        (
+            {**base(), "routing": {"rules": [{"call_types": ["zz"], "groups": ["g"]}]}},
+            "routing.rules[0].call_types[0]: names no call type (known: a), got 'zz'",
+        ),
+        (
+            {**base(), "routing": {"rules": [{"tiers": ["vip"], "groups": ["g"]}]}},
+            "routing.rules[0].tiers[0]: names no tier (known: regular), got 'vip'",
+        ),
+        (
+            {**base(), "routing": {"rules": [{"groups": [{"group": "g", "delay_s": -1}]}]}},
+            "routing.rules[0].groups[0].delay_s: must be >= 0, got -1",
+        ),
+        ({**base(), "routing": {"policy": "random"}}, "routing.policy: must be one of"),
+        (
+            {**base(), "targets": {"service_level": {"target": 1.5}}},
+            "targets.service_level.target: must be <= 1, got 1.5",
+        ),
+        (
+            {**base(), "targets": {"service_level": {"threshold_s": -2}}},
+            "targets.service_level.threshold_s: must be >= 0, got -2",
+        ),
+        (
+            {**base(), "targets": {"service_level": {"formula": "weird"}}},
+            "targets.service_level.formula: must be one of",
+        ),
+        ({**base(), "ivr_ports": 0}, "ivr_ports: must be >= 1, got 0"),
+        ({**base(), "demand": {"busyness_cv": -1}}, "demand.busyness_cv: must be >= 0, got -1"),
+        ({**base(), "demand": {"day_factors": {"monday": 1}}}, "demand.day_factors.monday"),
+    ],
+)
+def test_rule_message(data, expected):
+    one(data, expected)
+
+
+def test_routing_group_without_the_skill():
+    d = base()
+    d["call_types"].append(
+        {"id": "b", "arrivals": {"rate_per_h": 1}, "handle_time": {"dist": "constant", "mean_s": 1}}
+    )
+    d["centers"][0]["groups"].append({"id": "h", "skills": ["b"], "agents": 1})
+    d["routing"] = {"rules": [{"call_types": ["a"], "groups": ["h"]}]}
+    one(
+        d,
+        "routing.rules[0].groups[0]: does not have skill 'a', which this rule routes to it, got 'h'",
+    )
+
+
+def test_ambiguous_group_reference():
+    d = base()
+    d["centers"].append(
+        {"id": "d", "kind": "local", "groups": [{"id": "g", "skills": ["a"], "agents": 1}]}
+    )
+    d["routing"] = {"rules": [{"groups": ["g"]}]}
+    one(d, "is ambiguous: groups of that id exist in several centres; write 'centre/group'")
+    d["routing"] = {"rules": [{"groups": ["d/g"]}]}
+    assert parse_scenario(d).routing.rules[0].groups[0].group == "d/g"
+
+
+def test_call_type_reaching_no_group():
+    d = base()
+    d["call_types"].append(
+        {"id": "b", "arrivals": {"rate_per_h": 1}, "handle_time": {"dist": "constant", "mean_s": 1}}
+    )
+    one(
+        d,
+        "call_types[1]: can reach no group: no group has it as a skill and no routing rule covers it, got 'b'",
+    )
+
+
+def test_call_type_shares_sum_to_one():
+    d = base(demand={"daily_volume": 100})
+    d["call_types"][0]["arrivals"] = {"share": 0.6}
+    one(d, "call_types[*].arrivals.share: must sum to 1 (the business mix), got 0.6")
+
+
+def test_every_problem_at_once():
+    d = base(seed=-5, replications=0)
+    d["call_types"][0]["handle_time"] = {"dist": "lognormal", "mean_s": 10}
+    d["centers"][0]["groups"][0]["skills"] = ["nope"]
+    d["centers"][0]["groups"][0]["agents"] = -1
+    d["extra"] = 1
+    found = problems(d)
+    assert len(found) >= 6, found
+    for part in (
+        "seed",
+        "replications",
+        "handle_time",
+        "skills[0]",
+        "agents",
+        "extra: unknown key",
+    ):
+        assert any(part in p for p in found), (part, found)
+
+
+def test_input_is_not_modified():
+    d = base(tiers=[{"id": "r", "share": 1.0}])
+    d["x-anchor"] = {"dist": "constant", "mean_s": 3}
+    before = copy.deepcopy(d)
+    parse_scenario(d)
+    assert d == before
+
+
+def test_yaml_problems_carry_line_numbers(tmp_path):
+    text = "name: x\nseed: 1\nhorizon: {duration_h: 1}\ncall_types:\n  - id: a\n    arrivals: {rate_per_h: -1}\n    handle_time: {dist: constant, mean_s: 5}\ncenters: [{id: c, groups: [{id: g, skills: [a], agents: 1}]}]\n"
+    with pytest.raises(InputError) as exc:
+        load_text(text, "s.yaml")
+    assert "call_types[0].arrivals.rate_per_h (line 6): must be >= 0, got -1" in exc.value.render()
+
+
+def test_yaml_syntax_error_and_duplicate_keys(tmp_path):
+    with pytest.raises(InputError, match=r"line 2, column \d+: is not valid YAML"):
+        load_text("name: x\n  seed: : 1\n", "s.yaml")
+    with pytest.raises(
+        InputError,
+        match="line 2: repeats the key of an earlier line in the same mapping, got 'name'",
+    ):
+        load_text("name: x\nname: y\n", "s.yaml")
+    with pytest.raises(InputError, match="is empty"):
+        load_text("", "s.yaml")
+    with pytest.raises(
+        InputError, match=r"\(top level\): must be a mapping of scenario keys, got 'list'"
+    ):
+        load_text("- 1\n- 2\n", "s.yaml")
+    with pytest.raises(InputError, match="file not found"):
+        load_scenario(tmp_path / "nope.yaml")
+
+
+def test_yaml_object_tags_are_refused():
+    with pytest.raises(InputError, match="is not valid YAML"):
+        load_text("name: !!python/object/apply:os.system ['true']\n", "s.yaml")
+
+
+def test_replace_changes_fields_by_path_and_id():
+    sc = parse_scenario(base())
+    new = replace(
+        sc, {"centers.c.groups.g.agents": 7, "call_types.a.handle_time.mean_s": 20, "seed": 9}
+    )
+    assert new.centers[0].groups[0].agents == 7
+    assert new.call_types[0].handle_time.mean == 20
+    assert new.seed == 9 and sc.seed == 1  # the original is untouched
+    with pytest.raises(InputError, match="no such field or item"):
+        replace(sc, {"centers.zz.groups": []})
+    with pytest.raises(InputError, match="must be >= 0"):
+        replace(sc, {"centers.c.groups.g.agents": -1})
