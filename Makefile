@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 
 ## demo: set up, then simulate the default province and print its KPIs against targets
 demo: $(STAMP)
-	$(BIN)/ccsim erlang --calls 1150 --interval-min 30 --aht-s 242 --sl-threshold-s 15 --sl-target 0.85 --patience-s 120 --shrinkage 0.30
+	$(BIN)/ccsim run scenarios/province_10000.yaml --out outputs/province_10000
 
 ## test: set up, then lint, type-check and run the whole test suite
 test: $(STAMP)
@@ -34,6 +34,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet pyworkforce
 	$(BIN)/python bench/erlang_bench.py
+	$(BIN)/python bench/engine_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
