@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from ccsim.scenario.schema import WEEKDAYS, CallType, Scenario
+from ccsim.scenario.schema import WEEKDAYS, CallType, Scenario, per_interval
 
 DAY_S = 86_400.0
 
@@ -61,7 +61,8 @@ def segments(scenario: Scenario, ct: CallType) -> Segments:
         edges = _cut([i * step for i in range(1, n)] + midnights, horizon_s)
         mids = (edges[:-1] + edges[1:]) / 2.0
         idx = np.minimum((mids // step).astype(np.int64), n - 1)
-        rates = np.asarray([vals[i % len(vals)] for i in idx], dtype=float) / 3600.0
+        per = per_interval(vals, n, hz.start_interval)
+        rates = np.asarray([per[i] for i in idx], dtype=float) / 3600.0
     else:
         uses_days = True
         if arr.share is not None:
@@ -92,7 +93,7 @@ def segments(scenario: Scenario, ct: CallType) -> Segments:
 def day_multipliers(
     scenario: Scenario, n_days: int, rng: np.random.Generator
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Per day: (weekday factor, busyness factor). Busyness is drawn even when its cv is 0."""
+    """Per day: (weekday factor, busyness factor); busyness is 1 unless ``busyness_cv`` > 0."""
     demand = scenario.demand
     first = WEEKDAYS.index(scenario.horizon.start_day)
     factors = np.ones(n_days)

@@ -110,9 +110,9 @@ def compile_scenario(scenario: Scenario) -> Compiled:
     nets = scenario.network_list
     type_ids = [ct.id for ct in scenario.call_types]
     groups = scenario.groups
-    staffing = np.asarray([g.agents_at(n) for _, g in groups], dtype=np.int64).reshape(
-        len(groups), n
-    )
+    staffing = np.asarray(
+        [g.agents_at(n, hz.start_interval) for _, g in groups], dtype=np.int64
+    ).reshape(len(groups), n)
 
     queues: list[QueueSpec] = []
     qindex: dict[QueueSpec, int] = {}

@@ -345,7 +345,10 @@ class Simulation:
                     exit_ = _TO_AGENT if pw.after_last_failure == "agent" else _DISCONNECT
             if exit_ == -1:
                 exit_ = _CONTAINED if d[5] < ivr.containment else _TO_AGENT
-            t += times[1]() if exit_ == _CONTAINED else times[0]()
+            if exit_ == _CONTAINED:
+                t += times[1]()
+            elif exit_ == _TO_AGENT:
+                t += times[0]()
         call.exit = exit_
         call.state = _IVR
         if self._ivr_open is not None:

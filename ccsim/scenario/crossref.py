@@ -7,6 +7,7 @@ business and is skipped here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -66,6 +67,42 @@ def intervals_info(data: dict[str, Any]) -> tuple[int | None, int | None]:
     )
 
 
+def _per_day_alignment(data: dict[str, Any]) -> Iterator[Problem]:
+    """A daily list (one value per interval of a day) follows the clock: the start must fall on the grid."""
+    n, per_day = intervals_info(data)
+    if per_day is None or n == per_day:
+        return
+    h = _dict(data.get("horizon"))
+    start = h.get("start", "00:00")
+    step = _num(h.get("interval_min", 30.0)) or 30.0
+    if isinstance(start, int) and not isinstance(start, bool):
+        start = f"{start // 60:02d}:{start % 60:02d}"
+    if not isinstance(start, str) or not _CLOCK.match(start):
+        return
+    minutes = int(start[:2]) * 60 + int(start[3:])
+    if minutes % step == 0:
+        return
+    daily = any(
+        isinstance(_dict(g).get("agents"), list | dict)
+        and len(
+            _list(_dict(g).get("agents"))
+            or _list(_dict(_dict(g).get("agents")).get("per_interval"))
+        )
+        == per_day
+        for c in _list(data.get("centers"))
+        for g in _list(_dict(c).get("groups"))
+    ) or any(
+        len(_list(_dict(_dict(ct).get("arrivals")).get("per_interval"))) == per_day
+        for ct in _list(data.get("call_types"))
+    )
+    if daily:
+        yield Problem(
+            "horizon.start",
+            f"must fall on the {step:g}-minute grid when lists give one value per interval of a day",
+            start,
+        )
+
+
 def _per_interval_len(
     path: str, values: Any, n: int | None, per_day: int | None
 ) -> Iterator[Problem]:
@@ -77,6 +114,35 @@ def _per_interval_len(
         if per_day is not None and per_day != n:
             want += f" or {per_day} (one per interval of a day, repeated)"
         yield Problem(path, f"must have {want} values", len(values))
+
+
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+def _horizon(h: dict[str, Any]) -> Iterator[Problem]:
+    dur = _num(h.get("duration_h"))
+    step = _num(h.get("interval_min", 30.0))
+    warm = _num(h.get("warmup_h", 0.0))
+    start = h.get("start", "00:00")
+    if isinstance(start, int) and not isinstance(start, bool) and 0 <= start < 1440:
+        start = f"{start // 60:02d}:{start % 60:02d}"
+    if isinstance(start, str) and not _CLOCK.match(start):
+        yield Problem("horizon.start", "must be a clock time HH:MM", start)
+    if dur is None or step is None or dur <= 0 or step <= 0:
+        return
+    n = dur * 60.0 / step
+    if abs(n - round(n)) > 1e-9:
+        yield Problem(
+            "horizon.duration_h", f"must be a whole number of intervals of {step:g} minutes", dur
+        )
+    if warm is not None:
+        if warm >= dur:
+            yield Problem("horizon.warmup_h", f"must be shorter than duration_h ({dur:g})", warm)
+        w = warm * 60.0 / step
+        if abs(w - round(w)) > 1e-9:
+            yield Problem(
+                "horizon.warmup_h", f"must be a whole number of intervals of {step:g} minutes", warm
+            )
 
 
 def check(data: dict[str, Any]) -> list[Problem]:
@@ -94,6 +160,8 @@ def _check(data: dict[str, Any]) -> Iterator[Problem]:
     net_ids = set(_ids(networks)) or {"all"}
     tier_ids = set(_ids(tiers)) or {"regular"}
 
+    yield from _horizon(_dict(data.get("horizon")))
+    yield from _per_day_alignment(data)
     yield from _unique("call_types", call_types)
     yield from _unique("networks", networks)
     yield from _unique("tiers", tiers)
@@ -195,22 +263,23 @@ def _check(data: dict[str, Any]) -> Iterator[Problem]:
         and sum(float(v) for v in prof) <= 0
     ):
         yield Problem("demand.profile", "must have a positive sum", prof[:4])
-    if (
-        demand.get("profile") is not None
-        and share_users == 0
-        and _num(demand.get("daily_volume")) is not None
-    ):
+    if share_users == 0 and _num(demand.get("daily_volume")) is not None:
         yield Problem(
-            "demand", "no call type takes a share of it (arrivals: {share: ...})", has_value=False
+            "demand.daily_volume",
+            "no call type takes a share of it (arrivals: {share: ...})",
+            demand.get("daily_volume"),
         )
 
     # routing rules
     routing = _dict(data.get("routing"))
-    rules = _list(routing.get("rules"))
-    covered: dict[str, bool] = {
-        t: False for t in type_ids
-    }  # every (tier, network) matched by a rule
-    for ri, r in enumerate(rules):
+    centre_ids = set(_ids(centers))
+    local_groups = {
+        str(_dict(g).get("id"))
+        for c in centers
+        if _dict(c).get("kind") == "local"
+        for g in _list(_dict(c).get("groups"))
+    }
+    for ri, r in enumerate(_list(routing.get("rules"))):
         rd = _dict(r)
         rpath = f"routing.rules[{ri}]"
         rtypes = rd.get("call_types")
@@ -234,9 +303,21 @@ def _check(data: dict[str, Any]) -> Iterator[Problem]:
             if not isinstance(ref, str):
                 continue
             where = f"{rpath}.groups[{gi}]" + ("" if isinstance(tgt, str) else ".group")
+            prefix, sep, gid = ref.partition("/")
+            if sep and prefix == "home":
+                if gid not in local_groups:
+                    yield Problem(where, f"names no group {gid!r} of a local centre", ref)
+                continue
+            if sep and prefix not in centre_ids:
+                yield Problem(
+                    where, f"names no centre {prefix!r} (centres: {_fmt(centre_ids)})", ref
+                )
+                continue
             found = group_refs.get(ref)
             if not found:
-                yield Problem(where, "names no group (use a group id or 'centre/group')", ref)
+                yield Problem(
+                    where, "names no group (use a group id, 'centre/group' or 'home/group')", ref
+                )
                 continue
             if len(found) > 1:
                 yield Problem(
@@ -251,18 +332,127 @@ def _check(data: dict[str, Any]) -> Iterator[Problem]:
                     yield Problem(
                         where, f"does not have skill {t!r}, which this rule routes to it", ref
                     )
-        if rd.get("tiers") is None and rd.get("networks") is None:
-            for t in matched_types:
-                covered[t] = True
-    for ti, ct in enumerate(call_types):
-        tid = _dict(ct).get("id")
-        if not isinstance(tid, str) or covered.get(tid):
-            continue
-        if not any(tid in skills for refs in group_refs.values() for _, skills in refs):
+
+    # centres: one provincial at most; local centres name their network, once each
+    provincial = [
+        i for i, c in enumerate(centers) if _dict(c).get("kind", "provincial") == "provincial"
+    ]
+    for i in provincial[1:]:
+        yield Problem(
+            f"centers[{i}].kind", "a scenario has at most one provincial centre", "provincial"
+        )
+    seen_net: dict[str, str] = {}
+    for ci, c in enumerate(centers):
+        cd = _dict(c)
+        net = cd.get("network")
+        if cd.get("kind") == "local":
+            if net is None:
+                yield Problem(
+                    f"centers[{ci}].network",
+                    "is required for a local centre (which network's calls it takes)",
+                    has_value=False,
+                )
+        if isinstance(net, str):
+            if net not in net_ids:
+                yield Problem(
+                    f"centers[{ci}].network", f"names no network (known: {_fmt(net_ids)})", net
+                )
+            elif net in seen_net:
+                yield Problem(
+                    f"centers[{ci}].network", f"already has a local centre ({seen_net[net]})", net
+                )
+            else:
+                seen_net[net] = str(cd.get("id"))
+        for gi, g in enumerate(_list(cd.get("groups"))):
+            for di, dname in enumerate(_list(_dict(g).get("dialects"))):
+                if isinstance(dname, str) and dname not in net_ids:
+                    yield Problem(
+                        f"centers[{ci}].groups[{gi}].dialects[{di}]",
+                        f"names no network (known: {_fmt(net_ids)})",
+                        dname,
+                    )
+
+    # calendars, work orders, back offices
+    calendars = _list(data.get("calendars"))
+    yield from _unique("calendars", calendars)
+    cal_ids = set(_ids(calendars))
+    for i, cal in enumerate(calendars):
+        cd = _dict(cal)
+        ranges = list(_list(cd.get("every_day"))) + [
+            x for v in _dict(cd.get("hours")).values() for x in _list(v)
+        ]
+        if not ranges:
             yield Problem(
-                f"call_types[{ti}]",
-                "can reach no group: no group has it as a skill and no routing rule covers it",
-                tid,
+                f"calendars[{i}]", "has no opening hours (give every_day or hours)", cd.get("id")
+            )
+    orders = _list(data.get("work_orders"))
+    yield from _unique("work_orders", orders)
+    order_ids = set(_ids(orders))
+    handled: set[str] = set()
+    for ci, c in enumerate(centers):
+        for bi, b in enumerate(_list(_dict(c).get("back_office"))):
+            bd = _dict(b)
+            bpath = f"centers[{ci}].back_office[{bi}]"
+            for oi, o in enumerate(_list(bd.get("order_types"))):
+                if isinstance(o, str):
+                    handled.add(o)
+                    if o not in order_ids:
+                        yield Problem(
+                            f"{bpath}.order_types[{oi}]",
+                            f"names no work-order type (known: {_fmt(order_ids)})",
+                            o,
+                        )
+            calname = bd.get("calendar")
+            if isinstance(calname, str) and calname not in cal_ids:
+                yield Problem(
+                    f"{bpath}.calendar", f"names no calendar (known: {_fmt(cal_ids)})", calname
+                )
+            if isinstance(bd.get("handlers"), list):
+                yield from _per_interval_len(f"{bpath}.handlers", bd.get("handlers"), n, per_day)
+    for wi, w in enumerate(orders):
+        wd = _dict(w)
+        wpath = f"work_orders[{wi}]"
+        for ri, rb in enumerate(_list(wd.get("raised_by"))):
+            rbd = _dict(rb)
+            ct = rbd.get("call_type")
+            if isinstance(ct, str) and ct not in type_ids:
+                yield Problem(
+                    f"{wpath}.raised_by[{ri}].call_type",
+                    f"names no call type (known: {_fmt(type_ids)})",
+                    ct,
+                )
+            for ti2, tname in enumerate(_list(rbd.get("tiers"))):
+                if isinstance(tname, str) and tname not in tier_ids:
+                    yield Problem(
+                        f"{wpath}.raised_by[{ri}].tiers[{ti2}]",
+                        f"names no tier (known: {_fmt(tier_ids)})",
+                        tname,
+                    )
+        for tname in _dict(wd.get("limit_by_tier")):
+            if tname not in tier_ids:
+                yield Problem(
+                    f"{wpath}.limit_by_tier.{tname}",
+                    f"names no tier (known: {_fmt(tier_ids)})",
+                    tname,
+                )
+        calname = wd.get("limit_calendar")
+        if isinstance(calname, str) and calname not in cal_ids:
+            yield Problem(
+                f"{wpath}.limit_calendar", f"names no calendar (known: {_fmt(cal_ids)})", calname
+            )
+        chaser_type = _dict(wd.get("chaser")).get("call_type")
+        if isinstance(chaser_type, str) and chaser_type not in type_ids:
+            yield Problem(
+                f"{wpath}.chaser.call_type",
+                f"names no call type (known: {_fmt(type_ids)})",
+                chaser_type,
+            )
+        wid = wd.get("id")
+        if isinstance(wid, str) and wid not in handled:
+            yield Problem(
+                wpath,
+                "has no back-office group: no centre's back_office lists it in order_types",
+                wid,
             )
 
 

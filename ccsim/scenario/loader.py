@@ -199,6 +199,10 @@ def parse_scenario(
         problems.append(
             p if line is None else Problem(f"{p.path} (line {line})", p.rule, p.value, p.has_value)
         )
+    if not problems and scenario is not None:
+        from ccsim.scenario import semantic
+
+        problems.extend(semantic.check(scenario))
     if problems:
         raise InputError(_dedupe(problems), source)
     assert scenario is not None

@@ -22,6 +22,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ccsim.scenario.distributions import Dist, Patience
+from ccsim.scenario.workorders import BackOfficeGroup, CalendarSpec, WorkOrderType
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -45,12 +46,21 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _clock(value: Any) -> Any:
+    # YAML 1.1 reads an unquoted 10:30 as the base-60 number 630: take it back
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+        return f"{value // 60:02d}:{value % 60:02d}"
+    return value
+
+
 class Horizon(_Model):
     """The simulated period and its reporting intervals."""
 
     duration_h: float = Field(gt=0, description="Length of the simulated period, hours.")
     interval_min: float = Field(30.0, gt=0, description="Reporting and staffing interval, minutes.")
-    start: str = Field("00:00", description="Clock time at the start of the period, HH:MM.")
+    start: Annotated[str, BeforeValidator(_clock)] = Field(
+        "00:00", description="Clock time at the start of the period, HH:MM (quote it in YAML)."
+    )
     start_day: Weekday = Field("mon", description="Weekday of the first day.")
     warmup_h: float = Field(0.0, ge=0, description="Initial period excluded from the KPIs, hours.")
     drain_limit_h: float | None = Field(
@@ -59,22 +69,6 @@ class Horizon(_Model):
         description="After arrivals stop, stop the run this many hours later (default: run until "
         "every caller has finished). Callers still waiting then count as waiting at the end.",
     )
-
-    @model_validator(mode="after")
-    def _check(self) -> Horizon:
-        if not _CLOCK.match(self.start):
-            raise PydanticCustomError(
-                "clock", "start must be a clock time HH:MM, got '{v}'", {"v": self.start}
-            )
-        n = self.duration_h * 60.0 / self.interval_min
-        if abs(n - round(n)) > 1e-9:
-            raise PydanticCustomError(
-                "horizon",
-                "duration_h must be a whole number of intervals of interval_min minutes",
-            )
-        if self.warmup_h >= self.duration_h:
-            raise PydanticCustomError("horizon", "warmup_h must be shorter than duration_h")
-        return self
 
     @property
     def interval_s(self) -> float:
@@ -96,6 +90,11 @@ class Horizon(_Model):
         """Clock time of the start, seconds after midnight."""
         h, m = self.start.split(":")
         return int(h) * 3600.0 + int(m) * 60.0
+
+    @property
+    def start_interval(self) -> int:
+        """Intervals from midnight to the start (for daily lists that follow the clock)."""
+        return int(self.start_s // self.interval_s)
 
 
 class KpiSettings(_Model):
@@ -127,6 +126,9 @@ class Network(_Model):
 
     id: Id
     share: Share = Field(description="Share of all calls from this network.")
+    dialect_share: Share = Field(
+        0.0, description="Share of its callers who prefer an agent speaking their dialect (方言)."
+    )
 
 
 class SLSpec(_Model):
@@ -336,6 +338,13 @@ class CallType(_Model):
     )
 
 
+def per_interval(values: list[int] | list[float], n_intervals: int, offset: int = 0) -> list[Any]:
+    """Values per interval of the period from a list for the period or for a day (clock-aligned)."""
+    if len(values) == n_intervals:
+        return list(values)
+    return [values[(offset + i) % len(values)] for i in range(n_intervals)]
+
+
 def _agents(value: Any) -> Any:
     if isinstance(value, list):
         return {"per_interval": value}
@@ -372,13 +381,23 @@ class Group(_Model):
         min_length=1, description="Call types handled, in order of preference."
     )
     agents: Agents
+    dialects: list[Id] = Field(
+        default_factory=list, description="Local networks whose dialect these agents speak."
+    )
+    cost_per_agent_hour: float | None = Field(
+        None, ge=0, description="Cost of an agent-hour (default: the centre's)."
+    )
 
-    def agents_at(self, n_intervals: int) -> list[int]:
-        """Agents per interval over ``n_intervals`` intervals (a daily list repeats)."""
+    def agents_at(self, n_intervals: int, offset: int = 0) -> list[int]:
+        """Agents per interval over ``n_intervals`` intervals.
+
+        A list of one value per interval of the period is taken as it is; a shorter
+        daily list follows the clock (``offset``: intervals from midnight to the start)
+        and repeats every day.
+        """
         if isinstance(self.agents, int):
             return [self.agents] * n_intervals
-        v = self.agents.per_interval
-        return [v[i % len(v)] for i in range(n_intervals)]
+        return per_interval(self.agents.per_interval, n_intervals, offset)
 
 
 class Center(_Model):
@@ -386,13 +405,22 @@ class Center(_Model):
 
     id: Id
     kind: Literal["provincial", "local"] = "provincial"
+    network: Id | None = Field(
+        None, description="Local centre: the local network whose calls it takes."
+    )
     groups: list[Group] = Field(default_factory=list)
+    back_office: list[BackOfficeGroup] = Field(default_factory=list)
+    cost_per_agent_hour: float = Field(
+        0.0, ge=0, description="Cost of an agent-hour in this centre."
+    )
 
 
 class RouteTarget(_Model):
     """A group a call may go to, after an optional delay in queue."""
 
-    group: str = Field(description="Group id (or 'centre/group').")
+    group: str = Field(
+        description="Group id, 'centre/group', or 'home/group' (that group in the caller's local centre)."
+    )
     delay_s: float = Field(
         0.0, ge=0, description="Seconds of waiting before this group becomes eligible."
     )
@@ -408,6 +436,9 @@ class RouteRule(_Model):
     call_types: list[Id] | None = Field(None, description="Call types matched (default: all).")
     tiers: list[Id] | None = Field(None, description="Tiers matched (default: all).")
     networks: list[Id] | None = Field(None, description="Local networks matched (default: all).")
+    dialect: bool | None = Field(
+        None, description="Match only callers who prefer (true) or do not prefer (false) a dialect."
+    )
     groups: list[Annotated[RouteTarget, BeforeValidator(_route_target)]] = Field(min_length=1)
 
 
@@ -420,6 +451,41 @@ class Routing(_Model):
         "(tier_skill_wait); or tier then wait; or skill then tier then wait; or longest wait only.",
     )
     rules: list[RouteRule] = Field(default_factory=list)
+    site_order: Literal["local_first", "provincial_first"] = Field(
+        "local_first",
+        description="Without a rule: the caller's local centre first, then the provincial one (or the reverse).",
+    )
+    overflow_after_s: float = Field(
+        0.0,
+        ge=0,
+        description="Without a rule: seconds before the second site's groups become eligible.",
+    )
+    transfer_delay_s: float = Field(
+        0.0,
+        ge=0,
+        description="Extra seconds (caller waiting, agent reserved) when answered at another site than the first.",
+    )
+    transfer_cost: float = Field(
+        0.0, ge=0, description="Cost of each call answered at another site than the first."
+    )
+
+
+class DialectSettings(_Model):
+    """Callers who prefer a dialect: how long they wait for one, and what it costs without."""
+
+    overflow_after_s: float = Field(
+        20.0,
+        ge=0,
+        description="Seconds a dialect caller waits for a dialect agent before any agent may answer.",
+    )
+    handle_time_factor: float = Field(
+        1.0, gt=0, description="Talk time multiplier when served without the dialect."
+    )
+    fcr_factor: float = Field(
+        1.0,
+        ge=0,
+        description="First-contact resolution multiplier when served without the dialect.",
+    )
 
 
 class Scenario(_Model):
@@ -441,6 +507,9 @@ class Scenario(_Model):
     call_types: list[CallType] = Field(min_length=1)
     centers: list[Center] = Field(min_length=1)
     routing: Routing = Field(default_factory=Routing)
+    dialect: DialectSettings = Field(default_factory=DialectSettings)
+    calendars: list[CalendarSpec] = Field(default_factory=list)
+    work_orders: list[WorkOrderType] = Field(default_factory=list)
     ivr_ports: int | None = Field(
         None, ge=1, description="Simultaneous IVR sessions; callers beyond hear busy (blocked)."
     )
@@ -462,6 +531,11 @@ class Scenario(_Model):
     def groups(self) -> list[tuple[Center, Group]]:
         """Every (centre, group), centres in order, groups in order."""
         return [(c, g) for c in self.centers for g in c.groups]
+
+    @property
+    def back_office_groups(self) -> list[tuple[Center, BackOfficeGroup]]:
+        """Every (centre, back-office group), in order."""
+        return [(c, b) for c in self.centers for b in c.back_office]
 
     def sl_thresholds(self) -> list[float]:
         """Every service-level threshold in use: the scenario's first, then tiers' own."""

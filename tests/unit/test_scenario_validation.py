@@ -41,15 +41,15 @@ def with_group(**fields):
         ({**base(), "replications": 0}, "replications: must be >= 1, got 0"),
         (
             {**base(), "horizon": {"duration_h": 1, "interval_min": 7}},
-            "horizon: duration_h must be a whole number of intervals",
+            "horizon.duration_h: must be a whole number of intervals of 7 minutes, got 1",
         ),
         (
             {**base(), "horizon": {"duration_h": 1, "interval_min": 30, "warmup_h": 1}},
-            "warmup_h must be shorter than duration_h",
+            "horizon.warmup_h: must be shorter than duration_h (1), got 1",
         ),
         (
             {**base(), "horizon": {"duration_h": 1, "start": "25:00"}},
-            "start must be a clock time HH:MM, got '25:00'",
+            "horizon.start: must be a clock time HH:MM, got '25:00'",
         ),
         ({**base(), "horizon": {"duration_h": 0}}, "horizon.duration_h: must be > 0, got 0"),
         (
@@ -179,7 +179,7 @@ def with_group(**fields):
         ),
         (
             {**base(), "routing": {"rules": [{"groups": ["nope"]}]}},
-            "routing.rules[0].groups[0]: names no group (use a group id or 'centre/group'), got 'nope'",
+            "routing.rules[0].groups[0]: names no group (use a group id, 'centre/group' or 'home/group'), got 'nope'",
         ),
         (
             {**base(), "routing": {"rules": [{"call_types": ["zz"], "groups": ["g"]}]}},
@@ -229,9 +229,14 @@ def test_routing_group_without_the_skill():
 
 
 def test_ambiguous_group_reference():
-    d = base()
+    d = base(networks=[{"id": "n1", "share": 1.0}])
     d["centers"].append(
-        {"id": "d", "kind": "local", "groups": [{"id": "g", "skills": ["a"], "agents": 1}]}
+        {
+            "id": "d",
+            "kind": "local",
+            "network": "n1",
+            "groups": [{"id": "g", "skills": ["a"], "agents": 1}],
+        }
     )
     d["routing"] = {"rules": [{"groups": ["g"]}]}
     one(d, "is ambiguous: groups of that id exist in several centres; write 'centre/group'")
@@ -246,7 +251,7 @@ def test_call_type_reaching_no_group():
     )
     one(
         d,
-        "call_types[1]: can reach no group: no group has it as a skill and no routing rule covers it, got 'b'",
+        "call_types[1]: calls can reach no group: no group of their local centre or the provincial centre has this skill",
     )
 
 

@@ -1,0 +1,72 @@
+"""Checks that need a well-formed scenario: every caller reaches a group, every order a back office.
+
+They run after the field checks pass (they follow routing rules and defaults).
+"""
+
+from __future__ import annotations
+
+from ccsim.errors import Problem
+from ccsim.scenario.routing import group_index, home_centre, plan_for, work_order_group
+from ccsim.scenario.schema import Scenario
+
+
+def check(sc: Scenario) -> list[Problem]:
+    """Reachability problems of a validated scenario."""
+    out: list[Problem] = []
+    nets = sc.network_list
+    tiers = sc.tier_list
+    for ti, ct in enumerate(sc.call_types):
+        stranded = []
+        for net in nets:
+            for dialect in (False, True) if net.dialect_share > 0 else (False,):
+                if any(not plan_for(sc, ct.id, tier.id, net.id, dialect) for tier in tiers):
+                    stranded.append(net.id)
+                    break
+        if stranded:
+            where = "" if stranded == ["all"] else f" from network(s) {', '.join(stranded)}"
+            out.append(
+                Problem(
+                    f"call_types[{ti}]",
+                    f"calls{where} can reach no group: no group of their local centre or the provincial "
+                    "centre has this skill, and no routing rule sends them anywhere",
+                    ct.id,
+                )
+            )
+    for ri, rule in enumerate(sc.routing.rules):
+        matched = [n.id for n in nets if rule.networks is None or n.id in rule.networks]
+        for gi, t in enumerate(rule.groups):
+            if not t.group.startswith("home/"):
+                continue
+            gid = t.group.partition("/")[2]
+            missing = [n for n in matched if group_index(sc, t.group, n) is None]
+            if missing:
+                why = [
+                    f"{n} (no local centre)"
+                    if home_centre(sc, n) is None
+                    else f"{n} (its local centre has no group {gid!r})"
+                    for n in missing
+                ]
+                out.append(
+                    Problem(
+                        f"routing.rules[{ri}].groups[{gi}].group",
+                        "cannot be found for network " + ", ".join(why),
+                        t.group,
+                    )
+                )
+    for wi, wo in enumerate(sc.work_orders):
+        lost = [n.id for n in nets if work_order_group(sc, wo.id, n.id) is None]
+        if lost:
+            where = "" if lost == ["all"] else f" from network(s) {', '.join(lost)}"
+            place = (
+                "the caller's local centre or the provincial centre"
+                if wo.queue_at == "home"
+                else "the provincial centre"
+            )
+            out.append(
+                Problem(
+                    f"work_orders[{wi}]",
+                    f"orders{where} have no back-office group: none in {place} takes this order type",
+                    wo.id,
+                )
+            )
+    return out
