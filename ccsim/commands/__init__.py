@@ -1,7 +1,15 @@
 """The CLI's commands, one module each."""
 
+from ccsim.commands.compare import compare_command
 from ccsim.commands.erlang import erlang_command
 from ccsim.commands.run import report_command, run_command
 from ccsim.commands.scenario import schema_command, validate_command
 
-COMMANDS = [erlang_command, validate_command, run_command, report_command, schema_command]
+COMMANDS = [
+    erlang_command,
+    validate_command,
+    run_command,
+    compare_command,
+    report_command,
+    schema_command,
+]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 WEEK_S = 7 * 86_400.0
@@ -54,7 +54,7 @@ class Calendar:
 
     @classmethod
     def weekly(
-        cls, hours: dict[str, Sequence[str]], start_s: float = 0.0, start_day: str = "mon"
+        cls, hours: Mapping[str, Sequence[str]], start_s: float = 0.0, start_day: str = "mon"
     ) -> Calendar:
         """Build from weekday opening hours."""
         periods: list[tuple[float, float]] = []

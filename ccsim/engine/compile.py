@@ -1,7 +1,7 @@
 """From a validated Scenario to the engine's plain structures: indices, plans, queues.
 
 Routing is compiled once per scenario: every caller class (call type, tier, local
-network) gets a plan, the ordered groups that may answer it with the delay after which
+network, prefers dialect) gets a plan (``ccsim.scenario.routing``), the ordered groups that may answer it with the delay after which
 each becomes eligible. Classes with the same call type, tier priority and plan share
 one FIFO queue. Each group gets its queues in the order the routing policy says a
 freed agent should look at them, as buckets of equal rank inside which the longest
@@ -16,9 +16,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ccsim.engine.arrivals import Segments, segments
-from ccsim.scenario.schema import RouteRule, Scenario
-
-Plan = tuple[tuple[int, float], ...]  # ((group, delay_s), ...)
+from ccsim.engine.calendar import Calendar
+from ccsim.scenario.routing import Plan, plan_for, work_order_group
+from ccsim.scenario.schema import Scenario
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class QueueSpec:
     call_type: int
     priority: int
     plan: Plan
+    first_site: int  # centre index of the plan's first group (-1: empty plan)
 
     @property
     def immediate(self) -> tuple[int, ...]:
@@ -57,7 +58,20 @@ class Compiled:
     tier_priority: list[int]
     tier_patience: list[float]
     queues: list[QueueSpec]
-    route: NDArray[np.int64]  # [type, tier, network] -> queue
+    route: NDArray[np.int64]  # [type, tier, network, prefers dialect] -> queue
+    center_ids: list[str]
+    group_center_index: list[int]
+    group_speaks: list[frozenset[int]]  # network indices whose dialect the group speaks
+    group_cost: list[float]  # per agent-hour
+    network_dialect: list[float]
+    bo_ids: list[str]
+    bo_center_index: list[int]
+    bo_staffing: NDArray[np.int64]  # back-office groups x intervals
+    bo_calendar: list[Calendar | None]
+    bo_cost: list[float]
+    order_ids: list[str]
+    order_group: NDArray[np.int64]  # [order type, network] -> back-office group
+    order_limit_calendar: list[Calendar | None]
     buckets: list[list[list[tuple[int, float]]]]  # group -> buckets -> (queue, delay)
     n_days: int
     extras: dict[str, object] = field(default_factory=dict)
@@ -66,29 +80,6 @@ class Compiled:
 def _group_names(scenario: Scenario) -> list[str]:
     ids = [g.id for _, g in scenario.groups]
     return [g.id if ids.count(g.id) == 1 else f"{c.id}/{g.id}" for c, g in scenario.groups]
-
-
-def _resolve(ref: str, scenario: Scenario) -> int:
-    for i, (c, g) in enumerate(scenario.groups):
-        if ref in (g.id, f"{c.id}/{g.id}"):
-            return i
-    raise KeyError(ref)
-
-
-def _matches(rule: RouteRule, ctype: str, tier: str, net: str) -> bool:
-    return (
-        (rule.call_types is None or ctype in rule.call_types)
-        and (rule.tiers is None or tier in rule.tiers)
-        and (rule.networks is None or net in rule.networks)
-    )
-
-
-def plan_for(scenario: Scenario, ctype: str, tier: str, net: str) -> Plan:
-    """Ordered (group index, delay) for a caller class: first matching rule, else skills."""
-    for rule in scenario.routing.rules:
-        if _matches(rule, ctype, tier, net):
-            return tuple((_resolve(t.group, scenario), float(t.delay_s)) for t in rule.groups)
-    return tuple((i, 0.0) for i, (_, g) in enumerate(scenario.groups) if ctype in g.skills)
 
 
 def _rank_key(policy: str, priority: int, skill_rank: int) -> tuple[int, ...]:
@@ -116,15 +107,19 @@ def compile_scenario(scenario: Scenario) -> Compiled:
 
     queues: list[QueueSpec] = []
     qindex: dict[QueueSpec, int] = {}
-    route = np.zeros((len(type_ids), len(tiers), len(nets)), dtype=np.int64)
+    route = np.zeros((len(type_ids), len(tiers), len(nets), 2), dtype=np.int64)
+    center_ids = [c.id for c in scenario.centers]
+    gc = [center_ids.index(c.id) for c, _ in groups]
     for ti, ct in enumerate(scenario.call_types):
         for ri, tier in enumerate(tiers):
             for ni, net in enumerate(nets):
-                spec = QueueSpec(ti, tier.priority, plan_for(scenario, ct.id, tier.id, net.id))
-                if spec not in qindex:
-                    qindex[spec] = len(queues)
-                    queues.append(spec)
-                route[ti, ri, ni] = qindex[spec]
+                for dia in (0, 1):
+                    plan = plan_for(scenario, ct.id, tier.id, net.id, bool(dia))
+                    spec = QueueSpec(ti, tier.priority, plan, gc[plan[0][0]] if plan else -1)
+                    if spec not in qindex:
+                        qindex[spec] = len(queues)
+                        queues.append(spec)
+                    route[ti, ri, ni, dia] = qindex[spec]
 
     buckets: list[list[list[tuple[int, float]]]] = []
     for gi, (_, g) in enumerate(groups):
@@ -140,6 +135,16 @@ def compile_scenario(scenario: Scenario) -> Compiled:
 
     start = hz.start_s
     n_days = int((start + horizon_s) // 86_400.0) + 1
+    net_ids = [x.id for x in nets]
+    cals = {
+        c.id: Calendar.weekly(c.weekly_hours(), start, hz.start_day) for c in scenario.calendars
+    }
+    bos = scenario.back_office_groups
+    order_group = np.full((len(scenario.work_orders), len(nets)), -1, dtype=np.int64)
+    for oi, wo in enumerate(scenario.work_orders):
+        for ni, net in enumerate(nets):
+            bi = work_order_group(scenario, wo.id, net.id)
+            order_group[oi, ni] = -1 if bi is None else bi
     return Compiled(
         scenario=scenario,
         horizon_s=horizon_s,
@@ -162,4 +167,29 @@ def compile_scenario(scenario: Scenario) -> Compiled:
         route=route,
         buckets=buckets,
         n_days=n_days,
+        center_ids=center_ids,
+        group_center_index=gc,
+        group_speaks=[frozenset(net_ids.index(d) for d in g.dialects) for _, g in groups],
+        group_cost=[
+            g.cost_per_agent_hour if g.cost_per_agent_hour is not None else c.cost_per_agent_hour
+            for c, g in groups
+        ],
+        network_dialect=[x.dialect_share for x in nets],
+        bo_ids=[
+            b.id if [x.id for _, x in bos].count(b.id) == 1 else f"{c.id}/{b.id}" for c, b in bos
+        ],
+        bo_center_index=[center_ids.index(c.id) for c, _ in bos],
+        bo_staffing=np.asarray(
+            [b.handlers_at(n, hz.start_interval) for _, b in bos], dtype=np.int64
+        ).reshape(len(bos), n),
+        bo_calendar=[cals[b.calendar] if b.calendar else None for _, b in bos],
+        bo_cost=[
+            b.cost_per_agent_hour if b.cost_per_agent_hour is not None else c.cost_per_agent_hour
+            for c, b in bos
+        ],
+        order_ids=[w.id for w in scenario.work_orders],
+        order_group=order_group,
+        order_limit_calendar=[
+            cals[w.limit_calendar] if w.limit_calendar else None for w in scenario.work_orders
+        ],
     )

@@ -25,6 +25,7 @@ import simpy
 from simpy.events import NORMAL, URGENT, Event, Timeout
 
 from ccsim.engine.arrivals import day_multipliers, draw_arrivals
+from ccsim.engine.backoffice import BackOffice
 from ccsim.engine.compile import Compiled, compile_scenario
 from ccsim.engine.distributions import patience_sampler, sampler
 from ccsim.engine.records import Kind, Outcome, Recorder, RunRecord
@@ -46,6 +47,7 @@ class Call:
         "attempt",
         "caller",
         "ctype",
+        "dialect",
         "exit",
         "group",
         "kind",
@@ -58,6 +60,7 @@ class Call:
         "talk",
         "tier",
         "u_fcr",
+        "u_order",
         "wrap",
     )
 
@@ -80,20 +83,29 @@ class Call:
         self.talk = 0.0
         self.wrap = 0.0
         self.u_fcr = 0.0
+        self.u_order = 1.0
+        self.dialect = False
+
+    def follow_up(self, ctype: int, kind: int, attempt: int, t: float) -> Call:
+        """Another call by the same caller (redial, return, chaser)."""
+        again = Call(self.caller, ctype, self.tier, self.net, kind, attempt, t)
+        again.dialect = self.dialect
+        return again
 
 
 class _Draws:
     """Per-call draws of one call type and origin, in arrival order (common random numbers).
 
     Each call takes one row: uniforms for (network, tier, IVR loss, password asked,
-    password tries, containment, resolution) and its patience, talk and wrap times,
+    password tries, containment, resolution, dialect, work order) and its patience,
+    talk and wrap times,
     each quantity from its own stream so that changing one distribution leaves the
     others' draws untouched.
     """
 
     __slots__ = ("_i", "_patience", "_rows", "_talk", "_u", "_wrap")
 
-    N_UNIFORM = 7
+    N_UNIFORM = 9
 
     def __init__(
         self, streams: Streams, prefix: str, ct: CallType, tier_factor: list[float]
@@ -107,7 +119,11 @@ class _Draws:
         self._i = 0
 
     def next(self) -> list[float]:
-        """``[u_net, u_tier, u_lost, u_pw, u_tries, u_contained, u_fcr, patience, talk, wrap]``."""
+        """The next call's row of draws.
+
+        ``[u_net, u_tier, u_lost, u_pw, u_tries, u_contained, u_fcr, u_dialect, u_order,
+        patience, talk, wrap]``.
+        """
         i = self._i
         if i >= len(self._rows):
             n = 512
@@ -164,6 +180,13 @@ class Simulation:
         self.net_cum = m.network_cum.tolist()
         self.tier_patience = m.tier_patience
         self.horizon_s = m.horizon_s
+        self.net_dialect = m.network_dialect
+        self.speaks = m.group_speaks
+        self.g_centre = m.group_center_index
+        self.q_site = [q.first_site for q in m.queues]
+        self._dialect_talk = sc.dialect.handle_time_factor
+        self._dialect_fcr = sc.dialect.fcr_factor
+        self._transfer_s = sc.routing.transfer_delay_s
         self.fcr_window_s = sc.kpi.fcr_window_h * 3600.0
         self.ivr_ports = sc.ivr_ports
         self.ivr_active = 0
@@ -216,6 +239,7 @@ class Simulation:
             list(ct.redial.probabilities) if ct.redial else [] for ct in sc.call_types
         ]
         self._fcr = [ct.fcr for ct in sc.call_types]
+        self.bo: BackOffice | None = None
         self._arr_t: list[float] = []
         self._arr_k: list[int] = []
         self._arr_forced: list[list[int]] | None = None
@@ -300,7 +324,13 @@ class Simulation:
             tier = tier if ft < 0 else ft
             net = net if fn < 0 else fn
         call = Call(self._callers, k, tier, net, Kind.FRESH, 0, self.env.now)
+        call.dialect = d[7] < self.net_dialect[net]
         self._enter(call, d, fresh=True)
+
+    def inject(self, caller: Call, ctype: int, kind: int, t: float) -> None:
+        """A further call by the same caller, arriving now (chasers from the back office)."""
+        call = caller.follow_up(ctype, kind, 0, t)
+        self._enter(call, self._repeat[ctype].next(), fresh=False)
 
     def _on_repeat(self, ev: Event) -> None:
         call: Call = ev._value
@@ -308,10 +338,11 @@ class Simulation:
         self._enter(call, self._repeat[call.ctype].next(), fresh=False)
 
     def _enter(self, call: Call, d: list[float], fresh: bool) -> None:
-        call.patience = d[7] * self.tier_patience[call.tier]
-        call.talk = d[8]
-        call.wrap = d[9]
+        call.patience = d[9] * self.tier_patience[call.tier]
+        call.talk = d[10]
+        call.wrap = d[11]
         call.u_fcr = d[6]
+        call.u_order = d[8]
         times = self._ivr_time[call.ctype]
         if times is None:
             self._request(call)
@@ -377,7 +408,7 @@ class Simulation:
     def _request(self, call: Call) -> None:
         now = self.env.now
         call.t_queue = now
-        q = self.route[call.ctype][call.tier][call.net]
+        q = self.route[call.ctype][call.tier][call.net][call.dialect]
         call.queue = q
         busy = self.busy
         staffed = self.staffed
@@ -400,22 +431,33 @@ class Simulation:
         self.busy[g] += 1
         call.state = _DONE
         call.group = g
-        # resolved: 1 yes; 0 no, the caller calls again; 2 no, but the return falls after
-        # the horizon within the FCR window (not simulated; still counts against FCR)
+        talk = call.talk
+        fcr = self._fcr[call.ctype]
+        if call.dialect and call.net not in self.speaks[g]:
+            talk *= self._dialect_talk
+            fcr *= self._dialect_fcr
+        transfer = self._transfer_s if self.g_centre[g] != self.q_site[call.queue] else 0.0
+        # a chaser is about an existing order: it raises none and is not a new matter
+        chaser = call.kind == Kind.CHASER
+        order = -1 if self.bo is None or chaser else self.bo.raise_for(call, now + transfer + talk)
+        # resolved: 1 yes (or a work order follows it up); 0 no, the caller calls again;
+        # 2 no, but the return falls after the horizon within the FCR window (not
+        # simulated; still counts against FCR)
         resolved = 1
-        if call.u_fcr >= self._fcr[call.ctype]:
-            t = now + call.talk + self._return_delay[call.ctype]()
+        if order < 0 and not chaser and call.u_fcr >= fcr:
+            t = now + transfer + talk + self._return_delay[call.ctype]()
             if t < self.horizon_s:
                 resolved = 0
-                again = Call(call.caller, call.ctype, call.tier, call.net, Kind.RETURN, 0, t)
+                again = call.follow_up(call.ctype, Kind.RETURN, 0, t)
                 self._at(t - now, self._on_repeat, again)
             else:
                 resolved = 2 if t - now <= self.fcr_window_s else 1
         self.rec.add(
             call.caller, call.ctype, call.tier, call.net, call.kind, call.attempt, call.t_arrival,
-            Outcome.ANSWERED, g, call.t_queue, now - call.t_queue, call.talk, call.wrap, resolved,
+            Outcome.ANSWERED, g, call.t_queue, now + transfer - call.t_queue, talk, call.wrap,
+            resolved, call.dialect, order, transfer,
         )  # fmt: skip
-        self._at(call.talk + call.wrap, self._on_release, g)
+        self._at(transfer + talk + call.wrap, self._on_release, g)
 
     def _on_release(self, ev: Event) -> None:
         g: int = ev._value
@@ -467,7 +509,7 @@ class Simulation:
         self.rec.add(
             call.caller, call.ctype, call.tier, call.net, call.kind, call.attempt, call.t_arrival,
             Outcome.ABANDONED, self.q_groups[call.queue][0], call.t_queue, now - call.t_queue,
-            0.0, 0.0, 0,
+            0.0, 0.0, 0, call.dialect, -1, 0.0,
         )  # fmt: skip
         self._maybe_redial(call, "queue_abandon")
 
@@ -505,7 +547,7 @@ class Simulation:
         call.state = _DONE
         self.rec.add(
             call.caller, call.ctype, call.tier, call.net, call.kind, call.attempt, call.t_arrival,
-            outcome, -1, math.nan, math.nan, 0.0, 0.0, 0,
+            outcome, -1, math.nan, math.nan, 0.0, 0.0, 0, call.dialect, -1, 0.0,
         )  # fmt: skip
 
     def _maybe_redial(self, call: Call, reason: str) -> None:
@@ -518,7 +560,7 @@ class Simulation:
             return
         t = self.env.now + self._redial_delay[k]()
         if t < self.horizon_s:
-            again = Call(call.caller, k, call.tier, call.net, Kind.REDIAL, a + 1, t)
+            again = call.follow_up(k, Kind.REDIAL, a + 1, t)
             self._at(t - self.env.now, self._on_repeat, again)
 
     # -- running ---------------------------------------------------------------------------
@@ -527,6 +569,8 @@ class Simulation:
         """Simulate the horizon and let callers in the system finish; return the records."""
         self._draw_arrivals()
         self._schedule_staffing()
+        if self.m.order_ids:
+            self.bo = BackOffice(self)
         if self._arr_t:
             self._at(self._arr_t[0], self._on_arrival, None)
         if self._sample_s is not None:
@@ -545,7 +589,7 @@ class Simulation:
                     self.rec.add(
                         call.caller, call.ctype, call.tier, call.net, call.kind, call.attempt,
                         call.t_arrival, Outcome.WAITING_AT_END, self.q_groups[call.queue][0],
-                        call.t_queue, end - call.t_queue, 0.0, 0.0, 0,
+                        call.t_queue, end - call.t_queue, 0.0, 0.0, 0, call.dialect, -1, 0.0,
                     )  # fmt: skip
         if self._ivr_open:
             for call in self._ivr_open.values():
@@ -554,7 +598,11 @@ class Simulation:
             "t": np.frombuffer(self._samples_t, dtype=np.float64).copy(),
             "waiting": np.frombuffer(self._samples_q, dtype=np.int64).copy(),
         }
-        return RunRecord(self.rec.arrays(), end, self.replication, self.seed, samples)
+        orders = self.bo.arrays() if self.bo is not None else {}
+        tasks = self.bo.task_arrays() if self.bo is not None else {}
+        return RunRecord(
+            self.rec.arrays(), end, self.replication, self.seed, samples, orders, tasks
+        )
 
 
 def _uniform(rng: np.random.Generator, n: int) -> Any:

@@ -30,6 +30,7 @@ class Kind(IntEnum):
     FRESH = 0
     REDIAL = 1  # after abandoning or hearing busy
     RETURN = 2  # the matter was not resolved: the caller calls again
+    CHASER = 3  # a work order is still open past its limit: the customer chases it
 
 
 COLUMNS: dict[str, str] = {
@@ -47,6 +48,9 @@ COLUMNS: dict[str, str] = {
     "talk": "d",
     "wrap": "d",
     "resolved": "b",  # answered: 1 resolved, 0 caller calls again, 2 return after the horizon
+    "dialect": "b",  # the caller prefers a dialect
+    "order": "h",  # work-order type raised (-1: none)
+    "transfer": "d",  # seconds of transfer to another site before the talk
 }
 
 
@@ -72,6 +76,9 @@ class Recorder:
             c["talk"].append,
             c["wrap"].append,
             c["resolved"].append,
+            c["dialect"].append,
+            c["order"].append,
+            c["transfer"].append,
         )
 
     def add(
@@ -90,6 +97,9 @@ class Recorder:
         talk: float,
         wrap: float,
         resolved: int,
+        dialect: int,
+        order: int,
+        transfer: float,
     ) -> None:
         """One row."""
         a = self._a
@@ -107,6 +117,9 @@ class Recorder:
         a[11](talk)
         a[12](wrap)
         a[13](resolved)
+        a[14](dialect)
+        a[15](order)
+        a[16](transfer)
 
     def arrays(self) -> dict[str, NDArray[Any]]:
         """The columns as numpy arrays (zero-copy views of the typed arrays)."""
@@ -127,3 +140,5 @@ class RunRecord:
     replication: int
     seed: int
     samples: dict[str, NDArray[Any]]  # queue length ("waiting") at times "t"
+    orders: dict[str, NDArray[Any]]  # work orders (empty without a back office)
+    bo_tasks: dict[str, NDArray[Any]]  # back-office tasks: group, start, end

@@ -85,9 +85,11 @@ LABELS = {
 
 def fmt_kpi(kpi: str, v: Any) -> str:
     """A KPI value as a planner reads it."""
+    from ccsim.results.kpis import bounds
+
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "-"
-    if kpi in _PCT_KPIS:
+    if kpi in _PCT_KPIS or bounds(kpi)[1] == 1.0:
         return fmt_pct(float(v))
     if kpi.endswith("_s"):
         return fmt_num(float(v), 1)

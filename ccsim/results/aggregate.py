@@ -44,6 +44,12 @@ COUNTERS = (
     "returns",
     "fcr_resolved",  # answered calls whose caller reaches no agent again within the window
     "repeat_calls",  # answered calls of repeat callers
+    "chasers",  # calls chasing a work order past its limit
+    "dialect_requests",  # requests of callers who prefer a dialect
+    "answered_in_dialect",
+    "answered_without_dialect",
+    "transfers",  # answered at another site than the first of their plan
+    "orders_raised",
 )
 
 AGENT_COUNTERS = ("staffed_s", "busy_s", "logged_in_s")
@@ -58,6 +64,10 @@ class RepCounts:
     agents: dict[str, NDArray[np.float64]]  # AGENT_COUNTERS, each intervals x groups
     callers: dict[str, NDArray[np.float64]]  # per call type: requesting, answered, lost
     queue: dict[str, NDArray[np.float64]]  # per interval: samples, sum and max of queue length
+    work_orders: dict[str, NDArray[np.float64]]  # counts per order type x centre, backlog per day
+    back_office: dict[
+        str, NDArray[np.float64]
+    ]  # handler-seconds on duty and busy, intervals x groups
     end_s: float
     calls: dict[str, NDArray[Any]] | None = None  # per-call records, when kept
 
@@ -82,6 +92,13 @@ def aggregate(m: Compiled, run: RunRecord, keep_calls: bool = False) -> RepCount
     requests = answered | abandoned | w_end
     via_ivr = ivr_types[ctype] if ctype.size else np.zeros(0, dtype=bool)
     fcr_ok, repeat = _caller_flags(m, c, answered)
+    dialect = c["dialect"].astype(bool)
+    group = c["group"].astype(np.int64)
+    net = c["network"].astype(np.int64)
+    speaks_tab = np.zeros((len(m.group_ids) + 1, len(m.network_ids)), dtype=bool)
+    for gi, nets in enumerate(m.group_speaks):
+        speaks_tab[gi, list(nets)] = True
+    speaks = speaks_tab[group, net] if group.size else np.zeros(0, dtype=bool)
 
     cols: dict[str, NDArray[Any]] = {
         "calls": np.ones(outcome.size),
@@ -107,6 +124,12 @@ def aggregate(m: Compiled, run: RunRecord, keep_calls: bool = False) -> RepCount
         "fresh": kind == Kind.FRESH,
         "redials": kind == Kind.REDIAL,
         "returns": kind == Kind.RETURN,
+        "chasers": kind == Kind.CHASER,
+        "dialect_requests": requests & dialect,
+        "answered_in_dialect": answered & dialect & speaks,
+        "answered_without_dialect": answered & dialect & ~speaks,
+        "transfers": answered & (c["transfer"] > 0),
+        "orders_raised": c["order"] >= 0,
         "fcr_resolved": fcr_ok,
         "repeat_calls": repeat,
     }
@@ -150,9 +173,104 @@ def aggregate(m: Compiled, run: RunRecord, keep_calls: bool = False) -> RepCount
     agents = _agent_time(m, c, answered, run.end_s)
     callers = _callers(m, c, requests, answered, keep)
     queue = _queue(m, c, run.samples)
+    orders = _work_orders(m, run.orders) if run.orders else {}
+    bo = _back_office(m, run.bo_tasks) if m.bo_ids else {}
     return RepCounts(
-        run.replication, cells, agents, callers, queue, run.end_s, dict(c) if keep_calls else None
+        run.replication,
+        cells,
+        agents,
+        callers,
+        queue,
+        orders,
+        bo,
+        run.end_s,
+        dict(c) if keep_calls else None,
     )
+
+
+ORDER_COUNTERS = (
+    "created",
+    "closed",
+    "open_at_end",
+    "due",  # deadline within the horizon
+    "on_time",  # due, and closed and called back (closed, without callback) by the deadline
+    "callback_attempts",
+    "callbacks_reached",
+    "callbacks_finished",  # reached, or every attempt used
+    "chasers",
+)
+
+
+def _work_orders(m: Compiled, o: dict[str, NDArray[Any]]) -> dict[str, NDArray[np.float64]]:
+    """Work-order counts per (order type, back-office centre), and the backlog at each day's end.
+
+    Orders created in the warm-up are left out. The backlog is the number of orders
+    created but not yet worked at each midnight within the horizon and at its end.
+    """
+    sc = m.scenario
+    n_orders, n_centres = len(m.order_ids), len(m.center_ids)
+    created_t = o["t_created"]
+    keep = created_t >= m.warmup_s
+    otype = o["order_type"].astype(np.int64)
+    centre = np.asarray(m.bo_center_index, dtype=np.int64)[o["bo_group"].astype(np.int64)]
+    key = (otype * n_centres + centre)[keep]
+    closed = ~np.isnan(o["t_closed"])
+    done = ~np.isnan(o["t_done"])
+    due = o["deadline"] <= m.horizon_s
+    max_attempts = np.asarray(
+        [w.callback.attempts if w.callback else 0 for w in sc.work_orders], dtype=np.int64
+    )
+    has_cb = max_attempts[otype] > 0
+    attempts = o["attempts"].astype(np.int64)
+    reached = o["reached"].astype(bool)
+    values = {
+        "created": np.ones(otype.size),
+        "closed": closed,
+        "open_at_end": ~closed,
+        "due": due,
+        "on_time": due & done & (o["t_done"] <= o["deadline"]),
+        "callback_attempts": attempts,
+        "callbacks_reached": reached,
+        "callbacks_finished": has_cb & (reached | (attempts >= max_attempts[otype])),
+        "chasers": o["chasers"].astype(np.int64),
+    }
+    counts = np.zeros((len(ORDER_COUNTERS), n_orders, n_centres))
+    for i, name in enumerate(ORDER_COUNTERS):
+        counts[i] = np.bincount(
+            key, weights=np.asarray(values[name], dtype=float)[keep], minlength=n_orders * n_centres
+        ).reshape(n_orders, n_centres)
+    # backlog at each midnight in the horizon and at its end
+    start = sc.horizon.start_s
+    ends = [
+        d * 86_400.0 - start
+        for d in range(1, m.n_days + 1)
+        if 0 < d * 86_400.0 - start < m.horizon_s
+    ]
+    ends.append(m.horizon_s)
+    t_closed = np.where(closed, o["t_closed"], np.inf)
+    backlog = np.asarray([float(((created_t <= e) & (t_closed > e) & keep).sum()) for e in ends])
+    return {"counts": counts, "backlog": backlog, "backlog_at": np.asarray(ends)}
+
+
+def _back_office(m: Compiled, tasks: dict[str, NDArray[Any]]) -> dict[str, NDArray[np.float64]]:
+    """Handler-seconds on duty (staffed while the calendar is open) and busy, per interval and group."""
+    n, B, step = m.n_intervals, len(m.bo_ids), m.interval_s
+    on_duty = np.zeros((n, B))
+    busy = np.zeros((n, B))
+    for b in range(B):
+        cal = m.bo_calendar[b]
+        for i in range(n):
+            t0, t1 = i * step, (i + 1) * step
+            open_s = step if cal is None else cal.open_time_between(t0, t1)
+            on_duty[i, b] = m.bo_staffing[b, i] * open_s
+    if tasks and tasks["group"].size:
+        for b in range(B):
+            sel = tasks["group"] == b
+            busy[:, b], _ = integrate_busy(tasks["start"][sel], tasks["end"][sel], m)
+    warm = round(m.warmup_s / step)
+    on_duty[:warm] = 0.0
+    busy[:warm] = 0.0
+    return {"on_duty_s": on_duty, "busy_s": busy}
 
 
 def _queue(
@@ -194,6 +312,35 @@ def _queue(
     return out
 
 
+def integrate_busy(
+    starts: NDArray[np.float64],
+    ends: NDArray[np.float64],
+    m: Compiled,
+    on: NDArray[np.int64] | None = None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Busy seconds per interval of tasks [start, end), and the integral of max(busy, on).
+
+    A sweep over start and end times and the interval bounds; time after the horizon
+    is not counted.
+    """
+    n, step = m.n_intervals, m.interval_s
+    s = np.minimum(starts, m.horizon_s)
+    e = np.minimum(ends, m.horizon_s)
+    bounds = np.arange(n + 1, dtype=float) * step
+    times = np.concatenate([s, e, bounds])
+    delta = np.concatenate([np.ones(s.size), -np.ones(e.size), np.zeros(bounds.size)])
+    order = np.argsort(times, kind="stable")
+    times, delta = times[order], delta[order]
+    level = np.cumsum(delta)[:-1]
+    seg = np.diff(times)
+    idx = np.minimum((times[:-1] // step).astype(np.int64), n - 1)
+    busy = np.bincount(idx, weights=seg * level, minlength=n).astype(float)
+    if on is None:
+        return busy, busy
+    logged = np.bincount(idx, weights=seg * np.maximum(level, on[idx]), minlength=n).astype(float)
+    return busy, logged
+
+
 def _agent_time(
     m: Compiled, c: dict[str, NDArray[Any]], answered: NDArray[np.bool_], end_s: float
 ) -> dict[str, NDArray[np.float64]]:
@@ -209,26 +356,12 @@ def _agent_time(
     busy = np.zeros((n, G))
     logged = np.zeros((n, G))
     group = c["group"].astype(np.int64)
-    start_all = (c["t_queue"] + c["wait"])[answered]
-    end_all = start_all + (c["talk"] + c["wrap"])[answered]
+    start_all = (c["t_queue"] + c["wait"] - c["transfer"])[answered]
+    end_all = start_all + (c["transfer"] + c["talk"] + c["wrap"])[answered]
     g_all = group[answered]
-    bounds = np.arange(n + 1, dtype=float) * step
     for g in range(G):
         sel = g_all == g
-        starts = np.minimum(start_all[sel], m.horizon_s)
-        ends = np.minimum(end_all[sel], m.horizon_s)
-        times = np.concatenate([starts, ends, bounds])
-        delta = np.concatenate([np.ones(starts.size), -np.ones(ends.size), np.zeros(bounds.size)])
-        order = np.argsort(times, kind="stable")
-        times, delta = times[order], delta[order]
-        level = np.cumsum(delta)
-        seg = np.diff(times)
-        left = times[:-1]
-        idx = np.minimum((left // step).astype(np.int64), n - 1)
-        lvl = level[:-1]
-        on = m.staffing[g][idx]
-        busy[:, g] = np.bincount(idx, weights=seg * lvl, minlength=n)
-        logged[:, g] = np.bincount(idx, weights=seg * np.maximum(lvl, on), minlength=n)
+        busy[:, g], logged[:, g] = integrate_busy(start_all[sel], end_all[sel], m, m.staffing[g])
     warm = round(m.warmup_s / step)
     for arr in (staffed, busy, logged):
         arr[:warm] = 0.0

@@ -45,6 +45,13 @@ KPIS: dict[str, tuple[str, int]] = {
     "redials": ("calls that were redials after abandoning or busy", 0),
     "returns": ("calls of unresolved callers calling again", 0),
     "waiting_at_end": ("callers still waiting when the run stopped", -1),
+    "chasers": ("calls chasing a work order past its limit", -1),
+    "dialect_match_rate": (
+        "dialect callers answered by an agent speaking their dialect / those answered",
+        1,
+    ),
+    "transfers": ("calls answered at another site than the first of their plan", 0),
+    "orders_raised": ("work orders raised by answered calls", 0),
     "avg_queue": ("average number of callers waiting for an agent", -1),
     "max_queue": ("largest number of callers waiting for an agent", -1),
 }
@@ -110,6 +117,13 @@ def compute(
         "redials": np.asarray(c["redials"], dtype=float),
         "returns": np.asarray(c["returns"], dtype=float),
         "waiting_at_end": np.asarray(c["waiting_at_end"], dtype=float),
+        "chasers": np.asarray(c["chasers"], dtype=float),
+        "dialect_match_rate": _div(
+            c["answered_in_dialect"],
+            np.asarray(c["answered_in_dialect"]) + c["answered_without_dialect"],
+        ),
+        "transfers": np.asarray(c["transfers"], dtype=float),
+        "orders_raised": np.asarray(c["orders_raised"], dtype=float),
     }
     if agents is not None:
         out["occupancy"] = _div(agents["busy_s"], agents["logged_in_s"])
@@ -136,6 +150,7 @@ class Estimate:
 
 
 _SHARES = {k for k in KPIS if k.endswith("_rate") or k in (
+    "timeliness", "callback_reach",
     "service_level", "occupancy", "p_wait", "ivr_self_service", "containment", "fcr")}  # fmt: skip
 
 

@@ -279,6 +279,86 @@ class SimulationResult:
             "caller_answer_rate": K.estimate(rate),
         }
 
+    # -- cost and back office -----------------------------------------------------------
+
+    def cost_values(self) -> dict[str, np.ndarray]:
+        """Per replication: inbound agent-hours, back-office handler-hours, transfers and cost."""
+        m = self.compiled
+        rate = np.asarray(m.group_cost, dtype=float)
+        bo_rate = np.asarray(m.bo_cost, dtype=float)
+        tc = self.scenario.routing.transfer_cost
+        sums = self.sums()
+        out: dict[str, list[float]] = {"agent_hours": [], "back_office_hours": [], "cost": []}
+        for rep in self.reps:
+            staffed_h = rep.agents["staffed_s"].sum(axis=0) / 3600.0
+            bo_h = (
+                rep.back_office["on_duty_s"].sum(axis=0) / 3600.0
+                if rep.back_office
+                else np.zeros(0)
+            )
+            transfers = float(sums["transfers"].loc[rep.replication])
+            out["agent_hours"].append(float(staffed_h.sum()))
+            out["back_office_hours"].append(float(bo_h.sum()))
+            out["cost"].append(float(staffed_h @ rate) + float(bo_h @ bo_rate) + transfers * tc)
+        return {k: np.asarray(v) for k, v in out.items()}
+
+    def work_order_values(self, by: str | None = None) -> dict[str, dict[str, np.ndarray]]:
+        """Per replication work-order figures, overall (``by=None``) or per ``"type"``/``"center"``."""
+        from ccsim.results.aggregate import ORDER_COUNTERS
+
+        m = self.compiled
+        if not m.order_ids:
+            return {}
+        stack = np.stack([r.work_orders["counts"] for r in self.reps])  # reps x counters x O x C
+        if by is None:
+            groups = {"all": stack.sum(axis=(2, 3))}
+        elif by == "type":
+            groups = {oid: stack[:, :, i, :].sum(axis=2) for i, oid in enumerate(m.order_ids)}
+        elif by == "center":
+            used = sorted(set(m.bo_center_index))
+            groups = {m.center_ids[c]: stack[:, :, :, c].sum(axis=2) for c in used}
+        else:
+            raise ValueError(f"by must be None, 'type' or 'center', got {by!r}")
+        out: dict[str, dict[str, np.ndarray]] = {}
+        for label, arr in groups.items():
+            d = {name: arr[:, i] for i, name in enumerate(ORDER_COUNTERS)}
+            with np.errstate(invalid="ignore", divide="ignore"):
+                d["timeliness"] = np.where(
+                    d["due"] > 0, d["on_time"] / np.where(d["due"] > 0, d["due"], 1), np.nan
+                )
+                fin = d["callbacks_finished"]
+                d["callback_reach"] = np.where(
+                    fin > 0, d["callbacks_reached"] / np.where(fin > 0, fin, 1), np.nan
+                )
+            out[label] = d
+        return out
+
+    def work_orders(self) -> dict[str, Any]:
+        """Work-order KPIs with 95 % intervals: totals, backlog per day, by type and by centre."""
+        if not self.compiled.order_ids:
+            return {}
+
+        def est(d: dict[str, np.ndarray]) -> dict[str, Any]:
+            return {k: K.estimate(v, *K.bounds(k)).as_dict() for k, v in d.items()}
+
+        doc = est(self.work_order_values()["all"])
+        backlog = np.stack([r.work_orders["backlog"] for r in self.reps])
+        at = self.reps[0].work_orders["backlog_at"]
+        doc["backlog_by_day"] = [
+            {"at": self.clock_label(float(t)), **K.estimate(backlog[:, j], 0.0).as_dict()}
+            for j, t in enumerate(at)
+        ]
+        doc["by_type"] = {k: est(v) for k, v in self.work_order_values("type").items()}
+        doc["by_center"] = {k: est(v) for k, v in self.work_order_values("center").items()}
+        return doc
+
+    def clock_label(self, t: float) -> str:
+        """Day and clock time of simulated time ``t`` (e.g. ``d2 00:00``)."""
+        m = self.compiled
+        c = m.scenario.horizon.start_s + t
+        day, rem = divmod(round(c), 86_400)
+        return f"d{day + 1} {rem // 3600:02d}:{(rem % 3600) // 60:02d}"
+
     def targets(self) -> list[TargetCheck]:
         """Each target of the scenario with its value and whether it is met."""
         return check_targets(self)
@@ -345,8 +425,10 @@ class SimulationResult:
             "tiers": with_occupancy_null(block(self.kpis("tier"))),
             "networks": with_occupancy_null(block(self.kpis("network"))),
             "callers": {k: e.as_dict() for k, e in self.callers().items()},
+            **{k: K.estimate(v, 0.0).as_dict() for k, v in self.cost_values().items()},
             "targets": {t.name: t.as_dict() for t in self.targets()},
             "all_targets_met": self.all_targets_met,
+            **({"work_orders": self.work_orders()} if self.compiled.order_ids else {}),
             "wall_s": self.wall_s,
         }
         return doc

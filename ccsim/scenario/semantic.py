@@ -53,6 +53,23 @@ def check(sc: Scenario) -> list[Problem]:
                         t.group,
                     )
                 )
+    for ct in sc.call_types:
+        for tier in tiers:
+            total = sum(
+                rb.probability
+                for wo in sc.work_orders
+                for rb in wo.raised_by
+                if rb.call_type == ct.id and (rb.tiers is None or tier.id in rb.tiers)
+            )
+            if total > 1.0 + 1e-9:
+                out.append(
+                    Problem(
+                        "work_orders[*].raised_by",
+                        f"probabilities for call type {ct.id!r} (tier {tier.id}) sum to more than 1: a call raises one order at most",
+                        round(total, 10),
+                    )
+                )
+                break
     for wi, wo in enumerate(sc.work_orders):
         lost = [n.id for n in nets if work_order_group(sc, wo.id, n.id) is None]
         if lost:

@@ -1,0 +1,90 @@
+from pathlib import Path
+
+import yaml
+
+from tests.cli.test_run_cli import COMPACT
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def write(tmp_path, name, **changes):
+    data = yaml.safe_load(COMPACT)
+    data["name"] = name
+    for path, value in changes.items():
+        node = data
+        keys = path.split(".")
+        for k in keys[:-1]:
+            node = node[int(k)] if k.isdigit() else node[k]
+        node[keys[-1]] = value
+    p = tmp_path / f"{name}.yaml"
+    p.write_text(yaml.safe_dump(data))
+    return p
+
+
+def test_self_comparison_gives_zero_differences(ccsim, tmp_path):
+    a = write(tmp_path, "same")
+    doc = ccsim("compare", a, a, "-r", "3", "--json").json()
+    assert [s["name"] for s in doc["scenarios"]] == ["same", "same"]
+    (d,) = doc["differences"]
+    for k in (
+        "offered",
+        "answered",
+        "service_level",
+        "abandon_rate",
+        "asa_s",
+        "occupancy",
+        "agent_hours",
+        "cost",
+    ):
+        assert d[k]["mean"] == 0.0, k
+        assert d[k]["ci95"] == [0.0, 0.0], k
+
+
+def test_compare_json_contract_and_common_random_numbers(ccsim, tmp_path):
+    a = write(tmp_path, "twelve")
+    b = write(tmp_path, "eleven", **{"centers.0.groups.0.agents": 11})
+    r = ccsim("compare", a, b, "-r", "4", "--seed", "5", "--json")
+    assert r.code == 0, r.err
+    doc = r.json()
+    assert doc["seed"] == 5 and doc["replications"] == 4
+    names = [s["name"] for s in doc["scenarios"]]
+    assert names == ["twelve", "eleven"]
+    for s in doc["scenarios"]:
+        assert {"name", "kpis", "agent_hours", "cost", "work_orders"} <= set(s)
+        assert set(s["kpis"]["service_level"]) == {"mean", "ci95"}
+    (d,) = doc["differences"]
+    assert d["against"] == "twelve"
+    # same callers in both: the offered calls are identical, draw for draw
+    assert d["offered"]["mean"] == 0.0 and d["offered"]["ci95"] == [0.0, 0.0]
+    assert d["service_level"]["mean"] < 0  # one agent fewer
+    assert d["agent_hours"]["mean"] == -8.0
+    pool = doc["pooling"]
+    assert {"separate_agent_hours", "pooled_agent_hours", "gain_agent_hours", "by_scenario"} <= set(
+        pool
+    )
+
+
+def test_compare_needs_two_files_and_valid_ones(ccsim, tmp_path):
+    a = write(tmp_path, "one")
+    r = ccsim("compare", a)
+    assert r.code == 2 and "at least two scenario files" in r.err
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\n")
+    r = ccsim("compare", a, bad)
+    assert r.code == 2 and "bad.yaml" in r.err and "seed" in r.err
+
+
+def test_province_designs_compare(ccsim):
+    files = [ROOT / "scenarios" / f"province_{d}.yaml" for d in ("centralized", "local", "hybrid")]
+    r = ccsim("compare", *files, "-r", "2", "--json")
+    assert r.code == 0, r.err
+    doc = r.json()
+    cent, local, hybrid = doc["scenarios"]
+    assert cent["work_orders"]["created"]["mean"] > 0
+    # the same demand reaches each design
+    assert (
+        abs(local["kpis"]["ivr_entries"]["mean"] / cent["kpis"]["ivr_entries"]["mean"] - 1) < 0.01
+    )
+    assert local["kpis"]["dialect_match_rate"]["mean"] == 1.0  # local agents speak the dialect
+    assert hybrid["kpis"]["transfers"]["mean"] > 0
+    assert doc["pooling"]["gain_agent_hours"] > 0
