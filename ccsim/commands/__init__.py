@@ -4,11 +4,13 @@ from ccsim.commands.compare import compare_command
 from ccsim.commands.erlang import erlang_command
 from ccsim.commands.run import report_command, run_command
 from ccsim.commands.scenario import schema_command, validate_command
+from ccsim.commands.staff import staff_command
 
 COMMANDS = [
     erlang_command,
     validate_command,
     run_command,
+    staff_command,
     compare_command,
     report_command,
     schema_command,

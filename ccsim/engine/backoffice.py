@@ -271,11 +271,14 @@ class BackOffice:
         chaser = self.orders[order.otype].chaser
         if order.done or chaser is None or now >= self.horizon_s:
             return
-        if self.ch_u[order.otype]() < chaser.probability:
-            order.chasers += 1
-            call = order.call
-            k = self.chaser_type[order.otype]
-            self.sim.inject(call, call.ctype if k < 0 else k, Kind.CHASER, now)
+        # whether the customer chases is decided once, when the limit has passed; one who
+        # does calls again every delay while the order stays open, up to max_chasers
+        if order.chasers == 0 and self.ch_u[order.otype]() >= chaser.probability:
+            return
+        order.chasers += 1
+        call = order.call
+        k = self.chaser_type[order.otype]
+        self.sim.inject(call, call.ctype if k < 0 else k, Kind.CHASER, now)
         if order.chasers < chaser.max_chasers:
             self.sim._at(self.ch_gap[order.otype](), self._on_chaser, order)
 

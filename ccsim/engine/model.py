@@ -46,6 +46,7 @@ class Call:
     __slots__ = (
         "attempt",
         "caller",
+        "chase",
         "ctype",
         "dialect",
         "exit",
@@ -85,11 +86,13 @@ class Call:
         self.u_fcr = 0.0
         self.u_order = 1.0
         self.dialect = False
+        self.chase = False
 
     def follow_up(self, ctype: int, kind: int, attempt: int, t: float) -> Call:
         """Another call by the same caller (redial, return, chaser)."""
         again = Call(self.caller, ctype, self.tier, self.net, kind, attempt, t)
         again.dialect = self.dialect
+        again.chase = self.chase or kind == Kind.CHASER
         return again
 
 
@@ -436,9 +439,11 @@ class Simulation:
         if call.dialect and call.net not in self.speaks[g]:
             talk *= self._dialect_talk
             fcr *= self._dialect_fcr
-        transfer = self._transfer_s if self.g_centre[g] != self.q_site[call.queue] else 0.0
-        # a chaser is about an existing order: it raises none and is not a new matter
-        chaser = call.kind == Kind.CHASER
+        moved = self.g_centre[g] != self.q_site[call.queue]  # answered at another site
+        transfer = self._transfer_s if moved else 0.0
+        # a chaser (or its redial) is about an existing order: it raises none and is not
+        # a new matter
+        chaser = call.chase
         order = -1 if self.bo is None or chaser else self.bo.raise_for(call, now + transfer + talk)
         # resolved: 1 yes (or a work order follows it up); 0 no, the caller calls again;
         # 2 no, but the return falls after the horizon within the FCR window (not
@@ -455,7 +460,7 @@ class Simulation:
         self.rec.add(
             call.caller, call.ctype, call.tier, call.net, call.kind, call.attempt, call.t_arrival,
             Outcome.ANSWERED, g, call.t_queue, now + transfer - call.t_queue, talk, call.wrap,
-            resolved, call.dialect, order, transfer,
+            resolved, call.dialect, order, transfer, moved,
         )  # fmt: skip
         self._at(transfer + talk + call.wrap, self._on_release, g)
 
@@ -509,7 +514,7 @@ class Simulation:
         self.rec.add(
             call.caller, call.ctype, call.tier, call.net, call.kind, call.attempt, call.t_arrival,
             Outcome.ABANDONED, self.q_groups[call.queue][0], call.t_queue, now - call.t_queue,
-            0.0, 0.0, 0, call.dialect, -1, 0.0,
+            0.0, 0.0, 0, call.dialect, -1, 0.0, False,
         )  # fmt: skip
         self._maybe_redial(call, "queue_abandon")
 
@@ -547,7 +552,7 @@ class Simulation:
         call.state = _DONE
         self.rec.add(
             call.caller, call.ctype, call.tier, call.net, call.kind, call.attempt, call.t_arrival,
-            outcome, -1, math.nan, math.nan, 0.0, 0.0, 0, call.dialect, -1, 0.0,
+            outcome, -1, math.nan, math.nan, 0.0, 0.0, 0, call.dialect, -1, 0.0, False,
         )  # fmt: skip
 
     def _maybe_redial(self, call: Call, reason: str) -> None:
@@ -589,7 +594,7 @@ class Simulation:
                     self.rec.add(
                         call.caller, call.ctype, call.tier, call.net, call.kind, call.attempt,
                         call.t_arrival, Outcome.WAITING_AT_END, self.q_groups[call.queue][0],
-                        call.t_queue, end - call.t_queue, 0.0, 0.0, 0, call.dialect, -1, 0.0,
+                        call.t_queue, end - call.t_queue, 0.0, 0.0, 0, call.dialect, -1, 0.0, False,
                     )  # fmt: skip
         if self._ivr_open:
             for call in self._ivr_open.values():

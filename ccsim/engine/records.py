@@ -51,6 +51,7 @@ COLUMNS: dict[str, str] = {
     "dialect": "b",  # the caller prefers a dialect
     "order": "h",  # work-order type raised (-1: none)
     "transfer": "d",  # seconds of transfer to another site before the talk
+    "transferred": "b",  # answered at another site than the first of the caller's plan
 }
 
 
@@ -79,6 +80,7 @@ class Recorder:
             c["dialect"].append,
             c["order"].append,
             c["transfer"].append,
+            c["transferred"].append,
         )
 
     def add(
@@ -100,6 +102,7 @@ class Recorder:
         dialect: int,
         order: int,
         transfer: float,
+        transferred: int,
     ) -> None:
         """One row."""
         a = self._a
@@ -120,6 +123,7 @@ class Recorder:
         a[14](dialect)
         a[15](order)
         a[16](transfer)
+        a[17](transferred)
 
     def arrays(self) -> dict[str, NDArray[Any]]:
         """The columns as numpy arrays (zero-copy views of the typed arrays)."""

@@ -128,7 +128,7 @@ def aggregate(m: Compiled, run: RunRecord, keep_calls: bool = False) -> RepCount
         "dialect_requests": requests & dialect,
         "answered_in_dialect": answered & dialect & speaks,
         "answered_without_dialect": answered & dialect & ~speaks,
-        "transfers": answered & (c["transfer"] > 0),
+        "transfers": answered & c["transferred"].astype(bool),
         "orders_raised": c["order"] >= 0,
         "fcr_resolved": fcr_ok,
         "repeat_calls": repeat,
@@ -286,7 +286,8 @@ def _queue(
     tq = c["t_queue"]
     queued = ~np.isnan(tq)
     enter = np.minimum(tq[queued], m.horizon_s)
-    leave = np.minimum(tq[queued] + c["wait"][queued], m.horizon_s)
+    # a transfer to another site is part of the wait, not of the queue
+    leave = np.minimum(tq[queued] + c["wait"][queued] - c["transfer"][queued], m.horizon_s)
     bounds = np.arange(n + 1, dtype=float) * step
     times = np.concatenate([enter, leave, bounds])
     # at equal times, leave before enter so that the maximum is not overstated

@@ -6,12 +6,16 @@ numbers do not depend on how many workers run them or in which order they finish
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
 
 from ccsim.engine.compile import compile_scenario
 from ccsim.engine.model import Simulation
@@ -21,18 +25,29 @@ from ccsim.scenario.schema import Scenario
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
+Job = tuple[Scenario, int, int, bool, NDArray[np.int64] | None]
 
 
 def run_replication(
-    scenario: Scenario, replication: int, seed: int, keep_calls: bool = False
+    scenario: Scenario,
+    replication: int,
+    seed: int,
+    keep_calls: bool = False,
+    staffing: NDArray[np.int64] | None = None,
 ) -> RepCounts:
-    """Simulate one replication and reduce it to counts (what workers return)."""
+    """Simulate one replication and reduce it to counts (what workers return).
+
+    ``staffing`` (groups x intervals) replaces the scenario's agents: the staffing
+    search tries many plans of one scenario without rebuilding it.
+    """
     m = compile_scenario(scenario)
+    if staffing is not None:
+        m = dataclasses.replace(m, staffing=np.asarray(staffing, dtype=np.int64))
     record = Simulation(m, replication, seed).run()
     return aggregate(m, record, keep_calls=keep_calls)
 
 
-def _job(args: tuple[Scenario, int, int, bool]) -> RepCounts:
+def _job(args: Job) -> RepCounts:
     return run_replication(*args)
 
 
@@ -53,6 +68,8 @@ def run_replications(
     progress: Progress | None = None,
     backend: str = "processes",
     dask_client: Any = None,
+    staffing: NDArray[np.int64] | None = None,
+    executor: Executor | None = None,
 ) -> tuple[list[RepCounts], float]:
     """Run replications ``0 .. replications-1``; return their counts (in order) and wall seconds.
 
@@ -61,11 +78,17 @@ def run_replications(
     backend : {"processes", "dask"}
         Local worker processes, or a ``dask.distributed`` client (``dask_client``, or a
         new local cluster) for replications beyond one machine.
+    staffing : array, optional
+        Agents per group and interval, replacing the scenario's.
+    executor : Executor, optional
+        A pool kept by the caller across many runs (the staffing search).
     """
     t0 = time.perf_counter()
-    jobs = [(scenario, r, seed, keep_calls) for r in range(replications)]
+    jobs: list[Job] = [(scenario, r, seed, keep_calls, staffing) for r in range(replications)]
     out: list[RepCounts] = []
-    if backend == "dask":
+    if executor is not None:
+        out = list(executor.map(_job, jobs))
+    elif backend == "dask":
         out = _run_dask(jobs, dask_client, progress)
     else:
         n = default_workers(replications) if workers is None else max(1, min(workers, replications))
@@ -83,9 +106,7 @@ def run_replications(
     return out, time.perf_counter() - t0
 
 
-def _run_dask(
-    jobs: list[tuple[Scenario, int, int, bool]], client: Any, progress: Progress | None
-) -> list[RepCounts]:
+def _run_dask(jobs: list[Job], client: Any, progress: Progress | None) -> list[RepCounts]:
     try:
         from dask.distributed import Client
     except ImportError:  # pragma: no cover - depends on the optional extra

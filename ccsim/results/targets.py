@@ -152,6 +152,13 @@ def _tier_sl(
     res: SimulationResult, tier: str, threshold_s: float | None, formula: str | None
 ) -> Estimate:
     """A tier's service level at its own threshold and formula (default: the scenario's)."""
+    return estimate(tier_sl_values(res, tier, threshold_s, formula))
+
+
+def tier_sl_values(
+    res: SimulationResult, tier: str, threshold_s: float | None, formula: str | None
+) -> Any:
+    """Per replication: a tier's service level at its own threshold and formula."""
     from ccsim.results.kpis import service_level
 
     sc = res.scenario
@@ -161,4 +168,4 @@ def _tier_sl(
     suffix = "" if t == sc.sl.threshold_s else f"@{t:g}"
     counts["answered_within"] = sums[f"answered_within{suffix}"].to_numpy()
     counts["abandoned_within"] = sums[f"abandoned_within{suffix}"].to_numpy()
-    return estimate(service_level(counts, formula or sc.sl.formula))
+    return service_level(counts, formula or sc.sl.formula)

@@ -82,19 +82,24 @@ def _per_day_alignment(data: dict[str, Any]) -> Iterator[Problem]:
     minutes = int(start[:2]) * 60 + int(start[3:])
     if minutes % step == 0:
         return
-    daily = any(
-        isinstance(_dict(g).get("agents"), list | dict)
-        and len(
-            _list(_dict(g).get("agents"))
-            or _list(_dict(_dict(g).get("agents")).get("per_interval"))
-        )
-        == per_day
+
+    def length(v: Any) -> int:
+        return len(_list(v) or _list(_dict(v).get("per_interval")))
+
+    lists = [
+        _dict(g).get("agents")
         for c in _list(data.get("centers"))
         for g in _list(_dict(c).get("groups"))
-    ) or any(
-        len(_list(_dict(_dict(ct).get("arrivals")).get("per_interval"))) == per_day
-        for ct in _list(data.get("call_types"))
-    )
+    ]
+    lists += [
+        _dict(b).get("handlers")
+        for c in _list(data.get("centers"))
+        for b in _list(_dict(c).get("back_office"))
+    ]
+    lists += [
+        _dict(_dict(ct).get("arrivals")).get("per_interval") for ct in _list(data.get("call_types"))
+    ]
+    daily = any(length(v) == per_day for v in lists)
     if daily:
         yield Problem(
             "horizon.start",
@@ -126,6 +131,8 @@ def _horizon(h: dict[str, Any]) -> Iterator[Problem]:
     start = h.get("start", "00:00")
     if isinstance(start, int) and not isinstance(start, bool) and 0 <= start < 1440:
         start = f"{start // 60:02d}:{start % 60:02d}"
+    if isinstance(start, str) and re.fullmatch(r"\d:\d\d", start.strip()):
+        start = "0" + start.strip()
     if isinstance(start, str) and not _CLOCK.match(start):
         yield Problem("horizon.start", "must be a clock time HH:MM", start)
     if dur is None or step is None or dur <= 0 or step <= 0:
@@ -345,6 +352,13 @@ def _check(data: dict[str, Any]) -> Iterator[Problem]:
     for ci, c in enumerate(centers):
         cd = _dict(c)
         net = cd.get("network")
+        if cd.get("kind", "provincial") == "provincial" and net is not None:
+            yield Problem(
+                f"centers[{ci}].network",
+                "is only for local centres (a provincial centre takes every network)",
+                net,
+            )
+            continue
         if cd.get("kind") == "local":
             if net is None:
                 yield Problem(
@@ -372,6 +386,31 @@ def _check(data: dict[str, Any]) -> Iterator[Problem]:
                         dname,
                     )
 
+    # staffing settings name groups and centres
+    staffing = _dict(data.get("staffing"))
+    group_ids = {
+        str(_dict(g).get("id")) for c in centers for g in _list(_dict(c).get("groups"))
+    } | set(group_refs)
+    for gname in _dict(staffing.get("max_agents")):
+        if gname not in group_ids:
+            yield Problem(
+                f"staffing.max_agents.{gname}", f"names no group (groups: {_fmt(group_ids)})", gname
+            )
+    for cname in _dict(staffing.get("seats")):
+        if cname not in centre_ids:
+            yield Problem(
+                f"staffing.seats.{cname}", f"names no centre (centres: {_fmt(centre_ids)})", cname
+            )
+    yield from _unique("staffing.shifts", _list(staffing.get("shifts")))
+    for si, sh in enumerate(_list(staffing.get("shifts"))):
+        for gi, gname in enumerate(_list(_dict(sh).get("groups"))):
+            if isinstance(gname, str) and gname not in group_ids:
+                yield Problem(
+                    f"staffing.shifts[{si}].groups[{gi}]",
+                    f"names no group (groups: {_fmt(group_ids)})",
+                    gname,
+                )
+
     # calendars, work orders, back offices
     calendars = _list(data.get("calendars"))
     yield from _unique("calendars", calendars)
@@ -390,6 +429,7 @@ def _check(data: dict[str, Any]) -> Iterator[Problem]:
     order_ids = set(_ids(orders))
     handled: set[str] = set()
     for ci, c in enumerate(centers):
+        yield from _unique(f"centers[{ci}].back_office", _list(_dict(c).get("back_office")))
         for bi, b in enumerate(_list(_dict(c).get("back_office"))):
             bd = _dict(b)
             bpath = f"centers[{ci}].back_office[{bi}]"
@@ -407,8 +447,13 @@ def _check(data: dict[str, Any]) -> Iterator[Problem]:
                 yield Problem(
                     f"{bpath}.calendar", f"names no calendar (known: {_fmt(cal_ids)})", calname
                 )
-            if isinstance(bd.get("handlers"), list):
-                yield from _per_interval_len(f"{bpath}.handlers", bd.get("handlers"), n, per_day)
+            handlers = bd.get("handlers")
+            if isinstance(handlers, dict):
+                yield from _per_interval_len(
+                    f"{bpath}.handlers.per_interval", handlers.get("per_interval"), n, per_day
+                )
+            elif isinstance(handlers, list):
+                yield from _per_interval_len(f"{bpath}.handlers", handlers, n, per_day)
     for wi, w in enumerate(orders):
         wd = _dict(w)
         wpath = f"work_orders[{wi}]"

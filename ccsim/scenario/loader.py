@@ -117,7 +117,7 @@ def _problem(err: Any, lines: dict[PathKey, int]) -> Problem:
         p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))
     )
     # drop union branch tags such as 'int' or 'Staffing'
-    loc = tuple(p for p in loc if p not in ("count", "staffing", "RouteTarget"))
+    loc = tuple(p for p in loc if p not in ("count-form", "per-interval-form", "RouteTarget"))
     ctx = err.get("ctx") or {}
     value = err.get("input")
     has_value = typ != "missing"
@@ -160,6 +160,8 @@ def _problem(err: Any, lines: dict[PathKey, int]) -> Problem:
         rule = str(err.get("msg", typ))
         for prefix in ("Value error, ", "Assertion failed, "):
             rule = rule.removeprefix(prefix)
+        if ", got " in rule:  # the message quotes the value itself
+            has_value = False
         if isinstance(value, dict):
             has_value = False
     path = path_text(loc)

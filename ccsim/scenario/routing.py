@@ -9,9 +9,10 @@ A caller class is (call type, tier, local network, prefers dialect). Its plan is
    ``routing.overflow_after_s``. Other cities' local centres are never in a default plan.
 
 A dialect caller (unless the matching rule names ``dialect: true`` itself) goes first to
-groups that speak its network's dialect and have the skill (those of its plan first,
-then any other), and reaches the plan's other groups only after
-``dialect.overflow_after_s`` (or their own delay, if longer).
+the groups of its plan that speak its network's dialect, and reaches the plan's other
+groups only after ``dialect.overflow_after_s`` (or their own delay, if longer). A
+dialect desk must therefore be in the plan: in the default plan of its site, or named
+by a rule.
 """
 
 from __future__ import annotations
@@ -100,16 +101,13 @@ def plan_for(scenario: Scenario, ctype: str, tier: str, net: str, dialect: bool 
     plan, fixed = base_plan(scenario, ctype, tier, net, dialect)
     if not dialect or fixed:
         return plan
-    speaks = [
-        i for i, (_, g) in enumerate(scenario.groups) if net in g.dialects and ctype in g.skills
-    ]
-    if not speaks:
-        return plan
+    speaks = {i for i, (_, g) in enumerate(scenario.groups) if net in g.dialects}
     in_plan = [(g, d) for g, d in plan if g in speaks]
-    others = [(g, 0.0) for g in speaks if g not in {p for p, _ in in_plan}]
+    if not in_plan:
+        return plan
     wait = scenario.dialect.overflow_after_s
     rest = [(g, max(d, wait)) for g, d in plan if g not in speaks]
-    return tuple(in_plan + others + rest)
+    return tuple(in_plan + rest)
 
 
 def work_order_group(scenario: Scenario, order_type: str, network: str) -> int | None:

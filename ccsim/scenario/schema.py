@@ -22,6 +22,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ccsim.scenario.distributions import Dist, Patience
+from ccsim.scenario.staffing import StaffingSettings
 from ccsim.scenario.workorders import BackOfficeGroup, CalendarSpec, WorkOrderType
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -50,6 +51,8 @@ def _clock(value: Any) -> Any:
     # YAML 1.1 reads an unquoted 10:30 as the base-60 number 630: take it back
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
         return f"{value // 60:02d}:{value % 60:02d}"
+    if isinstance(value, str) and re.fullmatch(r"\d:\d\d", value.strip()):
+        return "0" + value.strip()
     return value
 
 
@@ -356,7 +359,7 @@ def _agents(value: Any) -> Any:
 
 
 def _agents_kind(value: Any) -> str:
-    return "staffing" if isinstance(value, dict | Staffing) else "count"
+    return "per-interval-form" if isinstance(value, dict | Staffing) else "count-form"
 
 
 class Staffing(_Model):
@@ -366,7 +369,8 @@ class Staffing(_Model):
 
 
 Agents = Annotated[
-    Annotated[Annotated[int, Field(ge=0)], Tag("count")] | Annotated[Staffing, Tag("staffing")],
+    Annotated[Annotated[int, Field(ge=0)], Tag("count-form")]
+    | Annotated[Staffing, Tag("per-interval-form")],
     Discriminator(_agents_kind),
     BeforeValidator(_agents),
     Field(description="Agents logged in: a number or {per_interval: [...]}."),
@@ -508,6 +512,7 @@ class Scenario(_Model):
     centers: list[Center] = Field(min_length=1)
     routing: Routing = Field(default_factory=Routing)
     dialect: DialectSettings = Field(default_factory=DialectSettings)
+    staffing: StaffingSettings = Field(default_factory=StaffingSettings)
     calendars: list[CalendarSpec] = Field(default_factory=list)
     work_orders: list[WorkOrderType] = Field(default_factory=list)
     ivr_ports: int | None = Field(

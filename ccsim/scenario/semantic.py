@@ -6,7 +6,13 @@ They run after the field checks pass (they follow routing rules and defaults).
 from __future__ import annotations
 
 from ccsim.errors import Problem
-from ccsim.scenario.routing import group_index, home_centre, plan_for, work_order_group
+from ccsim.scenario.routing import (
+    group_index,
+    home_centre,
+    matching_rule,
+    plan_for,
+    work_order_group,
+)
 from ccsim.scenario.schema import Scenario
 
 
@@ -32,6 +38,28 @@ def check(sc: Scenario) -> list[Problem]:
                     ct.id,
                 )
             )
+    seen: set[tuple[int, int]] = set()
+    for ct in sc.call_types:
+        for tier in tiers:
+            for net in nets:
+                for dialect in (False, True) if net.dialect_share > 0 else (False,):
+                    rule = matching_rule(sc, ct.id, tier.id, net.id, dialect)
+                    if rule is None:
+                        continue
+                    ri = sc.routing.rules.index(rule)
+                    for gi, t in enumerate(rule.groups):
+                        g = group_index(sc, t.group, net.id)
+                        if g is None or ct.id in sc.groups[g][1].skills or (ri, gi) in seen:
+                            continue
+                        seen.add((ri, gi))
+                        c, grp = sc.groups[g]
+                        out.append(
+                            Problem(
+                                f"routing.rules[{ri}].groups[{gi}]",
+                                f"sends {ct.id!r} calls to group {grp.id} of centre {c.id}, which lacks that skill",
+                                t.group,
+                            )
+                        )
     for ri, rule in enumerate(sc.routing.rules):
         matched = [n.id for n in nets if rule.networks is None or n.id in rule.networks]
         for gi, t in enumerate(rule.groups):
@@ -48,7 +76,7 @@ def check(sc: Scenario) -> list[Problem]:
                 ]
                 out.append(
                     Problem(
-                        f"routing.rules[{ri}].groups[{gi}].group",
+                        f"routing.rules[{ri}].groups[{gi}]",
                         "cannot be found for network " + ", ".join(why),
                         t.group,
                     )

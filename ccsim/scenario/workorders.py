@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from ccsim.scenario.distributions import Dist
 
@@ -113,6 +113,12 @@ class WorkOrderType(_Model):
     chaser: Chaser | None = None
 
 
+def _per_interval_form(value: object) -> object:
+    if isinstance(value, dict) and set(value) == {"per_interval"}:
+        return value["per_interval"]
+    return value
+
+
 class BackOfficeGroup(_Model):
     """Back-office handlers (后台) of a centre, who work orders on a calendar."""
 
@@ -120,8 +126,10 @@ class BackOfficeGroup(_Model):
     order_types: list[Id] = Field(
         min_length=1, description="Work-order types handled, in order of preference."
     )
-    handlers: int | list[Annotated[int, Field(ge=0)]] = Field(
-        description="Handlers on duty: a number, or one per interval (or per interval of a day)."
+    handlers: Annotated[
+        int | list[Annotated[int, Field(ge=0)]], BeforeValidator(_per_interval_form)
+    ] = Field(
+        description="Handlers on duty: a number, a list, or {per_interval: [...]} (one per interval, or per interval of a day)."
     )
     calendar: Id | None = Field(None, description="Working hours (default: always open).")
     cost_per_agent_hour: float | None = Field(

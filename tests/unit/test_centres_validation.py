@@ -82,7 +82,7 @@ def test_home_group_must_exist_for_every_matched_network():
     d = sites(routing={"rules": [{"groups": ["home/g"]}]})
     has(
         d,
-        "routing.rules[0].groups[0].group: cannot be found for network n2 (no local centre), got 'home/g'",
+        "routing.rules[0].groups[0]: cannot be found for network n2 (no local centre), got 'home/g'",
     )
     d = sites(routing={"rules": [{"groups": ["home/zz"]}]})
     has(d, "routing.rules[0].groups[0]: names no group 'zz' of a local centre, got 'home/zz'")
@@ -201,3 +201,34 @@ def test_back_office_references():
         d,
         "centers[0].back_office[0].handlers: must have 60 (one per interval) or 1440 (one per interval of a day, repeated) values, got 2",
     )
+
+
+def test_home_group_without_the_skill():
+    d = sites(
+        routing={
+            "rules": [
+                {"networks": ["n1"], "groups": ["home/g"]},
+                {"call_types": ["a"], "groups": ["c1/g"]},
+            ]
+        }
+    )
+    d["call_types"].append({"id": "b", "arrivals": {"rate_per_h": 1}, "handle_time": const(5)})
+    d["centers"][0]["groups"] = [{"id": "pb", "skills": ["b"], "agents": 1}]
+    has(
+        d,
+        "routing.rules[0].groups[0]: sends 'b' calls to group g of centre c1, which lacks that skill, got 'home/g'",
+    )
+
+
+def test_provincial_centre_takes_no_network():
+    d = sites()
+    d["centers"][0]["network"] = "n2"
+    has(
+        d, "centers[0].network: is only for local centres (a provincial centre takes every network)"
+    )
+
+
+def test_back_office_ids_unique_in_a_centre():
+    d = orders()
+    d["centers"][0]["back_office"].append({"id": "bo", "order_types": ["wo"], "handlers": 1})
+    has(d, "centers[0].back_office[1].id: duplicates an earlier id, got 'bo'")

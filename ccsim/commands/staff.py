@@ -1,0 +1,226 @@
+"""``ccsim staff``: how many agents, in which group, each interval."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ccsim.errors import InputError, Problem
+from ccsim.reporting.jsonout import dumps
+from ccsim.reporting.text import console, fmt_kpi, simple_table
+from ccsim.scenario import load_scenario
+
+
+@click.command(
+    "staff",
+    epilog="""\b
+Examples:
+  ccsim staff scenarios/province_10000.yaml --out outputs/province_plan
+  ccsim staff scenarios/two_skill_overflow.yaml --json
+  ccsim staff scenarios/mmn.yaml --baseline scenarios/baselines/mmn.staff.json                  # CI: exit 1 on drift
+  ccsim staff scenarios/mmn.yaml --baseline scenarios/baselines/mmn.staff.json --write-baseline # create or refresh""",
+)
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--seed", "-s", type=int, help="Seed of the search (overrides the file).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    help="Write plan.csv, roster.csv, summary.json and the staffed scenario here.",
+)
+@click.option(
+    "--baseline",
+    "baseline",
+    type=click.Path(dir_okay=False),
+    help="Compare with this baseline; exit 1 if the plan or KPIs drift beyond its tolerances.",
+)
+@click.option(
+    "--write-baseline",
+    is_flag=True,
+    help="Write (or refresh) the --baseline file from this plan instead of comparing.",
+)
+@click.option("--workers", type=int, help="Parallel processes (default: one per core).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
+def staff_command(
+    file: str,
+    seed: int | None,
+    out_dir: str | None,
+    baseline: str | None,
+    write_baseline: bool,
+    workers: int | None,
+    quiet: bool,
+    as_json: bool,
+) -> int:
+    r"""Staffing plan per interval and group: Erlang estimate, then simulation-verified.
+
+    \b
+    Step 1: each group's offered load staffed by Erlang C (Erlang A with patience).
+    Step 2: agents per group and interval adjusted until the simulated targets hold
+            (common random numbers; period targets at the scenario's confidence).
+    Step 3: with staffing.shifts, a roster of shifts covering the scheduled agents
+            (integer programming, fewest paid hours).
+    Exit code 1 when no staffing within the limits meets a target (the best plan is
+    still written), or when --baseline finds drift.
+    """
+    problems = []
+    if write_baseline and not baseline:
+        problems.append(
+            Problem(
+                "--write-baseline", "needs --baseline FILE (where to write it)", has_value=False
+            )
+        )
+    if seed is not None and seed < 0:
+        problems.append(Problem("--seed", "must be >= 0", seed))
+    if workers is not None and workers < 1:
+        problems.append(Problem("--workers", "must be >= 1", workers))
+    if problems:
+        raise InputError(problems)
+    sc = load_scenario(file)
+    from ccsim.staffing.baseline import drift, make_baseline, read_baseline
+    from ccsim.staffing.plan import staff
+
+    base = read_baseline(baseline) if baseline and not write_baseline else None
+    if out_dir:
+        from ccsim.reporting.outputs import check_target
+
+        check_target(Path(out_dir))
+    log = None if quiet else (lambda msg: click.echo(msg, err=True))
+    try:
+        plan = staff(sc, seed=seed, workers=workers, log=log)
+    except ValueError as exc:
+        raise InputError([Problem(file, str(exc), has_value=False)]) from None
+    doc = plan.summary()
+    code = 0 if plan.feasible else 1
+    if baseline and write_baseline:
+        Path(baseline).parent.mkdir(parents=True, exist_ok=True)
+        Path(baseline).write_text(dumps(make_baseline(plan)) + "\n", encoding="utf-8")
+        doc["baseline"] = {"written": baseline}
+    elif base is not None:
+        moved = drift(plan, base)
+        real = [m for m in moved if not m.startswith("note:")]
+        doc["baseline"] = {"file": baseline, "drift": moved, "ok": not real}
+        if real:
+            code = 1
+    if out_dir:
+        _write(Path(out_dir), plan, doc)
+        doc["output_dir"] = out_dir
+    if as_json:
+        click.echo(dumps(doc))
+    else:
+        _print(plan, doc)
+    return code
+
+
+def _write(folder: Path, plan: Any, doc: dict[str, Any]) -> None:
+    from ccsim.reporting.outputs import MANIFEST, write_atomically
+
+    def fill(tmp: Path) -> None:
+        (tmp / "summary.json").write_text(dumps(doc) + "\n", encoding="utf-8")
+        (tmp / MANIFEST).write_text(
+            dumps(
+                {
+                    "kind": "staffing plan",
+                    "scenario": plan.scenario.name,
+                    "seed": plan.seed,
+                    "wall_s": plan.wall_s,
+                }
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+        (tmp / "plan.csv").write_text(_csv(doc["plan"]), encoding="utf-8")
+        (tmp / "groups.csv").write_text(
+            _csv([{**g, "reasons": "; ".join(g["reasons"])} for g in doc["groups"]]),
+            encoding="utf-8",
+        )
+        if plan.rosters:
+            rows = [{"group": g, **r} for g, ro in plan.rosters.items() for r in ro.rows()]
+            (tmp / "roster.csv").write_text(_csv(rows), encoding="utf-8")
+        (tmp / "scenario_staffed.yaml").write_text(
+            plan.staffed_scenario("sim").to_yaml(), encoding="utf-8"
+        )
+
+    write_atomically(folder, fill)
+
+
+def _csv(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return ""
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(rows[0].keys()), lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def _print(plan: Any, doc: dict[str, Any]) -> None:
+    con = console()
+    h = doc["agent_hours"]
+    con.print(
+        f"[bold]{doc['scenario']}[/bold]: staffing plan in {doc['wall_s']:.1f} s ({doc['evaluations']} plans simulated, "
+        f"{doc['replications']} replications each, seed {doc['seed']}). {doc['statement'].capitalize()}."
+    )
+    con.print(
+        f"Agent-hours: Erlang {h['erlang']:,.1f}, simulated {h['sim']:,.1f}, scheduled {h['scheduled']:,.1f} "
+        f"(shrinkage {doc['shrinkage']:.0%})"
+        + (f", rostered {h['rostered']:,.1f}" if h["rostered"] is not None else "")
+    )
+    rows = []
+    for g in doc["groups"]:
+        gap = g["gap_share"]
+        rows.append(
+            [
+                g["group"],
+                f"{g['erlang_agent_hours']:,.1f}",
+                f"{g['sim_agent_hours']:,.1f}",
+                "-" if gap is None else f"{gap:+.0%}",
+                str(g["peak_sim_agents"]),
+                "; ".join(g["reasons"][:3]),
+            ]
+        )
+    con.print(
+        simple_table(
+            ["group", "Erlang h", "simulated h", "gap", "peak", "why the gap (where large)"], rows
+        )
+    )
+    trows = []
+    for name, t in doc["targets"].items():
+        trows.append(
+            [
+                name,
+                f"{t['rule']} {fmt_kpi(t['kpi'], t['target'])}",
+                fmt_kpi(t["kpi"], t["value"]),
+                "[green]met[/green]" if t["met"] else "[red]MISSED[/red]",
+            ]
+        )
+    if trows:
+        con.print(simple_table(["target (simulated plan)", "rule", "value", ""], trows))
+    for s in doc["shortfalls"]:
+        con.print(
+            f"[red]short:[/red] {s.get('target')}: {s.get('reason')}"
+            + (f" (intervals {s['intervals'][:8]})" if s.get("intervals") else "")
+        )
+    if "roster" in doc:
+        for g, r in doc["roster"].items():
+            con.print(
+                f"roster {g}: {r['paid_hours']:,.1f} paid hours, over-cover {r['over_cover_agent_hours']:,.1f} agent-hours ({r['status']})"
+            )
+    b = doc.get("baseline")
+    if b:
+        if "written" in b:
+            con.print(f"Baseline written: {b['written']}")
+        elif b["ok"]:
+            con.print(f"Baseline {b['file']}: no drift beyond its tolerances")
+        else:
+            con.print(f"[red]Baseline {b['file']}: drift[/red]")
+            for line in b["drift"]:
+                con.print(f"  {line}")
+    if doc.get("output_dir"):
+        con.print(
+            f"Plan written to {doc['output_dir']} (plan.csv, groups.csv, summary.json, scenario_staffed.yaml)"
+        )

@@ -1,0 +1,113 @@
+"""Scenario format: settings of the staffing planner (``ccsim staff``)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$")]
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def _clock(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+        return f"{value // 60:02d}:{value % 60:02d}"
+    if isinstance(value, str) and re.fullmatch(r"\d:\d\d", value.strip()):
+        return "0" + value.strip()
+    return value
+
+
+Clock = Annotated[str, Field(description="Clock time HH:MM.")]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ShiftPattern(_Model):
+    """A shift: its start times, length, and a meal break at a fixed offset."""
+
+    id: Id
+    starts: list[Clock] = Field(
+        min_length=1, description="Start times, HH:MM (each one a shift of this pattern)."
+    )
+    length_h: float = Field(gt=0, le=24, description="Paid length, hours (break included).")
+    break_after_h: float | None = Field(
+        None, gt=0, description="The meal break starts this many hours after the start."
+    )
+    break_min: float = Field(
+        0.0, ge=0, description="Meal break length, minutes (off the phones, paid)."
+    )
+    days: list[Weekday] | None = Field(
+        None, description="Weekdays it is worked (default: every day)."
+    )
+    groups: list[str] | None = Field(
+        None, description="Groups it may staff (default: every group)."
+    )
+
+    @field_validator("starts", mode="before")
+    @classmethod
+    def _starts(cls, v: Any) -> Any:
+        return [_clock(x) for x in v] if isinstance(v, list) else v
+
+    @model_validator(mode="after")
+    def _check(self) -> ShiftPattern:
+        for s in self.starts:
+            if not _CLOCK.match(s):
+                raise PydanticCustomError(
+                    "clock", "starts must be clock times HH:MM, got '{v}'", {"v": s}
+                )
+        if self.break_min > 0 and self.break_after_h is None:
+            raise PydanticCustomError(
+                "shift", "break_min needs break_after_h (when the break starts)"
+            )
+        if (
+            self.break_after_h is not None
+            and self.break_after_h + self.break_min / 60.0 > self.length_h
+        ):
+            raise PydanticCustomError(
+                "shift",
+                "the break must end within the shift (break_after_h + break_min <= length_h)",
+            )
+        return self
+
+
+class StaffingSettings(_Model):
+    """How ``ccsim staff`` searches a plan and what limits it."""
+
+    shrinkage: float = Field(
+        0.0,
+        ge=0,
+        lt=1,
+        description="Share of paid time off the phones: scheduled = ceil(agents / (1 - shrinkage)).",
+    )
+    max_agents: dict[str, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=dict,
+        description="Most agents a group may have in an interval (group id -> agents).",
+    )
+    seats: dict[str, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=dict,
+        description="Seats of a centre: most agents of its groups at once (centre id -> seats).",
+    )
+    objective: Literal["agent_hours", "cost"] = Field(
+        "agent_hours", description="What the search minimizes."
+    )
+    confidence: float = Field(
+        0.95,
+        gt=0.5,
+        lt=1,
+        description="Period targets must hold at this one-sided confidence over replications.",
+    )
+    replications: int = Field(
+        8, ge=2, le=200, description="Replications per evaluation of a candidate plan."
+    )
+    max_evaluations: int = Field(
+        60, ge=1, description="Budget of candidate plans simulated by the search."
+    )
+    shifts: list[ShiftPattern] = Field(
+        default_factory=list, description="Shift patterns for the roster (step 3)."
+    )

@@ -1,0 +1,121 @@
+"""Step 1 of the staffing plan: each group staffed on its own by Erlang C or Erlang A.
+
+A group's offered load is the expected agent requests of the caller classes whose plan
+starts with it (fresh demand after the IVR, plus the expected returns of unresolved
+callers), with their blended handling time. Erlang A is used where every call type of
+the load has a patience, Erlang C otherwise. The targets are the scenario's (a tier's
+stricter service-level target applies where that tier is at least a tenth of the
+group's load); shrinkage is applied afterwards. Overflow, priorities, dialect routing,
+redials and non-exponential times are ignored: simulation corrects for them in step 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ccsim.analytics.offered import offered_load
+from ccsim.analytics.sizing import Targets, required_agents
+from ccsim.scenario.routing import plan_for
+from ccsim.scenario.schema import Scenario
+
+
+@dataclass(frozen=True)
+class GroupLoad:
+    """Expected load per interval and group."""
+
+    calls: NDArray[np.float64]  # [group, interval]
+    work_s: NDArray[np.float64]  # [group, interval] request-seconds
+    patience_work: NDArray[np.float64]  # calls x mean patience (inf where a call type has none)
+    tier_calls: NDArray[np.float64]  # [group, tier] over the period
+
+
+def group_loads(sc: Scenario) -> GroupLoad:
+    """Route the expected demand of every caller class to the first group of its plan."""
+    load = offered_load(sc)
+    n = load.requests.shape[0]
+    G = len(sc.groups)
+    calls = np.zeros((G, n))
+    work = np.zeros((G, n))
+    pat = np.zeros((G, n))
+    tier_calls = np.zeros((G, len(load.tier_ids)))
+    # a call raising a work order does not come back as an FCR return
+    order_p = {(ct.id, t.id): 0.0 for ct in sc.call_types for t in sc.tier_list}
+    for wo in sc.work_orders:
+        for rb in wo.raised_by:
+            for t in sc.tier_list:
+                if rb.tiers is None or t.id in rb.tiers:
+                    order_p[(rb.call_type, t.id)] += rb.probability
+    nets = sc.network_list
+    for k, ct in enumerate(sc.call_types):
+        for r, tier in enumerate(sc.tier_list):
+            returns = (1.0 - min(order_p[(ct.id, tier.id)], 1.0)) * (1.0 - ct.fcr)
+            uplift = 1.0 / max(1.0 - returns, 1e-6)
+            for j, net in enumerate(nets):
+                req = load.requests[:, k, r, j] * uplift
+                for dialect, share in ((False, 1.0 - net.dialect_share), (True, net.dialect_share)):
+                    if share <= 0:
+                        continue
+                    plan = plan_for(sc, ct.id, tier.id, net.id, dialect)
+                    if not plan:
+                        continue
+                    g = plan[0][0]
+                    calls[g] += req * share
+                    work[g] += req * share * load.aht_s[k]
+                    pat[g] += req * share * load.patience_s[k]
+                    tier_calls[g, r] += float(req.sum()) * share
+    return GroupLoad(calls, work, pat, tier_calls)
+
+
+def erlang_plan(sc: Scenario) -> NDArray[np.int64]:
+    """Agents per group and interval by Erlang (before shrinkage)."""
+    return erlang_for_loads(sc, group_loads(sc))
+
+
+def erlang_for_loads(sc: Scenario, gl: GroupLoad) -> NDArray[np.int64]:
+    """Agents per group and interval by Erlang for given group loads."""
+    step = sc.horizon.interval_s
+    t = sc.targets
+    sl = sc.sl
+    base_sl = sl.target if sl.target is not None else (None if (t.asa_s or t.abandon_rate) else 0.8)
+    out = np.zeros(gl.calls.shape, dtype=np.int64)
+    tiers = sc.tier_list
+    for g in range(gl.calls.shape[0]):
+        calls, work = gl.calls[g], gl.work_s[g]
+        if not calls.any():
+            continue
+        target = base_sl
+        threshold = sl.threshold_s
+        share = gl.tier_calls[g] / max(gl.tier_calls[g].sum(), 1e-12)
+        for r, tier in enumerate(tiers):
+            ts = tier.targets.service_level if tier.targets else None
+            if ts is not None and share[r] >= 0.1 and (target is None or ts.target > target):
+                target = ts.target
+                threshold = ts.threshold_s if ts.threshold_s is not None else threshold
+        with np.errstate(invalid="ignore", divide="ignore"):
+            aht = np.where(calls > 0, work / np.where(calls > 0, calls, 1.0), 1.0)
+            patience = np.where(
+                calls > 0, gl.patience_work[g] / np.where(calls > 0, calls, 1.0), np.inf
+            )
+        finite = bool(np.all(np.isfinite(patience[calls > 0])))
+        targets = Targets(
+            service_level=min(target, 0.999) if target is not None else None,
+            threshold_s=threshold,
+            sl_formula=sl.formula if finite else "offered",
+            asa_s=t.asa_s,
+            abandon_rate=t.abandon_rate if finite else None,
+            max_occupancy=t.max_occupancy,
+        )
+        req = np.asarray(
+            required_agents(
+                work / step,
+                aht,
+                targets,
+                np.where(np.isfinite(patience), patience, 1.0) if finite else None,
+            ),
+            dtype=np.int64,
+        )
+        out[g] = np.where(calls > 0, np.maximum(req, 0), 0)
+    return out

@@ -1,0 +1,295 @@
+"""The staffing plan: Erlang first guess, simulation-verified agents, scheduled and rostered."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ccsim.engine.compile import compile_scenario
+from ccsim.scenario.routing import plan_for
+from ccsim.scenario.schema import Scenario
+from ccsim.staffing.erlang_step import erlang_plan
+from ccsim.staffing.search import Searcher, SearchResult, enforced_checks
+from ccsim.staffing.shifts import Roster, candidate_shifts, roster
+
+IntMatrix = NDArray[np.int64]
+
+
+@dataclass
+class StaffingPlan:
+    """Result of ``ccsim.staff``: agents per group and interval at each step, and what they achieve.
+
+    Attributes
+    ----------
+    erlang : array [group, interval]
+        Step 1: Erlang C/A per group, on its own load.
+    simulated : array [group, interval]
+        Step 2: the fewest agents found that meet the targets in simulation.
+    scheduled : array [group, interval]
+        ``simulated`` grossed up for shrinkage.
+    rostered : array [group, interval] or None
+        Step 3: agents on duty in the shift roster (when shift patterns are given).
+    """
+
+    scenario: Scenario
+    group_ids: list[str]
+    interval_labels: list[str]
+    interval_s: float
+    erlang: IntMatrix
+    simulated: IntMatrix
+    scheduled: IntMatrix
+    rostered: NDArray[np.float64] | None
+    rosters: dict[str, Roster]
+    search: SearchResult
+    seed: int
+    confidence: float
+    wall_s: float
+    reasons: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def feasible(self) -> bool:
+        """Whether the simulated plan meets every target the search enforces."""
+        return self.search.evaluation.feasible
+
+    def hours(self, matrix: NDArray[Any]) -> float:
+        """Agent-hours of a matrix of agents per interval (groups without a roster left out)."""
+        return float(np.nansum(np.asarray(matrix, dtype=float))) * self.interval_s / 3600.0
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per interval and group."""
+        out = []
+        for g, gid in enumerate(self.group_ids):
+            for i, label in enumerate(self.interval_labels):
+                row: dict[str, Any] = {
+                    "interval": i,
+                    "start": label,
+                    "group": gid,
+                    "erlang_agents": int(self.erlang[g, i]),
+                    "sim_agents": int(self.simulated[g, i]),
+                    "scheduled_agents": int(self.scheduled[g, i]),
+                }
+                if self.rostered is not None:
+                    v = float(self.rostered[g, i])
+                    row["rostered_agents"] = None if v != v else round(v, 3)
+                out.append(row)
+        return out
+
+    def group_summary(self) -> list[dict[str, Any]]:
+        """Per group: agent-hours at each step, the Erlang-simulation gap and its likely reasons."""
+        out = []
+        for g, gid in enumerate(self.group_ids):
+            e, s = self.hours(self.erlang[g]), self.hours(self.simulated[g])
+            gap = s - e
+            out.append(
+                {
+                    "group": gid,
+                    "erlang_agent_hours": e,
+                    "sim_agent_hours": s,
+                    "scheduled_agent_hours": self.hours(self.scheduled[g]),
+                    "rostered_agent_hours": None
+                    if self.rostered is None
+                    else self.hours(self.rostered[g]),
+                    "gap_agent_hours": gap,
+                    "gap_share": gap / e if e > 0 else None,
+                    "peak_sim_agents": int(self.simulated[g].max()) if self.simulated.size else 0,
+                    "reasons": self.reasons.get(gid, []) if abs(gap) >= max(0.1 * e, 1.0) else [],
+                }
+            )
+        return out
+
+    def summary(self) -> dict[str, Any]:
+        """The ``ccsim staff --json`` document (without the re-simulated KPIs, see ``to_json``)."""
+        ev = self.search.evaluation
+        res = ev.result
+        doc: dict[str, Any] = {
+            "scenario": self.scenario.name,
+            "seed": self.seed,
+            "replications": res.replications,
+            "confidence": self.confidence,
+            "statement": (
+                f"targets met with {self.confidence:.0%} one-sided confidence on the mean over "
+                f"{res.replications} replications (common random numbers), per interval where "
+                "the target is per interval"
+            ),
+            "feasible": self.feasible,
+            "evaluations": self.search.evaluations,
+            "wall_s": self.wall_s,
+            "shrinkage": self.scenario.staffing.shrinkage,
+            "agent_hours": {
+                "erlang": self.hours(self.erlang),
+                "sim": self.hours(self.simulated),
+                "scheduled": self.hours(self.scheduled),
+                "rostered": None if self.rostered is None else self.hours(self.rostered),
+            },
+            "groups": self.group_summary(),
+            "shortfalls": self.search.shortfalls,
+            "plan": self.rows(),
+            "kpis": res.summary()["kpis"],
+            "targets": res.summary()["targets"],
+        }
+        if self.rosters:
+            doc["roster"] = {
+                g: {
+                    "status": r.status,
+                    "paid_hours": r.paid_hours,
+                    "over_cover_agent_hours": float(np.clip(r.over_cover, 0, None).sum())
+                    * self.interval_s
+                    / 3600.0,
+                    "shifts": r.rows(),
+                }
+                for g, r in self.rosters.items()
+            }
+        return doc
+
+    def staffed_scenario(self, which: str = "sim") -> Scenario:
+        """The scenario with its groups' agents set to a step of this plan (``erlang``, ``sim``, ``scheduled``)."""
+        matrix = {"erlang": self.erlang, "sim": self.simulated, "scheduled": self.scheduled}[which]
+        changes = {}
+        for g, (c, grp) in enumerate(self.scenario.groups):
+            changes[f"centers.{c.id}.groups.{grp.id}.agents"] = [int(x) for x in matrix[g]]
+        return self.scenario.replace(changes)
+
+
+def _reasons(sc: Scenario) -> dict[str, list[str]]:
+    """Why simulation may need more or fewer agents than Erlang, per group."""
+    out: dict[str, list[str]] = {}
+    m = compile_scenario(sc)
+    first: dict[int, int] = {}
+    later: dict[int, int] = {}
+    for ct in sc.call_types:
+        for tier in sc.tier_list:
+            for net in sc.network_list:
+                for dialect in (False, True):
+                    plan = plan_for(sc, ct.id, tier.id, net.id, dialect)
+                    for pos, (g, _) in enumerate(plan):
+                        (first if pos == 0 else later)[g] = 1
+    priorities = {t.priority for t in sc.tier_list}
+    for g, (_, grp) in enumerate(sc.groups):
+        r = []
+        gid = m.group_ids[g]
+        if g in later:
+            r.append("takes overflow from other groups, which its Erlang load leaves out")
+        if g in first and any(
+            len(plan_for(sc, ct, t.id, n.id)) > 1
+            for ct in grp.skills
+            for t in sc.tier_list
+            for n in sc.network_list
+        ):
+            r.append("its callers may overflow to other groups after a delay, which Erlang ignores")
+        if len(priorities) > 1:
+            r.append("tier priorities: lower tiers wait behind VIP callers")
+        if len(grp.skills) > 1 and sc.routing.policy in ("tier_skill_wait", "skill_tier_wait"):
+            r.append(
+                "skill preference order: a multi-skill group is a priority queue, not first-come first-served"
+            )
+        if grp.dialects or any(n.dialect_share > 0 for n in sc.network_list):
+            r.append("dialect routing holds some callers for dialect agents")
+        types = [sc.call_type(k) for k in grp.skills]
+        if any(t.redial is not None or t.fcr < 1 for t in types) or sc.work_orders:
+            r.append(
+                "repeat calls (redials, returns, chasers) depend on service, Erlang sees only fresh demand"
+            )
+        if any(t.handle_time.dist != "exponential" for t in types):
+            r.append("handling times are not exponential")
+        if any(
+            t.patience is not None
+            and (t.patience.dist != "exponential" or t.patience.balk_share > 0)
+            for t in types
+        ):
+            r.append("patience is not exponential (or some callers hang up at once)")
+        r.append(
+            "queues carry over between intervals; Erlang treats each interval as a steady state"
+        )
+        out[gid] = r
+    return out
+
+
+def staff(
+    sc: Scenario,
+    seed: int | None = None,
+    workers: int | None = None,
+    log: Callable[[str], None] | None = None,
+) -> StaffingPlan:
+    """Plan agents per group and interval: Erlang, then simulation, then shifts.
+
+    Parameters
+    ----------
+    sc : Scenario
+        The scenario; its ``staffing`` block sets shrinkage, limits, confidence, search
+        replications and budget, and shift patterns.
+    seed : int, optional
+        Seed of the search's replications (default: the scenario's).
+    workers : int, optional
+        Parallel processes.
+    log : callable, optional
+        Receives one line per evaluated plan.
+    """
+    t0 = time.perf_counter()
+    m = compile_scenario(sc)
+    start = erlang_plan(sc)
+    if not enforced_checks(sc):
+        raise ValueError(
+            "the scenario has no target staffing can act on (service level, abandonment, ASA, answer rate, occupancy cap, tier targets)"
+        )
+    searcher = Searcher(sc, seed, workers, log)
+    result = searcher.run(start)
+    sim = result.plan
+    shrink = sc.staffing.shrinkage
+    scheduled = np.where(sim > 0, np.ceil(sim / (1.0 - shrink) - 1e-9), 0).astype(np.int64)
+    rosters: dict[str, Roster] = {}
+    rostered = None
+    if sc.staffing.shifts:
+        rostered = np.full(sim.shape, np.nan)  # NaN: no shift pattern for the group
+        hz = sc.horizon
+        for g, gid in enumerate(m.group_ids):
+            bare = gid.split("/")[-1]
+            pats = [
+                p
+                for p in sc.staffing.shifts
+                if p.groups is None or gid in p.groups or bare in p.groups
+            ]
+            if not pats:
+                continue
+            if not scheduled[g].any():
+                rostered[g] = 0.0
+                continue
+            shifts = candidate_shifts(pats, hz.start_s, hz.start_day, m.horizon_s)
+            r = roster(scheduled[g].astype(float), m.interval_s, shifts)
+            rosters[gid] = r
+            rostered[g] = r.coverage
+    labels = [_label(sc, i) for i in range(m.n_intervals)]
+    return StaffingPlan(
+        scenario=sc,
+        group_ids=m.group_ids,
+        interval_labels=labels,
+        interval_s=m.interval_s,
+        erlang=start,
+        simulated=sim,
+        scheduled=scheduled,
+        rostered=rostered,
+        rosters=rosters,
+        search=result,
+        seed=searcher.seed,
+        confidence=sc.staffing.confidence,
+        wall_s=time.perf_counter() - t0,
+        reasons=_reasons(sc),
+    )
+
+
+def _label(sc: Scenario, i: int) -> str:
+    hz = sc.horizon
+    t = hz.start_s + i * hz.interval_s
+    day, rem = divmod(round(t), 86_400)
+    hhmm = f"{rem // 3600:02d}:{(rem % 3600) // 60:02d}"
+    return hhmm if hz.duration_h * 3600 + hz.start_s <= 86_400 else f"d{day + 1} {hhmm}"
+
+
+def fmt_hours(x: float | None) -> str:
+    """Agent-hours for display."""
+    return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:,.1f}"

@@ -1,0 +1,475 @@
+"""Step 2 of the staffing plan: adjust agents per group and interval until simulation meets the targets.
+
+Every candidate plan is simulated with the same seeds (common random numbers), so two
+plans differ only by their staffing, not by luck. The whole horizon is simulated at
+once: a queue left at the end of one interval weighs on the next, and the search sees it.
+
+1. **Add** agents where targets fail: in every interval below the per-interval
+   service-level target, to the group that misses it by the most calls; for a period
+   target (service level, abandonment, ASA, answer rate, occupancy cap, tier targets),
+   to the cells (group x interval) that lose the most calls against it.
+2. **Remove** agents where there is slack, in batches that halve when a batch breaks a
+   target and double when it does not, until single removals keep failing or the budget
+   of evaluations is spent.
+
+A target counts as met when the one-sided confidence bound of its mean over
+replications is on the right side (``staffing.confidence``, 95 % by default): for a
+per-interval target, in every interval with calls. Limits (group
+maxima, seats per centre) are never exceeded; what they prevent is reported as a
+shortfall.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+from scipy import stats
+
+from ccsim.engine.compile import compile_scenario
+from ccsim.results.replications import default_workers, run_replications
+from ccsim.results.result import SimulationResult
+from ccsim.results.targets import tier_sl_values
+from ccsim.scenario.schema import Scenario
+
+IntMatrix = NDArray[np.int64]
+_GIVE_UP = 6  # stop removing after this many single-cell removals break a target in a row
+
+
+@dataclass(frozen=True)
+class Check:
+    """One target as the search enforces it."""
+
+    name: str
+    kpi: str
+    rule: str  # ">=" or "<="
+    target: float
+    scope: str  # "period", "interval", "tier:<id>"
+
+
+@dataclass
+class Evaluation:
+    """A simulated candidate plan and what it achieves."""
+
+    plan: IntMatrix
+    result: SimulationResult
+    cells: dict[str, NDArray[np.float64]]  # KPI -> [group, interval], mean over replications
+    failures: list[tuple[Check, Any]]  # failed checks with detail (interval index or value)
+
+    @property
+    def feasible(self) -> bool:
+        """Whether every enforced target holds."""
+        return not self.failures
+
+
+@dataclass
+class SearchResult:
+    """The outcome of the search."""
+
+    plan: IntMatrix
+    evaluation: Evaluation
+    evaluations: int
+    wall_s: float
+    shortfalls: list[dict[str, Any]] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+
+def enforced_checks(sc: Scenario) -> list[Check]:
+    """The scenario's targets that staffing can act on."""
+    t = sc.targets
+    out: list[Check] = []
+    sl = t.service_level
+    if sl is not None and sl.target is not None:
+        out.append(Check("service_level", "service_level", ">=", sl.target, "period"))
+    if sl is not None and sl.interval_target is not None:
+        out.append(
+            Check("service_level_interval", "service_level", ">=", sl.interval_target, "interval")
+        )
+    for name, kpi, rule in (
+        ("abandon_rate", "abandon_rate", "<="),
+        ("answer_rate", "answer_rate", ">="),
+        ("asa_s", "asa_s", "<="),
+        ("max_occupancy", "occupancy", "<="),
+    ):
+        v = getattr(t, name)
+        if v is not None:
+            out.append(Check(name, kpi, rule, float(v), "period"))
+    for tier in sc.tier_list:
+        tt = tier.targets
+        if tt is None:
+            continue
+        if tt.service_level is not None:
+            out.append(
+                Check(
+                    f"tiers.{tier.id}.service_level",
+                    "service_level",
+                    ">=",
+                    tt.service_level.target,
+                    f"tier:{tier.id}",
+                )
+            )
+        for name, rule in (("abandon_rate", "<="), ("answer_rate", ">="), ("asa_s", "<=")):
+            v = getattr(tt, name)
+            if v is not None:
+                out.append(
+                    Check(f"tiers.{tier.id}.{name}", name, rule, float(v), f"tier:{tier.id}")
+                )
+    return out
+
+
+class Searcher:
+    """Runs the search for one scenario, with a pool of worker processes kept throughout."""
+
+    def __init__(
+        self, sc: Scenario, seed: int | None = None, workers: int | None = None, log: Any = None
+    ) -> None:
+        self.sc = sc
+        self.settings = sc.staffing
+        self.seed = sc.seed if seed is None else seed
+        self.reps = self.settings.replications
+        self.checks = enforced_checks(sc)
+        self.m = compile_scenario(sc)
+        self.workers = default_workers(self.reps) if workers is None else workers
+        self.evaluations = 0
+        self.log = log or (lambda msg: None)
+        G, n = self.m.staffing.shape
+        self.cap = np.full((G, n), np.iinfo(np.int64).max // 4, dtype=np.int64)
+        for gi, (c, grp) in enumerate(sc.groups):
+            for key in (grp.id, f"{c.id}/{grp.id}"):  # a centre/group key wins over a bare id
+                if key in self.settings.max_agents:
+                    self.cap[gi, :] = self.settings.max_agents[key]
+        self.seat_groups = {
+            c: [gi for gi, gc in enumerate(self.m.group_center) if gc == c]
+            for c in self.settings.seats
+        }
+        z = stats.t.ppf(self.settings.confidence, self.reps - 1)
+        self.z = float(z)
+        self.rate = np.asarray(self.m.group_cost, dtype=float)
+
+    # -- evaluating a plan ----------------------------------------------------------------
+
+    def evaluate(self, plan: IntMatrix, pool: Executor | None) -> Evaluation:
+        """Simulate a plan with the search's seeds and check the targets."""
+        self.evaluations += 1
+        reps, wall = run_replications(
+            self.sc, self.reps, self.seed, staffing=plan, executor=pool, workers=self.workers
+        )
+        res = SimulationResult(
+            self.sc, self.seed, len(reps), reps, wall, dataclasses_replace(self.m, plan)
+        )
+        cells = self._matrices(res.kpi_values(["interval", "group"]))
+        return Evaluation(plan, res, cells, self._failures(res))
+
+    def _matrices(self, per_rep: pd.DataFrame) -> dict[str, NDArray[np.float64]]:
+        """Mean over replications of each KPI per (interval, group), as [group, interval] arrays."""
+        means = per_rep.groupby(level=["interval", "group"], observed=False).mean()
+        n = self.m.n_intervals
+        out = {}
+        for kpi in (
+            "offered",
+            "answered",
+            "service_level",
+            "abandon_rate",
+            "answer_rate",
+            "asa_s",
+            "aht_s",
+            "occupancy",
+        ):
+            if kpi not in means:
+                continue
+            wide = means[kpi].unstack("group").reindex(index=range(n), columns=self.m.group_ids)
+            out[kpi] = wide.to_numpy(dtype=float).T
+        return out
+
+    def _bound(self, values: NDArray[np.float64], rule: str) -> float:
+        v = values[~np.isnan(values)]
+        if v.size == 0:
+            return math.nan
+        mean = float(v.mean())
+        if v.size < 2:
+            return mean
+        half = self.z * float(v.std(ddof=1)) / math.sqrt(v.size)
+        return mean - half if rule == ">=" else mean + half
+
+    def _failures(self, res: SimulationResult) -> list[tuple[Check, Any]]:
+        out: list[tuple[Check, Any]] = []
+        total = res.kpi_values()
+        per_tier = None
+        for c in self.checks:
+            if c.scope == "period":
+                b = self._bound(total[c.kpi].to_numpy(), c.rule)
+                if not math.isnan(b) and not _ok(b, c):
+                    out.append((c, b))
+            elif c.scope == "interval":
+                per = res.kpi_values(["interval"])["service_level"].unstack("interval")
+                bad = []
+                for i in per.columns:
+                    b = self._bound(per[i].to_numpy(dtype=float), ">=")
+                    if not math.isnan(b) and b < c.target - 1e-12:
+                        bad.append(int(i))
+                if bad:
+                    out.append((c, bad))
+            else:
+                tier = c.scope.split(":", 1)[1]
+                if c.kpi == "service_level":  # at the tier's own threshold and formula
+                    spec = self.sc.tier_list[[t.id for t in self.sc.tier_list].index(tier)].targets
+                    assert spec is not None and spec.service_level is not None
+                    sl = spec.service_level
+                    vals = tier_sl_values(res, tier, sl.threshold_s, sl.formula)
+                else:
+                    if per_tier is None:
+                        per_tier = res.kpi_values(["tier"])
+                    vals = per_tier.xs(tier, level="tier")[c.kpi].to_numpy()
+                b = self._bound(vals, c.rule)
+                if not math.isnan(b) and not _ok(b, c):
+                    out.append((c, b))
+        return out
+
+    # -- limits -------------------------------------------------------------------------------
+
+    def _room(self, plan: IntMatrix, g: int, i: int) -> bool:
+        if plan[g, i] + 1 > self.cap[g, i]:
+            return False
+        centre = self.m.group_center[g]
+        if centre in self.seat_groups:
+            if int(plan[self.seat_groups[centre], i].sum()) + 1 > self.settings.seats[centre]:
+                return False
+        return True
+
+    def clip(self, plan: IntMatrix) -> IntMatrix:
+        """The plan within the group maxima and the centres' seats."""
+        out = np.minimum(plan, self.cap)
+        for centre, gs in self.seat_groups.items():
+            seats = self.settings.seats[centre]
+            for i in range(out.shape[1]):
+                while int(out[gs, i].sum()) > seats:
+                    g = max(gs, key=lambda x: out[x, i])
+                    out[g, i] -= 1
+        return out
+
+    def erlang_on_simulated_load(self, ev: Evaluation) -> IntMatrix:
+        """Erlang per group and interval on the calls each group was offered in simulation."""
+        from ccsim.staffing.erlang_step import erlang_for_loads, group_loads
+
+        base = group_loads(self.sc)
+        calls = np.nan_to_num(ev.cells["offered"])
+        work = calls * np.nan_to_num(ev.cells["aht_s"])
+        # patience per call: each group's first-guess mix over the period (simulation does
+        # not report it); a group with no first-guess load takes the overall mix
+        with np.errstate(invalid="ignore", divide="ignore"):
+            per_group = base.patience_work.sum(axis=1) / base.calls.sum(axis=1)
+            overall = (
+                base.patience_work.sum() / base.calls.sum() if base.calls.sum() > 0 else np.inf
+            )
+        per_group = np.where(np.isnan(per_group), overall, per_group)
+        loads = type(base)(calls, work, calls * per_group[:, None], base.tier_calls)
+        return erlang_for_loads(self.sc, loads)
+
+    # -- where to add -----------------------------------------------------------------------
+
+    def increments(self, ev: Evaluation) -> tuple[list[tuple[int, int]], list[dict[str, Any]]]:
+        """Cells to give one more agent, and the failures no cell can fix (at a limit)."""
+        plan = ev.plan
+        want: dict[tuple[int, int], float] = {}
+        blocked: list[dict[str, Any]] = []
+        G, n = plan.shape
+
+        def deficit(mat: dict[str, NDArray[np.float64]], c: Check) -> NDArray[np.float64]:
+            """Calls (or seconds) lost against target ``c``, per [group, interval]."""
+            off = np.nan_to_num(mat["offered"])
+            if c.kpi == "service_level":
+                return off * np.clip(
+                    c.target - np.nan_to_num(mat["service_level"], nan=1.0), 0.0, None
+                )
+            if c.kpi == "abandon_rate":
+                return off * np.nan_to_num(mat["abandon_rate"])
+            if c.kpi == "answer_rate":
+                return off * (1.0 - np.nan_to_num(mat["answer_rate"], nan=1.0))
+            if c.kpi == "asa_s":
+                return np.nan_to_num(mat["answered"]) * np.nan_to_num(mat["asa_s"])
+            if c.kpi == "occupancy" and "occupancy" in mat:
+                return np.clip(np.nan_to_num(mat["occupancy"]) - c.target, 0.0, None) * 1000.0
+            return np.zeros((G, n))
+
+        active = int((np.nan_to_num(ev.cells["offered"]) > 0).sum())
+        for c, detail in ev.failures:
+            if c.scope == "interval":
+                d = deficit(ev.cells, c)
+                # where no group misses the target, the group with most unanswered calls
+                backup = (
+                    np.nan_to_num(ev.cells["offered"])
+                    * (1.0 - np.nan_to_num(ev.cells["service_level"], nan=1.0))
+                    * 1e-3
+                )
+                for i in detail:
+                    score = np.where(d[:, i] > 0, d[:, i], backup[:, i])
+                    for g in np.argsort(-score, kind="stable"):
+                        if score[g] <= 0:
+                            break
+                        if self._room(plan, int(g), i):
+                            want[(int(g), i)] = want.get((int(g), i), 0.0) + float(score[g])
+                            break
+                    else:
+                        blocked.append(
+                            {
+                                "target": c.name,
+                                "interval": i,
+                                "reason": "every group of the interval is at its limit",
+                            }
+                        )
+                continue
+            mat = ev.cells
+            if c.scope.startswith("tier:"):
+                tier = c.scope.split(":", 1)[1]
+                per_tier = ev.result.kpi_values(["interval", "group", "tier"])
+                mat = self._matrices(pd.DataFrame(per_tier.xs(tier, level="tier")))
+            d = deficit(mat, c)
+            order = np.argsort(-d, axis=None, kind="stable")
+            k = max(1, math.ceil(0.05 * max(active, 1)))
+            taken = 0
+            for flat in order:
+                g, i = divmod(int(flat), n)
+                if d[g, i] <= 0 or taken >= k:
+                    break
+                if self._room(plan, g, i):
+                    want[(g, i)] = want.get((g, i), 0.0) + float(d[g, i])
+                    taken += 1
+            if taken == 0:
+                blocked.append(
+                    {
+                        "target": c.name,
+                        "reason": "the cells that lose most against it are at their limits",
+                    }
+                )
+        return sorted(want, key=lambda x: -want[x]), blocked
+
+    # -- where to remove -----------------------------------------------------------------------
+
+    def removal_order(self, ev: Evaluation, tight: set[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Cells with agents, most slack first (idle groups, then high service level, low occupancy)."""
+        off = np.nan_to_num(ev.cells["offered"])
+        sl = np.nan_to_num(ev.cells["service_level"], nan=1.0)
+        occ = np.nan_to_num(ev.cells.get("occupancy", np.zeros_like(off)))
+        out = []
+        G, n = ev.plan.shape
+        for g in range(G):
+            cost = -float(self.rate[g]) if self.settings.objective == "cost" else 0.0
+            for i in range(n):
+                if ev.plan[g, i] <= 0 or (g, i) in tight:
+                    continue
+                per_agent = off[g, i] / ev.plan[g, i]
+                out.append(
+                    (0 if off[g, i] <= 0 else 1, cost, -sl[g, i], occ[g, i], per_agent, g, i)
+                )
+        out.sort()
+        return [(g, i) for *_, g, i in out]
+
+    # -- the search -----------------------------------------------------------------------------
+
+    def run(self, start: IntMatrix) -> SearchResult:
+        """Search from ``start`` (the Erlang plan); return the best feasible plan found."""
+        t0 = time.perf_counter()
+        budget = self.settings.max_evaluations
+        plan = self.clip(np.asarray(start, dtype=np.int64).copy())
+        history: list[dict[str, Any]] = []
+        shortfalls: list[dict[str, Any]] = []
+        pool = ProcessPoolExecutor(max_workers=self.workers) if self.workers > 1 else None
+        try:
+            ev = self.evaluate(plan, pool)
+            history.append(self._note("start", ev))
+            # 0. Erlang again, on the load each group really got in simulation (with
+            #    repeat calls and overflow): usually much closer to the answer
+            refined = self.clip(self.erlang_on_simulated_load(ev))
+            if not np.array_equal(refined, plan) and self.evaluations < budget:
+                rev = self.evaluate(refined, pool)
+                history.append(self._note("Erlang again", rev))
+                if (rev.feasible and (not ev.feasible or rev.plan.sum() < ev.plan.sum())) or (
+                    not ev.feasible and len(rev.failures) <= len(ev.failures)
+                ):
+                    ev = rev
+            # 1. add until every target holds
+            while not ev.feasible and self.evaluations < budget:
+                adds, blocked = self.increments(ev)
+                if not adds:
+                    shortfalls = blocked or [
+                        {"target": c.name, "reason": "no group can take more agents"}
+                        for c, _ in ev.failures
+                    ]
+                    break
+                plan = ev.plan.copy()
+                for g, i in adds:
+                    plan[g, i] += 1
+                ev = self.evaluate(plan, pool)
+                history.append(self._note(f"add {len(adds)}", ev))
+            # 2. remove where there is slack
+            if ev.feasible:
+                tight: set[tuple[int, int]] = set()
+                max_batch = max(1, len(self.removal_order(ev, tight)) // 8)
+                batch = max_batch
+                misses = 0  # single removals refused in a row: a period target binds everywhere
+                while batch >= 1 and self.evaluations < budget and misses < _GIVE_UP:
+                    order = self.removal_order(ev, tight)
+                    if not order:
+                        break
+                    cells = order[:batch]
+                    trial = ev.plan.copy()
+                    for g, i in cells:
+                        trial[g, i] -= 1
+                    tev = self.evaluate(trial, pool)
+                    history.append(self._note(f"remove {len(cells)}", tev))
+                    if tev.feasible:  # keep going, bolder
+                        ev = tev
+                        misses = 0
+                        batch = min(batch * 2, max_batch)
+                    elif batch == 1:
+                        tight.add(cells[0])
+                        misses += 1
+                    else:
+                        batch //= 2
+            elif not shortfalls:
+                shortfalls = [
+                    {"target": c.name, "reason": "not met within the evaluation budget"}
+                    for c, _ in ev.failures
+                ]
+        finally:
+            if pool is not None:
+                pool.shutdown()
+        if not ev.feasible and not shortfalls:
+            shortfalls = [{"target": c.name, "reason": "not met"} for c, _ in ev.failures]
+        for s in shortfalls:
+            for c, detail in ev.failures:
+                if c.name == s.get("target"):
+                    s["value"] = detail if not isinstance(detail, list) else None
+                    s["target_value"] = c.target
+                    if isinstance(detail, list):
+                        s["intervals"] = detail
+        return SearchResult(
+            ev.plan, ev, self.evaluations, time.perf_counter() - t0, shortfalls, history
+        )
+
+    def _note(self, step: str, ev: Evaluation) -> dict[str, Any]:
+        hours = float(ev.plan.sum()) * self.m.interval_s / 3600.0
+        failures = [c.name for c, _ in ev.failures]
+        note = {"step": step, "agent_hours": hours, "feasible": ev.feasible, "failures": failures}
+        self.log(
+            f"  [{self.evaluations:>3}] {step:<12} {hours:10,.1f} agent-hours  "
+            + ("meets every target" if ev.feasible else "misses " + ", ".join(failures))
+        )
+        return note
+
+
+def _ok(value: float, c: Check) -> bool:
+    return value >= c.target - 1e-12 if c.rule == ">=" else value <= c.target + 1e-12
+
+
+def dataclasses_replace(m: Any, plan: IntMatrix) -> Any:
+    """The compiled scenario with another staffing matrix."""
+    import dataclasses
+
+    return dataclasses.replace(m, staffing=np.asarray(plan, dtype=np.int64))

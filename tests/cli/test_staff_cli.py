@@ -1,0 +1,96 @@
+import json
+
+import yaml
+
+from tests.cli.test_run_cli import COMPACT, KPI_KEYS
+
+
+def scenario(tmp_path, name="plan", **staffing):
+    data = yaml.safe_load(COMPACT)
+    data["name"] = name
+    data["horizon"] = {"duration_h": 3, "interval_min": 30}
+    data["call_types"][0]["arrivals"] = {"per_interval": [150, 250, 300, 300, 250, 150]}
+    data["targets"] = {
+        "service_level": {"threshold_s": 20, "target": 0.8, "interval_target": 0.75},
+        "abandon_rate": 0.05,
+    }
+    data["staffing"] = {"replications": 6, "max_evaluations": 25, "shrinkage": 0.3, **staffing}
+    p = tmp_path / f"{name}.yaml"
+    p.write_text(yaml.safe_dump(data))
+    return p
+
+
+def test_staff_json_contract(ccsim, tmp_path):
+    r = ccsim("staff", scenario(tmp_path), "--json", "--quiet")
+    assert r.code == 0, r.err
+    doc = r.json()
+    assert doc["feasible"] is True
+    rows = doc["plan"]
+    assert len(rows) == 6
+    assert set(rows[0]) >= {"interval", "group", "erlang_agents", "sim_agents", "scheduled_agents"}
+    for row in rows:
+        assert row["scheduled_agents"] == -(-row["sim_agents"] * 10 // 7) or row["sim_agents"] == 0
+    assert KPI_KEYS <= set(doc["kpis"])
+    assert {"mean", "ci95"} == set(doc["kpis"]["service_level"])
+    assert doc["agent_hours"]["sim"] > 0
+    assert "95% one-sided confidence" in doc["statement"]
+
+
+def test_staff_writes_plan_folder_and_roster(ccsim, tmp_path):
+    shifts = [{"id": "half", "starts": ["00:00", "00:30", "01:00", "01:30"], "length_h": 1.5}]
+    out = tmp_path / "plan"
+    r = ccsim("staff", scenario(tmp_path, shifts=shifts), "--out", out, "--quiet")
+    assert r.code == 0, r.err
+    assert {"plan.csv", "groups.csv", "roster.csv", "summary.json", "scenario_staffed.yaml"} <= {
+        p.name for p in out.iterdir()
+    }
+    doc = json.loads((out / "summary.json").read_text())
+    roster = doc["roster"]["agents"]
+    assert roster["status"].startswith("optimal")
+    assert all(row["rostered_agents"] >= row["scheduled_agents"] - 1e-9 for row in doc["plan"])
+    # the staffed scenario runs
+    assert ccsim("run", out / "scenario_staffed.yaml", "-r", "2", "--no-output").code == 0
+
+
+def test_infeasible_limits_still_write_the_plan_and_exit_1(ccsim, tmp_path):
+    out = tmp_path / "plan"
+    r = ccsim(
+        "staff", scenario(tmp_path, max_agents={"agents": 5}), "--out", out, "--json", "--quiet"
+    )
+    assert r.code == 1
+    doc = r.json()
+    assert doc["feasible"] is False
+    assert doc["shortfalls"] and all("target" in s for s in doc["shortfalls"])
+    assert max(row["sim_agents"] for row in doc["plan"]) <= 5
+    assert (out / "plan.csv").exists()
+    assert "Traceback" not in r.err
+
+
+def test_baseline_write_compare_and_drift(ccsim, tmp_path):
+    base = tmp_path / "base.json"
+    sc = scenario(tmp_path)
+    assert ccsim("staff", sc, "--baseline", base, "--write-baseline", "--quiet").code == 0
+    doc = json.loads(base.read_text())
+    assert {"tolerance", "plan", "kpis", "agent_hours"} <= set(doc)
+    r = ccsim("staff", sc, "--baseline", base, "--quiet")
+    assert r.code == 0 and "no drift" in r.out
+    busier = scenario(tmp_path, name="plan2")
+    data = yaml.safe_load(busier.read_text())
+    data["call_types"][0]["arrivals"] = {"per_interval": [300, 450, 500, 500, 450, 300]}
+    busier.write_text(yaml.safe_dump(data))
+    r = ccsim("staff", busier, "--baseline", base, "--quiet")
+    assert r.code == 1
+    assert "agent-hours" in r.out and "group agents at" in r.out
+
+
+def test_staff_bad_input(ccsim, tmp_path):
+    r = ccsim("staff", scenario(tmp_path), "--write-baseline")
+    assert r.code == 2 and "--write-baseline: needs --baseline FILE" in r.err
+    r = ccsim("staff", scenario(tmp_path), "--baseline", tmp_path / "none.json", "--quiet")
+    assert r.code == 2 and "file not found" in r.err
+    data = yaml.safe_load(COMPACT)
+    data["targets"] = {}
+    p = tmp_path / "notarget.yaml"
+    p.write_text(yaml.safe_dump(data))
+    r = ccsim("staff", p, "--quiet")
+    assert r.code == 2 and "no target staffing can act on" in r.err

@@ -1,0 +1,24 @@
+"""The committed staffing baselines of the reference scenarios hold (what a planning team's CI does)."""
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BASELINES = sorted((ROOT / "scenarios" / "baselines").glob("*.staff.json"))
+
+
+@pytest.mark.parametrize("baseline", BASELINES, ids=lambda p: p.name.split(".")[0])
+def test_staffing_plan_matches_its_baseline(ccsim, baseline):
+    scenario = ROOT / "scenarios" / (baseline.name.split(".")[0] + ".yaml")
+    r = ccsim("staff", scenario, "--baseline", baseline, "--quiet")
+    assert r.code == 0, r.out + r.err
+    assert "no drift" in r.out
+
+
+def test_baselines_exist():
+    assert {p.name for p in BASELINES} >= {
+        "mmn.staff.json",
+        "two_skill_overflow.staff.json",
+        "province_10000.staff.json",
+    }
