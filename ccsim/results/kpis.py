@@ -149,9 +149,10 @@ class Estimate:
         return {"mean": self.mean, "ci95": [self.low, self.high]}
 
 
-_SHARES = {k for k in KPIS if k.endswith("_rate") or k in (
-    "timeliness", "callback_reach",
-    "service_level", "occupancy", "p_wait", "ivr_self_service", "containment", "fcr")}  # fmt: skip
+_SHARES = {k for k in KPIS if k.endswith("_rate")} | {
+    "timeliness", "callback_reach", "service_level", "occupancy", "p_wait", "ivr_self_service",
+    "containment", "fcr",
+}  # fmt: skip
 
 
 def bounds(kpi: str) -> tuple[float, float]:
