@@ -16,7 +16,8 @@ ROWS = (
     "offered", "answered", "service_level", "abandon_rate", "asa_s", "occupancy", "agents",
     "agent_hours", "back_office_hours", "cost", "fcr", "dialect_match_rate", "transfers",
     "work_orders.created", "work_orders.open_at_end", "work_orders.timeliness",
-    "work_orders.callback_reach", "work_orders.chasers",
+    "work_orders.callback_reach", "work_orders.chasers", "campaigns.attempts",
+    "campaigns.contacts", "campaigns.successes", "campaigns.abandons", "campaigns.agent_hours",
 )  # fmt: skip
 
 
@@ -100,6 +101,12 @@ def compare_command(
 def _value(block: dict[str, Any], key: str) -> Any:
     if key.startswith("work_orders."):
         return block.get("work_orders", {}).get(key.split(".", 1)[1])
+    if key.startswith("campaigns."):
+        k = key.split(".", 1)[1]
+        camps = block.get("campaigns", {})
+        if not camps:
+            return None
+        return {"mean": sum((c[k]["mean"] or 0.0) for c in camps.values())}
     if key in block.get("kpis", {}):
         return block["kpis"][key]
     return block.get(key)
@@ -118,9 +125,11 @@ def _print(doc: dict[str, Any]) -> None:
         means = [None if v is None else v.get("mean") for v in vals]
         if all(m is None or m != m or m == 0 for m in means):  # missing, NaN or zero everywhere
             continue
-        label = LABELS.get(kpi, kpi.replace("_", " ")) + (
-            " (work orders)" if key.startswith("work_orders.") else ""
-        )
+        label = LABELS.get(kpi, kpi.replace("_", " "))
+        if key.startswith("work_orders."):
+            label += " (work orders)"
+        elif key.startswith("campaigns."):
+            label = f"outbound {label}"
         values.append([label] + [fmt_kpi(kpi, m) if m is not None else "-" for m in means])
         row = [label]
         for d in doc["differences"]:

@@ -41,6 +41,7 @@ ORDER_COLUMNS: dict[str, str] = {
     "t_done": "d",  # called back (or closed, without callback); NaN: not yet
     "attempts": "h",
     "reached": "b",
+    "called": "b",  # the callback is over: reached, or every attempt used
     "chasers": "h",
 }
 
@@ -51,6 +52,7 @@ class Order:
     __slots__ = (
         "attempts",
         "call",
+        "called",
         "chasers",
         "deadline",
         "done",
@@ -74,6 +76,7 @@ class Order:
         self.reached = 0
         self.chasers = 0
         self.done = False
+        self.called = False
 
 
 class BackOffice:
@@ -230,7 +233,10 @@ class BackOffice:
         self.busy[g] -= 1
         now = self.env.now
         order.t_closed = now
-        if self.orders[order.otype].callback is None:
+        ob = self.sim.ob
+        if ob is not None and ob.feed_order(order):
+            pass  # a campaign calls it back (called_back)
+        elif self.orders[order.otype].callback is None:
             self._finish(order, now)
         else:
             self.callbacks[g].append(order)
@@ -245,20 +251,27 @@ class BackOffice:
         assert cb is not None
         if reached:
             order.reached = 1
-            self._finish(order, now)
+            self._finish(order, now, called=True)
         elif order.attempts >= cb.attempts:
-            self._finish(order, math.nan)
+            self._finish(order, math.nan, called=True)
         else:
             self.sim._at(self.cb_gap[order.otype](), self._on_retry, order)
         self._dispatch(g)
+
+    def called_back(self, order: Order, t: float, attempts: int) -> None:
+        """A campaign reached the customer at ``t`` (NaN: it gave up) after ``attempts``."""
+        order.attempts = attempts
+        order.reached = 0 if t != t else 1
+        self._finish(order, t, called=True)
 
     def _on_retry(self, ev: Event) -> None:
         order: Order = ev._value
         self.callbacks[order.group].append(order)
         self._dispatch(order.group)
 
-    def _finish(self, order: Order, t_done: float) -> None:
+    def _finish(self, order: Order, t_done: float, called: bool = False) -> None:
         order.done = True
+        order.called = called
         order.t_done = t_done
         self._record(order)
         self.open.pop(id(order), None)
@@ -321,7 +334,7 @@ class BackOffice:
             ("caller", call.caller), ("order_type", o.otype), ("call_type", call.ctype),
             ("tier", call.tier), ("network", call.net), ("bo_group", o.group),
             ("t_created", o.t_created), ("deadline", o.deadline), ("t_closed", o.t_closed),
-            ("t_done", o.t_done), ("attempts", o.attempts), ("reached", o.reached),
+            ("t_done", o.t_done), ("attempts", o.attempts), ("reached", o.reached), ("called", o.called),
             ("chasers", o.chasers),
         ):  # fmt: skip
             c[k].append(v)

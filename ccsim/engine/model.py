@@ -28,6 +28,7 @@ from ccsim.engine.arrivals import day_multipliers, draw_arrivals
 from ccsim.engine.backoffice import BackOffice
 from ccsim.engine.compile import Compiled, compile_scenario
 from ccsim.engine.distributions import patience_sampler, sampler
+from ccsim.engine.outbound import Outbound
 from ccsim.engine.records import Kind, Outcome, Recorder, RunRecord
 from ccsim.engine.streams import Buffered, Streams
 from ccsim.scenario.schema import CallType, Scenario
@@ -243,6 +244,14 @@ class Simulation:
         ]
         self._fcr = [ct.fcr for ct in sc.call_types]
         self.bo: BackOffice | None = None
+        self.ob: Outbound | None = None
+        sl = sc.sl
+        self._sl_guard = bool(sc.campaigns) and sc.blending.sl_guard
+        self._sl_target = sl.target if sl.target is not None else 0.8
+        self._sl_threshold = sl.threshold_s
+        self._sl_req = [0] * G
+        self._sl_ok = [0] * G
+        self.last_sl_ok = [True] * G
         self._arr_t: list[float] = []
         self._arr_k: list[int] = []
         self._arr_forced: list[list[int]] | None = None
@@ -463,13 +472,22 @@ class Simulation:
             resolved, call.dialect, order, transfer, moved,
         )  # fmt: skip
         self._at(transfer + talk + call.wrap, self._on_release, g)
+        if self._sl_guard:
+            self._sl_req[g] += 1
+            self._sl_ok[g] += now + transfer - call.t_queue <= self._sl_threshold
 
     def _on_release(self, ev: Event) -> None:
-        g: int = ev._value
+        self.free_agent(ev._value)
+
+    def free_agent(self, g: int) -> None:
+        """An agent of ``g`` finishes its work: a waiting inbound call first, then outbound."""
         b = self.busy[g] - 1
         self.busy[g] = b
-        if b < self.staffed[g] and self.waiting[g]:
-            self._serve_next(g)
+        if b < self.staffed[g]:
+            if self.waiting[g] and self._serve_next(g):
+                return
+            if self.ob is not None:
+                self.ob.fill(g)
 
     def _serve_next(self, g: int) -> bool:
         """A free agent of group ``g`` takes the next eligible call, if any."""
@@ -516,6 +534,10 @@ class Simulation:
             Outcome.ABANDONED, self.q_groups[call.queue][0], call.t_queue, now - call.t_queue,
             0.0, 0.0, 0, call.dialect, -1, 0.0, False,
         )  # fmt: skip
+        if self._sl_guard:
+            self._sl_req[self.q_groups[call.queue][0]] += 1
+        if self.ob is not None and self.ob.feed_abandoned:
+            self.ob.feed_caller(call)
         self._maybe_redial(call, "queue_abandon")
 
     def _on_eligible(self, ev: Event) -> None:
@@ -538,6 +560,11 @@ class Simulation:
 
     def _on_staffing(self, ev: Event) -> None:
         i: int = ev._value
+        if self._sl_guard:  # the last interval's service level per group, for blending
+            for g in range(len(self.staffed)):
+                req, ok = self._sl_req[g], self._sl_ok[g]
+                self.last_sl_ok[g] = req == 0 or ok >= self._sl_target * req
+                self._sl_req[g] = self._sl_ok[g] = 0
         col = self.m.staffing[:, i].tolist()
         for g, n in enumerate(col):
             old = self.staffed[g]
@@ -545,6 +572,8 @@ class Simulation:
             if n > old:
                 while self.busy[g] < n and self.waiting[g] and self._serve_next(g):
                     pass
+                if self.ob is not None:
+                    self.ob.fill(g)
 
     # -- endings -------------------------------------------------------------------------
 
@@ -576,6 +605,8 @@ class Simulation:
         self._schedule_staffing()
         if self.m.order_ids:
             self.bo = BackOffice(self)
+        if self.m.scenario.campaigns:
+            self.ob = Outbound(self)
         if self._arr_t:
             self._at(self._arr_t[0], self._on_arrival, None)
         if self._sample_s is not None:
@@ -605,8 +636,9 @@ class Simulation:
         }
         orders = self.bo.arrays() if self.bo is not None else {}
         tasks = self.bo.task_arrays() if self.bo is not None else {}
+        outbound = self.ob.arrays() if self.ob is not None else {}
         return RunRecord(
-            self.rec.arrays(), end, self.replication, self.seed, samples, orders, tasks
+            self.rec.arrays(), end, self.replication, self.seed, samples, orders, tasks, outbound
         )
 
 

@@ -146,3 +146,4 @@ class RunRecord:
     samples: dict[str, NDArray[Any]]  # queue length ("waiting") at times "t"
     orders: dict[str, NDArray[Any]]  # work orders (empty without a back office)
     bo_tasks: dict[str, NDArray[Any]]  # back-office tasks: group, start, end
+    outbound: dict[str, dict[str, NDArray[Any]]]  # campaign attempts and records (empty without)

@@ -160,6 +160,31 @@ def agents_table(res: SimulationResult) -> pd.DataFrame:
     return out
 
 
+def campaign_table(res: SimulationResult) -> pd.DataFrame:
+    """Per campaign and interval: attempts, contacts, successes, abandons, agent-hours (means)."""
+    rows = []
+    n0 = round(res.compiled.warmup_s / res.compiled.interval_s)
+    for cid, d in res.campaign_values(per_interval=True).items():
+        means = {k: v.mean(axis=0) for k, v in d.items()}
+        for j in range(next(iter(means.values())).size):
+            i = n0 + j
+            att, con = means["attempts"][j], means["contacts"][j]
+            rows.append(
+                {
+                    "interval": i,
+                    "start": res.interval_label(i),
+                    "campaign": cid,
+                    "attempts": att,
+                    "contacts": con,
+                    "contact_rate": con / att if att > 0 else None,
+                    "successes": means["successes"][j],
+                    "abandons": means["abandons"][j],
+                    "agent_hours": means["agent_s"][j] / 3600.0,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
 def kpi_summary_table(summary: dict[str, Any]) -> pd.DataFrame:
     """Daily summary with confidence intervals, one row per KPI."""
     rows = []
@@ -189,6 +214,8 @@ def write_run_folder(
         agents_table(res).to_csv(tmp / "agents.csv", index=False)
         if keep_calls:
             res.calls().to_csv(tmp / "calls.csv.gz", index=False, compression="gzip")
+        if res.scenario.campaigns:
+            campaign_table(res).to_csv(tmp / "campaigns.csv", index=False)
         from ccsim.reporting.html import render_report
 
         render_report(tmp, figures=figures)

@@ -170,5 +170,28 @@ def print_run(doc: dict[str, Any], out_dir: str | None = None) -> None:
             for name, v in items.items()
         ]
         con.print(simple_table([title, *[LABELS.get(c, c) for c in (*cols, *extra)]], rows))
+    camps = doc.get("campaigns", {})
+    if camps:
+        ccols = (
+            "attempts",
+            "contacts",
+            "contact_rate",
+            "successes",
+            "success_rate",
+            "abandon_rate",
+            "list_completion",
+            "agent_hours",
+        )
+        rows = [[cid] + [fmt_kpi(c, v[c]["mean"]) for c in ccols] for cid, v in camps.items()]
+        con.print(simple_table(["campaign", *[c.replace("_", " ") for c in ccols]], rows))
+    wo = doc.get("work_orders")
+    if wo:
+        wcols = ("created", "closed", "open_at_end", "timeliness", "callback_reach", "chasers")
+        rows = [["all"] + [fmt_kpi(c, wo[c]["mean"]) for c in wcols]]
+        rows += [
+            [t] + [fmt_kpi(c, v[c]["mean"]) for c in wcols]
+            for t, v in wo.get("by_type", {}).items()
+        ]
+        con.print(simple_table(["work orders", *[c.replace("_", " ") for c in wcols]], rows))
     if out_dir:
         con.print(f"Output: {out_dir}  (report.html, summary.json, intervals.csv, ...)")

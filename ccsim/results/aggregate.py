@@ -65,9 +65,8 @@ class RepCounts:
     callers: dict[str, NDArray[np.float64]]  # per call type: requesting, answered, lost
     queue: dict[str, NDArray[np.float64]]  # per interval: samples, sum and max of queue length
     work_orders: dict[str, NDArray[np.float64]]  # counts per order type x centre, backlog per day
-    back_office: dict[
-        str, NDArray[np.float64]
-    ]  # handler-seconds on duty and busy, intervals x groups
+    back_office: dict[str, NDArray[np.float64]]  # handler-seconds on duty and busy
+    outbound: dict[str, NDArray[np.float64]]  # campaign counts per campaign x interval, lists
     end_s: float
     calls: dict[str, NDArray[Any]] | None = None  # per-call records, when kept
 
@@ -170,11 +169,14 @@ def aggregate(m: Compiled, run: RunRecord, keep_calls: bool = False) -> RepCount
             inv, weights=np.asarray(v, dtype=float)[keep], minlength=uniq.size
         )
 
-    agents = _agent_time(m, c, answered, run.end_s)
+    agents = _agent_time(
+        m, c, answered, run.end_s, run.outbound.get("attempts") if run.outbound else None
+    )
     callers = _callers(m, c, requests, answered, keep)
     queue = _queue(m, c, run.samples)
     orders = _work_orders(m, run.orders) if run.orders else {}
     bo = _back_office(m, run.bo_tasks) if m.bo_ids else {}
+    ob = _outbound(m, run.outbound) if run.outbound else {}
     return RepCounts(
         run.replication,
         cells,
@@ -183,9 +185,65 @@ def aggregate(m: Compiled, run: RunRecord, keep_calls: bool = False) -> RepCount
         queue,
         orders,
         bo,
+        ob,
         run.end_s,
         dict(c) if keep_calls else None,
     )
+
+
+CAMPAIGN_COUNTERS = ("attempts", "contacts", "successes", "abandons", "agent_s")
+LIST_COUNTERS = ("released", "contacted", "exhausted", "pending")
+
+
+def _outbound(
+    m: Compiled, ob: dict[str, dict[str, NDArray[Any]]]
+) -> dict[str, NDArray[np.float64]]:
+    """Campaign figures: counts per campaign and interval of the dial, and the lists' ends.
+
+    ``counts``: [counter, campaign, interval]; ``lists``: [counter, campaign] over the
+    period; ``completion``: [campaign, day] share of the records released that day that
+    were finished (contacted or exhausted) by the day's end (NaN without a release).
+    """
+    from ccsim.engine.outbound import ABANDONED, CONTACT, SUCCESS
+
+    K, n, step = len(m.scenario.campaigns), m.n_intervals, m.interval_s
+    a, r = ob["attempts"], ob["records"]
+    camp = a["campaign"].astype(np.int64)
+    idx = np.minimum((a["t_dial"] // step).astype(np.int64), n - 1)
+    keep = a["t_dial"] >= m.warmup_s
+    key = (camp * n + idx)[keep]
+    out_c = a["outcome"].astype(np.int64)
+    agent = np.nan_to_num(np.minimum(a["agent_end"], m.horizon_s) - a["agent_start"])
+    values = {
+        "attempts": np.ones(camp.size),
+        "contacts": (out_c == CONTACT) | (out_c == SUCCESS),
+        "successes": out_c == SUCCESS,
+        "abandons": out_c == ABANDONED,
+        "agent_s": np.clip(agent, 0.0, None),
+    }
+    counts = np.zeros((len(CAMPAIGN_COUNTERS), K, n))
+    for i, name in enumerate(CAMPAIGN_COUNTERS):
+        counts[i] = np.bincount(
+            key, weights=np.asarray(values[name], dtype=float)[keep], minlength=K * n
+        ).reshape(K, n)
+    rc = r["campaign"].astype(np.int64)
+    status = r["status"].astype(np.int64)
+    lists = np.zeros((len(LIST_COUNTERS), K))
+    lists[0] = np.bincount(rc, minlength=K)
+    lists[1] = np.bincount(rc, weights=(status == 2).astype(float), minlength=K)
+    lists[2] = np.bincount(rc, weights=(status == 3).astype(float), minlength=K)
+    lists[3] = lists[0] - lists[1] - lists[2]
+    start = m.scenario.horizon.start_s
+    day = np.floor((r["released"] + start) / 86_400.0).astype(np.int64)
+    day_end = (day + 1) * 86_400.0 - start
+    done = np.isin(status, (2, 3)) & (r["t_end"] <= day_end)
+    completion = np.full((K, m.n_days), np.nan)
+    for k in range(K):
+        for d in range(m.n_days):
+            sel = (rc == k) & (day == d)
+            if sel.any():
+                completion[k, d] = float(done[sel].mean())
+    return {"counts": counts, "lists": lists, "completion": completion}
 
 
 ORDER_COUNTERS = (
@@ -217,10 +275,6 @@ def _work_orders(m: Compiled, o: dict[str, NDArray[Any]]) -> dict[str, NDArray[n
     closed = ~np.isnan(o["t_closed"])
     done = ~np.isnan(o["t_done"])
     due = o["deadline"] <= m.horizon_s
-    max_attempts = np.asarray(
-        [w.callback.attempts if w.callback else 0 for w in sc.work_orders], dtype=np.int64
-    )
-    has_cb = max_attempts[otype] > 0
     attempts = o["attempts"].astype(np.int64)
     reached = o["reached"].astype(bool)
     values = {
@@ -231,7 +285,7 @@ def _work_orders(m: Compiled, o: dict[str, NDArray[Any]]) -> dict[str, NDArray[n
         "on_time": due & done & (o["t_done"] <= o["deadline"]),
         "callback_attempts": attempts,
         "callbacks_reached": reached,
-        "callbacks_finished": has_cb & (reached | (attempts >= max_attempts[otype])),
+        "callbacks_finished": o["called"].astype(bool),
         "chasers": o["chasers"].astype(np.int64),
     }
     counts = np.zeros((len(ORDER_COUNTERS), n_orders, n_centres))
@@ -343,7 +397,11 @@ def integrate_busy(
 
 
 def _agent_time(
-    m: Compiled, c: dict[str, NDArray[Any]], answered: NDArray[np.bool_], end_s: float
+    m: Compiled,
+    c: dict[str, NDArray[Any]],
+    answered: NDArray[np.bool_],
+    end_s: float,
+    outbound: dict[str, NDArray[Any]] | None = None,
 ) -> dict[str, NDArray[np.float64]]:
     """Staffed, busy and logged-in agent-seconds per interval and group.
 
@@ -360,6 +418,11 @@ def _agent_time(
     start_all = (c["t_queue"] + c["wait"] - c["transfer"])[answered]
     end_all = start_all + (c["transfer"] + c["talk"] + c["wrap"])[answered]
     g_all = group[answered]
+    if outbound is not None and outbound["group"].size:  # outbound work occupies agents too
+        worked = outbound["group"] >= 0
+        start_all = np.concatenate([start_all, outbound["agent_start"][worked]])
+        end_all = np.concatenate([end_all, outbound["agent_end"][worked]])
+        g_all = np.concatenate([g_all, outbound["group"][worked].astype(np.int64)])
     for g in range(G):
         sel = g_all == g
         busy[:, g], logged[:, g] = integrate_busy(start_all[sel], end_all[sel], m, m.staffing[g])

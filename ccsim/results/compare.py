@@ -20,6 +20,7 @@ COMPARED = (
     "occupancy", "agents", "ivr_self_service", "fcr", "repeat_caller_rate", "dialect_match_rate",
     "transfers", "chasers", "avg_queue", "max_queue",
 )  # fmt: skip
+CAMPAIGN_FIGURES = ("attempts", "contacts", "successes", "abandons", "agent_hours")
 WORK_ORDER_FIGURES = (
     "created",
     "closed",
@@ -38,6 +39,10 @@ def _values(res: SimulationResult) -> dict[str, np.ndarray]:
     wo = res.work_order_values()
     if wo:
         out.update({f"work_orders.{k}": wo["all"][k] for k in WORK_ORDER_FIGURES})
+    camps = res.campaign_values()
+    if camps:  # totals over every campaign
+        for k in CAMPAIGN_FIGURES:
+            out[f"campaigns.{k}"] = np.sum([d[k] for d in camps.values()], axis=0)
     return out
 
 
@@ -57,6 +62,7 @@ def compare(results: list[tuple[str, SimulationResult]]) -> dict[str, Any]:
             "back_office_hours": summary["back_office_hours"],
             "cost": summary["cost"],
             "work_orders": summary.get("work_orders", {}),
+            "campaigns": summary.get("campaigns", {}),
             "targets": summary["targets"],
             "all_targets_met": summary["all_targets_met"],
         }
@@ -70,9 +76,10 @@ def compare(results: list[tuple[str, SimulationResult]]) -> dict[str, Any]:
             "against": results[0][1].scenario.name,
         }
         for k in v:
-            if k in base and v[k].shape == base[k].shape:
-                d = v[k] - base[k]
-                diff[k] = K.estimate(d).as_dict()
+            # a figure the first scenario does not have (its campaigns, say) counts as zero
+            b = base.get(k, np.zeros_like(v[k]) if k.startswith("campaigns.") else None)
+            if b is not None and v[k].shape == b.shape:
+                diff[k] = K.estimate(v[k] - b).as_dict()
         differences.append(diff)
     pooling = []
     for _, res in results:

@@ -150,6 +150,7 @@ class Estimate:
 
 
 _SHARES = {k for k in KPIS if k.endswith("_rate")} | {
+    "list_completion",
     "timeliness", "callback_reach", "service_level", "occupancy", "p_wait", "ivr_self_service",
     "containment", "fcr",
 }  # fmt: skip
@@ -157,7 +158,7 @@ _SHARES = {k for k in KPIS if k.endswith("_rate")} | {
 
 def bounds(kpi: str) -> tuple[float, float]:
     """The range a KPI can take: shares in [0, 1], everything else >= 0."""
-    return (0.0, 1.0) if kpi in _SHARES else (0.0, float("inf"))
+    return (0.0, 1.0) if kpi in _SHARES or kpi.endswith("_rate") else (0.0, float("inf"))
 
 
 def estimate(values: FloatArray, lower: float = -np.inf, upper: float = np.inf) -> Estimate:

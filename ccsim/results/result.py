@@ -352,6 +352,57 @@ class SimulationResult:
         doc["by_center"] = {k: est(v) for k, v in self.work_order_values("center").items()}
         return doc
 
+    def campaign_values(self, per_interval: bool = False) -> dict[str, dict[str, np.ndarray]]:
+        """Per campaign and replication: attempts, contacts, successes, abandons, rates, lists.
+
+        With ``per_interval``, the counts per interval of the dial (arrays replications x
+        intervals).
+        """
+        from ccsim.results.aggregate import CAMPAIGN_COUNTERS, LIST_COUNTERS
+
+        sc = self.scenario
+        if not sc.campaigns:
+            return {}
+        counts = np.stack([r.outbound["counts"] for r in self.reps])  # reps x counter x K x n
+        lists = np.stack([r.outbound["lists"] for r in self.reps])  # reps x counter x K
+        completion = np.stack([r.outbound["completion"] for r in self.reps])  # reps x K x days
+        n0 = round(self.compiled.warmup_s / self.compiled.interval_s)
+        out: dict[str, dict[str, np.ndarray]] = {}
+        for k, c in enumerate(sc.campaigns):
+            if per_interval:
+                out[c.id] = {name: counts[:, i, k, n0:] for i, name in enumerate(CAMPAIGN_COUNTERS)}
+                continue
+            d = {name: counts[:, i, k, :].sum(axis=1) for i, name in enumerate(CAMPAIGN_COUNTERS)}
+            d["agent_hours"] = d.pop("agent_s") / 3600.0
+            d.update({name: lists[:, i, k] for i, name in enumerate(LIST_COUNTERS)})
+            with np.errstate(invalid="ignore", divide="ignore"):
+                d["contact_rate"] = np.where(
+                    d["attempts"] > 0, d["contacts"] / np.maximum(d["attempts"], 1), np.nan
+                )
+                d["success_rate"] = np.where(
+                    d["contacts"] > 0, d["successes"] / np.maximum(d["contacts"], 1), np.nan
+                )
+                reached = d["contacts"] + d["abandons"]
+                d["abandon_rate"] = np.where(
+                    reached > 0, d["abandons"] / np.maximum(reached, 1), np.nan
+                )
+                comp = completion[:, k, :]
+                has = ~np.isnan(comp)
+                d["list_completion"] = np.where(
+                    has.any(axis=1),
+                    np.nansum(comp, axis=1) / np.maximum(has.sum(axis=1), 1),
+                    np.nan,
+                )
+            out[c.id] = d
+        return out
+
+    def campaigns(self) -> dict[str, dict[str, Any]]:
+        """Campaign figures with 95 % intervals, keyed by campaign id (the ``--json`` block)."""
+        return {
+            cid: {k: K.estimate(v, *K.bounds(k)).as_dict() for k, v in d.items()}
+            for cid, d in self.campaign_values().items()
+        }
+
     def clock_label(self, t: float) -> str:
         """Day and clock time of simulated time ``t`` (e.g. ``d2 00:00``)."""
         m = self.compiled
@@ -429,6 +480,7 @@ class SimulationResult:
             "targets": {t.name: t.as_dict() for t in self.targets()},
             "all_targets_met": self.all_targets_met,
             **({"work_orders": self.work_orders()} if self.compiled.order_ids else {}),
+            **({"campaigns": self.campaigns()} if sc.campaigns else {}),
             "wall_s": self.wall_s,
         }
         return doc

@@ -411,6 +411,62 @@ def _check(data: dict[str, Any]) -> Iterator[Problem]:
                     gname,
                 )
 
+    # campaigns: their groups, feeds; outbound-only groups
+    campaigns = _list(data.get("campaigns"))
+    yield from _unique("campaigns", campaigns)
+    named: set[str] = set()
+    for ki, k in enumerate(campaigns):
+        kd = _dict(k)
+        for gi, ref in enumerate(_list(kd.get("groups"))):
+            if not isinstance(ref, str):
+                continue
+            found = group_refs.get(ref)
+            if not found:
+                yield Problem(
+                    f"campaigns[{ki}].groups[{gi}]",
+                    f"names no group (groups: {_fmt(group_ids)})",
+                    ref,
+                )
+            elif len(found) > 1:
+                yield Problem(
+                    f"campaigns[{ki}].groups[{gi}]",
+                    "is ambiguous: groups of that id exist in several centres; write 'centre/group'",
+                    ref,
+                )
+            else:
+                named.add(f"{found[0][0]}/{ref.split('/')[-1]}")
+        feed = _dict(kd.get("feed"))
+        if feed.get("source") == "work_orders":
+            wanted = feed.get("order_types")
+            for oi, o in enumerate(_list(wanted)):
+                if isinstance(o, str) and o not in {
+                    str(_dict(w).get("id")) for w in _list(data.get("work_orders"))
+                }:
+                    yield Problem(
+                        f"campaigns[{ki}].feed.order_types[{oi}]", "names no work-order type", o
+                    )
+            for wi, w in enumerate(_list(data.get("work_orders"))):
+                wd = _dict(w)
+                if (wanted is None or wd.get("id") in wanted) and wd.get("callback") is not None:
+                    yield Problem(
+                        f"work_orders[{wi}].callback",
+                        f"conflicts with campaign {kd.get('id')!r}, which calls these orders back; remove one",
+                        wd.get("id"),
+                    )
+    for ci, c in enumerate(centers):
+        for gi, g in enumerate(_list(_dict(c).get("groups"))):
+            gd = _dict(g)
+            if (
+                isinstance(gd.get("skills"), list)
+                and not gd["skills"]
+                and f"{_dict(c).get('id')}/{gd.get('id')}" not in named
+            ):
+                yield Problem(
+                    f"centers[{ci}].groups[{gi}].skills",
+                    "is empty and no campaign names the group: it would take no calls",
+                    gd.get("id"),
+                )
+
     # calendars, work orders, back offices
     calendars = _list(data.get("calendars"))
     yield from _unique("calendars", calendars)

@@ -21,6 +21,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from ccsim.scenario.campaigns import Blending, Campaign
 from ccsim.scenario.distributions import Dist, Patience
 from ccsim.scenario.staffing import StaffingSettings
 from ccsim.scenario.workorders import BackOfficeGroup, CalendarSpec, WorkOrderType
@@ -382,7 +383,7 @@ class Group(_Model):
 
     id: Id
     skills: list[Id] = Field(
-        min_length=1, description="Call types handled, in order of preference."
+        description="Call types handled, in order of preference (empty: an outbound-only group)."
     )
     agents: Agents
     dialects: list[Id] = Field(
@@ -513,6 +514,8 @@ class Scenario(_Model):
     routing: Routing = Field(default_factory=Routing)
     dialect: DialectSettings = Field(default_factory=DialectSettings)
     staffing: StaffingSettings = Field(default_factory=StaffingSettings)
+    campaigns: list[Campaign] = Field(default_factory=list, description="Outbound campaigns.")
+    blending: Blending = Field(default_factory=Blending)
     calendars: list[CalendarSpec] = Field(default_factory=list)
     work_orders: list[WorkOrderType] = Field(default_factory=list)
     ivr_ports: int | None = Field(

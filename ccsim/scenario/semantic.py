@@ -98,6 +98,20 @@ def check(sc: Scenario) -> list[Problem]:
                     )
                 )
                 break
+    hz = sc.horizon
+    for ki, camp in enumerate(sc.campaigns):
+        from ccsim.engine.calendar import Calendar
+
+        days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+        cal = Calendar.weekly({d: list(camp.windows) for d in days}, hz.start_s, hz.start_day)
+        if cal.open_time_between(0.0, hz.duration_h * 3600.0) <= 0:
+            out.append(
+                Problem(
+                    f"campaigns[{ki}].windows",
+                    f"never open within the horizon ({hz.start} + {hz.duration_h:g} h)",
+                    list(camp.windows),
+                )
+            )
     for wi, wo in enumerate(sc.work_orders):
         lost = [n.id for n in nets if work_order_group(sc, wo.id, n.id) is None]
         if lost:

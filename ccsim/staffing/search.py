@@ -144,6 +144,8 @@ class Searcher:
             for key in (grp.id, f"{c.id}/{grp.id}"):  # a centre/group key wins over a bare id
                 if key in self.settings.max_agents:
                     self.cap[gi, :] = self.settings.max_agents[key]
+        # outbound-only groups keep the scenario's agents: no inbound target speaks for them
+        self.fixed = [not grp.skills for _, grp in sc.groups]
         self.seat_groups = {
             c: [gi for gi, gc in enumerate(self.m.group_center) if gc == c]
             for c in self.settings.seats
@@ -234,7 +236,7 @@ class Searcher:
     # -- limits -------------------------------------------------------------------------------
 
     def _room(self, plan: IntMatrix, g: int, i: int) -> bool:
-        if plan[g, i] + 1 > self.cap[g, i]:
+        if self.fixed[g] or plan[g, i] + 1 > self.cap[g, i]:
             return False
         centre = self.m.group_center[g]
         if centre in self.seat_groups:
@@ -361,7 +363,7 @@ class Searcher:
         for g in range(G):
             cost = -float(self.rate[g]) if self.settings.objective == "cost" else 0.0
             for i in range(n):
-                if ev.plan[g, i] <= 0 or (g, i) in tight:
+                if ev.plan[g, i] <= 0 or (g, i) in tight or self.fixed[g]:
                     continue
                 per_agent = off[g, i] / ev.plan[g, i]
                 out.append(
@@ -376,7 +378,9 @@ class Searcher:
         """Search from ``start`` (the Erlang plan); return the best feasible plan found."""
         t0 = time.perf_counter()
         budget = self.settings.max_evaluations
-        plan = self.clip(np.asarray(start, dtype=np.int64).copy())
+        start = np.asarray(start, dtype=np.int64).copy()
+        start[self.fixed] = self.m.staffing[self.fixed]
+        plan = self.clip(start)
         history: list[dict[str, Any]] = []
         shortfalls: list[dict[str, Any]] = []
         pool = ProcessPoolExecutor(max_workers=self.workers) if self.workers > 1 else None
@@ -385,7 +389,9 @@ class Searcher:
             history.append(self._note("start", ev))
             # 0. Erlang again, on the load each group really got in simulation (with
             #    repeat calls and overflow): usually much closer to the answer
-            refined = self.clip(self.erlang_on_simulated_load(ev))
+            refined = self.erlang_on_simulated_load(ev)
+            refined[self.fixed] = self.m.staffing[self.fixed]
+            refined = self.clip(refined)
             if not np.array_equal(refined, plan) and self.evaluations < budget:
                 rev = self.evaluate(refined, pool)
                 history.append(self._note("Erlang again", rev))

@@ -207,3 +207,32 @@ def test_overloaded_scenario_is_simulated_not_refused(ccsim, tmp_path):
     doc = ccsim("run", p, "-r", "2", "--no-output", "--json").json()
     assert doc["kpis"]["abandon_rate"]["mean"] > 0.5
     assert doc["targets"]["service_level"]["met"] is False
+
+
+def test_campaigns_in_the_json(ccsim, tmp_path):
+    data = yaml.safe_load(COMPACT)
+    data["horizon"] = {"duration_h": 4, "interval_min": 30}
+    data["centers"][0]["groups"].append({"id": "out", "skills": [], "agents": 4})
+    data["campaigns"] = [
+        {
+            "id": "care",
+            "list": {"daily_size": 300, "release": "00:00"},
+            "windows": ["01:00-03:00"],
+            "retry_after": {"dist": "exponential", "mean_s": 1800},
+            "contact_prob": 0.5,
+            "success_prob": 0.3,
+            "ring_time": {"dist": "constant", "mean_s": 20},
+            "talk_time": {"dist": "exponential", "mean_s": 90},
+            "groups": ["out", "agents"],
+        }
+    ]
+    p = tmp_path / "camp.yaml"
+    p.write_text(yaml.safe_dump(data))
+    doc = ccsim("run", p, "-r", "3", "--no-output", "--json").json()
+    care = doc["campaigns"]["care"]
+    for k in ("attempts", "contacts", "successes", "abandons"):
+        assert set(care[k]) == {"mean", "ci95"}
+    assert care["attempts"]["mean"] >= care["contacts"]["mean"] > care["successes"]["mean"] > 0
+    assert care["abandons"]["mean"] == 0  # progressive dialling never abandons
+    r = ccsim("run", p, "-r", "2", "--out", tmp_path / "o")
+    assert (tmp_path / "o" / "campaigns.csv").exists() and "care" in r.out

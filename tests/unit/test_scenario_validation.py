@@ -160,7 +160,10 @@ def with_group(**fields):
             "centers[0].groups[0].skills[1]: names no call type (call types: a), got 'zz'",
         ),
         (with_group(skills=["a", "a"]), "centers[0].groups[0].skills[1]: is listed twice, got 'a'"),
-        (with_group(skills=[]), "centers[0].groups[0].skills: must have at least 1 item"),
+        (
+            with_group(skills=[]),
+            "centers[0].groups[0].skills: is empty and no campaign names the group: it would take no calls, got 'g'",
+        ),
         (
             {**base(), "centers": [{"id": "c", "kind": "regional", "groups": []}]},
             "centers[0].kind: must be one of provincial or local, got 'regional'",

@@ -1,0 +1,157 @@
+"""Scenario format: outbound campaigns (外呼) and the blending of inbound agents."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from ccsim.scenario.distributions import Dist
+
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$")]
+Share = Annotated[float, Field(ge=0, le=1)]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+def _clock(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+        return f"{value // 60:02d}:{value % 60:02d}"
+    if isinstance(value, str) and re.fullmatch(r"\d:\d\d", value.strip()):
+        return "0" + value.strip()
+    return value
+
+
+StrList = list[str]  # (Campaign has a field named "list")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CampaignList(_Model):
+    """A list of customers to call, released every day."""
+
+    daily_size: int = Field(ge=0, description="Records released each day.")
+    release: Annotated[str, BeforeValidator(_clock)] = Field(
+        "08:00", description="Clock time the day's list is released."
+    )
+    days: list[Weekday] | None = Field(
+        None, description="Weekdays with a list (default: every day)."
+    )
+
+    @field_validator("release")
+    @classmethod
+    def _release(cls, v: str) -> str:
+        if not _CLOCK.match(v):
+            raise PydanticCustomError("clock", "must be a clock time HH:MM, got '{v}'", {"v": v})
+        return v
+
+
+class CampaignFeed(_Model):
+    """Records fed by the simulation itself instead of a list."""
+
+    source: Literal["work_orders", "abandoned"] = Field(
+        description="work_orders: each closed work order of order_types is called back by this campaign; "
+        "abandoned: inbound callers who hang up ask for a call back (share of them)."
+    )
+    order_types: list[Id] | None = Field(
+        None, description="work_orders: the order types it calls back (default: all)."
+    )
+    share: Share = Field(
+        1.0, description="abandoned: share of abandoning callers who ask for a call back."
+    )
+
+
+class Pacing(_Model):
+    """Predictive dialling: dial ahead of free agents, keeping abandoned contacts under a cap."""
+
+    ratio: float = Field(
+        1.0,
+        gt=0,
+        description="Expected contacts per free agent the dialler aims at, at the start (dials = ratio x free agents / contact rate).",
+    )
+    max_ratio: float = Field(2.0, gt=0, description="Largest expected contacts per free agent.")
+    max_abandon: Share = Field(
+        0.03, description="Cap on contacts abandoned for want of an agent, as a share of contacts."
+    )
+    connect_wait_s: float = Field(
+        2.0, ge=0, description="A contact waits this long for an agent before it is abandoned."
+    )
+
+
+class Campaign(_Model):
+    """An outbound campaign: billing care, callbacks, retention, marketing, or any."""
+
+    id: Id
+    list: CampaignList | None = Field(None, description="A daily list (give list or feed).")
+    feed: CampaignFeed | None = Field(
+        None, description="Records from work orders or abandoned callers (give list or feed)."
+    )
+    windows: StrList = Field(
+        min_length=1,
+        description='Calling windows every day, e.g. ["09:00-12:00", "14:00-17:30", "19:00-20:30"].',
+    )
+    max_attempts: int = Field(3, ge=1, description="Attempts at most per record.")
+    retry_after: Dist = Field(description="Time between a failed attempt and the next.")
+    contact_prob: Share = Field(description="Right-party contact probability per attempt.")
+    success_prob: Share = Field(
+        0.0, description="Success given contact (payment promise, survey done, retained, sale)."
+    )
+    ring_time: Dist = Field(
+        description="Time from dialling until the customer answers or the attempt is given up."
+    )
+    talk_time: Dist = Field(description="Talk time of a contact.")
+    wrap_time: Dist | None = Field(None, description="After-call work of a contact (default 0).")
+    preview_time: Dist | None = Field(
+        None,
+        description="Preview dialling: the agent reads the record before dialling (default 0: progressive).",
+    )
+    dialing: Literal["progressive", "preview", "predictive"] = Field(
+        "progressive",
+        description="progressive/preview: an agent is reserved before the dial and waits through the ringing; "
+        "predictive: dials ahead of free agents, contacts with no agent in time are abandoned.",
+    )
+    pacing: Pacing = Field(default_factory=Pacing, description="Predictive dialling settings.")
+    priority: int = Field(0, description="Among campaigns: higher is served first.")
+    groups: StrList = Field(
+        min_length=1,
+        description="Groups whose agents may work it (dedicated outbound or blended inbound).",
+    )
+
+    @field_validator("windows")
+    @classmethod
+    def _windows(cls, v: StrList) -> StrList:
+        from ccsim.engine.calendar import parse_range
+
+        for text in v:
+            try:
+                parse_range(text)
+            except ValueError as exc:
+                raise ValueError(f"calling window {exc}") from None
+        return v
+
+    @model_validator(mode="after")
+    def _source(self) -> Campaign:
+        if (self.list is None) == (self.feed is None):
+            raise PydanticCustomError("campaign", "give exactly one of list or feed")
+        if self.dialing == "preview" and self.preview_time is None:
+            raise PydanticCustomError("campaign", "preview dialling needs preview_time")
+        return self
+
+
+class Blending(_Model):
+    """When a blended inbound agent may take outbound work; inbound always comes first."""
+
+    min_idle: int = Field(
+        1, ge=0, description="Idle agents the group keeps for inbound (after taking outbound work)."
+    )
+    require_empty_queue: bool = Field(
+        True, description="Only while no inbound call waits for the group."
+    )
+    sl_guard: bool = Field(
+        False,
+        description="Only while the group's service level of the last interval met the target.",
+    )
