@@ -62,11 +62,11 @@ def expected_arrivals(scenario: Scenario, ct: CallType) -> NDArray[np.float64]:
     factors = np.ones(int(seg.day.max()) + 1 if seg.day.size else 1)
     demand = scenario.demand
     if seg.uses_day_factors and demand is not None and demand.day_factors:
-        from ccsim.scenario.schema import WEEKDAYS
+        from ccsim.scenario.common import WEEKDAYS
 
         first = WEEKDAYS.index(hz.start_day)
         for d in range(factors.size):
-            factors[d] = demand.day_factors.get(WEEKDAYS[(first + d) % 7], 1.0)  # type: ignore[call-overload]
+            factors[d] = demand.day_factors.get(WEEKDAYS[(first + d) % 7], 1.0)
     rate = seg.rate_per_s * (factors[seg.day] if seg.uses_day_factors else 1.0)
     out = np.zeros(n)
     for t0, t1, r in zip(seg.t0, seg.t1, rate, strict=True):

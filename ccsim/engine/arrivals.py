@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from ccsim.scenario.schema import WEEKDAYS, CallType, Scenario, per_interval
+from ccsim.scenario.common import WEEKDAYS
+from ccsim.scenario.schema import CallType, Scenario, per_interval
 
 DAY_S = 86_400.0
 
@@ -99,7 +100,7 @@ def day_multipliers(
     factors = np.ones(n_days)
     if demand is not None and demand.day_factors:
         for d in range(n_days):
-            factors[d] = demand.day_factors.get(WEEKDAYS[(first + d) % 7], 1.0)  # type: ignore[call-overload]
+            factors[d] = demand.day_factors.get(WEEKDAYS[(first + d) % 7], 1.0)
     cv = demand.busyness_cv if demand is not None else 0.0
     if cv > 0:
         k = 1.0 / (cv * cv)

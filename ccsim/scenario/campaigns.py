@@ -2,42 +2,22 @@
 
 from __future__ import annotations
 
-import re
-from typing import Annotated, Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from ccsim.scenario.common import CLOCK, Clock, Id, Model, Share, Weekday
 from ccsim.scenario.distributions import Dist
-
-Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$")]
-Share = Annotated[float, Field(ge=0, le=1)]
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
-
-
-def _clock(value: Any) -> Any:
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
-        return f"{value // 60:02d}:{value % 60:02d}"
-    if isinstance(value, str) and re.fullmatch(r"\d:\d\d", value.strip()):
-        return "0" + value.strip()
-    return value
-
 
 StrList = list[str]  # (Campaign has a field named "list")
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class CampaignList(_Model):
+class CampaignList(Model):
     """A list of customers to call, released every day."""
 
     daily_size: int = Field(ge=0, description="Records released each day.")
-    release: Annotated[str, BeforeValidator(_clock)] = Field(
-        "08:00", description="Clock time the day's list is released."
-    )
+    release: Clock = Field("08:00", description="Clock time the day's list is released.")
     days: list[Weekday] | None = Field(
         None, description="Weekdays with a list (default: every day)."
     )
@@ -45,12 +25,12 @@ class CampaignList(_Model):
     @field_validator("release")
     @classmethod
     def _release(cls, v: str) -> str:
-        if not _CLOCK.match(v):
+        if not CLOCK.match(v):
             raise PydanticCustomError("clock", "must be a clock time HH:MM, got '{v}'", {"v": v})
         return v
 
 
-class CampaignFeed(_Model):
+class CampaignFeed(Model):
     """Records fed by the simulation itself instead of a list."""
 
     source: Literal["work_orders", "abandoned"] = Field(
@@ -65,7 +45,7 @@ class CampaignFeed(_Model):
     )
 
 
-class Pacing(_Model):
+class Pacing(Model):
     """Predictive dialling: dial ahead of free agents, keeping abandoned contacts under a cap."""
 
     ratio: float = Field(
@@ -82,7 +62,7 @@ class Pacing(_Model):
     )
 
 
-class Campaign(_Model):
+class Campaign(Model):
     """An outbound campaign: billing care, callbacks, retention, marketing, or any."""
 
     id: Id
@@ -142,7 +122,7 @@ class Campaign(_Model):
         return self
 
 
-class Blending(_Model):
+class Blending(Model):
     """When a blended inbound agent may take outbound work; inbound always comes first."""
 
     min_idle: int = Field(

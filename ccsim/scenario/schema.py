@@ -7,13 +7,10 @@ one, per-interval list lengths) are checked in ``ccsim.scenario.crossref``.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Discriminator,
     Field,
     Tag,
@@ -22,47 +19,21 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ccsim.scenario.campaigns import Blending, Campaign
+from ccsim.scenario.common import Clock, Id, Model, Share, Weekday
 from ccsim.scenario.distributions import Dist, Patience
 from ccsim.scenario.staffing import StaffingSettings
 from ccsim.scenario.workorders import BackOfficeGroup, CalendarSpec, WorkOrderType
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 SLFormula = Literal["offered", "answered", "excl_short_abandons", "abandons_within_met"]
 RoutingPolicy = Literal["tier_skill_wait", "tier_wait", "skill_tier_wait", "wait"]
 
-Id = Annotated[
-    str,
-    Field(
-        min_length=1,
-        max_length=64,
-        pattern=r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$",
-        description="Identifier: letters, digits, '_' and '-'.",
-    ),
-]
-Share = Annotated[float, Field(ge=0, le=1)]
-_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _clock(value: Any) -> Any:
-    # YAML 1.1 reads an unquoted 10:30 as the base-60 number 630: take it back
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
-        return f"{value // 60:02d}:{value % 60:02d}"
-    if isinstance(value, str) and re.fullmatch(r"\d:\d\d", value.strip()):
-        return "0" + value.strip()
-    return value
-
-
-class Horizon(_Model):
+class Horizon(Model):
     """The simulated period and its reporting intervals."""
 
     duration_h: float = Field(gt=0, description="Length of the simulated period, hours.")
     interval_min: float = Field(30.0, gt=0, description="Reporting and staffing interval, minutes.")
-    start: Annotated[str, BeforeValidator(_clock)] = Field(
+    start: Clock = Field(
         "00:00", description="Clock time at the start of the period, HH:MM (quote it in YAML)."
     )
     start_day: Weekday = Field("mon", description="Weekday of the first day.")
@@ -101,7 +72,7 @@ class Horizon(_Model):
         return int(self.start_s // self.interval_s)
 
 
-class KpiSettings(_Model):
+class KpiSettings(Model):
     """How the KPIs that need a definition are computed."""
 
     short_abandon_s: float = Field(
@@ -125,7 +96,7 @@ class KpiSettings(_Model):
     )
 
 
-class Network(_Model):
+class Network(Model):
     """A local network (本地网): the callers of one city."""
 
     id: Id
@@ -135,7 +106,7 @@ class Network(_Model):
     )
 
 
-class SLSpec(_Model):
+class SLSpec(Model):
     """Service level: its definition and, optionally, its target."""
 
     threshold_s: float = Field(20.0, ge=0, description="Threshold T, seconds.")
@@ -150,7 +121,7 @@ class SLSpec(_Model):
     )
 
 
-class TierSL(_Model):
+class TierSL(Model):
     """A tier's service-level target; threshold and formula default to the scenario's."""
 
     threshold_s: float | None = Field(
@@ -160,7 +131,7 @@ class TierSL(_Model):
     formula: SLFormula | None = Field(None, description="Formula (default: the scenario's).")
 
 
-class TierTargets(_Model):
+class TierTargets(Model):
     """Targets for one customer tier."""
 
     service_level: TierSL | None = None
@@ -169,7 +140,7 @@ class TierTargets(_Model):
     asa_s: float | None = Field(None, gt=0)
 
 
-class Targets(_Model):
+class Targets(Model):
     """KPI targets of the scenario; each is checked and reported met or missed."""
 
     service_level: SLSpec | None = None
@@ -188,7 +159,7 @@ class Targets(_Model):
     )
 
 
-class Tier(_Model):
+class Tier(Model):
     """A customer tier (分级服务): diamond, gold, silver, regular, or any names."""
 
     id: Id
@@ -198,7 +169,7 @@ class Tier(_Model):
     targets: TierTargets | None = None
 
 
-class Demand(_Model):
+class Demand(Model):
     """Province-wide demand that call types can take a share of, and day-to-day variation."""
 
     daily_volume: float | None = Field(None, ge=0, description="IVR entries (or calls) per day.")
@@ -215,7 +186,7 @@ class Demand(_Model):
     )
 
 
-class Arrivals(_Model):
+class Arrivals(Model):
     """Arrival rate of a call type: give exactly one of the forms."""
 
     rate_per_h: float | None = Field(None, ge=0, description="Constant rate, calls per hour.")
@@ -263,7 +234,7 @@ class Arrivals(_Model):
         return self
 
 
-class Password(_Model):
+class Password(Model):
     """The IVR password loop."""
 
     share: Share = Field(description="Share of IVR callers asked for a password.")
@@ -275,7 +246,7 @@ class Password(_Model):
     )
 
 
-class Ivr(_Model):
+class Ivr(Model):
     """IVR self-service stage (自助语音) of a call type.
 
     In order: a caller is lost in the IVR with probability ``abandon``; otherwise may be
@@ -302,7 +273,7 @@ class Ivr(_Model):
 RedialAfter = Literal["queue_abandon", "blocked", "ivr_abandon"]
 
 
-class Redial(_Model):
+class Redial(Model):
     """Callers who try again after giving up (or hearing busy)."""
 
     probabilities: list[Share] = Field(
@@ -315,7 +286,7 @@ class Redial(_Model):
     )
 
 
-class CallType(_Model):
+class CallType(Model):
     """An inbound business type (查询 / 咨询 / 受理 / 障碍申告 / 投诉 or any)."""
 
     id: Id
@@ -363,7 +334,7 @@ def _agents_kind(value: Any) -> str:
     return "per-interval-form" if isinstance(value, dict | Staffing) else "count-form"
 
 
-class Staffing(_Model):
+class Staffing(Model):
     """Agents per interval (one value per interval, or one per interval of a day)."""
 
     per_interval: list[Annotated[int, Field(ge=0)]] = Field(min_length=1)
@@ -378,7 +349,7 @@ Agents = Annotated[
 ]
 
 
-class Group(_Model):
+class Group(Model):
     """An agent group (skill group): agents who take the same call types."""
 
     id: Id
@@ -405,7 +376,7 @@ class Group(_Model):
         return per_interval(self.agents.per_interval, n_intervals, offset)
 
 
-class Center(_Model):
+class Center(Model):
     """A contact centre: the provincial centre or a local (city) centre."""
 
     id: Id
@@ -420,7 +391,7 @@ class Center(_Model):
     )
 
 
-class RouteTarget(_Model):
+class RouteTarget(Model):
     """A group a call may go to, after an optional delay in queue."""
 
     group: str = Field(
@@ -435,7 +406,7 @@ def _route_target(value: Any) -> Any:
     return {"group": value} if isinstance(value, str) else value
 
 
-class RouteRule(_Model):
+class RouteRule(Model):
     """Which groups, in order, serve the calls this rule matches (first matching rule wins)."""
 
     call_types: list[Id] | None = Field(None, description="Call types matched (default: all).")
@@ -447,7 +418,7 @@ class RouteRule(_Model):
     groups: list[Annotated[RouteTarget, BeforeValidator(_route_target)]] = Field(min_length=1)
 
 
-class Routing(_Model):
+class Routing(Model):
     """Routing rules and the order in which a freed agent picks its next call."""
 
     policy: RoutingPolicy = Field(
@@ -475,7 +446,7 @@ class Routing(_Model):
     )
 
 
-class DialectSettings(_Model):
+class DialectSettings(Model):
     """Callers who prefer a dialect: how long they wait for one, and what it costs without."""
 
     overflow_after_s: float = Field(
@@ -493,7 +464,7 @@ class DialectSettings(_Model):
     )
 
 
-class Scenario(_Model):
+class Scenario(Model):
     """A contact-centre scenario: demand, IVR, agents, routing, targets."""
 
     name: str = Field(min_length=1, description="Scenario name (used in outputs).")

@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$")]
-_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+from ccsim.scenario.common import CLOCK, Clock, Id, Model, Weekday
 
 
-def _clock(value: Any) -> Any:
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
-        return f"{value // 60:02d}:{value % 60:02d}"
-    if isinstance(value, str) and re.fullmatch(r"\d:\d\d", value.strip()):
-        return "0" + value.strip()
-    return value
-
-
-Clock = Annotated[str, Field(description="Clock time HH:MM.")]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ShiftPattern(_Model):
+class ShiftPattern(Model):
     """A shift: its start times, length, and a meal break at a fixed offset."""
 
     id: Id
@@ -49,15 +31,10 @@ class ShiftPattern(_Model):
         None, description="Groups it may staff (default: every group)."
     )
 
-    @field_validator("starts", mode="before")
-    @classmethod
-    def _starts(cls, v: Any) -> Any:
-        return [_clock(x) for x in v] if isinstance(v, list) else v
-
     @model_validator(mode="after")
     def _check(self) -> ShiftPattern:
         for s in self.starts:
-            if not _CLOCK.match(s):
+            if not CLOCK.match(s):
                 raise PydanticCustomError(
                     "clock", "starts must be clock times HH:MM, got '{v}'", {"v": s}
                 )
@@ -76,7 +53,7 @@ class ShiftPattern(_Model):
         return self
 
 
-class StaffingSettings(_Model):
+class StaffingSettings(Model):
     """How ``ccsim staff`` searches a plan and what limits it."""
 
     shrinkage: float = Field(

@@ -4,23 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BeforeValidator, Field, field_validator
 
+from ccsim.scenario.common import Id, Model, Share, Weekday
 from ccsim.scenario.distributions import Dist
 
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-Id = Annotated[
-    str,
-    Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$"),
-]
-Share = Annotated[float, Field(ge=0, le=1)]
 
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class CalendarSpec(_Model):
+class CalendarSpec(Model):
     """Weekly opening hours, for back-office work and for measuring time limits."""
 
     id: Id
@@ -54,7 +44,7 @@ class CalendarSpec(_Model):
         return out
 
 
-class RaisedBy(_Model):
+class RaisedBy(Model):
     """Answered calls of a call type (and tiers) that raise this work order, with a probability."""
 
     call_type: Id
@@ -62,7 +52,7 @@ class RaisedBy(_Model):
     tiers: list[Id] | None = Field(None, description="Only callers of these tiers (default: all).")
 
 
-class Callback(_Model):
+class Callback(Model):
     """The outbound callback that closes the loop (闭环) once the order is worked."""
 
     reach_prob: Share = Field(description="Probability that one attempt reaches the customer.")
@@ -74,7 +64,7 @@ class Callback(_Model):
     )
 
 
-class Chaser(_Model):
+class Chaser(Model):
     """A customer whose order is still open past its limit calls again (催单)."""
 
     probability: Share = Field(
@@ -89,7 +79,7 @@ class Chaser(_Model):
     )
 
 
-class WorkOrderType(_Model):
+class WorkOrderType(Model):
     """A kind of work order: who raises it, who works it, its time limit, callback and chasers."""
 
     id: Id
@@ -119,7 +109,7 @@ def _per_interval_form(value: object) -> object:
     return value
 
 
-class BackOfficeGroup(_Model):
+class BackOfficeGroup(Model):
     """Back-office handlers (后台) of a centre, who work orders on a calendar."""
 
     id: Id

@@ -1,21 +1,7 @@
 """Bad input for centres, dialect, back office and work orders: messages with path, value and rule."""
 
-import pytest
-
-from ccsim.errors import InputError
-from ccsim.scenario import parse_scenario
+from tests.helpers.problems import has
 from tests.helpers.scen import base, const
-
-
-def problems(data):
-    with pytest.raises(InputError) as exc:
-        parse_scenario(data)
-    return [str(p) for p in exc.value.problems]
-
-
-def has(data, text):
-    found = problems(data)
-    assert any(text in p for p in found), found
 
 
 def sites(**extra):

@@ -6,18 +6,8 @@ import pytest
 
 from ccsim.errors import InputError
 from ccsim.scenario import load_scenario, load_text, parse_scenario, replace
+from tests.helpers.problems import has, problems
 from tests.helpers.scen import base
-
-
-def problems(data):
-    with pytest.raises(InputError) as exc:
-        parse_scenario(data)
-    return [str(p) for p in exc.value.problems]
-
-
-def one(data, expected):
-    found = problems(data)
-    assert any(expected in p for p in found), found
 
 
 def with_type(**fields):
@@ -215,7 +205,7 @@ def with_group(**fields):
     ],
 )
 def test_rule_message(data, expected):
-    one(data, expected)
+    has(data, expected)
 
 
 def test_routing_group_without_the_skill():
@@ -225,7 +215,7 @@ def test_routing_group_without_the_skill():
     )
     d["centers"][0]["groups"].append({"id": "h", "skills": ["b"], "agents": 1})
     d["routing"] = {"rules": [{"call_types": ["a"], "groups": ["h"]}]}
-    one(
+    has(
         d,
         "routing.rules[0].groups[0]: does not have skill 'a', which this rule routes to it, got 'h'",
     )
@@ -242,7 +232,7 @@ def test_ambiguous_group_reference():
         }
     )
     d["routing"] = {"rules": [{"groups": ["g"]}]}
-    one(d, "is ambiguous: groups of that id exist in several centres; write 'centre/group'")
+    has(d, "is ambiguous: groups of that id exist in several centres; write 'centre/group'")
     d["routing"] = {"rules": [{"groups": ["d/g"]}]}
     assert parse_scenario(d).routing.rules[0].groups[0].group == "d/g"
 
@@ -252,16 +242,16 @@ def test_call_type_reaching_no_group():
     d["call_types"].append(
         {"id": "b", "arrivals": {"rate_per_h": 1}, "handle_time": {"dist": "constant", "mean_s": 1}}
     )
-    one(
+    has(
         d,
         "call_types[1]: calls can reach no group: no group of their local centre or the provincial centre has this skill",
     )
 
 
-def test_call_type_shares_sum_to_one():
+def test_call_type_shares_sum_to_has():
     d = base(demand={"daily_volume": 100})
     d["call_types"][0]["arrivals"] = {"share": 0.6}
-    one(d, "call_types[*].arrivals.share: must sum to 1 (the business mix), got 0.6")
+    has(d, "call_types[*].arrivals.share: must sum to 1 (the business mix), got 0.6")
 
 
 def test_every_problem_at_once():

@@ -19,6 +19,7 @@ class Run:
 
 @pytest.fixture
 def ccsim():
+    """Run the ``ccsim`` command line in-process; returns exit code, stdout, stderr."""
     runner = CliRunner()
 
     def invoke(*args: str) -> Run:

@@ -1,0 +1,41 @@
+"""Types shared by every part of the scenario format: ids, shares, weekdays, clock times."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+Id = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$",
+        description="Identifier: letters, digits, '_' and '-'.",
+    ),
+]
+Share = Annotated[float, Field(ge=0, le=1)]
+CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+def normalize_clock(value: Any) -> Any:
+    """Accept what YAML makes of a clock time: ``10:30`` unquoted (YAML 1.1 reads 630) or ``"9:00"``."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+        return f"{value // 60:02d}:{value % 60:02d}"
+    if isinstance(value, str) and re.fullmatch(r"\d:\d\d", value.strip()):
+        return "0" + value.strip()
+    return value
+
+
+Clock = Annotated[str, BeforeValidator(normalize_clock), Field(description="Clock time HH:MM.")]
+
+
+class Model(BaseModel):
+    """Base of every scenario model: frozen, unknown keys rejected."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
