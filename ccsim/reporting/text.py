@@ -170,6 +170,12 @@ def print_run(doc: dict[str, Any], out_dir: str | None = None) -> None:
             for name, v in items.items()
         ]
         con.print(simple_table([title, *[LABELS.get(c, c) for c in (*cols, *extra)]], rows))
+    left = doc["kpis"].get("waiting_at_end", {}).get("mean")
+    if left:
+        con.print(
+            f"[yellow]note:[/yellow] {fmt_num(left, 1)} callers on average were still waiting when the run "
+            "stopped (no agents at the end, or horizon.drain_limit_h); they count as offered, not answered"
+        )
     camps = doc.get("campaigns", {})
     if camps:
         ccols = (
