@@ -8,6 +8,8 @@ Typical use::
     res.kpis()                      # DataFrame: mean and 95 % interval per KPI
     res.kpis("call_type")           # any roll-up: interval, call_type, tier, network, group, center
     ccsim.erlang_c_metrics(agents=14, traffic=10.0, aht_s=180, threshold_s=20)
+    plan = ccsim.staff(sc)          # agents per group and interval: Erlang, then simulation
+    ccsim.compare([sc_a, sc_b])     # designs side by side, common random numbers
 """
 
 __version__ = "0.1.0"
@@ -27,7 +29,9 @@ from ccsim.analytics import (
 )
 from ccsim.errors import InputError
 from ccsim.results import SimulationResult, simulate
+from ccsim.results.compare import compare_scenarios as compare
 from ccsim.scenario import Scenario, json_schema, load_scenario, parse_scenario
+from ccsim.staffing import StaffingPlan, staff
 
 __all__ = [
     "SL_FORMULAS",
@@ -35,8 +39,10 @@ __all__ = [
     "QueueMetrics",
     "Scenario",
     "SimulationResult",
+    "StaffingPlan",
     "Targets",
     "__version__",
+    "compare",
     "erlang_a_metrics",
     "erlang_b",
     "erlang_c",
@@ -48,5 +54,6 @@ __all__ = [
     "required_agents",
     "scheduled_agents",
     "simulate",
+    "staff",
     "traffic_erlangs",
 ]
