@@ -234,8 +234,10 @@ class BackOffice:
         now = self.env.now
         order.t_closed = now
         ob = self.sim.ob
-        if ob is not None and ob.feed_order(order):
-            pass  # a campaign calls it back (called_back)
+        if ob is not None and order.otype in ob.feed_orders:
+            # a campaign calls it back (called_back); after the horizon nobody does: it
+            # stays open, worked but not called back
+            ob.feed_order(order)
         elif self.orders[order.otype].callback is None:
             self._finish(order, now)
         else:

@@ -99,6 +99,7 @@ class CampaignRun:
         self.preview = st.buffered(f"{name}/preview", sampler(spec.preview_time))
         self.retry = st.buffered(f"{name}/retry", sampler(spec.retry_after))
         self.groups: list[int] = []
+        self.callers: set[int] = set()  # callers with a callback request (abandoned feed)
 
     def contact_est(self) -> float:
         """Running estimate of the contact probability (the scenario's value as a prior)."""
@@ -176,9 +177,11 @@ class Outbound:
     def feed_caller(self, call: Call) -> None:
         """An inbound caller who abandoned; some ask for a call back."""
         for run in self.feed_abandoned:
-            if self.env.now < self.horizon_s and run.u() < (
-                run.spec.feed.share if run.spec.feed else 0.0
-            ):
+            if call.caller in run.callers:  # one callback request per caller
+                continue
+            share = run.spec.feed.share if run.spec.feed else 0.0
+            if self.env.now < self.horizon_s and run.u() < share:
+                run.callers.add(call.caller)
                 self._add(run)
                 self.dispatch(run)
 
@@ -396,7 +399,7 @@ class Outbound:
         rate = sum(run.recent) / len(run.recent)
         cap = run.spec.pacing.max_abandon
         if rate > 0.8 * cap:  # back off: abandoned contacts are nuisance calls
-            run.ratio = max(_MIN_RATIO, run.ratio * 0.9)
+            run.ratio = max(min(_MIN_RATIO, run.spec.pacing.max_ratio), run.ratio * 0.9)
         elif rate < 0.4 * cap:
             run.ratio = min(run.spec.pacing.max_ratio, run.ratio * 1.02)
 

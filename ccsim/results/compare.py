@@ -75,11 +75,12 @@ def compare(results: list[tuple[str, SimulationResult]]) -> dict[str, Any]:
             "file": name,
             "against": results[0][1].scenario.name,
         }
-        for k in v:
-            # a figure the first scenario does not have (its campaigns, say) counts as zero
+        for k in {**base, **v}:
+            # a campaign figure one scenario does not have counts as zero
+            a = v.get(k, np.zeros_like(base[k]) if k.startswith("campaigns.") else None)
             b = base.get(k, np.zeros_like(v[k]) if k.startswith("campaigns.") else None)
-            if b is not None and v[k].shape == b.shape:
-                diff[k] = K.estimate(v[k] - b).as_dict()
+            if a is not None and b is not None and a.shape == b.shape:
+                diff[k] = K.estimate(a - b).as_dict()
         differences.append(diff)
     pooling = []
     for _, res in results:

@@ -87,7 +87,7 @@ class Campaign(Model):
     wrap_time: Dist | None = Field(None, description="After-call work of a contact (default 0).")
     preview_time: Dist | None = Field(
         None,
-        description="Preview dialling: the agent reads the record before dialling (default 0: progressive).",
+        description="With dialing: preview, the time the agent reads the record before dialling.",
     )
     dialing: Literal["progressive", "preview", "predictive"] = Field(
         "progressive",
@@ -119,6 +119,19 @@ class Campaign(Model):
             raise PydanticCustomError("campaign", "give exactly one of list or feed")
         if self.dialing == "preview" and self.preview_time is None:
             raise PydanticCustomError("campaign", "preview dialling needs preview_time")
+        if self.dialing != "preview" and self.preview_time is not None:
+            raise PydanticCustomError("campaign", "preview_time is only used with dialing: preview")
+        if self.dialing != "predictive" and "pacing" in self.model_fields_set:
+            raise PydanticCustomError("campaign", "pacing is only used with dialing: predictive")
+        if self.pacing.ratio > self.pacing.max_ratio:
+            raise PydanticCustomError("campaign", "pacing.ratio must be <= pacing.max_ratio")
+        f = self.feed
+        if f is not None and f.source == "abandoned" and f.order_types is not None:
+            raise PydanticCustomError(
+                "campaign", "feed.order_types is only used with source: work_orders"
+            )
+        if f is not None and f.source == "work_orders" and "share" in f.model_fields_set:
+            raise PydanticCustomError("campaign", "feed.share is only used with source: abandoned")
         return self
 
 

@@ -415,6 +415,7 @@ def _check(data: dict[str, Any]) -> Iterator[Problem]:
     campaigns = _list(data.get("campaigns"))
     yield from _unique("campaigns", campaigns)
     named: set[str] = set()
+    fed_by: dict[str, str] = {}
     for ki, k in enumerate(campaigns):
         kd = _dict(k)
         for gi, ref in enumerate(_list(kd.get("groups"))):
@@ -438,13 +439,25 @@ def _check(data: dict[str, Any]) -> Iterator[Problem]:
         feed = _dict(kd.get("feed"))
         if feed.get("source") == "work_orders":
             wanted = feed.get("order_types")
+            known_orders = {str(_dict(w).get("id")) for w in _list(data.get("work_orders"))}
             for oi, o in enumerate(_list(wanted)):
-                if isinstance(o, str) and o not in {
-                    str(_dict(w).get("id")) for w in _list(data.get("work_orders"))
-                }:
+                if isinstance(o, str) and o not in known_orders:
                     yield Problem(
-                        f"campaigns[{ki}].feed.order_types[{oi}]", "names no work-order type", o
+                        f"campaigns[{ki}].feed.order_types[{oi}]",
+                        f"names no work-order type (known: {_fmt(known_orders)})",
+                        o,
                     )
+            fed = (
+                known_orders if wanted is None else {x for x in _list(wanted) if isinstance(x, str)}
+            )
+            for o in sorted(fed):
+                if o in fed_by:
+                    yield Problem(
+                        f"campaigns[{ki}].feed",
+                        f"calls back {o!r} orders, which campaign {fed_by[o]!r} already does",
+                        kd.get("id"),
+                    )
+                fed_by.setdefault(o, str(kd.get("id")))
             for wi, w in enumerate(_list(data.get("work_orders"))):
                 wd = _dict(w)
                 if (wanted is None or wd.get("id") in wanted) and wd.get("callback") is not None:

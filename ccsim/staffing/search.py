@@ -205,7 +205,10 @@ class Searcher:
         per_tier = None
         for c in self.checks:
             if c.scope == "period":
-                b = self._bound(total[c.kpi].to_numpy(), c.rule)
+                values = total[c.kpi].to_numpy()
+                if c.kpi == "occupancy" and any(self.fixed):
+                    values = self._inbound_occupancy(res)  # outbound-only groups are not planned
+                b = self._bound(values, c.rule)
                 if not math.isnan(b) and not _ok(b, c):
                     out.append((c, b))
             elif c.scope == "interval":
@@ -245,14 +248,28 @@ class Searcher:
         return True
 
     def clip(self, plan: IntMatrix) -> IntMatrix:
-        """The plan within the group maxima and the centres' seats."""
+        """The plan within the group maxima and the centres' seats (outbound-only groups kept)."""
         out = np.minimum(plan, self.cap)
         for centre, gs in self.seat_groups.items():
             seats = self.settings.seats[centre]
+            movable = [g for g in gs if not self.fixed[g]]
             for i in range(out.shape[1]):
-                while int(out[gs, i].sum()) > seats:
-                    g = max(gs, key=lambda x: out[x, i])
+                while movable and int(out[gs, i].sum()) > seats and out[movable, i].sum() > 0:
+                    g = max(movable, key=lambda x: out[x, i])
                     out[g, i] -= 1
+        return out
+
+    def _inbound_occupancy(self, res: SimulationResult) -> NDArray[np.float64]:
+        """Per replication: occupancy of the groups the plan staffs (not outbound-only ones)."""
+        a = res.agents
+        keep = (
+            a["group"]
+            .astype(str)
+            .isin([gid for gid, f in zip(self.m.group_ids, self.fixed, strict=True) if not f])
+        )
+        sums = a[keep].groupby("replication")[["busy_s", "logged_in_s"]].sum()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out: NDArray[np.float64] = (sums["busy_s"] / sums["logged_in_s"]).to_numpy(dtype=float)
         return out
 
     def erlang_on_simulated_load(self, ev: Evaluation) -> IntMatrix:

@@ -213,3 +213,50 @@ def test_abandoned_callers_feed_a_callback_campaign():
     r = rec.outbound["records"]
     assert list(r["released"]) == [6.0, 7.0]  # the two callers who hung up at 6 and 7 s
     assert list(r["status"]) == [2, 2]
+
+
+def test_more_campaign_rules():
+    with pytest.raises(InputError, match="preview_time is only used with dialing: preview"):
+        parse_scenario(outbound_case(preview_time=const(5)))
+    with pytest.raises(InputError, match="pacing is only used with dialing: predictive"):
+        parse_scenario(outbound_case(pacing={"max_abandon": 0.05}))
+    with pytest.raises(InputError, match=r"pacing.ratio must be <= pacing.max_ratio"):
+        parse_scenario(outbound_case(dialing="predictive", pacing={"ratio": 3, "max_ratio": 2}))
+    d = outbound_case(list=None, feed={"source": "work_orders"})
+    d["campaigns"].append(dict(d["campaigns"][0], id="again"))
+    d["centers"][0]["back_office"] = [{"id": "bo", "order_types": ["wo"], "handlers": 1}]
+    d["work_orders"] = [
+        {
+            "id": "wo",
+            "raised_by": [{"call_type": "a", "probability": 0.5}],
+            "handle_time": const(60),
+            "limit_h": 4,
+        }
+    ]
+    with pytest.raises(
+        InputError,
+        match=r"campaigns\[1\].feed: calls back 'wo' orders, which campaign 'care' already does",
+    ):
+        parse_scenario(d)
+
+
+def test_one_callback_request_per_caller():
+    d = base(horizon={"duration_h": 1, "interval_min": 10})
+    redial = {"probabilities": [1.0, 1.0], "delay": const(10)}
+    d["call_types"][0].update(
+        {
+            "arrivals": {"times_s": [0.0, 1.0]},
+            "handle_time": const(100),
+            "patience": const(5),
+            "redial": redial,
+        }
+    )
+    d["centers"][0]["groups"].append({"id": "out", "skills": [], "agents": 1})
+    d["campaigns"] = [
+        campaign(list=None, feed={"source": "abandoned"}, windows=["00:30-01:00"], contact_prob=1.0)
+    ]
+    rec = Simulation(parse_scenario(d), 0).run()
+    c = rec.calls
+    assert int((c["outcome"] == 1).sum()) == 3  # the agent is busy for 100 s: three abandons
+    # caller 2 abandoned three times (first call and two redials): one callback record
+    assert rec.outbound["records"]["released"].size == 1
