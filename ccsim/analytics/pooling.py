@@ -66,7 +66,8 @@ def pooling_estimate(scenario: Scenario) -> PoolingEstimate:
     load = offered_load(scenario)
     sl = scenario.sl
     target = sl.target if sl.target is not None else 0.8
-    targets = Targets(service_level=target, threshold_s=sl.threshold_s)
+    # a target of 100 % is legal in a scenario but no finite staffing reaches it
+    targets = Targets(service_level=min(target, 0.999), threshold_s=sl.threshold_s)
     work = load.requests * load.aht_s[None, :, None, None]  # request-seconds
     calls_net = load.requests.sum(axis=(1, 2))  # [interval, network]
     work_net = work.sum(axis=(1, 2))

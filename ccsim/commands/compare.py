@@ -59,6 +59,8 @@ def compare_command(
         problems.append(Problem("--replications", "must be >= 1", replications))
     if seed is not None and seed < 0:
         problems.append(Problem("--seed", "must be >= 0", seed))
+    if workers is not None and workers < 1:
+        problems.append(Problem("--workers", "must be >= 1", workers))
     if problems:
         raise InputError(problems)
     scenarios = []

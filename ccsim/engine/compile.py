@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 
 from ccsim.engine.arrivals import Segments, segments
 from ccsim.engine.calendar import Calendar
-from ccsim.scenario.routing import Plan, plan_for, work_order_group
+from ccsim.scenario.routing import Plan, base_plan, plan_for, work_order_group
 from ccsim.scenario.schema import Scenario
 
 
@@ -115,7 +115,11 @@ def compile_scenario(scenario: Scenario) -> Compiled:
             for ni, net in enumerate(nets):
                 for dia in (0, 1):
                     plan = plan_for(scenario, ct.id, tier.id, net.id, bool(dia))
-                    spec = QueueSpec(ti, tier.priority, plan, gc[plan[0][0]] if plan else -1)
+                    # the caller's site is its plan's first site before dialect reordering:
+                    # a dialect desk elsewhere is a transfer, the caller's own site is not
+                    base, _ = base_plan(scenario, ct.id, tier.id, net.id, bool(dia))
+                    first = base[0][0] if base else (plan[0][0] if plan else -1)
+                    spec = QueueSpec(ti, tier.priority, plan, gc[first] if first >= 0 else -1)
                     if spec not in qindex:
                         qindex[spec] = len(queues)
                         queues.append(spec)

@@ -512,6 +512,7 @@ class Simulation:
                 self.qcalls[best.queue].popleft()
                 self._unqueue(best)
                 self._answer(best, g, now)
+                self._refill(best.queue)
                 return True
         return False
 
@@ -521,6 +522,15 @@ class Simulation:
         waiting = self.waiting
         for g in self.q_groups[q]:
             waiting[g] -= 1
+
+    def _refill(self, q: int) -> None:
+        """A call left queue ``q``: groups with no inbound call waiting may give idle agents outbound work."""
+        if self.ob is None:
+            return
+        waiting = self.waiting
+        for g in self.q_groups[q]:
+            if not waiting[g] and self.busy[g] < self.staffed[g]:
+                self.ob.fill(g)
 
     def _on_patience(self, ev: Event) -> None:
         call: Call = ev._value
@@ -536,8 +546,10 @@ class Simulation:
         )  # fmt: skip
         if self._sl_guard:
             self._sl_req[self.q_groups[call.queue][0]] += 1
-        if self.ob is not None and self.ob.feed_abandoned:
-            self.ob.feed_caller(call)
+        if self.ob is not None:
+            if self.ob.feed_abandoned:
+                self.ob.feed_caller(call)
+            self._refill(call.queue)
         self._maybe_redial(call, "queue_abandon")
 
     def _on_eligible(self, ev: Event) -> None:
@@ -557,6 +569,7 @@ class Simulation:
             )
         self._unqueue(call)
         self._answer(call, g, self.env.now)
+        self._refill(call.queue)
 
     def _on_staffing(self, ev: Event) -> None:
         i: int = ev._value
@@ -572,8 +585,8 @@ class Simulation:
             if n > old:
                 while self.busy[g] < n and self.waiting[g] and self._serve_next(g):
                     pass
-                if self.ob is not None:
-                    self.ob.fill(g)
+            if self.ob is not None:  # more agents, or the blending guard may have turned
+                self.ob.fill(g)
 
     # -- endings -------------------------------------------------------------------------
 

@@ -72,6 +72,9 @@ def test_compare_needs_two_files_and_valid_ones(ccsim, tmp_path):
     bad.write_text("name: x\n")
     r = ccsim("compare", a, bad)
     assert r.code == 2 and "bad.yaml" in r.err and "seed" in r.err
+    r = ccsim("compare", a, a, "--workers", "0", "--replications", "0")
+    assert r.code == 2 and "--workers: must be >= 1, got 0" in r.err
+    assert "--replications: must be >= 1" in r.err and "Traceback" not in r.err
 
 
 def test_province_designs_compare(ccsim):

@@ -185,3 +185,16 @@ def test_backlog_carries_over_days():
     assert [b["at"] for b in doc["backlog_by_day"]] == ["d2 00:00", "d3 00:00"]
     assert backlog == [100, 0]  # all open at the first midnight, all worked on day 2
     assert doc["created"]["mean"] == 100 and doc["closed"]["mean"] == 100
+
+
+def test_dialect_desk_at_the_other_site_is_a_transfer():
+    # local first; the dialect desk is provincial. The dialect caller reaches the desk
+    # after the site overflow delay (its own delay in the plan, 10 s), and the answer
+    # comes from the other site: a transfer, 5 s more
+    d = two_sites(overflow_after_s=10, transfer_delay_s=5)
+    d["networks"][0]["dialect_share"] = 1.0
+    d["centers"][0]["groups"][0]["dialects"] = ["n1"]
+    d["call_types"][0]["arrivals"]["times_s"] = [0]
+    assert [(r["group"], r["wait"]) for r in trace(d)] == [(0, 15.0)]
+    res = simulate(parse_scenario(d), replications=1, workers=1)
+    assert res.kpis().loc["transfers", "mean"] == 1

@@ -193,3 +193,21 @@ def test_scheduled_agents_applies_shrinkage():
     assert list(scheduled_agents(np.array([7, 14]), 0.3)) == [10, 20]
     with pytest.raises(ValueError, match="shrinkage must be >= 0 and < 1"):
         scheduled_agents(3, 1.0)
+
+
+def test_pooling_estimate_accepts_a_100_percent_target():
+    # legal in a scenario; sized at 99.9 % since no finite staffing reaches 100 %
+    from ccsim.analytics.pooling import pooling_estimate
+    from ccsim.scenario import parse_scenario
+    from tests.helpers.scen import base
+
+    d = base(
+        networks=[{"id": "n1", "share": 0.5}, {"id": "n2", "share": 0.5}],
+        targets={"service_level": {"threshold_s": 20, "target": 1.0}},
+    )
+    d["call_types"][0]["arrivals"] = {"rate_per_h": 100}
+    d["call_types"][0]["handle_time"] = {"dist": "exponential", "mean_s": 200}
+    est = pooling_estimate(parse_scenario(d))
+    each = int(required_agents(50 * 200 / 3600, 200, Targets(service_level=0.999, threshold_s=20)))
+    assert (est.per_network == each).all()
+    assert (est.pooled < 2 * each).all()

@@ -260,3 +260,35 @@ def test_one_callback_request_per_caller():
     assert int((c["outcome"] == 1).sum()) == 3  # the agent is busy for 100 s: three abandons
     # caller 2 abandoned three times (first call and two redials): one callback record
     assert rec.outbound["records"]["released"].size == 1
+
+
+@pytest.mark.parametrize(("patience", "dial_at"), [(40, 41.0), (1000, 100.0)])
+def test_blended_agent_dials_as_soon_as_the_inbound_queue_empties(patience, dial_at):
+    # caller 2 waits for "first" (busy until 100) and may overflow to the blended "second"
+    # only after 100 s; while it waits, "second" keeps off outbound work. It leaves the
+    # queue by abandoning (at 41) or by "first" answering it (at 100): "second" dials then.
+    d = base(
+        horizon={"duration_h": 1, "interval_min": 10},
+        call_types=[
+            {
+                "id": "a",
+                "arrivals": {"times_s": [0, 1]},
+                "handle_time": const(100),
+                "patience": const(patience),
+            }
+        ],
+        centers=[
+            {
+                "id": "c",
+                "groups": [
+                    {"id": "first", "skills": ["a"], "agents": 1},
+                    {"id": "second", "skills": ["a"], "agents": 1},
+                ],
+            }
+        ],
+        routing={"rules": [{"groups": ["first", {"group": "second", "delay_s": 100}]}]},
+    )
+    d["campaigns"] = [campaign(groups=["second"], max_attempts=1)]
+    d["blending"] = {"min_idle": 0}
+    rows, _ = attempts(d)
+    assert [(r, t) for r, _, t, _, _ in rows] == [(1, 0.0), (2, dial_at)]
