@@ -77,14 +77,14 @@ class _Group(click.Group):
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ccsim")
 def cli() -> None:
-    r"""Ccsim: simulate and staff a telecom contact centre (a provincial 10000 hotline).
+    """Simulate and staff a telecom contact centre (a provincial 10000 hotline).
 
     \b
     Start with:
       ccsim erlang --calls 100 --aht-s 180 --sl-target 0.8    closed-form staffing
       ccsim validate scenarios/mmn.yaml                       check a scenario file
       ccsim run scenarios/mmn.yaml                            simulate it
-    """
+    """  # noqa: D301 (click reads the \b character)
 
 
 def main() -> None:

@@ -23,7 +23,9 @@ def ccsim():
     runner = CliRunner()
 
     def invoke(*args: str) -> Run:
-        result = runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
+        result = runner.invoke(
+            cli, [str(a) for a in args], catch_exceptions=False, prog_name="ccsim"
+        )
         return Run(result)
 
     return invoke

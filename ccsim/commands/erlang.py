@@ -15,6 +15,7 @@ from ccsim.analytics import SL_FORMULAS, Targets, queue_metrics, required_agents
 from ccsim.analytics.plan import IntervalPlan, plan_intervals, read_intervals_csv
 from ccsim.analytics.sizing import table_around
 from ccsim.errors import InputError, Problem
+from ccsim.reporting.files import write_file_atomically
 from ccsim.reporting.jsonout import dumps
 from ccsim.reporting.text import console, fmt_num, fmt_pct, simple_table
 
@@ -343,9 +344,7 @@ def _intervals(
     doc = _plan_doc(plan, targets, shrinkage)
     if out_file is not None:
         text = dumps(doc) + "\n" if out_file.lower().endswith(".json") else _plan_csv(plan)
-        tmp = Path(out_file).with_name(Path(out_file).name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out_file)
+        write_file_atomically(out_file, text)
     if as_json:
         click.echo(dumps(doc))
     elif out_file is None:

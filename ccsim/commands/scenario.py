@@ -7,6 +7,7 @@ import json
 import click
 
 from ccsim.errors import InputError
+from ccsim.reporting.files import write_file_atomically
 from ccsim.reporting.jsonout import dumps
 from ccsim.scenario import json_schema, load_scenario
 
@@ -87,8 +88,7 @@ def schema_command(out_file: str | None) -> int:
     """Print the JSON Schema of scenario files (for editors' autocompletion and checks)."""
     text = json.dumps(json_schema(), indent=2, ensure_ascii=False)
     if out_file:
-        with open(out_file, "w", encoding="utf-8") as f:
-            f.write(text + "\n")
+        write_file_atomically(out_file, text + "\n")
     else:
         click.echo(text)
     return 0

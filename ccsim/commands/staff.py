@@ -10,7 +10,9 @@ from typing import Any
 import click
 
 from ccsim.errors import InputError, Problem
+from ccsim.reporting.files import check_file_target, write_file_atomically
 from ccsim.reporting.jsonout import dumps
+from ccsim.reporting.outputs import check_target
 from ccsim.reporting.text import console, fmt_kpi, simple_table
 from ccsim.scenario import load_scenario
 
@@ -56,7 +58,7 @@ def staff_command(
     quiet: bool,
     as_json: bool,
 ) -> int:
-    r"""Staffing plan per interval and group: Erlang estimate, then simulation-verified.
+    """Staffing plan per interval and group: Erlang estimate, then simulation-verified.
 
     \b
     Step 1: each group's offered load staffed by Erlang C (Erlang A with patience).
@@ -66,7 +68,7 @@ def staff_command(
             (integer programming, fewest paid hours).
     Exit code 1 when no staffing within the limits meets a target (the best plan is
     still written), or when --baseline finds drift.
-    """
+    """  # noqa: D301 (click reads the \b character)
     problems = []
     if write_baseline and not baseline:
         problems.append(
@@ -86,9 +88,9 @@ def staff_command(
 
     base = read_baseline(baseline) if baseline and not write_baseline else None
     if out_dir:
-        from ccsim.reporting.outputs import check_target
-
         check_target(Path(out_dir))
+    if baseline and write_baseline:
+        check_file_target(baseline, "--baseline")
     log = None if quiet else (lambda msg: click.echo(msg, err=True))
     try:
         plan = staff(sc, seed=seed, workers=workers, log=log)
@@ -97,8 +99,7 @@ def staff_command(
     doc = plan.summary()
     code = 0 if plan.feasible else 1
     if baseline and write_baseline:
-        Path(baseline).parent.mkdir(parents=True, exist_ok=True)
-        Path(baseline).write_text(dumps(make_baseline(plan)) + "\n", encoding="utf-8")
+        write_file_atomically(baseline, dumps(make_baseline(plan)) + "\n", "--baseline")
         doc["baseline"] = {"written": baseline}
     elif base is not None:
         moved = drift(plan, base)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import base64
 import html
 import math
+import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -48,9 +51,18 @@ def _table(df: pd.DataFrame, raw: frozenset[str] = frozenset()) -> str:
     return f"<table><tr>{head}</tr>{rows}</table>"
 
 
-def render_report(folder: str | Path, figures: bool = True) -> Path:
-    """(Re)write ``figures/`` and ``report.html`` of a run folder from its files."""
-    folder = Path(folder)
+_SUMMARY_KEYS = ("scenario", "seed", "replications", "horizon", "service_level_definition", "kpis")
+_CSV_COLUMNS = {
+    "intervals.csv": ("start", "answered", "abandoned", "service_level", "service_level_ci_low",
+                      "service_level_ci_high"),
+    "agents.csv": ("interval", "start", "staffed_agents", "busy_agents", "logged_in_agents"),
+}  # fmt: skip
+
+
+def _read_folder(
+    folder: Path,
+) -> tuple[dict[str, Any], dict[str, Any], pd.DataFrame, pd.DataFrame]:
+    """Read and check the files a report is drawn from; every problem is listed at once."""
     if not (folder / MANIFEST).exists() or not (folder / "summary.json").exists():
         raise InputError(
             [
@@ -61,15 +73,117 @@ def render_report(folder: str | Path, figures: bool = True) -> Path:
                 )
             ]
         )
-    manifest = read_json(folder / MANIFEST)
-    summary = read_json(folder / "summary.json")
-    intervals = pd.read_csv(folder / "intervals.csv")
-    agents = pd.read_csv(folder / "agents.csv")
+    problems: list[Problem] = []
+    docs: dict[str, dict[str, Any]] = {}
+    for name in (MANIFEST, "summary.json"):
+        try:
+            doc = read_json(folder / name)
+        except (OSError, ValueError) as e:
+            problems.append(
+                Problem(str(folder / name), f"cannot be read as JSON ({e})", has_value=False)
+            )
+            continue
+        if not isinstance(doc, dict):
+            problems.append(Problem(str(folder / name), "must hold a JSON object", has_value=False))
+            continue
+        docs[name] = doc
+    summary = docs.get("summary.json")
+    if summary is not None:
+        missing = [k for k in _SUMMARY_KEYS if k not in summary]
+        if missing:
+            problems.append(
+                Problem(
+                    str(folder / "summary.json"),
+                    f"lacks keys {', '.join(missing)}",
+                    has_value=False,
+                )
+            )
+        elif not isinstance(summary["kpis"], dict) or not all(
+            isinstance(v, dict) and "mean" in v and "ci95" in v for v in summary["kpis"].values()
+        ):
+            problems.append(
+                Problem(
+                    str(folder / "summary.json"),
+                    "kpis must map each KPI to {mean, ci95}",
+                    has_value=False,
+                )
+            )
+    tables: dict[str, pd.DataFrame] = {}
+    for name, cols in _CSV_COLUMNS.items():
+        try:
+            df = pd.read_csv(folder / name)
+        except (OSError, ValueError) as e:
+            problems.append(
+                Problem(str(folder / name), f"cannot be read as CSV ({e})", has_value=False)
+            )
+            continue
+        lacking = [c for c in cols if c not in df.columns]
+        if lacking:
+            problems.append(
+                Problem(str(folder / name), f"lacks columns {', '.join(lacking)}", has_value=False)
+            )
+        tables[name] = df
+    if problems:
+        raise InputError(problems)
+    return docs[MANIFEST], docs["summary.json"], tables["intervals.csv"], tables["agents.csv"]
+
+
+def render_report(folder: str | Path, figures: bool = True) -> Path:
+    """(Re)write ``figures/`` and ``report.html`` of a run folder from its files.
+
+    The files are checked first; the new figures and report are drawn beside the old
+    ones and swapped in at the end, so a failure leaves the folder as it was.
+    """
+    folder = Path(folder)
+    manifest, summary, intervals, agents = _read_folder(folder)
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=".report.", dir=folder))
+    except OSError as e:
+        raise InputError(
+            [Problem(str(folder), f"cannot be written ({e.strerror})", has_value=False)]
+        ) from e
+    try:
+        doc = _render(tmp, manifest, summary, intervals, agents, figures)
+        (tmp / "report.html").write_text(doc, encoding="utf-8")
+        if figures:
+            old = folder / "figures"
+            if old.exists():
+                os.replace(old, tmp / "figures.old")
+            os.replace(tmp / "figures", old)
+        os.replace(tmp / "report.html", folder / "report.html")
+    except (KeyError, TypeError, ValueError) as e:
+        raise InputError(
+            [
+                Problem(
+                    str(folder),
+                    f"holds files ccsim cannot draw a report from ({e!r})",
+                    has_value=False,
+                )
+            ]
+        ) from e
+    except OSError as e:
+        raise InputError(
+            [Problem(str(folder), f"cannot be written ({e.strerror or e})", has_value=False)]
+        ) from e
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return folder / "report.html"
+
+
+def _render(
+    tmp: Path,
+    manifest: dict[str, Any],
+    summary: dict[str, Any],
+    intervals: pd.DataFrame,
+    agents: pd.DataFrame,
+    figures: bool,
+) -> str:
+    """The report's HTML; figures are drawn into ``tmp/figures``."""
     imgs = ""
     if figures:
         from ccsim.reporting.figures import write_figures
 
-        for p in write_figures(folder, intervals, agents, summary):
+        for p in write_figures(tmp, intervals, agents, summary):
             data = base64.b64encode(p.read_bytes()).decode("ascii")
             imgs += f'<p><img alt="{p.stem}" src="data:image/png;base64,{data}"></p>\n'
 
@@ -122,6 +236,4 @@ service level = {html.escape(str(sld.get("formula", "offered")))} formula, T = {
 <h2>Per interval</h2>{_table(iv)}
 </body></html>
 """
-    out = folder / "report.html"
-    out.write_text(doc, encoding="utf-8")
-    return out
+    return doc

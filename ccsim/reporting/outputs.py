@@ -27,6 +27,7 @@ import pandas as pd
 
 from ccsim import __version__
 from ccsim.errors import InputError, Problem
+from ccsim.reporting.files import creatable
 from ccsim.reporting.jsonout import dumps
 
 if TYPE_CHECKING:
@@ -42,7 +43,21 @@ def default_folder(name: str, root: str | Path = "outputs") -> Path:
 
 
 def check_target(folder: Path) -> None:
-    """Refuse to replace a folder that is not a ccsim output folder."""
+    """Refuse early an output folder that cannot be written, or is not a ccsim output folder."""
+    if not folder.exists():
+        problem = creatable(folder, "--out")
+        if problem:
+            raise InputError([problem])
+    elif not os.access(folder.absolute().parent, os.W_OK | os.X_OK):
+        raise InputError(
+            [
+                Problem(
+                    "--out",
+                    f"cannot be replaced: no permission to write in {folder.absolute().parent}",
+                    str(folder),
+                )
+            ]
+        )
     if folder.exists():
         if not folder.is_dir():
             raise InputError([Problem("--out", "exists and is not a folder", str(folder))])
@@ -62,8 +77,13 @@ def write_atomically(folder: Path, fill: Callable[[Path], None]) -> Path:
     """Create ``folder`` by filling a temporary sibling and renaming it into place."""
     folder = Path(folder)
     check_target(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    except OSError as e:
+        raise InputError(
+            [Problem("--out", f"cannot be created ({e.strerror or e})", str(folder))]
+        ) from e
     try:
         fill(tmp)
         if folder.exists():
@@ -73,6 +93,11 @@ def write_atomically(folder: Path, fill: Callable[[Path], None]) -> Path:
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(tmp, folder)
+    except OSError as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise InputError(
+            [Problem("--out", f"cannot be written ({e.strerror or e})", str(folder))]
+        ) from e
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

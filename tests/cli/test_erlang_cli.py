@@ -147,3 +147,15 @@ def test_missing_intervals_file(ccsim, tmp_path):
 def test_help_has_example(ccsim):
     r = ccsim("erlang", "--help")
     assert r.code == 0 and "Examples:" in r.out
+
+
+@pytest.mark.parametrize(
+    "command",
+    [(), ("erlang",), ("validate",), ("schema",), ("run",), ("report",), ("compare",), ("staff",)],
+)
+def test_help_keeps_its_layout(ccsim, command):
+    # click keeps a paragraph as written only after a line holding the \b character;
+    # a literal backslash-b would be printed and the lines reflowed
+    r = ccsim(*command, "--help")
+    assert r.code == 0 and "Usage: ccsim" in r.out
+    assert "\\b" not in r.out and "\b" not in r.out

@@ -121,6 +121,31 @@ def test_report_rerenders_without_rerunning(ccsim, compact, tmp_path):
     assert bad.code == 2 and "is not a ccsim run folder" in bad.err
 
 
+def test_report_of_a_damaged_folder_lists_every_problem_and_changes_nothing(
+    ccsim, compact, tmp_path
+):
+    out = tmp_path / "run"
+    ccsim("run", compact, "-r", "1", "--out", out)
+    before = {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    summary = json.loads((out / "summary.json").read_text())
+    del summary["kpis"]
+    (out / "summary.json").write_text(json.dumps(summary))
+    (out / "intervals.csv").write_text("nothing,useful\n1,2\n")
+    (out / "agents.csv").write_bytes(b"")
+    r = ccsim("report", out)
+    assert r.code == 2 and "Traceback" not in r.err
+    assert "summary.json: lacks keys kpis" in r.err
+    assert "intervals.csv: lacks columns start, answered" in r.err
+    assert "agents.csv: cannot be read as CSV" in r.err
+    # report.html and the figures are untouched, and no temporary folder is left
+    assert (out / "report.html").read_bytes() == before["report.html"]
+    assert (out / "figures" / "agents.png").read_bytes() == before["agents.png"]
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    (out / "manifest.json").write_text("{not json")
+    r = ccsim("report", out)
+    assert r.code == 2 and "manifest.json: cannot be read as JSON" in r.err
+
+
 def test_out_refuses_a_foreign_folder(ccsim, compact, tmp_path):
     foreign = tmp_path / "mine"
     foreign.mkdir()
@@ -236,3 +261,31 @@ def test_campaigns_in_the_json(ccsim, tmp_path):
     assert care["abandons"]["mean"] == 0  # progressive dialling never abandons
     r = ccsim("run", p, "-r", "2", "--out", tmp_path / "o")
     assert (tmp_path / "o" / "campaigns.csv").exists() and "care" in r.out
+
+
+def test_unwritable_outputs_are_refused_before_any_work(ccsim, compact, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    day = tmp_path / "day.csv"
+    day.write_text("interval,calls,aht_s\n08:00,100,180\n")
+    cases = [
+        (("run", compact, "-r", "1", "--out", blocker / "run"), "--out: cannot be created"),
+        (
+            ("erlang", "--intervals", day, "--sl-target", "0.8", "--out", blocker / "p.csv"),
+            "--out: cannot be created",
+        ),
+        (("schema", "--out", blocker / "s.json"), "--out: cannot be created"),
+        (
+            ("staff", compact, "--baseline", blocker / "b.json", "--write-baseline"),
+            "--baseline: cannot be created",
+        ),
+        (("staff", compact, "--out", blocker / "plan"), "--out: cannot be created"),
+    ]
+    for args, message in cases:
+        r = ccsim(*args)
+        assert r.code == 2, args
+        assert message in r.err and str(blocker) in r.err and "Traceback" not in r.err, r.err
+    r = ccsim("erlang", "--intervals", day, "--sl-target", "0.8", "--out", tmp_path)
+    assert r.code == 2 and "is a directory" in r.err
+    assert blocker.read_text() == "not a folder"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "compact.yaml", "day.csv"]
