@@ -19,12 +19,29 @@ from ccsim.reporting.files import write_file_atomically
 from ccsim.reporting.jsonout import dumps
 from ccsim.reporting.text import console, fmt_num, fmt_pct, simple_table
 
+#: Largest offered load the command sizes: far beyond any contact centre, well inside
+#: the precision of the formulas (agent counts stay exact integers).
+MAX_TRAFFIC_ERLANGS = 1e9
+
+
+def _too_much(where: str, calls: float, aht_s: float, interval_s: float) -> Problem | None:
+    traffic = calls * aht_s / interval_s
+    if traffic > MAX_TRAFFIC_ERLANGS:
+        return Problem(
+            where,
+            f"offers {traffic:.3g} Erlangs; at most {MAX_TRAFFIC_ERLANGS:,.0f} are sized",
+            float(calls),
+        )
+    return None
+
 
 def _nonneg(name: str, value: float | None, strict: bool = False) -> list[Problem]:
     if value is None:
         return []
+    if not math.isfinite(value):
+        return [Problem(name, "must be a finite number", value)]
     ok = value > 0 if strict else value >= 0
-    if not ok or not math.isfinite(value):
+    if not ok:
         return [Problem(name, "must be > 0" if strict else "must be >= 0", value)]
     return []
 
@@ -158,6 +175,10 @@ def erlang_command(
             )
         if aht_s is None:
             problems.append(Problem("--aht-s", "is required", has_value=False))
+        if calls is not None and aht_s is not None and not problems:
+            big = _too_much("--calls", calls, aht_s, interval_min * 60.0)
+            if big:
+                problems.append(big)
     has_target = any(
         v is not None for v in (sl_target, asa_target_s, abandon_target, max_occupancy)
     )
@@ -340,6 +361,21 @@ def _intervals(
     if out_file is not None and Path(out_file).suffix.lower() not in (".csv", ".json"):
         raise InputError([Problem("--out", "must end in .csv or .json", out_file)])
     names, calls, aht, patience = read_intervals_csv(path)
+    problems = [
+        p
+        for i in range(len(names))
+        if (p := _too_much(f"{path} row {i + 1}, column calls", calls[i], aht[i], interval_s))
+    ]
+    if targets.abandon_rate is not None and patience is None:
+        problems.append(
+            Problem(
+                "--abandon-target",
+                f"needs a patience_s column in {path} (Erlang C has no abandonment)",
+                targets.abandon_rate,
+            )
+        )
+    if problems:
+        raise InputError(problems[:50])
     plan = plan_intervals(names, calls, aht, targets, interval_s, patience, shrinkage)
     doc = _plan_doc(plan, targets, shrinkage)
     if out_file is not None:

@@ -32,10 +32,16 @@ def normalize_clock(value: Any) -> Any:
     return value
 
 
+#: Most agents (or handlers) one group may have in an interval: a bound that catches
+#: typos (an extra zero or three) long before they exhaust memory.
+MAX_AGENTS = 100_000
+#: Agents or handlers in one group and interval.
+Headcount = Annotated[int, Field(ge=0, le=MAX_AGENTS)]
+
 Clock = Annotated[str, BeforeValidator(normalize_clock), Field(description="Clock time HH:MM.")]
 
 
 class Model(BaseModel):
     """Base of every scenario model: frozen, unknown keys rejected."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)

@@ -19,7 +19,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ccsim.scenario.campaigns import Blending, Campaign
-from ccsim.scenario.common import Clock, Id, Model, Share, Weekday
+from ccsim.scenario.common import Clock, Headcount, Id, Model, Share, Weekday
 from ccsim.scenario.distributions import Dist, Patience
 from ccsim.scenario.staffing import StaffingSettings
 from ccsim.scenario.workorders import BackOfficeGroup, CalendarSpec, WorkOrderType
@@ -31,8 +31,12 @@ RoutingPolicy = Literal["tier_skill_wait", "tier_wait", "skill_tier_wait", "wait
 class Horizon(Model):
     """The simulated period and its reporting intervals."""
 
-    duration_h: float = Field(gt=0, description="Length of the simulated period, hours.")
-    interval_min: float = Field(30.0, gt=0, description="Reporting and staffing interval, minutes.")
+    duration_h: float = Field(
+        gt=0, le=8784, description="Length of the simulated period, hours (at most a leap year)."
+    )
+    interval_min: float = Field(
+        30.0, ge=1, le=1440, description="Reporting and staffing interval, minutes."
+    )
     start: Clock = Field(
         "00:00", description="Clock time at the start of the period, HH:MM (quote it in YAML)."
     )
@@ -337,12 +341,11 @@ def _agents_kind(value: Any) -> str:
 class Staffing(Model):
     """Agents per interval (one value per interval, or one per interval of a day)."""
 
-    per_interval: list[Annotated[int, Field(ge=0)]] = Field(min_length=1)
+    per_interval: list[Headcount] = Field(min_length=1)
 
 
 Agents = Annotated[
-    Annotated[Annotated[int, Field(ge=0)], Tag("count-form")]
-    | Annotated[Staffing, Tag("per-interval-form")],
+    Annotated[Headcount, Tag("count-form")] | Annotated[Staffing, Tag("per-interval-form")],
     Discriminator(_agents_kind),
     BeforeValidator(_agents),
     Field(description="Agents logged in: a number or {per_interval: [...]}."),

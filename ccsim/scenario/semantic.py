@@ -128,4 +128,35 @@ def check(sc: Scenario) -> list[Problem]:
                     wo.id,
                 )
             )
+    out.extend(_volume(sc))
     return out
+
+
+#: Most fresh callers expected in one replication: about 100 bytes of records each, so
+#: beyond this a run outgrows a workstation's memory (a year of a whole province).
+MAX_CALLS = 50_000_000
+
+
+def _volume(sc: Scenario) -> list[Problem]:
+    """Refuse a demand whose replication would not fit in memory (usually a typo)."""
+    from ccsim.engine.arrivals import segments
+
+    demand = sc.demand
+    top = max(demand.day_factors.values(), default=1.0) if demand and demand.day_factors else 1.0
+    calls = 0.0
+    for ct in sc.call_types:
+        if ct.arrivals.times_s is not None:
+            calls += len(ct.arrivals.times_s)
+            continue
+        seg = segments(sc, ct)
+        calls += seg.expected * (max(top, 1.0) if seg.uses_day_factors else 1.0)
+    if calls <= MAX_CALLS:
+        return []
+    return [
+        Problem(
+            "call_types",
+            f"expect about {calls:,.0f} callers per replication; at most {MAX_CALLS:,} fit in "
+            "memory: shorten the horizon or lower the rates",
+            has_value=False,
+        )
+    ]

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from ccsim.scenario.common import CLOCK, Clock, Id, Model, Weekday
+from ccsim.scenario.common import CLOCK, Clock, Headcount, Id, Model, Weekday
 
 
 class ShiftPattern(Model):
@@ -62,7 +62,7 @@ class StaffingSettings(Model):
         lt=1,
         description="Share of paid time off the phones: scheduled = ceil(agents / (1 - shrinkage)).",
     )
-    max_agents: dict[str, Annotated[int, Field(ge=0)]] = Field(
+    max_agents: dict[str, Headcount] = Field(
         default_factory=dict,
         description="Most agents a group may have in an interval (group id -> agents).",
     )

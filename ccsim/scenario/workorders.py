@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, field_validator
 
-from ccsim.scenario.common import Id, Model, Share, Weekday
+from ccsim.scenario.common import Headcount, Id, Model, Share, Weekday
 from ccsim.scenario.distributions import Dist
 
 
@@ -116,22 +116,13 @@ class BackOfficeGroup(Model):
     order_types: list[Id] = Field(
         min_length=1, description="Work-order types handled, in order of preference."
     )
-    handlers: Annotated[
-        int | list[Annotated[int, Field(ge=0)]], BeforeValidator(_per_interval_form)
-    ] = Field(
+    handlers: Annotated[Headcount | list[Headcount], BeforeValidator(_per_interval_form)] = Field(
         description="Handlers on duty: a number, a list, or {per_interval: [...]} (one per interval, or per interval of a day)."
     )
     calendar: Id | None = Field(None, description="Working hours (default: always open).")
     cost_per_agent_hour: float | None = Field(
         None, ge=0, description="Cost of a handler-hour (default: the centre's)."
     )
-
-    @field_validator("handlers")
-    @classmethod
-    def _nonneg(cls, v: int | list[int]) -> int | list[int]:
-        if isinstance(v, int) and v < 0:
-            raise ValueError("must be >= 0")
-        return v
 
     def handlers_at(self, n_intervals: int, offset: int = 0) -> list[int]:
         """Handlers per interval (see ``Group.agents_at`` for daily lists)."""

@@ -75,6 +75,18 @@ def test_all_targets_combined(ccsim):
             "--abandon-target: needs --patience-s",
         ),
         (["--aht-s", "180", "--sl-target", "0.8"], "--calls: is required"),
+        (
+            ["--calls", "inf", "--aht-s", "180", "--sl-target", "0.8"],
+            "--calls: must be a finite number",
+        ),
+        (
+            ["--calls", "nan", "--aht-s", "180", "--sl-target", "0.8"],
+            "--calls: must be a finite number",
+        ),
+        (
+            ["--calls", "1e300", "--aht-s", "180", "--sl-target", "0.8"],
+            "--calls: offers 1e+299 Erlangs; at most 1,000,000,000 are sized, got 1e+300",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_one_line(ccsim, args, message):
@@ -128,6 +140,7 @@ def test_intervals_with_patience_column(ccsim, tmp_path):
             "row 1, column calls: must be a number, got 'abc'",
         ),
         ("interval,calls,aht_s\n", "has no data rows"),
+        ("interval,calls,aht_s\n08:00,1e12,180\n", "row 1, column calls: offers 1e+11 Erlangs"),
     ],
 )
 def test_bad_intervals_file(ccsim, tmp_path, content, message):
@@ -137,6 +150,16 @@ def test_bad_intervals_file(ccsim, tmp_path, content, message):
     assert r.code == 2
     assert message in r.err
     assert "Traceback" not in r.err
+
+
+def test_intervals_abandon_target_needs_patience(ccsim, tmp_path):
+    src = tmp_path / "day.csv"
+    src.write_text("interval,calls,aht_s\n08:00,100,180\n")
+    r = ccsim("erlang", "--intervals", src, "--abandon-target", "0.05")
+    assert r.code == 2 and "Traceback" not in r.err
+    assert "--abandon-target: needs a patience_s column" in r.err
+    src.write_text("interval,calls,aht_s,patience_s\n08:00,100,180,120\n")
+    assert ccsim("erlang", "--intervals", src, "--abandon-target", "0.05").code == 0
 
 
 def test_missing_intervals_file(ccsim, tmp_path):

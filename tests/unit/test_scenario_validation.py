@@ -29,6 +29,26 @@ def with_group(**fields):
         ({k: v for k, v in base().items() if k != "seed"}, "seed: is required"),
         ({**base(), "seed": -1}, "seed: must be >= 0, got -1"),
         ({**base(), "replications": 0}, "replications: must be >= 1, got 0"),
+        ({**base(), "seed": True}, "seed: must be a whole number, got True"),
+        ({**base(), "replications": "5"}, "replications: must be a whole number, got '5'"),
+        (with_group(agents=12.0), "centers[0].groups[0].agents: must be a whole number, got 12.0"),
+        (with_group(agents=200_000), "centers[0].groups[0].agents: must be <= 100000, got 200000"),
+        (
+            with_group(agents=[1, 10**9]),
+            "centers[0].groups[0].agents.per_interval[1]: must be <= 100000, got 1000000000",
+        ),
+        (
+            {**base(), "horizon": {"duration_h": 10_000, "interval_min": 30}},
+            "horizon.duration_h: must be <= 8784, got 10000",
+        ),
+        (
+            {**base(), "horizon": {"duration_h": 1, "interval_min": 0.5}},
+            "horizon.interval_min: must be >= 1, got 0.5",
+        ),
+        (
+            with_type(arrivals={"rate_per_h": 100_000_000}),
+            "call_types: expect about 100,000,000 callers per replication; at most 50,000,000",
+        ),
         (
             {**base(), "horizon": {"duration_h": 1, "interval_min": 7}},
             "horizon.duration_h: must be a whole number of intervals of 7 minutes, got 1",
