@@ -2,7 +2,8 @@
 
 Files: ``manifest.json`` (version, scenario hash, seed, replications, wall time),
 ``summary.json`` (the ``--json`` document), ``scenario.yaml`` (what was run),
-``kpis.csv`` (daily summary with 95 % intervals), ``intervals.csv`` (per interval,
+``kpis.csv`` (summary of the whole period with 95 % intervals), ``days.csv`` (the same
+per calendar day), ``intervals.csv`` (per interval,
 whole centre), ``intervals_detail.csv`` (interval x centre x group x call type x tier,
 means over replications), ``agents.csv`` (interval x group: staffed, busy, occupancy),
 optional ``calls.csv.gz`` (per-call records), ``figures/*.png`` and ``report.html``.
@@ -138,6 +139,25 @@ def interval_table(res: SimulationResult) -> pd.DataFrame:
     return out.reset_index()
 
 
+DAY_KPIS = ("offered", "answered", "abandoned", "service_level", "answer_rate", "abandon_rate",
+            "asa_s", "occupancy", "agents", "agent_hours")  # fmt: skip
+
+
+def day_table(res: SimulationResult) -> pd.DataFrame:
+    """Daily summary: per calendar day of the horizon, KPIs with 95 % intervals."""
+    df = res.kpis("day")
+    rows = []
+    for day in df.index:
+        row: dict[str, Any] = {"day": int(day), "label": res.day_label(int(day))}
+        for k in DAY_KPIS:
+            if k in df.columns.get_level_values(0):
+                row[k] = df.loc[day, (k, "mean")]
+                row[f"{k}_ci_low"] = df.loc[day, (k, "ci_low")]
+                row[f"{k}_ci_high"] = df.loc[day, (k, "ci_high")]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def detail_table(res: SimulationResult) -> pd.DataFrame:
     """Counts and KPIs per interval x centre x group x call type x tier (means over replications)."""
     from ccsim.results import kpis as K
@@ -234,6 +254,7 @@ def write_run_folder(
         (tmp / "summary.json").write_text(dumps(summary) + "\n", encoding="utf-8")
         (tmp / "scenario.yaml").write_text(to_yaml(res.scenario), encoding="utf-8")
         kpi_summary_table(summary).to_csv(tmp / "kpis.csv", index=False)
+        day_table(res).to_csv(tmp / "days.csv", index=False)
         interval_table(res).to_csv(tmp / "intervals.csv", index=False)
         detail_table(res).to_csv(tmp / "intervals_detail.csv", index=False)
         agents_table(res).to_csv(tmp / "agents.csv", index=False)

@@ -170,6 +170,15 @@ def print_run(doc: dict[str, Any], out_dir: str | None = None) -> None:
             for name, v in items.items()
         ]
         con.print(simple_table([title, *[LABELS.get(c, c) for c in (*cols, *extra)]], rows))
+    days = doc.get("days", [])
+    if len(days) > 1:
+        dcols = (*cols, "occupancy")
+        rows = [
+            [d["label"]]
+            + [fmt_kpi(c, d["kpis"][c]["mean"]) if c in d["kpis"] else "-" for c in dcols]
+            for d in days
+        ]
+        con.print(simple_table(["day", *[LABELS.get(c, c) for c in dcols]], rows))
     left = doc["kpis"].get("waiting_at_end", {}).get("mean")
     if left:
         con.print(

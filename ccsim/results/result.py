@@ -9,12 +9,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from ccsim import __version__
 from ccsim.engine.compile import Compiled, compile_scenario
 from ccsim.results import kpis as K
 from ccsim.results.aggregate import AGENT_COUNTERS, COUNTERS, RepCounts
 from ccsim.results.targets import TargetCheck, check_targets
+from ccsim.scenario.common import WEEKDAYS
 from ccsim.scenario.loader import scenario_hash
 from ccsim.scenario.schema import Scenario
 
@@ -26,8 +28,8 @@ def _categorical(codes: Any, categories: Sequence[str]) -> pd.Categorical[str]:
     )
 
 
-DIMENSIONS = ("interval", "call_type", "tier", "network", "group", "center")
-AGENT_DIMS = ("interval", "group", "center")
+DIMENSIONS = ("interval", "day", "call_type", "tier", "network", "group", "center")
+AGENT_DIMS = ("interval", "day", "group", "center")
 
 
 @dataclass
@@ -72,8 +74,9 @@ class SimulationResult:
         df = (
             pd.concat(frames, ignore_index=True)
             if frames
-            else pd.DataFrame(columns=["replication", *DIMENSIONS[:-1], *COUNTERS])
+            else pd.DataFrame(columns=["replication", "interval", *DIMENSIONS[2:-1], *COUNTERS])
         )
+        df.insert(2, "day", self.interval_day[df["interval"].to_numpy(dtype=np.int64)])
         groups = ["(none)", *m.group_ids]
         centers = ["(none)", *m.group_center]
         gidx = df["group"].to_numpy(dtype=np.int64) + 1
@@ -102,6 +105,7 @@ class SimulationResult:
                 d[k] = rep.agents[k].reshape(-1)
             rows.append(pd.DataFrame(d))
         df = pd.concat(rows, ignore_index=True)
+        df.insert(2, "day", self.interval_day[df["interval"].to_numpy()])
         centers = np.asarray(m.group_center, dtype=object)[df["group"].to_numpy()]
         df["group"] = _categorical(df["group"].to_numpy(), m.group_ids)
         df["center"] = pd.Categorical(centers, categories=list(dict.fromkeys(m.group_center)))
@@ -158,10 +162,28 @@ class SimulationResult:
         )
         return sums.reindex(full, fill_value=0.0)
 
+    @cached_property
+    def interval_day(self) -> NDArray[np.int64]:
+        """Day of each interval: 1 for the first calendar day of the horizon (by the clock)."""
+        m = self.compiled
+        t = m.scenario.horizon.start_s + np.arange(m.n_intervals) * m.interval_s
+        return (np.floor(np.round(t) / 86_400.0) + 1).astype(np.int64)
+
+    def day_label(self, day: int) -> str:
+        """``day 2 (tue)``: a day of the horizon with its weekday."""
+        hz = self.scenario.horizon
+        return f"day {day} ({WEEKDAYS[(WEEKDAYS.index(hz.start_day) + day - 1) % 7]})"
+
+    def _first_interval(self) -> int:
+        m = self.compiled
+        return round(m.warmup_s / m.interval_s)
+
     def _labels(self, dim: str) -> list[Any]:
         m = self.compiled
         if dim == "interval":
-            return list(range(round(m.warmup_s / m.interval_s), m.n_intervals))
+            return list(range(self._first_interval(), m.n_intervals))
+        if dim == "day":
+            return sorted(set(self.interval_day[self._first_interval() :].tolist()))
         return list(self.cells[dim].cat.categories)
 
     def kpi_values(self, by: Sequence[str] = ()) -> pd.DataFrame:
@@ -181,9 +203,11 @@ class SimulationResult:
             a = a.reindex(sums.index, fill_value=0.0)
             agents = {k: a[k].to_numpy() for k in AGENT_COUNTERS}
             period = self._period_s(by)
+            if "day" in by and "interval" not in by:  # days may be partial
+                period = self._day_s()[sums.index.get_level_values("day").to_numpy()]
         c = {k: sums[k].to_numpy() for k in COUNTERS}
         vals = K.compute(c, self.scenario.sl.formula, agents, period)
-        if by in ([], ["interval"]):
+        if by in ([], ["interval"], ["day"]):
             vals.update(self._queue_kpis(by, sums.index))
         return pd.DataFrame(vals, index=sums.index)
 
@@ -192,15 +216,30 @@ class SimulationResult:
         avg, mx = [], []
         m = self.compiled
         n0 = round(m.warmup_s / m.interval_s)
+        day = self.interval_day[n0:]
+        days = np.asarray(self._labels("day"))
         for rep in self.reps:
             q = rep.queue
-            if by:
+            if by == ["day"]:
+                area = np.bincount(day, weights=q["queue_area_s"][n0:], minlength=days.max() + 1)
+                top = np.zeros(days.max() + 1)
+                np.maximum.at(top, day, q["queue_max"][n0:])
+                avg.append(area[days] / self._day_s()[days])
+                mx.append(top[days])
+            elif by:
                 avg.append(q["queue_area_s"][n0:] / m.interval_s)
                 mx.append(q["queue_max"][n0:])
             else:
                 avg.append(np.array([q["queue_area_s"].sum() / self._period_s([])]))
                 mx.append(np.array([q["queue_max"].max()]))
         return {"avg_queue": np.concatenate(avg), "max_queue": np.concatenate(mx)}
+
+    def _day_s(self) -> NDArray[np.float64]:
+        """Measured seconds of each day (indexed by day number; partial first and last days)."""
+        n0 = self._first_interval()
+        day = self.interval_day[n0:]
+        counts = np.bincount(day, minlength=int(day.max()) + 1).astype(np.float64)
+        return counts * float(self.compiled.interval_s)
 
     def _period_s(self, by: Sequence[str]) -> float:
         m = self.compiled
@@ -449,6 +488,11 @@ class SimulationResult:
             }
             for k in total.index
         }
+        by_day = self.kpis("day")
+        days = [
+            {"day": int(d), "label": self.day_label(int(d)), "kpis": kpis}
+            for d, kpis in zip(by_day.index, block(by_day).values(), strict=True)
+        ]
         groups = block(self.kpis("group"))
         groups.pop("(none)", None)
         centers = block(self.kpis("center"))
@@ -473,6 +517,7 @@ class SimulationResult:
             "call_types": with_occupancy_null(block(self.kpis("call_type"))),
             "groups": groups,
             "centers": centers,
+            "days": days,
             "tiers": with_occupancy_null(block(self.kpis("tier"))),
             "networks": with_occupancy_null(block(self.kpis("network"))),
             "callers": {k: e.as_dict() for k, e in self.callers().items()},

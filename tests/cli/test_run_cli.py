@@ -68,6 +68,9 @@ def test_compact_form_runs_as_written_with_the_json_contract(ccsim, compact, tmp
     assert doc["targets"]["service_level"]["target"] == 0.8
     assert doc["targets"]["abandon_rate"]["rule"] == "<="
     assert 0.85 < doc["kpis"]["service_level"]["mean"] < 1.0
+    # an 8-hour day: the daily summary is the whole period
+    assert [(d["day"], d["label"]) for d in doc["days"]] == [(1, "day 1 (mon)")]
+    assert doc["days"][0]["kpis"]["offered"] == doc["kpis"]["offered"]
 
 
 def test_json_stdout_is_only_json(ccsim, compact, tmp_path):
@@ -90,7 +93,7 @@ def test_output_folder_contents(ccsim, compact, tmp_path):
     r = ccsim("run", compact, "-r", "3", "--out", out, "--calls")
     assert r.code == 0, r.err
     names = {p.name for p in out.iterdir()}
-    assert {"manifest.json", "summary.json", "scenario.yaml", "kpis.csv", "intervals.csv",
+    assert {"manifest.json", "summary.json", "scenario.yaml", "kpis.csv", "days.csv", "intervals.csv",
             "intervals_detail.csv", "agents.csv", "calls.csv.gz", "report.html", "figures"} <= names  # fmt: skip
     man = json.loads((out / "manifest.json").read_text())
     assert man["seed"] == 7 and man["replications"] == 3 and len(man["scenario_hash"]) == 64
