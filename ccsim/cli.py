@@ -31,6 +31,8 @@ class _Group(click.Group):
         **extra: Any,
     ) -> Any:
         code: int
+        argv = list(sys.argv[1:] if args is None else args)
+        as_json = "--json" in argv[: argv.index("--")] if "--" in argv else "--json" in argv
         try:
             rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
             code = rv if isinstance(rv, int) else EXIT_OK
@@ -40,6 +42,8 @@ class _Group(click.Group):
         except click.exceptions.UsageError as exc:
             hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
             click.echo(f"ccsim: error: {exc.format_message()}{hint}", err=True)
+            if as_json:
+                _json_error([{"path": "", "rule": exc.format_message(), "value": None}])
             code = EXIT_BAD_INPUT
         except InputError as exc:
             if exc.source is None:
@@ -47,6 +51,8 @@ class _Group(click.Group):
                     click.echo(f"ccsim: error: {line}", err=True)
             else:
                 click.echo(f"ccsim: error: {exc.render()}", err=True)
+            if as_json and not exc.printed_json:
+                _json_error(exc.problem_dicts(), exc.source)
             code = EXIT_BAD_INPUT
         except CheckFailed as exc:
             click.echo(f"ccsim: check failed: {exc}", err=True)
@@ -72,6 +78,16 @@ class _Group(click.Group):
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _json_error(problems: list[dict[str, Any]], source: str | None = None) -> None:
+    """Bad input under ``--json``: the one document on stdout says so (exit code 2)."""
+    from ccsim.reporting.jsonout import dumps
+
+    doc: dict[str, Any] = {"error": "bad input", "problems": problems}
+    if source:
+        doc["file"] = source
+    click.echo(dumps(doc))
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -39,7 +39,18 @@ class InputError(Exception):
     def __init__(self, problems: Iterable[Problem | str], source: str | None = None) -> None:
         self.problems: list[Problem | str] = list(problems)
         self.source = source
+        #: set once a command has printed these problems as its ``--json`` document
+        self.printed_json = False
         super().__init__(self.render())
+
+    def problem_dicts(self) -> list[dict[str, Any]]:
+        """The problems as JSON objects: ``{"path", "rule", "value"}``."""
+        return [
+            {"path": p.path, "rule": p.rule, "value": p.value if p.has_value else None}
+            if not isinstance(p, str)
+            else {"path": "", "rule": p, "value": None}
+            for p in self.problems
+        ]
 
     def render(self) -> str:
         """All problems, one per line, headed by the source when known."""

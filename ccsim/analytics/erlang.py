@@ -342,6 +342,12 @@ def erlang_a_metrics(
     _validate("patience_s", p, minimum=0, strict=True)
     _validate("threshold_s", _arr(threshold_s), minimum=0)
     n, a, h, p = (np.array(v, dtype=float) for v in (n, a, h, p))
+    # Patience beyond a million handle times changes nothing measurable, but the
+    # series below lose precision there: evaluate at that bound and take the limit
+    # (Erlang C when a < n; a wait growing like patience when a > n, like its square
+    # root when a = n).
+    p_true = p
+    p = np.minimum(p, MAX_PATIENCE_AHT * h)
 
     x = n * p / h  # servers' total service rate over the abandonment rate
     y = a * p / h  # arrival rate over the abandonment rate
@@ -390,6 +396,35 @@ def erlang_a_metrics(
         asa = np.where(answered > 0, served_wait / np.where(answered > 0, answered, 1.0), np.inf)
         occ = np.where(n > 0, a * answered / np.where(n > 0, n, 1.0), 0.0)
     sl = _sl_by_formula(sl_formula, at, abt, pab)
+    far = p_true > p
+    if far.any():
+        pw, pab, at, abt, sl, asa, occ = (
+            np.array(v, dtype=float) for v in (pw, pab, at, abt, sl, asa, occ)
+        )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            grow = np.where(a > n, p_true / p, np.sqrt(p_true / p))
+        asa = np.where(far & (a >= n) & (n > 0), asa * grow, asa)
+        edge = far & (a == n) & (n > 0)  # critical load: losses fall like 1/sqrt(patience)
+        if edge.any():
+            shrink = 1.0 / grow[edge]
+            pab[edge] *= shrink
+            abt[edge] *= shrink
+            at[edge] *= shrink
+            pw[edge] = 1.0 - (1.0 - pw[edge]) * shrink
+            sl = np.array(_sl_by_formula(sl_formula, at, abt, pab), dtype=float)
+    mean_wait = np.array(pab * p_true, dtype=float)
+    if far.any():
+        limit = far & (a < n)
+        if limit.any():
+            c = erlang_c_metrics(n[limit], a[limit], h[limit], threshold_s, sl_formula)
+            pw[limit] = c.p_wait
+            pab[limit] = 0.0
+            at[limit] = c.answered_within
+            abt[limit] = 0.0
+            sl[limit] = c.service_level
+            asa[limit] = c.asa_s
+            occ[limit] = c.occupancy
+            mean_wait[limit] = c.mean_wait_s
     return QueueMetrics(
         model="erlang_a",
         agents=_out(n, scalar),
@@ -400,12 +435,16 @@ def erlang_a_metrics(
         abandoned_within=_out(abt, scalar),
         service_level=_out(sl, scalar),
         asa_s=_out(asa, scalar),
-        mean_wait_s=_out(pab * p, scalar),
+        mean_wait_s=_out(mean_wait, scalar),
         occupancy=_out(np.clip(occ, 0.0, 1.0), scalar),
         stable=True if scalar else np.ones(shape, dtype=bool),
         threshold_s=float(threshold_s),
         sl_formula=sl_formula,
     )
+
+
+#: Patience, in handle times, beyond which Erlang A is evaluated as its limit.
+MAX_PATIENCE_AHT = 1e6
 
 
 def _served_wait_ratio(x: FloatArray, y: FloatArray) -> FloatArray:

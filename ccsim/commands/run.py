@@ -12,6 +12,7 @@ from ccsim.errors import InputError, Problem
 from ccsim.reporting.jsonout import dumps
 from ccsim.reporting.text import print_run
 from ccsim.scenario import load_scenario
+from ccsim.scenario.common import MAX_REPLICATIONS
 
 
 def progress_reporter(total: int, label: str) -> Any:
@@ -76,6 +77,8 @@ def run_command(
     problems = []
     if replications is not None and replications < 1:
         problems.append(Problem("--replications", "must be >= 1", replications))
+    if replications is not None and replications > MAX_REPLICATIONS:
+        problems.append(Problem("--replications", f"must be <= {MAX_REPLICATIONS:,}", replications))
     if seed is not None and seed < 0:
         problems.append(Problem("--seed", "must be >= 0", seed))
     if workers is not None and workers < 1:
@@ -129,6 +132,17 @@ def report_command(folder: str, no_figures: bool, as_json: bool) -> int:
     if as_json:
         click.echo(dumps(doc))
     else:
-        print_run(doc, folder)
+        try:
+            print_run(doc, folder)
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            raise InputError(
+                [
+                    Problem(
+                        str(path / "summary.json"),
+                        f"holds values ccsim cannot print ({e!r})",
+                        has_value=False,
+                    )
+                ]
+            ) from e
         click.echo(f"Report: {out}")
     return 0

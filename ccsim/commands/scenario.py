@@ -32,19 +32,11 @@ def validate_command(file: str, as_json: bool) -> int:
                     {
                         "file": file,
                         "valid": False,
-                        "problems": [
-                            {
-                                "path": p.path,
-                                "rule": p.rule,
-                                "value": p.value if p.has_value else None,
-                            }
-                            if not isinstance(p, str)
-                            else {"path": "", "rule": p, "value": None}
-                            for p in exc.problems
-                        ],
+                        "problems": exc.problem_dicts(),
                     }
                 )
             )
+            exc.printed_json = True
         raise
     groups = sc.groups
     info = {

@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 from scipy import optimize, special
 
 from ccsim.engine.streams import Sampler
-from ccsim.scenario.distributions import Dist, Patience
+from ccsim.scenario.distributions import WEIBULL_SHAPE, Dist, Patience
 
 FloatArray = NDArray[np.float64]
 
@@ -24,7 +24,8 @@ def weibull_shape_for_cv(cv: float) -> float:
         g2 = special.gamma(1.0 + 2.0 / k)
         return math.sqrt(max(g2 / (g1 * g1) - 1.0, 0.0)) - cv
 
-    return math.exp(optimize.brentq(f, math.log(0.02), math.log(200.0), xtol=1e-14))
+    lo, hi = (math.log(k) for k in WEIBULL_SHAPE)
+    return math.exp(optimize.brentq(f, lo, hi, xtol=1e-14))
 
 
 def _zeros(rng: np.random.Generator, n: int) -> FloatArray:

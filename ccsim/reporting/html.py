@@ -52,6 +52,7 @@ def _table(df: pd.DataFrame, raw: frozenset[str] = frozenset()) -> str:
 
 
 _SUMMARY_KEYS = ("scenario", "seed", "replications", "horizon", "service_level_definition", "kpis")
+_SUMMARY_MAPPINGS = ("horizon", "service_level_definition", "kpis")
 _CSV_COLUMNS = {
     "intervals.csv": ("start", "answered", "abandoned", "service_level", "service_level_ci_low",
                       "service_level_ci_high"),
@@ -98,6 +99,14 @@ def _read_folder(
                     has_value=False,
                 )
             )
+        elif not all(isinstance(summary[k], dict) for k in _SUMMARY_MAPPINGS):
+            problems.append(
+                Problem(
+                    str(folder / "summary.json"),
+                    f"{', '.join(_SUMMARY_MAPPINGS)} must each be a JSON object",
+                    has_value=False,
+                )
+            )
         elif not isinstance(summary["kpis"], dict) or not all(
             isinstance(v, dict) and "mean" in v and "ci95" in v for v in summary["kpis"].values()
         ):
@@ -128,11 +137,13 @@ def _read_folder(
     return docs[MANIFEST], docs["summary.json"], tables["intervals.csv"], tables["agents.csv"]
 
 
-def render_report(folder: str | Path, figures: bool = True) -> Path:
+def render_report(folder: str | Path, figures: bool = True, *, fresh: bool = False) -> Path:
     """(Re)write ``figures/`` and ``report.html`` of a run folder from its files.
 
     The files are checked first; the new figures and report are drawn beside the old
     ones and swapped in at the end, so a failure leaves the folder as it was.
+    ``fresh`` marks files ccsim has just written itself: a failure to draw them is then
+    an internal error, not a damaged folder.
     """
     folder = Path(folder)
     manifest, summary, intervals, agents = _read_folder(folder)
@@ -152,6 +163,8 @@ def render_report(folder: str | Path, figures: bool = True) -> Path:
             os.replace(tmp / "figures", old)
         os.replace(tmp / "report.html", folder / "report.html")
     except (KeyError, TypeError, ValueError) as e:
+        if fresh:
+            raise
         raise InputError(
             [
                 Problem(
@@ -223,6 +236,7 @@ def _render(
     for c in cols[1:]:
         iv[c] = [fmt(c, v) for v in iv[c]]
     sld = summary.get("service_level_definition", {})
+    days = _days_table(summary.get("days"))
     doc = f"""<!doctype html><html><head><meta charset="utf-8"><title>ccsim report: {html.escape(summary["scenario"])}</title>
 <style>{_CSS}</style></head><body>
 <h1>{html.escape(summary["scenario"])}</h1>
@@ -233,7 +247,32 @@ service level = {html.escape(str(sld.get("formula", "offered")))} formula, T = {
 <h2>Targets</h2>{ttable}
 <h2>Figures</h2>{imgs or "<p>(figures not drawn)</p>"}
 <h2>KPIs (whole period, mean over replications)</h2>{_table(pd.DataFrame(kpi_rows))}
-<h2>Per interval</h2>{_table(iv)}
+{days}<h2>Per interval</h2>{_table(iv)}
 </body></html>
 """
     return doc
+
+
+_DAY_KPIS = ("offered", "answered", "service_level", "abandon_rate", "asa_s", "occupancy")
+
+
+def _days_table(days: Any) -> str:
+    """The daily summary (mean and 95 % interval per calendar day), for runs of 2+ days."""
+    if not isinstance(days, list) or len(days) < 2:
+        return ""
+    rows = []
+    for d in days:
+        if not isinstance(d, dict) or not isinstance(d.get("kpis"), dict):
+            continue
+        row: dict[str, str] = {"day": str(d.get("label", d.get("day", "")))}
+        for k in _DAY_KPIS:
+            v = d["kpis"].get(k)
+            if not isinstance(v, dict):
+                continue
+            lo, hi = v.get("ci95", [None, None])
+            ci = f" ({fmt(k, lo)} - {fmt(k, hi)})" if lo is not None and hi is not None else ""
+            row[k] = fmt(k, v.get("mean")) + ci
+        rows.append(row)
+    if not rows:
+        return ""
+    return f"<h2>Per day (mean, 95% interval)</h2>{_table(pd.DataFrame(rows))}\n"

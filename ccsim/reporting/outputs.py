@@ -231,7 +231,7 @@ def campaign_table(res: SimulationResult) -> pd.DataFrame:
 
 
 def kpi_summary_table(summary: dict[str, Any]) -> pd.DataFrame:
-    """Daily summary with confidence intervals, one row per KPI."""
+    """The whole period's KPIs with confidence intervals, one row per KPI (``kpis.csv``)."""
     rows = []
     for k, v in summary["kpis"].items():
         lo, hi = v["ci95"]
@@ -264,7 +264,7 @@ def write_run_folder(
             campaign_table(res).to_csv(tmp / "campaigns.csv", index=False)
         from ccsim.reporting.html import render_report
 
-        render_report(tmp, figures=figures)
+        render_report(tmp, figures=figures, fresh=True)
 
     return write_atomically(folder, fill)
 

@@ -122,7 +122,8 @@ def print_run(doc: dict[str, Any], out_dir: str | None = None) -> None:
         if k not in doc["kpis"]:
             continue
         v = doc["kpis"][k]
-        if v["mean"] is None or (isinstance(v["mean"], float) and math.isnan(v["mean"])):
+        missing = v["mean"] is None or (isinstance(v["mean"], float) and math.isnan(v["mean"]))
+        if missing and k not in by_kpi:
             continue
         if k in ("blocked_rate", "short_abandon_rate") and not v["mean"] and k not in by_kpi:
             continue
@@ -138,6 +139,9 @@ def print_run(doc: dict[str, Any], out_dir: str | None = None) -> None:
             for t in ts
         )
         status = " ".join("[green]met[/green]" if t["met"] else "[red]MISSED[/red]" for t in ts)
+        if missing:  # a target on a KPI without calls to measure is not met
+            rows.append([label, "no calls", "-", tgt, status])
+            continue
         rows.append([label, fmt_kpi(k, v["mean"]), _ci(k, v["ci95"]), tgt, status])
     con.print(simple_table(["KPI", "mean", "95% interval", "target", ""], rows))
     tier_t = [t for t in doc.get("targets", {}).values() if t["scope"].startswith("tier")]

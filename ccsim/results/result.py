@@ -253,8 +253,8 @@ class SimulationResult:
         Parameters
         ----------
         by : str or sequence of str
-            Roll-up: any of ``interval``, ``call_type``, ``tier``, ``network``,
-            ``group``, ``center``. Empty for the whole period.
+            Roll-up: any of ``interval``, ``day``, ``call_type``, ``tier``,
+            ``network``, ``group``, ``center``. Empty for the whole period.
 
         Returns
         -------

@@ -35,6 +35,8 @@ def normalize_clock(value: Any) -> Any:
 #: Most agents (or handlers) one group may have in an interval: a bound that catches
 #: typos (an extra zero or three) long before they exhaust memory.
 MAX_AGENTS = 100_000
+#: Most replications of one run (a file's ``replications`` or ``--replications``).
+MAX_REPLICATIONS = 100_000
 #: Agents or handlers in one group and interval.
 Headcount = Annotated[int, Field(ge=0, le=MAX_AGENTS)]
 
@@ -44,4 +46,4 @@ Clock = Annotated[str, BeforeValidator(normalize_clock), Field(description="Cloc
 class Model(BaseModel):
     """Base of every scenario model: frozen, unknown keys rejected."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)

@@ -124,6 +124,11 @@ def _per_interval_len(
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
+#: Most reporting intervals a horizon may have: every table and staffing vector is
+#: per interval, so a year of 1-minute intervals would cost minutes and gigabytes.
+MAX_INTERVALS = 105_408
+
+
 def _horizon(h: dict[str, Any]) -> Iterator[Problem]:
     dur = _num(h.get("duration_h"))
     step = _num(h.get("interval_min", 30.0))
@@ -141,6 +146,13 @@ def _horizon(h: dict[str, Any]) -> Iterator[Problem]:
     if abs(n - round(n)) > 1e-9:
         yield Problem(
             "horizon.duration_h", f"must be a whole number of intervals of {step:g} minutes", dur
+        )
+    elif round(n) > MAX_INTERVALS:
+        yield Problem(
+            "horizon",
+            f"must have at most {MAX_INTERVALS:,} intervals (a leap year of 5-minute "
+            f"intervals); {dur:g} h of {step:g}-minute intervals make {round(n):,}",
+            has_value=False,
         )
     if warm is not None:
         if warm >= dur:

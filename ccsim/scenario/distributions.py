@@ -36,17 +36,28 @@ _ALLOWED: dict[str, set[str]] = {
     "constant": {"mean_s"},
     "empirical": {"values_s", "weights"},
 }
+#: Largest coefficient of variation a duration may have: far beyond any observed handle
+#: time or patience (2 to 3 at most), and small enough for every sampler to stay finite.
+MAX_CV = 100.0
+#: Weibull shapes (and the cv they give) the samplers solve for: shape 0.1 to 1000.
+WEIBULL_SHAPE = (0.1, 1000.0)
+WEIBULL_MIN_CV = 0.002
+#: Smallest gamma shape: cv 100.
+GAMMA_MIN_SHAPE = 1e-4
+
 _PARAMS = ("mean_s", "cv", "shape", "min_s", "max_s", "values_s", "weights")
 
 
 class Dist(BaseModel):
     """A random duration in seconds (talk, wrap-up, patience, IVR time, delays)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     dist: DistName = Field(description="Distribution family.")
     mean_s: float | None = Field(None, ge=0, description="Mean, seconds.")
-    cv: float | None = Field(None, ge=0, description="Coefficient of variation (sd / mean).")
+    cv: float | None = Field(
+        None, ge=0, le=MAX_CV, description="Coefficient of variation (sd / mean), at most 100."
+    )
     shape: float | None = Field(None, gt=0, description="Shape parameter (gamma, weibull).")
     min_s: float | None = Field(None, ge=0, description="Uniform: lower end, seconds.")
     max_s: float | None = Field(None, ge=0, description="Uniform: upper end, seconds.")
@@ -96,6 +107,15 @@ class Dist(BaseModel):
                 raise _err(f"{d} needs exactly one of cv or shape")
             if self.cv is not None and self.cv <= 0:
                 raise _err(f"{d} needs cv > 0")
+            if d == "weibull" and self.cv is not None and self.cv < WEIBULL_MIN_CV:
+                raise _err(
+                    f"weibull cv must be >= {WEIBULL_MIN_CV} (use dist: constant for a fixed value)"
+                )
+            lo, hi = WEIBULL_SHAPE
+            if d == "weibull" and self.shape is not None and not lo <= self.shape <= hi:
+                raise _err(f"weibull shape must be between {lo:g} and {hi:g}")
+            if d == "gamma" and self.shape is not None and self.shape < GAMMA_MIN_SHAPE:
+                raise _err(f"gamma shape must be >= {GAMMA_MIN_SHAPE:g} (cv at most 100)")
         if d == "uniform":
             if self.cv is None:
                 raise _err("uniform takes either mean_s and cv, or min_s and max_s")

@@ -37,6 +37,33 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
 
 
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# YAML 1.1 reads 6e1 or 1e-3 (no dot) as text; YAML 1.2 and every other tool read a number
+_UniqueKeyLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
+
+#: Most nodes a scenario may hold once its aliases are expanded: a real province is a
+#: few thousand; this stops a file of nested aliases from expanding into gigabytes.
+MAX_NODES = 1_000_000
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    """Nodes in ``node`` with every alias expanded (counted once per node object)."""
+    known = memo.get(id(node))
+    if known is not None:
+        return known
+    memo[id(node)] = 1  # a recursive alias counts once instead of looping
+    size = 1
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            size += _expanded_size(k, memo) + _expanded_size(v, memo)
+    elif isinstance(node, yaml.SequenceNode):
+        for v in node.value:
+            size += _expanded_size(v, memo)
+    memo[id(node)] = size
+    return size
 
 
 def _line_map(node: yaml.Node | None, path: PathKey = ()) -> dict[PathKey, int]:
@@ -179,6 +206,7 @@ def parse_scenario(
     The input is not modified.
     """
     lines = lines or {}
+    data = _plain(data)
     if not isinstance(data, dict):
         raise InputError(
             [Problem("(top level)", "must be a mapping of scenario keys", type(data).__name__)],
@@ -209,6 +237,17 @@ def parse_scenario(
         raise InputError(_dedupe(problems), source)
     assert scenario is not None
     return scenario
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with numpy scalars and arrays (as analysts build them) made plain Python."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if type(value).__module__ == "numpy" and hasattr(value, "tolist"):
+        return _plain(value.tolist())
+    return value
 
 
 def _line_of(path: str, lines: dict[PathKey, int]) -> int | None:
@@ -246,6 +285,19 @@ def load_text(text: str, source: str = "<scenario>") -> Scenario:
     loader.duplicates = []
     try:
         node = loader.get_single_node()
+        size = _expanded_size(node, {}) if node is not None else 0
+        if size > MAX_NODES:
+            raise InputError(
+                [
+                    Problem(
+                        "(file)",
+                        f"expands to more than {MAX_NODES:,} values once its aliases are "
+                        "resolved (nested anchors?)",
+                        f"{size:,}",
+                    )
+                ],
+                source,
+            )
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

@@ -19,7 +19,15 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ccsim.scenario.campaigns import Blending, Campaign
-from ccsim.scenario.common import Clock, Headcount, Id, Model, Share, Weekday
+from ccsim.scenario.common import (
+    MAX_REPLICATIONS,
+    Clock,
+    Headcount,
+    Id,
+    Model,
+    Share,
+    Weekday,
+)
 from ccsim.scenario.distributions import Dist, Patience
 from ccsim.scenario.staffing import StaffingSettings
 from ccsim.scenario.workorders import BackOfficeGroup, CalendarSpec, WorkOrderType
@@ -183,7 +191,8 @@ class Demand(Model):
     busyness_cv: float = Field(
         0.0,
         ge=0,
-        description="Day-to-day forecast error: gamma multiplier with mean 1 and this cv.",
+        le=10,
+        description="Day-to-day forecast error: gamma multiplier with mean 1 and this cv (<= 10).",
     )
     day_factors: dict[Weekday, Annotated[float, Field(ge=0)]] | None = Field(
         None, description="Volume factor per weekday (missing days: 1)."
@@ -473,7 +482,9 @@ class Scenario(Model):
     name: str = Field(min_length=1, description="Scenario name (used in outputs).")
     description: str = ""
     seed: int = Field(ge=0, description="Random seed: same file and seed give identical results.")
-    replications: int = Field(10, ge=1, le=100_000, description="Independent replications.")
+    replications: int = Field(
+        10, ge=1, le=MAX_REPLICATIONS, description="Independent replications."
+    )
     horizon: Horizon
     kpi: KpiSettings = Field(default_factory=KpiSettings)
     networks: list[Network] | None = Field(

@@ -39,6 +39,14 @@ def test_json_erlang_a(ccsim):
     assert doc["required_agents"] == 13
 
 
+@pytest.mark.parametrize("patience", ["1e15", "1e50"])
+def test_erlang_a_with_endless_patience_staffs_like_erlang_c(ccsim, patience):
+    doc = ccsim(*BASE, "--sl-target", "0.8", "--patience-s", patience, "--json").json()
+    assert doc["required_agents"] == 14
+    rows = {row["agents"]: row for row in doc["table"]}
+    assert rows[13]["service_level"] == pytest.approx(0.796, abs=1e-3)
+
+
 def test_unstable_rows_have_null_asa(ccsim):
     doc = ccsim(*BASE, "--sl-target", "0.8", "--agents", "9", "--json").json()
     row9 = next(r for r in doc["table"] if r["agents"] == 9)

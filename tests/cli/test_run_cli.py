@@ -144,6 +144,11 @@ def test_report_of_a_damaged_folder_lists_every_problem_and_changes_nothing(
     assert (out / "report.html").read_bytes() == before["report.html"]
     assert (out / "figures" / "agents.png").read_bytes() == before["agents.png"]
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    summary["kpis"] = {}
+    summary["horizon"] = "x"
+    (out / "summary.json").write_text(json.dumps(summary))
+    r = ccsim("report", out)
+    assert r.code == 2 and "horizon, service_level_definition, kpis must each be" in r.err
     (out / "manifest.json").write_text("{not json")
     r = ccsim("report", out)
     assert r.code == 2 and "manifest.json: cannot be read as JSON" in r.err
@@ -196,6 +201,16 @@ def test_bad_scenario_exit_2_all_problems_no_output(ccsim, tmp_path):
     assert v.code == 2
     doc = json.loads(v.out)
     assert doc["valid"] is False and len(doc["problems"]) >= 3
+    # under --json, every command's one document on stdout says what was wrong
+    for cmd in ("run", "staff"):
+        j = ccsim(cmd, p, "--json")
+        assert j.code == 2 and "Traceback" not in j.err
+        doc = json.loads(j.out)
+        assert doc["error"] == "bad input" and doc["file"] == str(p)
+        assert {"path", "rule", "value"} == set(doc["problems"][0])
+        assert any(q["path"].startswith("seed") and q["value"] == -1 for q in doc["problems"])
+    j = ccsim("run", p, "--json", "--no-such-option")
+    assert j.code == 2 and json.loads(j.out)["error"] == "bad input"
 
 
 def test_strict_exit_code(ccsim, compact, tmp_path):
@@ -208,10 +223,32 @@ def test_strict_exit_code(ccsim, compact, tmp_path):
     assert r.code == 1
 
 
-@pytest.mark.parametrize("args", [("-r", "0"), ("--seed", "-1"), ("--workers", "0")])
-def test_bad_options(ccsim, compact, args):
+@pytest.mark.parametrize(
+    ("args", "rule"),
+    [
+        (("-r", "0"), "must be >= 1"),
+        (("-r", "100001"), "must be <= 100,000"),
+        (("--seed", "-1"), "must be >= 0"),
+        (("--workers", "0"), "must be >= 1"),
+    ],
+)
+def test_bad_options(ccsim, compact, args, rule):
     r = ccsim("run", compact, *args, "--no-output")
-    assert r.code == 2 and "must be >= " in r.err
+    assert r.code == 2 and rule in r.err
+
+
+def test_a_target_without_calls_to_measure_is_shown_missed(ccsim, tmp_path):
+    data = yaml.safe_load(COMPACT)
+    data["call_types"][0]["arrivals"] = {"rate_per_h": 0}
+    p = tmp_path / "quiet.yaml"
+    p.write_text(yaml.safe_dump(data))
+    r = ccsim("run", p, "-r", "2", "--no-output", "--strict")
+    assert r.code == 1
+    row = next(line for line in r.out.splitlines() if line.startswith("service level"))
+    assert "no calls" in row and "MISSED" in row
+    doc = ccsim("run", p, "-r", "2", "--no-output", "--json").json()
+    assert doc["targets"]["service_level"]["met"] is False
+    assert doc["targets"]["service_level"]["value"] is None
 
 
 def test_validate_and_schema(ccsim, compact, tmp_path):

@@ -211,3 +211,27 @@ def test_pooling_estimate_accepts_a_100_percent_target():
     each = int(required_agents(50 * 200 / 3600, 200, Targets(service_level=0.999, threshold_s=20)))
     assert (est.per_network == each).all()
     assert (est.pooled < 2 * each).all()
+
+
+@pytest.mark.parametrize("patience", [1e9, 1e15, 1e50])
+def test_erlang_a_with_astronomical_patience_is_its_limit(patience):
+    """Beyond a million handle times Erlang A is evaluated as its limit, not lost in rounding."""
+    c = erlang_c_metrics(14, A10, 180.0, 20.0)
+    a = erlang_a_metrics(14, A10, 180.0, patience_s=patience, threshold_s=20.0)
+    assert a.service_level == pytest.approx(c.service_level, rel=1e-6)
+    assert a.asa_s == pytest.approx(c.asa_s, rel=1e-6)
+    assert a.mean_wait_s == pytest.approx(c.mean_wait_s, rel=1e-6)
+    assert a.p_abandon < 1e-6
+    # overloaded: the fluid limit loses 1 - n/a, and the answered wait grows with patience
+    over = erlang_a_metrics(9, A10, 180.0, patience_s=np.array([patience, 10 * patience]))
+    assert over.p_abandon == pytest.approx([0.1, 0.1], rel=1e-6)
+    assert over.asa_s[1] / over.asa_s[0] == pytest.approx(10, rel=1e-3)
+
+
+def test_erlang_a_critical_load_continues_across_the_patience_bound():
+    """At a = n, abandonment falls like 1/sqrt(patience) on both sides of the bound."""
+    h = 180.0
+    inside = erlang_a_metrics(10, A10, h, patience_s=1e4 * h)
+    beyond = erlang_a_metrics(10, A10, h, patience_s=1e8 * h)
+    assert beyond.p_abandon == pytest.approx(inside.p_abandon / 100, rel=0.01)
+    assert beyond.asa_s == pytest.approx(inside.asa_s * 100, rel=0.01)

@@ -64,3 +64,19 @@ def test_unknown_rollup_is_refused():
     res = simulate(parse_scenario(base()), replications=1, workers=1)
     with pytest.raises(ValueError, match="by must name dimensions among interval, day"):
         res.kpis("week")
+
+
+def test_the_html_report_holds_the_daily_summary(tmp_path):
+    from ccsim.reporting.outputs import write_run_folder
+
+    d = base(
+        horizon={"duration_h": 4, "interval_min": 60, "start": "22:00", "start_day": "sun"},
+        call_types=[
+            {"id": "a", "arrivals": {"times_s": [0, 7140, 9000]}, "handle_time": const(60)}
+        ],
+    )
+    res = simulate(parse_scenario(d), replications=2, workers=1)
+    out = write_run_folder(res, tmp_path / "run", res.summary(), figures=False)
+    page = (out / "report.html").read_text()
+    assert "Per day (mean, 95% interval)" in page
+    assert "day 1 (sun)" in page and "day 2 (mon)" in page

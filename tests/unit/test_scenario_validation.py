@@ -2,10 +2,11 @@
 
 import copy
 
+import numpy as np
 import pytest
 
 from ccsim.errors import InputError
-from ccsim.scenario import load_scenario, load_text, parse_scenario, replace
+from ccsim.scenario import load_scenario, load_text, parse_scenario, replace, to_yaml
 from tests.helpers.problems import has, problems
 from tests.helpers.scen import base
 
@@ -222,6 +223,46 @@ def with_group(**fields):
         ({**base(), "ivr_ports": 0}, "ivr_ports: must be >= 1, got 0"),
         ({**base(), "demand": {"busyness_cv": -1}}, "demand.busyness_cv: must be >= 0, got -1"),
         ({**base(), "demand": {"day_factors": {"monday": 1}}}, "demand.day_factors.monday"),
+        (
+            {**base(), "demand": {"busyness_cv": float("inf")}},
+            "demand.busyness_cv: must be a finite number, got inf",
+        ),
+        (
+            {**base(), "targets": {"service_level": {"threshold_s": float("inf")}}},
+            "targets.service_level.threshold_s: must be a finite number, got inf",
+        ),
+        (
+            with_type(handle_time={"dist": "gamma", "mean_s": 120, "cv": 1e200}),
+            "call_types[0].handle_time.cv: must be <= 100, got 1e+200",
+        ),
+        (
+            with_type(handle_time={"dist": "lognormal", "mean_s": float("nan"), "cv": 1}),
+            "call_types[0].handle_time.mean_s: must be a finite number",
+        ),
+        (
+            with_type(patience={"dist": "weibull", "mean_s": 60, "cv": 0.0001}),
+            "call_types[0].patience: weibull cv must be >= 0.002",
+        ),
+        (
+            with_type(patience={"dist": "weibull", "mean_s": 60, "shape": 0.001}),
+            "call_types[0].patience: weibull shape must be between 0.1 and 1000",
+        ),
+        (
+            with_type(handle_time={"dist": "gamma", "mean_s": 60, "shape": 1e-6}),
+            "call_types[0].handle_time: gamma shape must be >= 0.0001",
+        ),
+        (
+            with_type(
+                handle_time={"dist": "empirical", "values_s": [1, 2], "weights": [float("inf"), 1]}
+            ),
+            "call_types[0].handle_time.weights[0]: must be a finite number, got inf",
+        ),
+        (
+            {**base(), "horizon": {"duration_h": 8784, "interval_min": 1}},
+            "horizon: must have at most 105,408 intervals (a leap year of 5-minute intervals); "
+            "8784 h of 1-minute intervals make 527,040",
+        ),
+        ({**base(), "replications": 100_001}, "replications: must be <= 100000, got 100001"),
     ],
 )
 def test_rule_message(data, expected):
@@ -343,3 +384,68 @@ def test_replace_changes_fields_by_path_and_id():
         replace(sc, {"centers.zz.groups": []})
     with pytest.raises(InputError, match="must be >= 0"):
         replace(sc, {"centers.c.groups.g.agents": -1})
+
+
+def test_extreme_but_legal_shapes_sample_finite_values():
+    """The bounds of the distribution rules are values the samplers can still draw."""
+    from ccsim.engine.distributions import sampler, weibull_shape_for_cv
+    from ccsim.scenario.distributions import Dist
+
+    rng = np.random.default_rng(1)
+    for d in (
+        Dist(dist="weibull", mean_s=60, cv=0.002),
+        Dist(dist="weibull", mean_s=60, cv=100),
+        Dist(dist="weibull", mean_s=60, shape=0.1),
+        Dist(dist="weibull", mean_s=60, shape=1000),
+        Dist(dist="gamma", mean_s=60, cv=100),
+        Dist(dist="gamma", mean_s=60, shape=1e-4),
+        Dist(dist="lognormal", mean_s=60, cv=100),
+    ):
+        x = sampler(d)(rng, 1000)
+        assert np.isfinite(x).all() and (x >= 0).all(), d
+    k = weibull_shape_for_cv(0.002)
+    assert 100 < k < 1000
+
+
+def test_exponent_numbers_without_a_dot_are_numbers():
+    """YAML 1.1 reads 6e1 as text; scenarios read it as a number, like YAML 1.2 and JSON."""
+    d = base()
+    d["call_types"][0]["arrivals"] = {"rate_per_h": 60.5}
+    text = to_yaml(parse_scenario(d)).replace("rate_per_h: 60.5", "rate_per_h: 6e1")
+    assert "rate_per_h: 6e1" in text
+    assert load_text(text, "s.yaml").call_types[0].arrivals.rate_per_h == 60.0
+    with pytest.raises(
+        InputError, match=r"replications \(line 3\): must be a whole number, got 10.0"
+    ):
+        load_text(text.replace("replications: 1", "replications: 1e1"), "s.yaml")
+
+
+def test_alias_bombs_are_refused_before_expanding(tmp_path):
+    lines = ["x-a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]"]
+    lines += [f"x-a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
+    text = "\n".join(lines) + "\n" + to_yaml(parse_scenario(base()))
+    with pytest.raises(InputError, match="expands to more than 1,000,000 values"):
+        load_text(text, "bomb.yaml")
+
+
+def test_numpy_values_from_analysts_code_are_accepted():
+    sc = parse_scenario(base())
+    new = replace(
+        sc,
+        {
+            "centers.c.groups.g.agents": np.int64(7),
+            "call_types.a.handle_time.mean_s": np.float32(20.0),
+        },
+    )
+    assert new.centers[0].groups[0].agents == 7
+    assert new.call_types[0].handle_time.mean == 20
+    d = base()
+    d["centers"][0]["groups"][0]["agents"] = np.arange(1, 1 + len_intervals(d))
+    assert parse_scenario(d).centers[0].groups[0].agents.per_interval[0] == 1
+    with pytest.raises(InputError, match=r"must be a whole number, got 7\.5"):
+        replace(sc, {"centers.c.groups.g.agents": np.float64(7.5)})
+
+
+def len_intervals(d):
+    h = d["horizon"]
+    return round(h["duration_h"] * 60 / h.get("interval_min", 30))
