@@ -232,7 +232,13 @@ def _render(
         )
         if c in intervals
     ]
-    iv = intervals[cols].copy()
+    iv = intervals[cols].head(MAX_HTML_INTERVALS).copy()
+    iv_note = (
+        f'<p class="small">The first {MAX_HTML_INTERVALS:,} of {len(intervals):,} intervals; '
+        "intervals.csv holds them all.</p>"
+        if len(intervals) > MAX_HTML_INTERVALS
+        else ""
+    )
     for c in cols[1:]:
         iv[c] = [fmt(c, v) for v in iv[c]]
     sld = summary.get("service_level_definition", {})
@@ -247,11 +253,14 @@ service level = {html.escape(str(sld.get("formula", "offered")))} formula, T = {
 <h2>Targets</h2>{ttable}
 <h2>Figures</h2>{imgs or "<p>(figures not drawn)</p>"}
 <h2>KPIs (whole period, mean over replications)</h2>{_table(pd.DataFrame(kpi_rows))}
-{days}<h2>Per interval</h2>{_table(iv)}
+{days}<h2>Per interval</h2>{iv_note}{_table(iv)}
 </body></html>
 """
     return doc
 
+
+#: Intervals shown in the report's table (a week of half-hours is 336); the CSV has all.
+MAX_HTML_INTERVALS = 2_000
 
 _DAY_KPIS = ("offered", "answered", "service_level", "abandon_rate", "asa_s", "occupancy")
 

@@ -80,3 +80,16 @@ def test_the_html_report_holds_the_daily_summary(tmp_path):
     page = (out / "report.html").read_text()
     assert "Per day (mean, 95% interval)" in page
     assert "day 1 (sun)" in page and "day 2 (mon)" in page
+
+
+def test_the_html_report_shows_a_bounded_interval_table(tmp_path, monkeypatch):
+    import ccsim.reporting.html as html
+    from ccsim.reporting.outputs import write_run_folder
+
+    monkeypatch.setattr(html, "MAX_HTML_INTERVALS", 3)
+    res = simulate(parse_scenario(base(horizon={"duration_h": 1, "interval_min": 6})), 1, workers=1)
+    out = write_run_folder(res, tmp_path / "run", res.summary(), figures=False)
+    page = (out / "report.html").read_text()
+    assert "The first 3 of 10 intervals; intervals.csv holds them all." in page
+    table = page.split("<h2>Per interval</h2>")[1]
+    assert table.count("<tr>") == 1 + 3  # header and three intervals
