@@ -84,8 +84,10 @@ class CampaignRun:
         self.calendar = calendar
         self.predictive = spec.dialing == "predictive"
         self.ready: deque[Record] = deque()
-        self.connect_q: deque[list[Any]] = deque()  # [record, success, t_dial, taken]
+        # contacts on the line waiting for an agent: [record, success, t_dial, taken, t_answer]
+        self.connect_q: deque[list[Any]] = deque()
         self.outstanding = 0
+        self.last_dial = -math.inf  # when it last dialled (predictive campaigns share fairly)
         self.ratio = spec.pacing.ratio
         self.recent: deque[int] = deque(maxlen=_RECENT)
         self.dials = 0  # predictive dials made, and how many the right party answered
@@ -139,6 +141,15 @@ class Outbound:
         self.predictive_groups: list[set[int]] = [
             {x for c in self.by_group[g] if c.predictive for x in c.groups}
             for g in range(len(sc.groups))
+        ]
+        # per campaign: the other predictive campaigns whose contacts may take its agents
+        self.rivals: list[list[CampaignRun]] = [
+            [
+                c
+                for c in self.camps
+                if c is not run and c.predictive and set(c.groups) & set(run.groups)
+            ]
+            for run in self.camps
         ]
         self.feed_orders: dict[int, CampaignRun] = {}
         self.feed_abandoned: list[CampaignRun] = []
@@ -253,14 +264,23 @@ class Outbound:
         if not self.by_group[g] or self.env.now >= self.horizon_s or not self.safe(g):
             return False
         now = self.env.now
-        # a customer already on the line (predictive contact) comes before any new dial
-        for run in self.by_group[g]:
-            while run.connect_q:
-                entry = run.connect_q.popleft()
-                if not entry[3]:
-                    entry[3] = True
-                    self._connect(run, entry[0], g, entry[1], entry[2])
-                    return True
+        # a customer already on the line (predictive contact) comes before any new dial:
+        # the highest campaign priority first, then the one waiting longest
+        first: CampaignRun | None = None
+        for run in self.by_group[g]:  # highest priority first
+            q = run.connect_q
+            while q and q[0][3]:  # hung up already
+                q.popleft()
+            if q and (
+                first is None
+                or (run.spec.priority == first.spec.priority and q[0][4] < first.connect_q[0][4])
+            ):
+                first = run
+        if first is not None:
+            entry = first.connect_q.popleft()
+            entry[3] = True
+            self._connect(first, entry[0], g, entry[1], entry[2])
+            return True
         if self._held_for_contacts(g):
             return False
         for run in self.by_group[g]:
@@ -285,9 +305,18 @@ class Outbound:
         """Give outbound work to every idle agent of ``g`` that may take it; pace predictive dialling."""
         while self.offer(g):
             pass
-        for run in self.by_group[g]:
-            if run.predictive:
-                self._pace(run)
+        self._pace_fairly([run for run in self.by_group[g] if run.predictive])
+
+    def _pace_fairly(self, runs: list[CampaignRun]) -> None:
+        """Pace predictive campaigns that share agents, in turn.
+
+        The highest priority first; among equals, the one that dialled least recently,
+        so that equals share the free agents.
+        """
+        if len(runs) > 1:
+            runs = sorted(runs, key=lambda r: (-r.spec.priority, r.last_dial, r.index))
+        for run in runs:
+            self._pace(run)
 
     def dispatch(self, run: CampaignRun) -> None:
         """New records or an opened window: put free agents to work."""
@@ -339,9 +368,15 @@ class Outbound:
             return
         p = max(run.contact_est(), 0.01)
         waiting = sum(1 for e in run.connect_q if not e[3])
-        target = (
-            math.floor(run.ratio * max(self._available(run) - waiting, 0) / p) - run.outstanding
-        )
+        # contacts other predictive campaigns already expect for the same agents
+        others = 0.0
+        for r in self.rivals[run.index]:
+            waiting += sum(1 for e in r.connect_q if not e[3])
+            others += r.outstanding * max(r.contact_est(), 0.01)
+        free = max(self._available(run) - waiting, 0)
+        target = math.floor((run.ratio * free - others) / p) - run.outstanding
+        if target > 0 and run.ready:
+            run.last_dial = now
         while target > 0 and run.ready:
             rec = run.ready.popleft()
             rec.status = ACTIVE
@@ -360,13 +395,13 @@ class Outbound:
         if not contact:
             self._log(run, rec, t_dial, -1, NO_CONTACT, math.nan, math.nan)
             self._finish(run, rec, NO_CONTACT)
-            self._pace(run)
+            self._pace_fairly([run, *self.rivals[run.index]])
             return
         for g in run.groups:
             if self.safe(g):
                 self._connect(run, rec, g, success, t_dial)
                 return
-        entry = [rec, success, t_dial, False]
+        entry = [rec, success, t_dial, False, self.env.now]
         run.connect_q.append(entry)
         self.sim._at(run.spec.pacing.connect_wait_s, self._on_connect_timeout, (run, entry))
 
@@ -379,7 +414,7 @@ class Outbound:
         self._log(run, rec, entry[2], -1, ABANDONED, math.nan, math.nan)
         self._paced(run, abandoned=True)
         self._finish(run, rec, ABANDONED)
-        self._pace(run)
+        self._pace_fairly([run, *self.rivals[run.index]])
 
     def _connect(self, run: CampaignRun, rec: Record, g: int, success: bool, t_dial: float) -> None:
         sim = self.sim

@@ -57,3 +57,71 @@ def test_pacing_respects_the_abandon_cap(agents, contact, cap):
     # not by starving the agents: busy most of the calling windows (8 h a day, 3 days)
     in_windows = v["agent_hours"] / (agents * 8 * 3)
     assert np.all(in_windows > 0.6), in_windows
+
+
+def _shared(priorities, cap=0.03):
+    """Predictive campaigns sharing one outbound group of 10 agents, 20,000 records a day."""
+    camps = [
+        {
+            "id": f"m{i}",
+            "priority": prio,
+            "list": {"daily_size": 20_000 // len(priorities), "release": "08:00"},
+            "windows": ["09:00-12:00", "14:00-17:30", "19:00-20:30"],
+            "max_attempts": 3,
+            "retry_after": {"dist": "exponential", "mean_s": 3600},
+            "contact_prob": 0.4,
+            "success_prob": 0.05,
+            "ring_time": {"dist": "uniform", "min_s": 10, "max_s": 40},
+            "talk_time": {"dist": "lognormal", "mean_s": 150, "cv": 1.0},
+            "wrap_time": {"dist": "constant", "mean_s": 15},
+            "dialing": "predictive",
+            "pacing": {"max_abandon": cap, "connect_wait_s": 2},
+            "groups": ["out"],
+        }
+        for i, prio in enumerate(priorities)
+    ]
+    sc = parse_scenario(
+        {
+            "name": "shared",
+            "seed": 12,
+            "replications": 4,
+            "horizon": {"duration_h": 72, "interval_min": 60},
+            "call_types": [
+                {
+                    "id": "a",
+                    "arrivals": {"rate_per_h": 10},
+                    "handle_time": {"dist": "exponential", "mean_s": 100},
+                }
+            ],
+            "centers": [
+                {
+                    "id": "c",
+                    "groups": [
+                        {"id": "in", "skills": ["a"], "agents": 2},
+                        {"id": "out", "skills": [], "agents": 10},
+                    ],
+                }
+            ],
+            "campaigns": camps,
+        }
+    )
+    return simulate(sc).campaign_values()
+
+
+def test_campaigns_sharing_agents_do_not_dial_twice_for_them():
+    """Three equal campaigns on one group: each under the cap, sharing the agents evenly,
+    and together as productive as one campaign with the whole list."""
+    one = _shared([0])["m0"]
+    three = _shared([0, 0, 0])
+    for v in three.values():
+        assert v["abandon_rate"].mean() <= 0.03
+    contacts = np.array([v["contacts"].mean() for v in three.values()])
+    assert contacts.min() > 0.8 * contacts.max(), contacts  # equals share
+    hours = sum(v["agent_hours"] for v in three.values())
+    np.testing.assert_allclose(hours.mean(), one["agent_hours"].mean(), rtol=0.05)
+
+
+def test_the_higher_priority_campaign_dials_first():
+    v = _shared([2, 0])
+    assert v["m0"]["contacts"].mean() > 3 * v["m1"]["contacts"].mean()
+    assert v["m0"]["abandon_rate"].mean() <= 0.03
