@@ -396,35 +396,15 @@ def erlang_a_metrics(
         asa = np.where(answered > 0, served_wait / np.where(answered > 0, answered, 1.0), np.inf)
         occ = np.where(n > 0, a * answered / np.where(n > 0, n, 1.0), 0.0)
     sl = _sl_by_formula(sl_formula, at, abt, pab)
+    mean_wait = pab * p_true
     far = p_true > p
     if far.any():
-        pw, pab, at, abt, sl, asa, occ = (
-            np.array(v, dtype=float) for v in (pw, pab, at, abt, sl, asa, occ)
+        pw, pab, at, abt, asa, mean_wait = _beyond_patience_bound(
+            far, n, a, h, p, p_true, threshold_s, sl_formula, pw, pab, at, abt, asa
         )
+        sl = _sl_by_formula(sl_formula, at, abt, pab)
         with np.errstate(divide="ignore", invalid="ignore"):
-            grow = np.where(a > n, p_true / p, np.sqrt(p_true / p))
-        asa = np.where(far & (a >= n) & (n > 0), asa * grow, asa)
-        edge = far & (a == n) & (n > 0)  # critical load: losses fall like 1/sqrt(patience)
-        if edge.any():
-            shrink = 1.0 / grow[edge]
-            pab[edge] *= shrink
-            abt[edge] *= shrink
-            at[edge] *= shrink
-            pw[edge] = 1.0 - (1.0 - pw[edge]) * shrink
-            sl = np.array(_sl_by_formula(sl_formula, at, abt, pab), dtype=float)
-    mean_wait = np.array(pab * p_true, dtype=float)
-    if far.any():
-        limit = far & (a < n)
-        if limit.any():
-            c = erlang_c_metrics(n[limit], a[limit], h[limit], threshold_s, sl_formula)
-            pw[limit] = c.p_wait
-            pab[limit] = 0.0
-            at[limit] = c.answered_within
-            abt[limit] = 0.0
-            sl[limit] = c.service_level
-            asa[limit] = c.asa_s
-            occ[limit] = c.occupancy
-            mean_wait[limit] = c.mean_wait_s
+            occ = np.where(n > 0, a * (1.0 - pab) / np.where(n > 0, n, 1.0), 0.0)
     return QueueMetrics(
         model="erlang_a",
         agents=_out(n, scalar),
@@ -445,6 +425,62 @@ def erlang_a_metrics(
 
 #: Patience, in handle times, beyond which Erlang A is evaluated as its limit.
 MAX_PATIENCE_AHT = 1e6
+
+
+def _beyond_patience_bound(
+    far: NDArray[np.bool_],
+    n: FloatArray,
+    a: FloatArray,
+    h: FloatArray,
+    p: FloatArray,
+    p_true: FloatArray,
+    threshold_s: float,
+    sl_formula: str,
+    *measures: FloatArray,
+) -> tuple[FloatArray, ...]:
+    """Erlang A for patience ``p_true`` beyond the bound ``p``, from its values at ``p``.
+
+    ``measures`` are P(wait), P(abandon), answered within T, abandoned within T and ASA
+    at the bound; returned for ``p_true``, with the mean wait of all callers. Three
+    regimes: clearly stable (Erlang C's mean wait under 1e-6 of the patience) is
+    Erlang C; clearly overloaded (at the bound the excess load is ten standard
+    deviations or more) is the fluid limit, where losses have settled at 1 - n/a and
+    the answered wait grows like patience; in between, near critical load, losses
+    approach their limit and waits grow like the square root of patience (diffusion
+    scaling), the wait capped by Erlang C's when a < n and at least the fluid wait
+    when a > n.
+    """
+    pw, pab, at, abt, asa = (np.array(m, dtype=float) for m in measures)
+    scale = np.where(far, p_true / p, 1.0)
+    stable = far & (a < n)
+    c_pw, c_at, c_wait = np.ones(n.shape), np.zeros(n.shape), np.full(n.shape, np.inf)
+    if stable.any():
+        c = erlang_c_metrics(n[stable], a[stable], h[stable], threshold_s, sl_formula)
+        c_pw[stable], c_at[stable], c_wait[stable] = c.p_wait, c.answered_within, c.mean_wait_s
+    clear_c = stable & (c_wait <= 1e-6 * p_true)
+    fluid = far & (a > n) & (n > 0) & ((a - n) ** 2 * (p / h) >= 100.0 * a)
+    crit = far & (n > 0) & ~clear_c & ~fluid
+    asa[fluid] *= scale[fluid]
+    if crit.any():
+        root = np.sqrt(scale[crit])
+        loss = np.maximum(0.0, 1.0 - n[crit] / a[crit])
+        pab[crit] = loss + (pab[crit] - loss) / root
+        abt[crit] /= root
+        at[crit] = c_at[crit] + (at[crit] - c_at[crit]) / root
+        pw[crit] = c_pw[crit] + (pw[crit] - c_pw[crit]) / root
+        with np.errstate(invalid="ignore"):  # NaN ASA (not asked for) stays NaN
+            # between the diffusion scaling and the limits: Erlang C's wait when a < n,
+            # the fluid wait p ln(a/n) when a > n
+            fluid_wait = p_true[crit] * np.log(np.maximum(a[crit] / n[crit], 1.0))
+            asa[crit] = np.maximum(np.minimum(asa[crit] * root, c_wait[crit]), fluid_wait)
+    mean_wait = np.array(pab * p_true, dtype=float)
+    if clear_c.any():
+        c = erlang_c_metrics(n[clear_c], a[clear_c], h[clear_c], threshold_s, sl_formula)
+        pw[clear_c], pab[clear_c], abt[clear_c] = c.p_wait, 0.0, 0.0
+        at[clear_c] = c.answered_within
+        asa[clear_c] = np.where(np.isnan(asa[clear_c]), np.nan, c.asa_s)
+        mean_wait[clear_c] = c.mean_wait_s
+    return pw, pab, at, abt, asa, mean_wait
 
 
 def _served_wait_ratio(x: FloatArray, y: FloatArray) -> FloatArray:

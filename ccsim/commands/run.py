@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import sys
 from pathlib import Path
 from typing import Any
@@ -121,19 +123,16 @@ Examples:
 @click.option("--json", "as_json", is_flag=True, help="Print the run's JSON document on stdout.")
 def report_command(folder: str, no_figures: bool, as_json: bool) -> int:
     """Re-render a run folder's report (figures, report.html) from its files, without re-running."""
-    from ccsim.reporting.html import render_report
-    from ccsim.reporting.outputs import read_json
+    from ccsim.reporting.html import read_folder, render_report
 
     path = Path(folder)
     if not path.is_dir():
         raise InputError([Problem(folder, "is not a folder", has_value=False)])
-    out = render_report(path, figures=not no_figures)
-    doc = read_json(path / "summary.json")
-    if as_json:
-        click.echo(dumps(doc))
-    else:
+    _, doc, _, _ = read_folder(path)  # every problem of the folder's files, listed at once
+    if not as_json:  # a summary the terminal view cannot show is refused before any writing
         try:
-            print_run(doc, folder)
+            with contextlib.redirect_stdout(io.StringIO()):
+                print_run(doc, folder)
         except (KeyError, TypeError, ValueError, AttributeError) as e:
             raise InputError(
                 [
@@ -144,5 +143,10 @@ def report_command(folder: str, no_figures: bool, as_json: bool) -> int:
                     )
                 ]
             ) from e
+    out = render_report(path, figures=not no_figures)
+    if as_json:
+        click.echo(dumps(doc))
+    else:
+        print_run(doc, folder)
         click.echo(f"Report: {out}")
     return 0

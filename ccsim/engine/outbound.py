@@ -352,14 +352,12 @@ class Outbound:
 
     # -- predictive ------------------------------------------------------------------------------
 
-    def _available(self, run: CampaignRun) -> int:
-        sim = self.sim
-        free = 0
-        for g in run.groups:
-            if self.safe(g):
-                idle = sim.staffed[g] - sim.busy[g]
-                free += idle if not self.inbound[g] else max(0, idle - self.blending.min_idle)
-        return free
+    def _free(self, g: int) -> int:
+        """Agents of ``g`` a predictive contact could have now (beyond ``min_idle`` if blended)."""
+        if not self.safe(g):
+            return 0
+        idle = self.sim.staffed[g] - self.sim.busy[g]
+        return idle if not self.inbound[g] else max(0, idle - self.blending.min_idle)
 
     def _pace(self, run: CampaignRun) -> None:
         """Dial so that the contacts expected from the lines ringing match the free agents."""
@@ -368,13 +366,25 @@ class Outbound:
             return
         p = max(run.contact_est(), 0.01)
         waiting = sum(1 for e in run.connect_q if not e[3])
-        # contacts other predictive campaigns already expect for the same agents
+        free = max(sum(self._free(g) for g in run.groups) - waiting, 0)
+        # contacts other predictive campaigns expect beyond their own free agents, as far
+        # as they would take free agents this campaign could have
         others = 0.0
         for r in self.rivals[run.index]:
-            waiting += sum(1 for e in r.connect_q if not e[3])
-            others += r.outstanding * max(r.contact_est(), 0.01)
-        free = max(self._available(run) - waiting, 0)
+            shared = own = 0
+            for g in r.groups:
+                if g in run.groups:
+                    shared += self._free(g)
+                else:
+                    own += self._free(g)
+            if shared:
+                expected = r.outstanding * max(r.contact_est(), 0.01)
+                others += min(shared, max(0.0, expected - own))
         target = math.floor((run.ratio * free - others) / p) - run.outstanding
+        if target <= 0 and free >= 1 and not run.outstanding and not others:
+            # nothing ringing for idle agents: one line cannot over-dial, and its answer
+            # lets a ratio that fell low enough to dial nothing recover
+            target = 1
         if target > 0 and run.ready:
             run.last_dial = now
         while target > 0 and run.ready:
@@ -400,6 +410,8 @@ class Outbound:
         for g in run.groups:
             if self.safe(g):
                 self._connect(run, rec, g, success, t_dial)
+                if self.rivals[run.index]:  # the line it held no longer counts for them
+                    self._pace_fairly(self.rivals[run.index])
                 return
         entry = [rec, success, t_dial, False, self.env.now]
         run.connect_q.append(entry)

@@ -60,7 +60,7 @@ _CSV_COLUMNS = {
 }  # fmt: skip
 
 
-def _read_folder(
+def read_folder(
     folder: Path,
 ) -> tuple[dict[str, Any], dict[str, Any], pd.DataFrame, pd.DataFrame]:
     """Read and check the files a report is drawn from; every problem is listed at once."""
@@ -146,7 +146,7 @@ def render_report(folder: str | Path, figures: bool = True, *, fresh: bool = Fal
     an internal error, not a damaged folder.
     """
     folder = Path(folder)
-    manifest, summary, intervals, agents = _read_folder(folder)
+    manifest, summary, intervals, agents = read_folder(folder)
     try:
         tmp = Path(tempfile.mkdtemp(prefix=".report.", dir=folder))
     except OSError as e:

@@ -37,24 +37,39 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
 
 
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-# YAML 1.1 reads 6e1 or 1e-3 (no dot) as text; YAML 1.2 and every other tool read a number
-_UniqueKeyLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
-    list("-+0123456789"),
-)
+#: YAML 1.1 (PyYAML) reads 6e1, 1e-3 or 6.0e1 as text: a number with an exponent
+#: needs a dot and a signed exponent there (6.0e+1, 1.0e-3).
+_EXPONENT_TEXT = re.compile(r"^[-+]?[0-9][0-9_]*(\.[0-9_]*)?[eE][-+]?[0-9]+$")
 
-#: Most nodes a scenario may hold once its aliases are expanded: a real province is a
-#: few thousand; this stops a file of nested aliases from expanding into gigabytes.
-MAX_NODES = 1_000_000
+
+def _yaml_number(text: str) -> str:
+    """``6e1`` -> ``6.0e+1``: how to write an exponent so that YAML 1.1 reads a number."""
+    mantissa, _, exponent = text.lower().partition("e")
+    if "." not in mantissa:
+        mantissa += ".0"
+    if exponent[:1] not in "+-":
+        exponent = "+" + exponent
+    return f"{mantissa}e{exponent}"
+
+
+#: How many values a file's aliases may add when expanded, beyond ten times the file's
+#: own: reuse of anchors is welcome, a file of nested aliases that expands into
+#: gigabytes is not.
+MAX_ALIAS_NODES = 1_000_000
+
+
+class _RecursiveAlias(Exception):
+    pass
 
 
 def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
-    """Nodes in ``node`` with every alias expanded (counted once per node object)."""
+    """Values in ``node`` with every alias expanded; raises on an alias inside itself."""
     known = memo.get(id(node))
     if known is not None:
+        if known < 0:
+            raise _RecursiveAlias
         return known
-    memo[id(node)] = 1  # a recursive alias counts once instead of looping
+    memo[id(node)] = -1  # being counted
     size = 1
     if isinstance(node, yaml.MappingNode):
         for k, v in node.value:
@@ -64,6 +79,24 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
             size += _expanded_size(v, memo)
     memo[id(node)] = size
     return size
+
+
+def _alias_problem(node: yaml.Node) -> Problem | None:
+    """A file whose aliases refer to themselves or expand beyond reason."""
+    memo: dict[int, int] = {}
+    try:
+        size = _expanded_size(node, memo)
+    except _RecursiveAlias:
+        return Problem("(file)", "has an alias inside the anchor it refers to", has_value=False)
+    own = len(memo)  # distinct values written in the file
+    if size - own > MAX_ALIAS_NODES + 10 * own:
+        return Problem(
+            "(file)",
+            f"expands to {size:,} values once its aliases are resolved, from {own:,} "
+            "written (nested anchors?)",
+            has_value=False,
+        )
+    return None
 
 
 def _line_map(node: yaml.Node | None, path: PathKey = ()) -> dict[PathKey, int]:
@@ -148,7 +181,9 @@ def _problem(err: Any, lines: dict[PathKey, int]) -> Problem:
     ctx = err.get("ctx") or {}
     value = err.get("input")
     has_value = typ != "missing"
-    if typ in _RULES:
+    if typ in ("float_type", "int_type") and isinstance(value, str) and _EXPONENT_TEXT.match(value):
+        rule = f"must be a number (YAML reads {value} as text: write {_yaml_number(value)})"
+    elif typ in _RULES:
         rule = _RULES[typ]
     elif typ == "extra_forbidden":
         key = str(loc[-1]) if loc else "?"
@@ -285,19 +320,9 @@ def load_text(text: str, source: str = "<scenario>") -> Scenario:
     loader.duplicates = []
     try:
         node = loader.get_single_node()
-        size = _expanded_size(node, {}) if node is not None else 0
-        if size > MAX_NODES:
-            raise InputError(
-                [
-                    Problem(
-                        "(file)",
-                        f"expands to more than {MAX_NODES:,} values once its aliases are "
-                        "resolved (nested anchors?)",
-                        f"{size:,}",
-                    )
-                ],
-                source,
-            )
+        bad = _alias_problem(node) if node is not None else None
+        if bad is not None:
+            raise InputError([bad], source)
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

@@ -149,6 +149,16 @@ def test_report_of_a_damaged_folder_lists_every_problem_and_changes_nothing(
     (out / "summary.json").write_text(json.dumps(summary))
     r = ccsim("report", out)
     assert r.code == 2 and "horizon, service_level_definition, kpis must each be" in r.err
+    # files that pass the checks but that the terminal view cannot show: refused first
+    for name in ("intervals.csv", "agents.csv"):
+        (out / name).write_bytes(before[name])
+    summary = json.loads(before["summary.json"])
+    summary["days"] = [{"day": 1}, {"day": 2}]
+    (out / "summary.json").write_text(json.dumps(summary))
+    r = ccsim("report", out)
+    assert r.code == 2 and "summary.json: holds values ccsim cannot print" in r.err
+    assert r.out == ""
+    assert (out / "report.html").read_bytes() == before["report.html"]
     (out / "manifest.json").write_text("{not json")
     r = ccsim("report", out)
     assert r.code == 2 and "manifest.json: cannot be read as JSON" in r.err

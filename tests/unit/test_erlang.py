@@ -235,3 +235,16 @@ def test_erlang_a_critical_load_continues_across_the_patience_bound():
     beyond = erlang_a_metrics(10, A10, h, patience_s=1e8 * h)
     assert beyond.p_abandon == pytest.approx(inside.p_abandon / 100, rel=0.01)
     assert beyond.asa_s == pytest.approx(inside.asa_s * 100, rel=0.01)
+
+
+@pytest.mark.parametrize("load", [9.999999, 9.999, 10.0, 10.0 + 2e-15, 10.001, 10.5])
+def test_erlang_a_is_continuous_at_the_patience_bound(load):
+    h = 180.0
+    bound = 1e6 * h
+    below = erlang_a_metrics(10, load, h, patience_s=bound * (1 - 1e-9))
+    above = erlang_a_metrics(10, load, h, patience_s=bound * (1 + 1e-9))
+    for k in ("p_wait", "p_abandon", "service_level", "asa_s", "mean_wait_s", "occupancy"):
+        assert getattr(above, k) == pytest.approx(getattr(below, k), rel=1e-6, abs=1e-12), k
+    far = erlang_a_metrics(10, load, h, patience_s=1e9 * h)
+    assert far.p_abandon == pytest.approx(max(0.0, 1 - 10 / load), abs=1e-5)
+    assert math.isnan(erlang_a_metrics(10, load, h, patience_s=1e9 * h, with_asa=False).asa_s)
