@@ -77,8 +77,10 @@ def compare(results: list[tuple[str, SimulationResult]]) -> dict[str, Any]:
         }
         for k in {**base, **v}:
             # a campaign figure one scenario does not have counts as zero
-            a = v.get(k, np.zeros_like(base[k]) if k.startswith("campaigns.") else None)
-            b = base.get(k, np.zeros_like(v[k]) if k.startswith("campaigns.") else None)
+            a, b = v.get(k), base.get(k)
+            if k.startswith("campaigns."):
+                a = np.zeros_like(b) if a is None else a
+                b = np.zeros_like(a) if b is None else b
             if a is not None and b is not None and a.shape == b.shape:
                 diff[k] = K.estimate(a - b).as_dict()
         differences.append(diff)

@@ -91,3 +91,32 @@ def test_province_designs_compare(ccsim):
     assert local["kpis"]["dialect_match_rate"]["mean"] == 1.0  # local agents speak the dialect
     assert hybrid["kpis"]["transfers"]["mean"] > 0
     assert doc["pooling"]["gain_agent_hours"] > 0
+
+
+def test_compare_with_and_without_campaigns_in_either_order(ccsim, tmp_path):
+    plain = write(tmp_path, "plain")
+    data = yaml.safe_load(COMPACT)
+    data["name"] = "calling"
+    data["centers"][0]["groups"].append({"id": "out", "skills": [], "agents": 2})
+    data["campaigns"] = [
+        {
+            "id": "care",
+            "list": {"daily_size": 50, "release": "00:00"},
+            "windows": ["00:00-08:00"],
+            "max_attempts": 2,
+            "retry_after": {"dist": "constant", "mean_s": 600},
+            "contact_prob": 0.5,
+            "ring_time": {"dist": "constant", "mean_s": 20},
+            "talk_time": {"dist": "exponential", "mean_s": 120},
+            "groups": ["out"],
+        }
+    ]
+    calling = tmp_path / "calling.yaml"
+    calling.write_text(yaml.safe_dump(data))
+    for first, second, sign in ((plain, calling, 1), (calling, plain, -1)):
+        r = ccsim("compare", first, second, "-r", "2", "--json")
+        assert r.code == 0, r.err
+        (d,) = r.json()["differences"]
+        # the campaign's figures count as zero where it does not run
+        assert sign * d["campaigns.attempts"]["mean"] > 0
+        assert d["offered"]["mean"] == 0.0
