@@ -21,7 +21,7 @@ from ccsim.scenario.schema import Scenario
 
 @dataclass(frozen=True)
 class PoolingEstimate:
-    """Erlang C agents per interval: by network on its own, and pooled."""
+    """Erlang C agents per measured interval (after the warm-up): by network, and pooled."""
 
     threshold_s: float
     target: float
@@ -84,6 +84,9 @@ def pooling_estimate(scenario: Scenario) -> PoolingEstimate:
     pooled = np.asarray(
         required_agents(work_net.sum(axis=1) / load.interval_s, aht_all, targets), dtype=np.int64
     )
+    # the warm-up is not measured, in simulation or here
+    hz = scenario.horizon
+    w = round(hz.warmup_h * 60.0 / hz.interval_min)
     return PoolingEstimate(
-        sl.threshold_s, target, load.network_ids, per_net, pooled, load.interval_s
+        sl.threshold_s, target, load.network_ids, per_net[w:], pooled[w:], load.interval_s
     )

@@ -67,14 +67,24 @@ def compare_command(
     if problems:
         raise InputError(problems)
     scenarios = []
-    errors: list[Problem | str] = []
+    errors: list[InputError] = []
     for f in files:
         try:
             scenarios.append((f, load_scenario(f)))
         except InputError as exc:
-            errors.append(exc.render())
-    if errors:
-        raise InputError(errors)
+            errors.append(exc)
+    if len(errors) == 1:  # as ccsim run would report it
+        raise errors[0]
+    if errors:  # every file's problems, each path headed by its file
+        raise InputError(
+            [
+                Problem(f"{e.source}: {q.path}", q.rule, q.value, q.has_value)
+                if isinstance(q, Problem) and e.source
+                else q
+                for e in errors
+                for q in e.problems
+            ]
+        )
     from ccsim.results import simulate
     from ccsim.results.compare import compare
 
@@ -163,3 +173,5 @@ def _print(doc: dict[str, Any]) -> None:
         + ". Where simulation departs from the closed form: skills, tiers, dialect, redials, "
         "returns and hand-offs between sites."
     )
+    for note in doc.get("notes", []):
+        con.print(f"[yellow]Note:[/yellow] {note}")

@@ -91,6 +91,16 @@ def compare(results: list[tuple[str, SimulationResult]]) -> dict[str, Any]:
         p["simulated_agent_hours"] = float(np.mean(res.cost_values()["agent_hours"]))
         pooling.append(p)
     first = results[0][1]
+    notes = []
+    horizons = {
+        (h.duration_h, h.interval_min, h.start, h.start_day, h.warmup_h)
+        for h in (res.scenario.horizon for _, res in results)
+    }
+    if len(horizons) > 1:
+        notes.append(
+            "the scenarios' horizons differ (length, intervals, start or warm-up): they do not "
+            "measure the same period, so their differences include the period's"
+        )
     return {
         "seed": first.seed,
         "replications": first.replications,
@@ -98,6 +108,7 @@ def compare(results: list[tuple[str, SimulationResult]]) -> dict[str, Any]:
         "scenarios": scenarios,
         "differences": differences,
         "pooling": pooling[0] | {"by_scenario": pooling},
+        "notes": notes,
     }
 
 

@@ -75,12 +75,76 @@ def read_baseline(path: str | Path) -> dict[str, Any]:
         raise InputError(
             [Problem("--baseline", f"is not a readable baseline ({exc})", str(p))]
         ) from None
+    if not isinstance(data, dict):
+        raise InputError([Problem("--baseline", "must hold a JSON object", str(p))])
     for key in ("tolerance", "agent_hours", "kpis", "plan"):
         if key not in data:
             raise InputError(
                 [Problem("--baseline", f"has no {key!r}: not a ccsim staffing baseline", str(p))]
             )
+    problems = list(_check(data))
+    if problems:
+        raise InputError(problems, str(p))
     return data
+
+
+def _is_num(v: Any, whole: bool = False) -> bool:
+    if isinstance(v, bool) or not isinstance(v, int | float) or v != v or v < 0:
+        return False
+    return not whole or float(v).is_integer()
+
+
+def _check(data: dict[str, Any]) -> list[Problem]:
+    """Every problem of a baseline's values (it is compared only after a whole search)."""
+    out: list[Problem] = []
+
+    def need(ok: bool, path: str, rule: str, value: Any) -> None:
+        if not ok:
+            out.append(Problem(path, rule, value))
+
+    tol = data["tolerance"]
+    if not isinstance(tol, dict):
+        out.append(Problem("tolerance", "must be a JSON object", tol))
+    else:
+        if "agents" in tol:
+            need(_is_num(tol["agents"], whole=True), "tolerance.agents",
+                 "must be a whole number >= 0", tol["agents"])  # fmt: skip
+        if "agent_hours_share" in tol:
+            need(_is_num(tol["agent_hours_share"]), "tolerance.agent_hours_share",
+                 "must be a number >= 0", tol["agent_hours_share"])  # fmt: skip
+        kt = tol.get("kpis", {})
+        if not isinstance(kt, dict):
+            out.append(Problem("tolerance.kpis", "must be a JSON object", kt))
+        else:
+            for k, v in kt.items():
+                need(_is_num(v), f"tolerance.kpis.{k}", "must be a number >= 0", v)
+    hours = data["agent_hours"]
+    need(isinstance(hours, dict) and _is_num(hours.get("sim")), "agent_hours.sim",
+         "must be a number >= 0", hours.get("sim") if isinstance(hours, dict) else hours)  # fmt: skip
+    kpis = data["kpis"]
+    if not isinstance(kpis, dict):
+        out.append(Problem("kpis", "must be a JSON object", kpis))
+    else:
+        for k, v in kpis.items():
+            need(v is None or _is_num(v), f"kpis.{k}", "must be a number >= 0 or null", v)
+    plan = data["plan"]
+    if not isinstance(plan, list):
+        out.append(Problem("plan", "must be a list of rows", plan))
+        return out
+    for i, row in enumerate(plan):
+        if not isinstance(row, dict):
+            out.append(Problem(f"plan[{i}]", "must be a JSON object", row))
+            continue
+        need(_is_num(row.get("interval"), whole=True), f"plan[{i}].interval",
+             "must be a whole number >= 0", row.get("interval"))  # fmt: skip
+        need(isinstance(row.get("group"), str), f"plan[{i}].group", "must be text",
+             row.get("group"))  # fmt: skip
+        need(_is_num(row.get("sim_agents"), whole=True), f"plan[{i}].sim_agents",
+             "must be a whole number >= 0", row.get("sim_agents"))  # fmt: skip
+        if len(out) >= 20:
+            out.append(Problem("plan", "(more problems not listed)", has_value=False))
+            break
+    return out
 
 
 def drift(plan: StaffingPlan, base: dict[str, Any]) -> list[str]:
@@ -100,7 +164,7 @@ def drift(plan: StaffingPlan, base: dict[str, Any]) -> list[str]:
         d = b["sim_agents"] - a["sim_agents"]
         if abs(d) > tol.get("agents", 1):
             out.append(
-                f"group {key[0]} at {b['start']}: {a['sim_agents']} -> {b['sim_agents']} agents ({d:+d}, tolerance {tol.get('agents', 1)})"
+                f"group {key[0]} at {b['start']}: {a['sim_agents']} -> {b['sim_agents']} agents ({d:+g}, tolerance {tol.get('agents', 1)})"
             )
     h0 = base["agent_hours"]["sim"]
     h1 = plan.hours(plan.simulated)
@@ -119,4 +183,9 @@ def drift(plan: StaffingPlan, base: dict[str, Any]) -> list[str]:
             out.append(f"{k}: {v0:.4g} -> {v1:.4g} ({v1 - v0:+.4g}, tolerance {t:g})")
     if base.get("scenario_hash") and base["scenario_hash"] != scenario_hash(plan.scenario):
         out.append("note: the scenario file changed since the baseline was written")
+    if base.get("seed") is not None and base["seed"] != plan.seed:
+        out.append(
+            f"note: this plan used seed {plan.seed}, the baseline seed {base['seed']} "
+            "(other draws: expect small moves)"
+        )
     return out

@@ -64,7 +64,9 @@ def group_loads(sc: Scenario) -> GroupLoad:
                     g = plan[0][0]
                     calls[g] += req * share
                     work[g] += req * share * load.aht_s[k]
-                    pat[g] += req * share * load.patience_s[k]
+                    # patience-weighted calls (infinite patience: Erlang C); none without calls
+                    with np.errstate(invalid="ignore"):
+                        pat[g] += np.where(req > 0, req * share * load.patience_s[k], 0.0)
                     tier_calls[g, r] += float(req.sum()) * share
     return GroupLoad(calls, work, pat, tier_calls)
 

@@ -15,7 +15,7 @@ from ccsim.engine.compile import compile_scenario
 from ccsim.scenario.routing import plan_for
 from ccsim.scenario.schema import Scenario
 from ccsim.staffing.erlang_step import erlang_plan
-from ccsim.staffing.search import Searcher, SearchResult, enforced_checks
+from ccsim.staffing.search import Searcher, SearchResult, enforced_checks, warmup_intervals
 from ccsim.staffing.shifts import Roster, candidate_shifts, roster
 
 IntMatrix = NDArray[np.int64]
@@ -51,6 +51,9 @@ class StaffingPlan:
     confidence: float
     wall_s: float
     reasons: dict[str, list[str]] = field(default_factory=dict)
+    #: leading intervals of warm-up: planned (at the Erlang estimate) but, as in
+    #: ``ccsim run``, not counted in agent-hours
+    warmup_intervals: int = 0
 
     @property
     def feasible(self) -> bool:
@@ -58,8 +61,12 @@ class StaffingPlan:
         return self.search.evaluation.feasible
 
     def hours(self, matrix: NDArray[Any]) -> float:
-        """Agent-hours of a matrix of agents per interval (groups without a roster left out)."""
-        return float(np.nansum(np.asarray(matrix, dtype=float))) * self.interval_s / 3600.0
+        """Agent-hours of a matrix of agents per interval (groups without a roster left out).
+
+        The warm-up intervals are left out, as in ``ccsim run``.
+        """
+        measured = np.asarray(matrix, dtype=float)[..., self.warmup_intervals :]
+        return float(np.nansum(measured)) * self.interval_s / 3600.0
 
     def rows(self) -> list[dict[str, Any]]:
         """One row per interval and group."""
@@ -74,9 +81,8 @@ class StaffingPlan:
                     "sim_agents": int(self.simulated[g, i]),
                     "scheduled_agents": int(self.scheduled[g, i]),
                 }
-                if self.rostered is not None:
-                    v = float(self.rostered[g, i])
-                    row["rostered_agents"] = None if v != v else round(v, 3)
+                v = math.nan if self.rostered is None else float(self.rostered[g, i])
+                row["rostered_agents"] = None if v != v else round(v, 3)
                 out.append(row)
         return out
 
@@ -279,6 +285,7 @@ def staff(
         confidence=sc.staffing.confidence,
         wall_s=time.perf_counter() - t0,
         reasons=_reasons(sc),
+        warmup_intervals=warmup_intervals(sc),
     )
 
 

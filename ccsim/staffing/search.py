@@ -146,6 +146,12 @@ class Searcher:
                     self.cap[gi, :] = self.settings.max_agents[key]
         # outbound-only groups keep the scenario's agents: no inbound target speaks for them
         self.fixed = [not grp.skills for _, grp in sc.groups]
+        # cells the search leaves as they start: outbound-only groups, and the warm-up
+        # intervals, whose calls are not measured but bring the queues to steady state
+        # (they keep the Erlang estimate of their own load)
+        self.frozen = np.zeros((G, n), dtype=bool)
+        self.frozen[np.asarray(self.fixed, dtype=bool), :] = True
+        self.frozen[:, : warmup_intervals(sc)] = True
         self.seat_groups = {
             c: [gi for gi, gc in enumerate(self.m.group_center) if gc == c]
             for c in self.settings.seats
@@ -239,7 +245,7 @@ class Searcher:
     # -- limits -------------------------------------------------------------------------------
 
     def _room(self, plan: IntMatrix, g: int, i: int) -> bool:
-        if self.fixed[g] or plan[g, i] + 1 > self.cap[g, i]:
+        if self.frozen[g, i] or plan[g, i] + 1 > self.cap[g, i]:
             return False
         centre = self.m.group_center[g]
         if centre in self.seat_groups:
@@ -287,7 +293,9 @@ class Searcher:
                 base.patience_work.sum() / base.calls.sum() if base.calls.sum() > 0 else np.inf
             )
         per_group = np.where(np.isnan(per_group), overall, per_group)
-        loads = type(base)(calls, work, calls * per_group[:, None], base.tier_calls)
+        with np.errstate(invalid="ignore"):
+            patience_work = np.where(calls > 0, calls * per_group[:, None], 0.0)
+        loads = type(base)(calls, work, patience_work, base.tier_calls)
         return erlang_for_loads(self.sc, loads)
 
     # -- where to add -----------------------------------------------------------------------
@@ -380,7 +388,7 @@ class Searcher:
         for g in range(G):
             cost = -float(self.rate[g]) if self.settings.objective == "cost" else 0.0
             for i in range(n):
-                if ev.plan[g, i] <= 0 or (g, i) in tight or self.fixed[g]:
+                if ev.plan[g, i] <= 0 or (g, i) in tight or self.frozen[g, i]:
                     continue
                 per_agent = off[g, i] / ev.plan[g, i]
                 out.append(
@@ -407,7 +415,7 @@ class Searcher:
             # 0. Erlang again, on the load each group really got in simulation (with
             #    repeat calls and overflow): usually much closer to the answer
             refined = self.erlang_on_simulated_load(ev)
-            refined[self.fixed] = self.m.staffing[self.fixed]
+            refined[self.frozen] = plan[self.frozen]
             refined = self.clip(refined)
             if not np.array_equal(refined, plan) and self.evaluations < budget:
                 rev = self.evaluate(refined, pool)
@@ -485,6 +493,12 @@ class Searcher:
             + ("meets every target" if ev.feasible else "misses " + ", ".join(failures))
         )
         return note
+
+
+def warmup_intervals(sc: Scenario) -> int:
+    """Intervals of the warm-up (not measured)."""
+    hz = sc.horizon
+    return round(hz.warmup_h * 60.0 / hz.interval_min)
 
 
 def _ok(value: float, c: Check) -> bool:

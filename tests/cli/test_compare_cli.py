@@ -58,6 +58,10 @@ def test_compare_json_contract_and_common_random_numbers(ccsim, tmp_path):
     assert d["offered"]["mean"] == 0.0 and d["offered"]["ci95"] == [0.0, 0.0]
     assert d["service_level"]["mean"] < 0  # one agent fewer
     assert d["agent_hours"]["mean"] == -8.0
+    assert doc["notes"] == []
+    longer = write(tmp_path, "longer", **{"horizon.duration_h": 9})
+    r = ccsim("compare", a, longer, "-r", "2")
+    assert r.code == 0 and "Note: the scenarios' horizons differ" in r.out
     pool = doc["pooling"]
     assert {"separate_agent_hours", "pooled_agent_hours", "gain_agent_hours", "by_scenario"} <= set(
         pool
@@ -72,6 +76,14 @@ def test_compare_needs_two_files_and_valid_ones(ccsim, tmp_path):
     bad.write_text("name: x\n")
     r = ccsim("compare", a, bad)
     assert r.code == 2 and "bad.yaml" in r.err and "seed" in r.err
+    doc = ccsim("compare", a, bad, "--json").json()
+    assert doc["file"] == str(bad)
+    assert {"path": "seed", "rule": "is required", "value": None} in doc["problems"]
+    worse = tmp_path / "worse.yaml"
+    worse.write_text("name: y\nseed: -1\n")
+    doc = ccsim("compare", bad, worse, "--json").json()
+    paths = [q["path"] for q in doc["problems"]]
+    assert f"{bad}: seed" in paths and f"{worse}: seed (line 2)" in paths
     r = ccsim("compare", a, a, "--workers", "0", "--replications", "0")
     assert r.code == 2 and "--workers: must be >= 1, got 0" in r.err
     assert "--replications: must be >= 1" in r.err and "Traceback" not in r.err

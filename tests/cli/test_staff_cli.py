@@ -81,6 +81,39 @@ def test_baseline_write_compare_and_drift(ccsim, tmp_path):
     r = ccsim("staff", busier, "--baseline", base, "--quiet")
     assert r.code == 1
     assert "agent-hours" in r.out and "group agents at" in r.out
+    # a baseline with broken values is refused before any search, every problem listed
+    doc["tolerance"]["agents"] = -1
+    doc["tolerance"]["kpis"]["asa_s"] = "x"
+    doc["agent_hours"] = {}
+    doc["plan"][0]["sim_agents"] = "many"
+    del doc["plan"][1]["interval"]
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(doc))
+    r = ccsim("staff", sc, "--baseline", broken, "--json", "--quiet")
+    assert r.code == 2 and "Traceback" not in r.err
+    problems = {q["path"]: q["rule"] for q in r.json()["problems"]}
+    assert problems == {
+        "tolerance.agents": "must be a whole number >= 0",
+        "tolerance.kpis.asa_s": "must be a number >= 0",
+        "agent_hours.sim": "must be a number >= 0",
+        "plan[0].sim_agents": "must be a whole number >= 0",
+        "plan[1].interval": "must be a whole number >= 0",
+    }
+
+
+def test_warm_up_keeps_its_erlang_agents_and_is_not_counted(ccsim, tmp_path):
+    """Warm-up calls are not measured: the search must not strip the agents who carry them."""
+    p = scenario(tmp_path)
+    data = yaml.safe_load(p.read_text())
+    data["horizon"]["warmup_h"] = 1
+    p.write_text(yaml.safe_dump(data))
+    doc = ccsim("staff", p, "--json", "--quiet").json()
+    rows = doc["plan"]
+    for row in rows[:2]:  # the warm-up hour
+        assert row["sim_agents"] == row["erlang_agents"] > 0
+    measured = sum(r["sim_agents"] for r in rows[2:]) * 0.5
+    assert doc["agent_hours"]["sim"] == measured
+    assert all(r["rostered_agents"] is None for r in rows)  # no shifts: null, not absent
 
 
 def test_staff_bad_input(ccsim, tmp_path):

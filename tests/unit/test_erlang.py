@@ -248,3 +248,21 @@ def test_erlang_a_is_continuous_at_the_patience_bound(load):
     far = erlang_a_metrics(10, load, h, patience_s=1e9 * h)
     assert far.p_abandon == pytest.approx(max(0.0, 1 - 10 / load), abs=1e-5)
     assert math.isnan(erlang_a_metrics(10, load, h, patience_s=1e9 * h, with_asa=False).asa_s)
+
+
+def test_pooling_estimate_leaves_out_the_warm_up():
+    """Simulated agent-hours leave out the warm-up; the estimate beside them does too."""
+    from ccsim.analytics.pooling import pooling_estimate
+    from ccsim.scenario import parse_scenario
+    from tests.helpers.scen import base
+
+    d = base(
+        networks=[{"id": "n1", "share": 0.5}, {"id": "n2", "share": 0.5}],
+        horizon={"duration_h": 3, "interval_min": 30, "warmup_h": 1},
+    )
+    d["call_types"][0]["arrivals"] = {"rate_per_h": 252}
+    d["call_types"][0]["handle_time"] = {"dist": "exponential", "mean_s": 120}
+    est = pooling_estimate(parse_scenario(d))
+    each = int(required_agents(126 * 120 / 3600, 120, Targets(service_level=0.8, threshold_s=20)))
+    assert est.per_network.shape == (4, 2)  # 3 h of half-hours, less the first hour
+    assert est.separate_agent_hours == 2 * each * 2.0
