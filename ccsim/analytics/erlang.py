@@ -331,7 +331,9 @@ def erlang_a_metrics(
     Notes
     -----
     Assumes Poisson arrivals, exponential handling times, exponential patience,
-    first-come first-served, steady state. Exact: no diffusion approximation.
+    first-come first-served, steady state. Exact (no diffusion approximation) for
+    patience up to a million handle times; beyond, the limits of
+    ``_beyond_patience_bound``.
     """
     _check_formula(sl_formula)
     scalar = _is_scalar(agents, traffic, aht_s, patience_s)
@@ -471,9 +473,18 @@ def _beyond_patience_bound(
         with np.errstate(invalid="ignore"):  # NaN ASA (not asked for) stays NaN
             # between the diffusion scaling and the limits: Erlang C's wait when a < n,
             # the fluid wait p ln(a/n) when a > n
-            fluid_wait = p_true[crit] * np.log(np.maximum(a[crit] / n[crit], 1.0))
+            over = a[crit] > n[crit]
+            fluid_wait = np.where(
+                over, p_true[crit] * np.log(np.where(over, a[crit] / n[crit], 2.0)), 0.0
+            )
             asa[crit] = np.maximum(np.minimum(asa[crit] * root, c_wait[crit]), fluid_wait)
-    mean_wait = np.array(pab * p_true, dtype=float)
+    below = crit & (a < n)  # the wait of all callers cannot pass Erlang C's
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pab[below] = np.minimum(pab[below], c_wait[below] / p_true[below])
+    with np.errstate(invalid="ignore"):
+        mean_wait = np.array(pab * p_true, dtype=float)
+    endless = np.isnan(mean_wait) & np.isinf(p_true)  # no loss, endless patience
+    mean_wait[endless] = np.where(a[endless] >= n[endless], np.inf, 0.0)
     if clear_c.any():
         c = erlang_c_metrics(n[clear_c], a[clear_c], h[clear_c], threshold_s, sl_formula)
         pw[clear_c], pab[clear_c], abt[clear_c] = c.p_wait, 0.0, 0.0

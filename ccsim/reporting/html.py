@@ -162,7 +162,7 @@ def render_report(folder: str | Path, figures: bool = True, *, fresh: bool = Fal
                 os.replace(old, tmp / "figures.old")
             os.replace(tmp / "figures", old)
         os.replace(tmp / "report.html", folder / "report.html")
-    except (KeyError, TypeError, ValueError) as e:
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
         if fresh:
             raise
         raise InputError(

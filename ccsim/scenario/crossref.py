@@ -430,10 +430,18 @@ def _check(data: dict[str, Any]) -> Iterator[Problem]:
     fed_by: dict[str, str] = {}
     for ki, k in enumerate(campaigns):
         kd = _dict(k)
+        seen_groups: set[str] = set()
         for gi, ref in enumerate(_list(kd.get("groups"))):
             if not isinstance(ref, str):
                 continue
             found = group_refs.get(ref)
+            if found and len(found) == 1:
+                full = f"{found[0][0]}/{ref.split('/')[-1]}"
+                if full in seen_groups:
+                    yield Problem(
+                        f"campaigns[{ki}].groups[{gi}]", "names a group listed before", ref
+                    )
+                seen_groups.add(full)
             if not found:
                 yield Problem(
                     f"campaigns[{ki}].groups[{gi}]",

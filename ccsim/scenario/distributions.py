@@ -51,7 +51,7 @@ _PARAMS = ("mean_s", "cv", "shape", "min_s", "max_s", "values_s", "weights")
 class Dist(BaseModel):
     """A random duration in seconds (talk, wrap-up, patience, IVR time, delays)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
     dist: DistName = Field(description="Distribution family.")
     mean_s: float | None = Field(None, ge=0, description="Mean, seconds.")

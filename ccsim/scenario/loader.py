@@ -6,6 +6,7 @@ import copy
 import difflib
 import hashlib
 import json
+import math
 import re
 from pathlib import Path
 from typing import Any, get_args, get_origin
@@ -182,7 +183,15 @@ def _problem(err: Any, lines: dict[PathKey, int]) -> Problem:
     value = err.get("input")
     has_value = typ != "missing"
     if typ in ("float_type", "int_type") and isinstance(value, str) and _EXPONENT_TEXT.match(value):
-        rule = f"must be a number (YAML reads {value} as text: write {_yaml_number(value)})"
+        number = float(value.replace("_", ""))
+        if typ == "int_type":
+            rule = "must be a whole number" + (
+                f" (YAML reads {value} as text: write {int(number)})"
+                if math.isfinite(number) and number.is_integer()
+                else ""
+            )
+        else:
+            rule = f"must be a number (YAML reads {value} as text: write {_yaml_number(value)})"
     elif typ in _RULES:
         rule = _RULES[typ]
     elif typ == "extra_forbidden":
@@ -316,6 +325,32 @@ def _dedupe(problems: list[Problem]) -> list[Problem | str]:
 
 def load_text(text: str, source: str = "<scenario>") -> Scenario:
     """Load a scenario from YAML (or JSON) text."""
+    try:
+        return _load_text(text, source)
+    except RecursionError:
+        raise InputError(
+            [
+                Problem(
+                    "(file)",
+                    "is nested too deeply (lists or aliases within each other)",
+                    has_value=False,
+                )
+            ],
+            source,
+        ) from None
+
+
+def _json_values(text: str) -> Any:
+    """A JSON document's values (JSON reads 5e-05 as a number; YAML 1.1 does not)."""
+    if not text.lstrip().startswith("{"):
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def _load_text(text: str, source: str) -> Scenario:
     loader = _UniqueKeyLoader(text)
     loader.duplicates = []
     try:
@@ -340,6 +375,9 @@ def load_text(text: str, source: str = "<scenario>") -> Scenario:
     ]
     if data is None:
         raise InputError([Problem("(file)", "is empty", has_value=False)], source)
+    as_json = _json_values(text)
+    if isinstance(as_json, dict):
+        data = as_json
     try:
         scenario = parse_scenario(data, source, lines)
     except InputError as exc:

@@ -14,6 +14,7 @@ failed job. They are written into the baseline, where a planning team can change
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +72,7 @@ def read_baseline(path: str | Path) -> dict[str, Any]:
         raise InputError(
             [Problem("--baseline", "file not found (create it with --write-baseline)", str(p))]
         ) from None
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, ValueError) as exc:  # ValueError: not JSON, or a number beyond reason
         raise InputError(
             [Problem("--baseline", f"is not a readable baseline ({exc})", str(p))]
         ) from None
@@ -89,9 +90,14 @@ def read_baseline(path: str | Path) -> dict[str, Any]:
 
 
 def _is_num(v: Any, whole: bool = False) -> bool:
-    if isinstance(v, bool) or not isinstance(v, int | float) or v != v or v < 0:
+    """A finite number >= 0 (whole, if asked) of a size a plan can have."""
+    if isinstance(v, bool):
         return False
-    return not whole or float(v).is_integer()
+    if isinstance(v, int):
+        return 0 <= v <= 10**12
+    if isinstance(v, float):
+        return math.isfinite(v) and 0 <= v <= 1e12 and (not whole or v.is_integer())
+    return False
 
 
 def _check(data: dict[str, Any]) -> list[Problem]:

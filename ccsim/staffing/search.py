@@ -485,7 +485,8 @@ class Searcher:
         )
 
     def _note(self, step: str, ev: Evaluation) -> dict[str, Any]:
-        hours = float(ev.plan.sum()) * self.m.interval_s / 3600.0
+        measured = ev.plan[:, warmup_intervals(self.sc) :]  # as the plan's agent-hours
+        hours = float(measured.sum()) * self.m.interval_s / 3600.0
         failures = [c.name for c, _ in ev.failures]
         note = {"step": step, "agent_hours": hours, "feasible": ev.feasible, "failures": failures}
         self.log(

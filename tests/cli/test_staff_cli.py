@@ -99,6 +99,13 @@ def test_baseline_write_compare_and_drift(ccsim, tmp_path):
         "plan[0].sim_agents": "must be a whole number >= 0",
         "plan[1].interval": "must be a whole number >= 0",
     }
+    for digits in (400, 5000):  # numbers beyond reason are bad input, not a crash
+        text = json.dumps({**json.loads(base.read_text())}).replace(
+            '"sim_agents": ', '"sim_agents": 1' + "0" * digits + " + ", 1
+        )
+        broken.write_text(text.replace(" + ", "", 1))
+        r = ccsim("staff", sc, "--baseline", broken, "--quiet")
+        assert r.code == 2 and "Traceback" not in r.err and "internal error" not in r.err
 
 
 def test_warm_up_keeps_its_erlang_agents_and_is_not_counted(ccsim, tmp_path):

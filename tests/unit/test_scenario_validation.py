@@ -468,3 +468,43 @@ def test_numpy_values_from_analysts_code_are_accepted():
 def len_intervals(d):
     h = d["horizon"]
     return round(h["duration_h"] * 60 / h.get("interval_min", 30))
+
+
+def test_json_files_read_exponents_as_numbers():
+    import json
+
+    d = base()
+    d["call_types"][0]["handle_time"] = {"dist": "exponential", "mean_s": 1.2e-05}
+    text = json.dumps(d)
+    assert "1.2e-05" in text
+    assert load_text(text, "s.json").call_types[0].handle_time.mean == 1.2e-05
+
+
+def test_exponent_hints_for_whole_numbers_and_deep_nesting():
+    text = to_yaml(parse_scenario(base())).replace("seed: 1", "seed: 7e0")
+    with pytest.raises(
+        InputError,
+        match=r"seed \(line \d+\): must be a whole number \(YAML reads 7e0 as text: write 7\)",
+    ):
+        load_text(text, "s.yaml")
+    deep = "x-deep: " + "[" * 2000 + "]" * 2000 + "\n" + to_yaml(parse_scenario(base()))
+    with pytest.raises(InputError, match="is nested too deeply"):
+        load_text(deep, "deep.yaml")
+
+
+def test_a_campaign_names_each_group_once():
+    d = base()
+    d["centers"][0]["groups"].append({"id": "out", "skills": [], "agents": 2})
+    d["campaigns"] = [
+        {
+            "id": "k",
+            "list": {"daily_size": 10},
+            "windows": ["00:00-01:00"],
+            "retry_after": {"dist": "constant", "mean_s": 60},
+            "contact_prob": 0.5,
+            "ring_time": {"dist": "constant", "mean_s": 20},
+            "talk_time": {"dist": "constant", "mean_s": 60},
+            "groups": ["out", "c/out"],
+        }
+    ]
+    has(d, "campaigns[0].groups[1]: names a group listed before, got 'c/out'")

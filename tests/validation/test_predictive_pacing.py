@@ -137,3 +137,64 @@ def test_the_higher_priority_campaign_dials_first():
     v = _shared([2, 0])
     assert v["m0"]["contacts"].mean() > 3 * v["m1"]["contacts"].mean()
     assert v["m0"]["abandon_rate"].mean() <= 0.03
+
+
+def _campaign(cid, groups, contact=0.4):
+    return {
+        "id": cid,
+        "list": {"daily_size": 5000, "release": "08:00"},
+        "windows": ["09:00-12:00", "14:00-17:30"],
+        "retry_after": {"dist": "exponential", "mean_s": 3600},
+        "contact_prob": contact,
+        "ring_time": {"dist": "uniform", "min_s": 10, "max_s": 40},
+        "talk_time": {"dist": "lognormal", "mean_s": 150, "cv": 1.0},
+        "wrap_time": {"dist": "constant", "mean_s": 15},
+        "dialing": "predictive",
+        "pacing": {"max_abandon": 0.03, "connect_wait_s": 2},
+        "groups": groups,
+    }
+
+
+def _run(groups, campaigns, rate_per_h=10, **extra):
+    sc = parse_scenario(
+        {
+            "name": "pacing",
+            "seed": 12,
+            "replications": 4,
+            "horizon": {"duration_h": 72, "interval_min": 60},
+            "call_types": [
+                {
+                    "id": "a",
+                    "arrivals": {"rate_per_h": rate_per_h},
+                    "handle_time": {"dist": "exponential", "mean_s": 100},
+                }
+            ],
+            "centers": [{"id": "c", "groups": groups}],
+            "campaigns": campaigns,
+            **extra,
+        }
+    )
+    return simulate(sc).campaign_values()
+
+
+def test_pacing_on_a_blended_group_respects_the_cap():
+    """Inbound calls may take the idle agents a predictive line was dialled for."""
+    v = _run(
+        [{"id": "in", "skills": ["a"], "agents": 6}],
+        [_campaign("m", ["in"], contact=0.9)],
+        rate_per_h=60,
+        blending={"min_idle": 1},
+    )["m"]
+    assert np.all(v["contacts"] > 300)
+    assert v["abandon_rate"].mean() <= 0.03
+
+
+def test_pacing_with_overlapping_groups_respects_the_cap():
+    """A on [x, y], B on [y, z]: each contact tries the group no rival shares first."""
+    groups = [{"id": "in", "skills": ["a"], "agents": 2}] + [
+        {"id": g, "skills": [], "agents": 3} for g in ("x", "y", "z")
+    ]
+    v = _run(groups, [_campaign("A", ["y", "x"]), _campaign("B", ["y", "z"])])
+    for k in ("A", "B"):
+        assert v[k]["abandon_rate"].mean() <= 0.03, k
+        assert v[k]["contacts"].mean() > 500, k
