@@ -1,4 +1,5 @@
-"""Predictive pacing keeps outbound abandonment under its cap in long runs."""
+"""Predictive pacing keeps outbound abandonment under its cap in long runs, alone and
+when campaigns share agents."""
 
 import numpy as np
 import pytest
@@ -7,51 +8,58 @@ from ccsim.results import simulate
 from ccsim.scenario import parse_scenario
 
 
-@pytest.mark.parametrize(("agents", "contact", "cap"), [(10, 0.4, 0.03), (25, 0.25, 0.05)])
-def test_pacing_respects_the_abandon_cap(agents, contact, cap):
+def _campaign(cid, groups, contact=0.4, cap=0.03, daily_size=20_000, **over):
+    """A predictive campaign calling 8 h a day (three windows)."""
+    return {
+        "id": cid,
+        "list": {"daily_size": daily_size, "release": "08:00"},
+        "windows": ["09:00-12:00", "14:00-17:30", "19:00-20:30"],
+        "max_attempts": 3,
+        "retry_after": {"dist": "exponential", "mean_s": 3600},
+        "contact_prob": contact,
+        "success_prob": 0.05,
+        "ring_time": {"dist": "uniform", "min_s": 10, "max_s": 40},
+        "talk_time": {"dist": "lognormal", "mean_s": 150, "cv": 1.0},
+        "wrap_time": {"dist": "constant", "mean_s": 15},
+        "dialing": "predictive",
+        "pacing": {"max_abandon": cap, "connect_wait_s": 2},
+        "groups": groups,
+        **over,
+    }
+
+
+def _run(outbound, campaigns, inbound_agents=2, rate_per_h=10, replications=4, **extra):
+    """Three days: an inbound group and outbound-only groups ``{id: agents}``."""
+    groups = [{"id": "in", "skills": ["a"], "agents": inbound_agents}]
+    groups += [{"id": g, "skills": [], "agents": n} for g, n in outbound.items()]
     sc = parse_scenario(
         {
             "name": "predictive",
             "seed": 12,
-            "replications": 6,
+            "replications": replications,
             "horizon": {"duration_h": 72, "interval_min": 60},
             "call_types": [
                 {
                     "id": "a",
-                    "arrivals": {"rate_per_h": 10},
+                    "arrivals": {"rate_per_h": rate_per_h},
                     "handle_time": {"dist": "exponential", "mean_s": 100},
                 }
             ],
-            "centers": [
-                {
-                    "id": "c",
-                    "groups": [
-                        {"id": "in", "skills": ["a"], "agents": 2},
-                        {"id": "out", "skills": [], "agents": agents},
-                    ],
-                }
-            ],
-            "campaigns": [
-                {
-                    "id": "marketing",
-                    "list": {"daily_size": 20_000, "release": "08:00"},
-                    "windows": ["09:00-12:00", "14:00-17:30", "19:00-20:30"],
-                    "max_attempts": 3,
-                    "retry_after": {"dist": "exponential", "mean_s": 3600},
-                    "contact_prob": contact,
-                    "success_prob": 0.05,
-                    "ring_time": {"dist": "uniform", "min_s": 10, "max_s": 40},
-                    "talk_time": {"dist": "lognormal", "mean_s": 150, "cv": 1.0},
-                    "wrap_time": {"dist": "constant", "mean_s": 15},
-                    "dialing": "predictive",
-                    "pacing": {"max_abandon": cap, "connect_wait_s": 2},
-                    "groups": ["out"],
-                }
-            ],
+            "centers": [{"id": "c", "groups": groups}],
+            "campaigns": campaigns,
+            **extra,
         }
     )
-    res = simulate(sc)
-    v = res.campaign_values()["marketing"]
+    return simulate(sc).campaign_values()
+
+
+@pytest.mark.parametrize(("agents", "contact", "cap"), [(10, 0.4, 0.03), (25, 0.25, 0.05)])
+def test_pacing_respects_the_abandon_cap(agents, contact, cap):
+    v = _run(
+        {"out": agents},
+        [_campaign("marketing", ["out"], contact=contact, cap=cap)],
+        replications=6,
+    )["marketing"]
     assert np.all(v["contacts"] > 1000)  # a long run, and the dialler kept the agents busy
     assert v["abandon_rate"].mean() <= cap
     # not by starving the agents: busy most of the calling windows (8 h a day, 3 days)
@@ -59,55 +67,14 @@ def test_pacing_respects_the_abandon_cap(agents, contact, cap):
     assert np.all(in_windows > 0.6), in_windows
 
 
-def _shared(priorities, cap=0.03, groups=None, agents=None):
+def _shared(priorities, groups=None, agents=None):
     """Predictive campaigns sharing outbound agents (one group of 10 unless given)."""
     groups = groups or [["out"]] * len(priorities)
-    agents = agents or {"out": 10}
     camps = [
-        {
-            "id": f"m{i}",
-            "priority": prio,
-            "list": {"daily_size": 20_000 // len(priorities), "release": "08:00"},
-            "windows": ["09:00-12:00", "14:00-17:30", "19:00-20:30"],
-            "max_attempts": 3,
-            "retry_after": {"dist": "exponential", "mean_s": 3600},
-            "contact_prob": 0.4,
-            "success_prob": 0.05,
-            "ring_time": {"dist": "uniform", "min_s": 10, "max_s": 40},
-            "talk_time": {"dist": "lognormal", "mean_s": 150, "cv": 1.0},
-            "wrap_time": {"dist": "constant", "mean_s": 15},
-            "dialing": "predictive",
-            "pacing": {"max_abandon": cap, "connect_wait_s": 2},
-            "groups": groups[i],
-        }
+        _campaign(f"m{i}", groups[i], daily_size=20_000 // len(priorities), priority=prio)
         for i, prio in enumerate(priorities)
     ]
-    sc = parse_scenario(
-        {
-            "name": "shared",
-            "seed": 12,
-            "replications": 4,
-            "horizon": {"duration_h": 72, "interval_min": 60},
-            "call_types": [
-                {
-                    "id": "a",
-                    "arrivals": {"rate_per_h": 10},
-                    "handle_time": {"dist": "exponential", "mean_s": 100},
-                }
-            ],
-            "centers": [
-                {
-                    "id": "c",
-                    "groups": [
-                        {"id": "in", "skills": ["a"], "agents": 2},
-                        *({"id": g, "skills": [], "agents": n} for g, n in agents.items()),
-                    ],
-                }
-            ],
-            "campaigns": camps,
-        }
-    )
-    return simulate(sc).campaign_values()
+    return _run(agents or {"out": 10}, camps)
 
 
 def test_campaigns_sharing_agents_do_not_dial_twice_for_them():
@@ -139,49 +106,12 @@ def test_the_higher_priority_campaign_dials_first():
     assert v["m0"]["abandon_rate"].mean() <= 0.03
 
 
-def _campaign(cid, groups, contact=0.4):
-    return {
-        "id": cid,
-        "list": {"daily_size": 5000, "release": "08:00"},
-        "windows": ["09:00-12:00", "14:00-17:30"],
-        "retry_after": {"dist": "exponential", "mean_s": 3600},
-        "contact_prob": contact,
-        "ring_time": {"dist": "uniform", "min_s": 10, "max_s": 40},
-        "talk_time": {"dist": "lognormal", "mean_s": 150, "cv": 1.0},
-        "wrap_time": {"dist": "constant", "mean_s": 15},
-        "dialing": "predictive",
-        "pacing": {"max_abandon": 0.03, "connect_wait_s": 2},
-        "groups": groups,
-    }
-
-
-def _run(groups, campaigns, rate_per_h=10, **extra):
-    sc = parse_scenario(
-        {
-            "name": "pacing",
-            "seed": 12,
-            "replications": 4,
-            "horizon": {"duration_h": 72, "interval_min": 60},
-            "call_types": [
-                {
-                    "id": "a",
-                    "arrivals": {"rate_per_h": rate_per_h},
-                    "handle_time": {"dist": "exponential", "mean_s": 100},
-                }
-            ],
-            "centers": [{"id": "c", "groups": groups}],
-            "campaigns": campaigns,
-            **extra,
-        }
-    )
-    return simulate(sc).campaign_values()
-
-
 def test_pacing_on_a_blended_group_respects_the_cap():
     """Inbound calls may take the idle agents a predictive line was dialled for."""
     v = _run(
-        [{"id": "in", "skills": ["a"], "agents": 6}],
-        [_campaign("m", ["in"], contact=0.9)],
+        {},
+        [_campaign("m", ["in"], contact=0.9, daily_size=5000)],
+        inbound_agents=6,
         rate_per_h=60,
         blending={"min_idle": 1},
     )["m"]
@@ -190,11 +120,14 @@ def test_pacing_on_a_blended_group_respects_the_cap():
 
 
 def test_pacing_with_overlapping_groups_respects_the_cap():
-    """A on [x, y], B on [y, z]: each contact tries the group no rival shares first."""
-    groups = [{"id": "in", "skills": ["a"], "agents": 2}] + [
-        {"id": g, "skills": [], "agents": 3} for g in ("x", "y", "z")
-    ]
-    v = _run(groups, [_campaign("A", ["y", "x"]), _campaign("B", ["y", "z"])])
+    """A on [y, x], B on [y, z]: each contact tries the group no rival shares first."""
+    v = _run(
+        {"x": 3, "y": 3, "z": 3},
+        [
+            _campaign("A", ["y", "x"], daily_size=5000),
+            _campaign("B", ["y", "z"], daily_size=5000),
+        ],
+    )
     for k in ("A", "B"):
         assert v[k]["abandon_rate"].mean() <= 0.03, k
         assert v[k]["contacts"].mean() > 500, k
