@@ -101,13 +101,8 @@ class CampaignRun:
         self.preview = st.buffered(f"{name}/preview", sampler(spec.preview_time))
         self.retry = st.buffered(f"{name}/retry", sampler(spec.retry_after))
         self.groups: list[int] = []
-        self._dedicated = False
         self.connect_order: list[int] = []
         self.callers: set[int] = set()  # callers with a callback request (abandoned feed)
-
-    def dedicated(self) -> bool:
-        """Whether all the campaign's groups are outbound-only (no inbound to take them)."""
-        return self._dedicated
 
     def contact_est(self) -> float:
         """Running estimate of the contact probability (the scenario's value as a prior)."""
@@ -158,11 +153,10 @@ class Outbound:
             for run in self.camps
         ]
         for run in self.camps:
-            run._dedicated = not any(self.inbound[g] for g in run.groups)
             # a contact goes to the first group that may take it, groups no other
             # predictive campaign shares first (as the pacing of those campaigns assumes)
-            shared = {g for r in self.rivals[run.index] for g in r.groups}
-            run.connect_order = sorted(run.groups, key=lambda g: g in shared)
+            rivals = self.rivals[run.index]
+            run.connect_order = sorted(run.groups, key=lambda g: sum(g in r.groups for r in rivals))
         self.feed_orders: dict[int, CampaignRun] = {}
         self.feed_abandoned: list[CampaignRun] = []
         for run in self.camps:
@@ -393,8 +387,14 @@ class Outbound:
                 expected = r.outstanding * max(r.contact_est(), 0.01)
                 others += min(shared, max(0.0, expected - own))
         target = math.floor((run.ratio * free - others) / p) - run.outstanding
-        if target <= 0 and free >= 1 and not run.outstanding and not others and run.dedicated():
-            # idle outbound-only agents and nothing ringing for them: one line cannot
+        if (
+            target <= 0
+            and free >= 1
+            and not run.outstanding
+            and not others
+            and any(not self.inbound[g] and self.safe(g) for g in run.groups)
+        ):
+            # an idle outbound-only agent and nothing ringing for it: one line cannot
             # over-dial, and its answer lets a ratio that fell to dialling nothing recover
             # (an agent of a blended group could be taken by an inbound call meanwhile)
             target = 1

@@ -187,7 +187,7 @@ def _problem(err: Any, lines: dict[PathKey, int]) -> Problem:
         if typ == "int_type":
             rule = "must be a whole number" + (
                 f" (YAML reads {value} as text: write {int(number)})"
-                if math.isfinite(number) and number.is_integer()
+                if math.isfinite(number) and number.is_integer() and abs(number) <= 2**53
                 else ""
             )
         else:
@@ -340,17 +340,32 @@ def load_text(text: str, source: str = "<scenario>") -> Scenario:
         ) from None
 
 
-def _json_values(text: str) -> Any:
-    """A JSON document's values (JSON reads 5e-05 as a number; YAML 1.1 does not)."""
-    if not text.lstrip().startswith("{"):
-        return None
+def _json_values(text: str) -> tuple[Any, list[str]]:
+    """A JSON document's values and repeated keys, or ``(None, [])`` for other text.
+
+    JSON reads 5e-05 as a number, where YAML 1.1 reads text.
+    """
+    body = text.lstrip("\ufeff \t\r\n")
+    if not body.startswith("{"):
+        return None, []
+    repeated: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for k, v in items:
+            if k in out:
+                repeated.append(k)
+            out[k] = v
+        return out
+
     try:
-        return json.loads(text)
+        return json.loads(body, object_pairs_hook=pairs), repeated
     except ValueError:
-        return None
+        return None, []
 
 
 def _load_text(text: str, source: str) -> Scenario:
+    as_json, json_repeats = _json_values(text)
     loader = _UniqueKeyLoader(text)
     loader.duplicates = []
     try:
@@ -360,22 +375,31 @@ def _load_text(text: str, source: str) -> Scenario:
             raise InputError([bad], source)
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
-        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(
-            [Problem(where, f"is not valid YAML ({what})", has_value=False)], source
-        ) from None
+        if isinstance(as_json, dict):  # JSON that is not YAML (tabs): no line numbers
+            node, data = None, as_json
+            loader.duplicates = [(k, 0) for k in json_repeats]
+        else:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
+            what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise InputError(
+                [Problem(where, f"is not valid YAML ({what})", has_value=False)], source
+            ) from None
     finally:
         loader.dispose()
     lines = _line_map(node)
     dup = [
-        Problem(f"line {ln}", "repeats the key of an earlier line in the same mapping", k)
+        Problem(
+            f"line {ln}" if ln else "(file)",
+            "repeats the key of an earlier line in the same mapping"
+            if ln
+            else "repeats a key in the same object",
+            k,
+        )
         for k, ln in loader.duplicates
     ]
     if data is None:
         raise InputError([Problem("(file)", "is empty", has_value=False)], source)
-    as_json = _json_values(text)
     if isinstance(as_json, dict):
         data = as_json
     try:

@@ -292,3 +292,29 @@ def test_blended_agent_dials_as_soon_as_the_inbound_queue_empties(patience, dial
     d["blending"] = {"min_idle": 0}
     rows, _ = attempts(d)
     assert [(r, t) for r, _, t, _, _ in rows] == [(1, 0.0), (2, dial_at)]
+
+
+@pytest.mark.parametrize("groups", [["out"], ["out", "g"], ["g", "out"]])
+def test_a_low_predictive_ratio_still_dials_for_an_idle_outbound_agent(groups):
+    """ratio 0.3 x 1 free agent / contact 0.9 rounds to no line: one line is dialled anyway
+    for an idle outbound-only agent, whether or not the campaign also has a blended group."""
+    d = base(horizon={"duration_h": 8, "interval_min": 60})
+    d["call_types"][0].update(
+        arrivals={"rate_per_h": 60}, handle_time={"dist": "exponential", "mean_s": 100}
+    )
+    d["centers"][0]["groups"][0]["agents"] = 2
+    d["centers"][0]["groups"].append({"id": "out", "skills": [], "agents": 1})
+    d["campaigns"] = [
+        campaign(
+            list={"daily_size": 2000, "release": "00:00"},
+            windows=["00:00-08:00"],
+            contact_prob=0.9,
+            dialing="predictive",
+            pacing={"ratio": 0.3, "max_ratio": 0.3, "connect_wait_s": 2},
+            talk_time={"dist": "exponential", "mean_s": 150},
+            groups=groups,
+        )
+    ]
+    v = simulate(parse_scenario(d), replications=2, workers=1).campaign_values()["care"]
+    # one agent, 8 hours, 20 s rings and 150 s talks: well over a hundred contacts
+    assert np.all(v["contacts"] > 100), v["contacts"]

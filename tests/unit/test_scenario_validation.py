@@ -508,3 +508,18 @@ def test_a_campaign_names_each_group_once():
         }
     ]
     has(d, "campaigns[0].groups[1]: names a group listed before, got 'c/out'")
+
+
+def test_json_with_a_byte_order_mark_or_tabs_loads():
+    import json
+
+    d = base()
+    d["call_types"][0]["handle_time"] = {"dist": "exponential", "mean_s": 1e2}
+    for text in ("\ufeff" + json.dumps(d), json.dumps(d, indent="\t")):
+        assert load_text(text, "s.json").call_types[0].handle_time.mean == 100.0
+    twice = json.dumps(d, indent="\t").replace('"seed": 1', '"seed": 1,\n\t"seed": 2')
+    with pytest.raises(InputError, match=r"\(file\): repeats a key in the same object, got 'seed'"):
+        load_text(twice, "s.json")
+    text = to_yaml(parse_scenario(base())).replace("seed: 1", "seed: 1e30")
+    with pytest.raises(InputError, match=r"seed \(line \d+\): must be a whole number, got '1e30'"):
+        load_text(text, "s.yaml")
