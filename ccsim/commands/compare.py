@@ -6,12 +6,12 @@ from typing import Any
 
 import click
 
+from ccsim.commands.options import run_option_problems
 from ccsim.commands.run import progress_reporter
 from ccsim.errors import InputError, Problem
 from ccsim.reporting.jsonout import dumps
 from ccsim.reporting.text import LABELS, console, fmt_kpi, simple_table
 from ccsim.scenario import load_scenario
-from ccsim.scenario.common import MAX_REPLICATIONS
 
 ROWS = (
     "offered", "answered", "service_level", "abandon_rate", "asa_s", "occupancy", "agents",
@@ -56,14 +56,7 @@ def compare_command(
     problems = []
     if len(files) < 2:
         problems.append(Problem("FILES", "give at least two scenario files to compare", len(files)))
-    if replications is not None and replications < 1:
-        problems.append(Problem("--replications", "must be >= 1", replications))
-    if replications is not None and replications > MAX_REPLICATIONS:
-        problems.append(Problem("--replications", f"must be <= {MAX_REPLICATIONS:,}", replications))
-    if seed is not None and seed < 0:
-        problems.append(Problem("--seed", "must be >= 0", seed))
-    if workers is not None and workers < 1:
-        problems.append(Problem("--workers", "must be >= 1", workers))
+    problems += run_option_problems(replications, seed, workers)
     if problems:
         raise InputError(problems)
     scenarios = []

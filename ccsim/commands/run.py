@@ -10,11 +10,11 @@ from typing import Any
 
 import click
 
+from ccsim.commands.options import run_option_problems
 from ccsim.errors import InputError, Problem
 from ccsim.reporting.jsonout import dumps
 from ccsim.reporting.text import print_run
 from ccsim.scenario import load_scenario
-from ccsim.scenario.common import MAX_REPLICATIONS
 
 
 def progress_reporter(total: int, label: str) -> Any:
@@ -76,15 +76,7 @@ def run_command(
     as_json: bool,
 ) -> int:
     """Simulate a scenario: KPIs against targets, and an output folder with tables and a report."""
-    problems = []
-    if replications is not None and replications < 1:
-        problems.append(Problem("--replications", "must be >= 1", replications))
-    if replications is not None and replications > MAX_REPLICATIONS:
-        problems.append(Problem("--replications", f"must be <= {MAX_REPLICATIONS:,}", replications))
-    if seed is not None and seed < 0:
-        problems.append(Problem("--seed", "must be >= 0", seed))
-    if workers is not None and workers < 1:
-        problems.append(Problem("--workers", "must be >= 1", workers))
+    problems = run_option_problems(replications, seed, workers)
     if out_dir and no_output:
         problems.append(Problem("--out", "cannot go with --no-output", out_dir))
     if problems:

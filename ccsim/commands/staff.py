@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from ccsim.commands.options import run_option_problems
 from ccsim.errors import InputError, Problem
 from ccsim.reporting.files import check_file_target, write_file_atomically
 from ccsim.reporting.jsonout import dumps
@@ -76,10 +77,7 @@ def staff_command(
                 "--write-baseline", "needs --baseline FILE (where to write it)", has_value=False
             )
         )
-    if seed is not None and seed < 0:
-        problems.append(Problem("--seed", "must be >= 0", seed))
-    if workers is not None and workers < 1:
-        problems.append(Problem("--workers", "must be >= 1", workers))
+    problems += run_option_problems(seed=seed, workers=workers)
     if problems:
         raise InputError(problems)
     sc = load_scenario(file)
