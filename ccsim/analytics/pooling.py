@@ -84,9 +84,7 @@ def pooling_estimate(scenario: Scenario) -> PoolingEstimate:
     pooled = np.asarray(
         required_agents(work_net.sum(axis=1) / load.interval_s, aht_all, targets), dtype=np.int64
     )
-    # the warm-up is not measured, in simulation or here
-    hz = scenario.horizon
-    w = round(hz.warmup_h * 60.0 / hz.interval_min)
+    w = scenario.horizon.warmup_intervals  # not measured, in simulation or here
     return PoolingEstimate(
         sl.threshold_s, target, load.network_ids, per_net[w:], pooled[w:], load.interval_s
     )

@@ -45,6 +45,7 @@ class Compiled:
     interval_s: float
     n_intervals: int
     warmup_s: float
+    warmup_intervals: int  # leading intervals left out of the KPIs
     drain_limit_s: float | None
     type_ids: list[str]
     tier_ids: list[str]
@@ -155,6 +156,7 @@ def compile_scenario(scenario: Scenario) -> Compiled:
         interval_s=hz.interval_s,
         n_intervals=n,
         warmup_s=hz.warmup_h * 3600.0,
+        warmup_intervals=hz.warmup_intervals,
         drain_limit_s=None if hz.drain_limit_h is None else hz.drain_limit_h * 3600.0,
         type_ids=type_ids,
         tier_ids=[t.id for t in tiers],

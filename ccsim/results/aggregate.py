@@ -321,7 +321,7 @@ def _back_office(m: Compiled, tasks: dict[str, NDArray[Any]]) -> dict[str, NDArr
         for b in range(B):
             sel = tasks["group"] == b
             busy[:, b], _ = integrate_busy(tasks["start"][sel], tasks["end"][sel], m)
-    warm = round(m.warmup_s / step)
+    warm = m.warmup_intervals
     on_duty[:warm] = 0.0
     busy[:warm] = 0.0
     return {"on_duty_s": on_duty, "busy_s": busy}
@@ -353,7 +353,7 @@ def _queue(
     area = np.bincount(idx[:-1], weights=np.diff(times) * level[:-1], minlength=n).astype(float)
     qmax = np.zeros(n)
     np.maximum.at(qmax, idx, level)
-    warm = round(m.warmup_s / step)
+    warm = m.warmup_intervals
     area[:warm] = 0.0
     qmax[:warm] = 0.0
     out: dict[str, NDArray[np.float64]] = {"queue_area_s": area, "queue_max": qmax}
@@ -426,7 +426,7 @@ def _agent_time(
     for g in range(G):
         sel = g_all == g
         busy[:, g], logged[:, g] = integrate_busy(start_all[sel], end_all[sel], m, m.staffing[g])
-    warm = round(m.warmup_s / step)
+    warm = m.warmup_intervals
     for arr in (staffed, busy, logged):
         arr[:warm] = 0.0
     return {"staffed_s": staffed, "busy_s": busy, "logged_in_s": logged}

@@ -175,8 +175,7 @@ class SimulationResult:
         return f"day {day} ({WEEKDAYS[(WEEKDAYS.index(hz.start_day) + day - 1) % 7]})"
 
     def _first_interval(self) -> int:
-        m = self.compiled
-        return round(m.warmup_s / m.interval_s)
+        return self.compiled.warmup_intervals
 
     def _labels(self, dim: str) -> list[Any]:
         m = self.compiled
@@ -215,7 +214,7 @@ class SimulationResult:
         """Average and maximum number of callers waiting, whole period or per interval."""
         avg, mx = [], []
         m = self.compiled
-        n0 = round(m.warmup_s / m.interval_s)
+        n0 = m.warmup_intervals
         day = self.interval_day[n0:]
         days = np.asarray(self._labels("day"))
         for rep in self.reps:
@@ -245,7 +244,7 @@ class SimulationResult:
         m = self.compiled
         if "interval" in by:
             return m.interval_s
-        return m.horizon_s - round(m.warmup_s / m.interval_s) * m.interval_s
+        return m.horizon_s - m.warmup_intervals * m.interval_s
 
     def kpis(self, by: str | Sequence[str] = ()) -> pd.DataFrame:
         """KPIs with 95 % confidence intervals over replications.
@@ -405,7 +404,7 @@ class SimulationResult:
         counts = np.stack([r.outbound["counts"] for r in self.reps])  # reps x counter x K x n
         lists = np.stack([r.outbound["lists"] for r in self.reps])  # reps x counter x K
         completion = np.stack([r.outbound["completion"] for r in self.reps])  # reps x K x days
-        n0 = round(self.compiled.warmup_s / self.compiled.interval_s)
+        n0 = self.compiled.warmup_intervals
         out: dict[str, dict[str, np.ndarray]] = {}
         for k, c in enumerate(sc.campaigns):
             if per_interval:

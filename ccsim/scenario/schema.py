@@ -68,6 +68,11 @@ class Horizon(Model):
         return round(self.duration_h * 60.0 / self.interval_min)
 
     @property
+    def warmup_intervals(self) -> int:
+        """Leading intervals of the warm-up, left out of the KPIs."""
+        return round(self.warmup_h * 60.0 / self.interval_min)
+
+    @property
     def intervals_per_day(self) -> float:
         """Intervals in 24 hours (may be fractional for odd interval lengths)."""
         return 1440.0 / self.interval_min

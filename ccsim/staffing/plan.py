@@ -15,7 +15,7 @@ from ccsim.engine.compile import compile_scenario
 from ccsim.scenario.routing import plan_for
 from ccsim.scenario.schema import Scenario
 from ccsim.staffing.erlang_step import erlang_plan
-from ccsim.staffing.search import Searcher, SearchResult, enforced_checks, warmup_intervals
+from ccsim.staffing.search import Searcher, SearchResult, enforced_checks
 from ccsim.staffing.shifts import Roster, candidate_shifts, roster
 
 IntMatrix = NDArray[np.int64]
@@ -51,9 +51,6 @@ class StaffingPlan:
     confidence: float
     wall_s: float
     reasons: dict[str, list[str]] = field(default_factory=dict)
-    #: leading intervals of warm-up: planned (at the Erlang estimate) but, as in
-    #: ``ccsim run``, not counted in agent-hours
-    warmup_intervals: int = 0
 
     @property
     def feasible(self) -> bool:
@@ -65,7 +62,7 @@ class StaffingPlan:
 
         The warm-up intervals are left out, as in ``ccsim run``.
         """
-        measured = np.asarray(matrix, dtype=float)[..., self.warmup_intervals :]
+        measured = np.asarray(matrix, dtype=float)[..., self.scenario.horizon.warmup_intervals :]
         return float(np.nansum(measured)) * self.interval_s / 3600.0
 
     def rows(self) -> list[dict[str, Any]]:
@@ -285,7 +282,6 @@ def staff(
         confidence=sc.staffing.confidence,
         wall_s=time.perf_counter() - t0,
         reasons=_reasons(sc),
-        warmup_intervals=warmup_intervals(sc),
     )
 
 

@@ -151,7 +151,7 @@ class Searcher:
         # (they keep the Erlang estimate of their own load)
         self.frozen = np.zeros((G, n), dtype=bool)
         self.frozen[np.asarray(self.fixed, dtype=bool), :] = True
-        self.frozen[:, : warmup_intervals(sc)] = True
+        self.frozen[:, : sc.horizon.warmup_intervals] = True
         self.seat_groups = {
             c: [gi for gi, gc in enumerate(self.m.group_center) if gc == c]
             for c in self.settings.seats
@@ -485,7 +485,7 @@ class Searcher:
         )
 
     def _note(self, step: str, ev: Evaluation) -> dict[str, Any]:
-        measured = ev.plan[:, warmup_intervals(self.sc) :]  # as the plan's agent-hours
+        measured = ev.plan[:, self.sc.horizon.warmup_intervals :]  # as the plan's agent-hours
         hours = float(measured.sum()) * self.m.interval_s / 3600.0
         failures = [c.name for c, _ in ev.failures]
         note = {"step": step, "agent_hours": hours, "feasible": ev.feasible, "failures": failures}
@@ -494,12 +494,6 @@ class Searcher:
             + ("meets every target" if ev.feasible else "misses " + ", ".join(failures))
         )
         return note
-
-
-def warmup_intervals(sc: Scenario) -> int:
-    """Intervals of the warm-up (not measured)."""
-    hz = sc.horizon
-    return round(hz.warmup_h * 60.0 / hz.interval_min)
 
 
 def _ok(value: float, c: Check) -> bool:
