@@ -485,12 +485,11 @@ def _beyond_patience_bound(
         mean_wait = np.array(pab * p_true, dtype=float)
     endless = np.isnan(mean_wait) & np.isinf(p_true)  # no loss, endless patience
     mean_wait[endless] = np.where(a[endless] >= n[endless], np.inf, 0.0)
-    if clear_c.any():
-        c = erlang_c_metrics(n[clear_c], a[clear_c], h[clear_c], threshold_s, sl_formula)
-        pw[clear_c], pab[clear_c], abt[clear_c] = c.p_wait, 0.0, 0.0
-        at[clear_c] = c.answered_within
-        asa[clear_c] = np.where(np.isnan(asa[clear_c]), np.nan, c.asa_s)
-        mean_wait[clear_c] = c.mean_wait_s
+    # Erlang C: nobody abandons, so every caller's wait is an answered one's
+    pw[clear_c], at[clear_c] = c_pw[clear_c], c_at[clear_c]
+    pab[clear_c] = abt[clear_c] = 0.0
+    asa[clear_c] = np.where(np.isnan(asa[clear_c]), np.nan, c_wait[clear_c])
+    mean_wait[clear_c] = c_wait[clear_c]
     return pw, pab, at, abt, asa, mean_wait
 
 
