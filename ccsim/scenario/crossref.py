@@ -435,13 +435,6 @@ def _check(data: dict[str, Any]) -> Iterator[Problem]:
             if not isinstance(ref, str):
                 continue
             found = group_refs.get(ref)
-            if found and len(found) == 1:
-                full = f"{found[0][0]}/{ref.split('/')[-1]}"
-                if full in seen_groups:
-                    yield Problem(
-                        f"campaigns[{ki}].groups[{gi}]", "names a group listed before", ref
-                    )
-                seen_groups.add(full)
             if not found:
                 yield Problem(
                     f"campaigns[{ki}].groups[{gi}]",
@@ -455,7 +448,13 @@ def _check(data: dict[str, Any]) -> Iterator[Problem]:
                     ref,
                 )
             else:
-                named.add(f"{found[0][0]}/{ref.split('/')[-1]}")
+                full = f"{found[0][0]}/{ref.split('/')[-1]}"
+                if full in seen_groups:
+                    yield Problem(
+                        f"campaigns[{ki}].groups[{gi}]", "names a group listed before", ref
+                    )
+                seen_groups.add(full)
+                named.add(full)
         feed = _dict(kd.get("feed"))
         if feed.get("source") == "work_orders":
             wanted = feed.get("order_types")

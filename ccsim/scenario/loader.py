@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import difflib
 import hashlib
 import json
@@ -256,12 +255,9 @@ def parse_scenario(
             [Problem("(top level)", "must be a mapping of scenario keys", type(data).__name__)],
             source,
         )
-    # top-level keys starting with "x-" hold YAML anchors to reuse (as in compose files)
-    data = {
-        k: copy.deepcopy(v)
-        for k, v in data.items()
-        if not (isinstance(k, str) and k.startswith("x-"))
-    }
+    # top-level keys starting with "x-" hold YAML anchors to reuse (as in compose files);
+    # ``_plain`` has already copied every mapping and list, so the input stays untouched
+    data = {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))}
     problems: list[Problem] = []
     scenario: Scenario | None = None
     try:
