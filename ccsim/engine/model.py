@@ -512,7 +512,8 @@ class Simulation:
                 self.qcalls[best.queue].popleft()
                 self._unqueue(best)
                 self._answer(best, g, now)
-                self._refill(best.queue)
+                if self.ob is not None:
+                    self._refill(best.queue)
                 return True
         return False
 
@@ -524,9 +525,11 @@ class Simulation:
             waiting[g] -= 1
 
     def _refill(self, q: int) -> None:
-        """A call left queue ``q``: groups with no inbound call waiting may give idle agents outbound work."""
-        if self.ob is None:
-            return
+        """A call left queue ``q``: idle agents of groups it leaves empty may take outbound work.
+
+        Callers check ``self.ob`` first, so the inner loop pays nothing without campaigns.
+        """
+        assert self.ob is not None
         waiting = self.waiting
         for g in self.q_groups[q]:
             if not waiting[g] and self.busy[g] < self.staffed[g]:
@@ -569,7 +572,8 @@ class Simulation:
             )
         self._unqueue(call)
         self._answer(call, g, self.env.now)
-        self._refill(call.queue)
+        if self.ob is not None:
+            self._refill(call.queue)
 
     def _on_staffing(self, ev: Event) -> None:
         i: int = ev._value
