@@ -152,6 +152,18 @@ class Outbound:
             ]
             for run in self.camps
         ]
+        # per campaign and rival: the rival's groups this campaign shares, and its others
+        self.splits: list[list[tuple[CampaignRun, list[int], list[int]]]] = [
+            [
+                (
+                    r,
+                    [g for g in r.groups if g in run.groups],
+                    [g for g in r.groups if g not in run.groups],
+                )
+                for r in self.rivals[run.index]
+            ]
+            for run in self.camps
+        ]
         for run in self.camps:
             # a contact goes to the first group that may take it, groups no other
             # predictive campaign shares first (as the pacing of those campaigns assumes)
@@ -376,14 +388,12 @@ class Outbound:
         # contacts other predictive campaigns expect beyond their own free agents, as far
         # as they would take free agents this campaign could have
         others = 0.0
-        for r in self.rivals[run.index]:
-            shared = own = 0
-            for g in r.groups:
-                if g in run.groups:
-                    shared += self._free(g)
-                else:
-                    own += self._free(g)
+        for r, shared_groups, own_groups in self.splits[run.index]:
+            if not r.outstanding:
+                continue
+            shared = sum(self._free(g) for g in shared_groups)
             if shared:
+                own = sum(self._free(g) for g in own_groups)
                 expected = r.outstanding * max(r.contact_est(), 0.01)
                 others += min(shared, max(0.0, expected - own))
         target = math.floor((run.ratio * free - others) / p) - run.outstanding
