@@ -11,27 +11,13 @@ from __future__ import annotations
 
 import bisect
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from ccsim.scenario.common import parse_range
+
 WEEK_S = 7 * 86_400.0
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_RANGE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
-
-
-def parse_range(text: str) -> tuple[float, float]:
-    """``"08:00-18:00"`` -> (28800, 64800) seconds after midnight; end may be 24:00."""
-    m = _RANGE.match(text)
-    if not m:
-        raise ValueError(f"must look like HH:MM-HH:MM, got {text!r}")
-    h1, m1, h2, m2 = (int(x) for x in m.groups())
-    if h1 > 23 or m1 > 59 or m2 > 59 or h2 > 24 or (h2 == 24 and m2 != 0):
-        raise ValueError(f"has a clock time out of range, got {text!r}")
-    start, end = h1 * 3600.0 + m1 * 60.0, h2 * 3600.0 + m2 * 60.0
-    if start == end:
-        raise ValueError(f"is empty (start equals end), got {text!r}")
-    return start, end
 
 
 @dataclass(frozen=True)

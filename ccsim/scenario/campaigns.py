@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from ccsim.scenario.common import CLOCK, Clock, Id, Model, Share, Weekday
+from ccsim.scenario.common import CLOCK, Clock, Id, Model, Share, Weekday, check_ranges
 from ccsim.scenario.distributions import Dist
 
 StrList = list[str]  # (Campaign has a field named "list")
@@ -104,13 +104,7 @@ class Campaign(Model):
     @field_validator("windows")
     @classmethod
     def _windows(cls, v: StrList) -> StrList:
-        from ccsim.engine.calendar import parse_range
-
-        for text in v:
-            try:
-                parse_range(text)
-            except ValueError as exc:
-                raise ValueError(f"calling window {exc}") from None
+        check_ranges(v, "calling window")
         return v
 
     @model_validator(mode="after")

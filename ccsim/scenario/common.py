@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -41,6 +42,31 @@ MAX_REPLICATIONS = 100_000
 Headcount = Annotated[int, Field(ge=0, le=MAX_AGENTS)]
 
 Clock = Annotated[str, BeforeValidator(normalize_clock), Field(description="Clock time HH:MM.")]
+
+_RANGE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+
+
+def parse_range(text: str) -> tuple[float, float]:
+    """``"08:00-18:00"`` -> (28800, 64800) seconds after midnight; end may be 24:00."""
+    m = _RANGE.match(text)
+    if not m:
+        raise ValueError(f"must look like HH:MM-HH:MM, got {text!r}")
+    h1, m1, h2, m2 = (int(x) for x in m.groups())
+    if h1 > 23 or m1 > 59 or m2 > 59 or h2 > 24 or (h2 == 24 and m2 != 0):
+        raise ValueError(f"has a clock time out of range, got {text!r}")
+    start, end = h1 * 3600.0 + m1 * 60.0, h2 * 3600.0 + m2 * 60.0
+    if start == end:
+        raise ValueError(f"is empty (start equals end), got {text!r}")
+    return start, end
+
+
+def check_ranges(texts: Iterable[str], what: str) -> None:
+    """Raise ``ValueError`` naming ``what`` (e.g. "calling window") for a bad time range."""
+    for text in texts:
+        try:
+            parse_range(text)
+        except ValueError as exc:
+            raise ValueError(f"{what} {exc}") from None
 
 
 class Model(BaseModel):

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, field_validator
 
-from ccsim.scenario.common import Headcount, Id, Model, Share, Weekday
+from ccsim.scenario.common import Headcount, Id, Model, Share, Weekday, check_ranges
 from ccsim.scenario.distributions import Dist
 
 
@@ -25,14 +25,8 @@ class CalendarSpec(Model):
     @field_validator("every_day", "hours")
     @classmethod
     def _ranges(cls, v: object) -> object:
-        from ccsim.engine.calendar import parse_range
-
         items = v if isinstance(v, list) else [x for lst in (v or {}).values() for x in lst]  # type: ignore[attr-defined]
-        for text in items:
-            try:
-                parse_range(text)
-            except ValueError as exc:
-                raise ValueError(f"opening hours {exc}") from None
+        check_ranges(items, "opening hours")
         return v
 
     def weekly_hours(self) -> dict[str, list[str]]:

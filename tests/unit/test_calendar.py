@@ -2,7 +2,8 @@
 
 import pytest
 
-from ccsim.engine.calendar import Calendar, parse_range
+from ccsim.engine.calendar import Calendar
+from ccsim.scenario.common import parse_range
 
 H = 3600.0
 D = 86_400.0
