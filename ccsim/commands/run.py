@@ -135,7 +135,18 @@ def report_command(folder: str, no_figures: bool, as_json: bool) -> int:
                     )
                 ]
             ) from e
-    out = render_report(path, figures=not no_figures)
+    try:
+        out = render_report(path, figures=not no_figures)
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    f"holds files ccsim cannot draw a report from ({e!r})",
+                    has_value=False,
+                )
+            ]
+        ) from e
     if as_json:
         click.echo(dumps(doc))
     else:

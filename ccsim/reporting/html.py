@@ -137,13 +137,13 @@ def read_folder(
     return docs[MANIFEST], docs["summary.json"], tables["intervals.csv"], tables["agents.csv"]
 
 
-def render_report(folder: str | Path, figures: bool = True, *, fresh: bool = False) -> Path:
+def render_report(folder: str | Path, figures: bool = True) -> Path:
     """(Re)write ``figures/`` and ``report.html`` of a run folder from its files.
 
     The files are checked first; the new figures and report are drawn beside the old
-    ones and swapped in at the end, so a failure leaves the folder as it was.
-    ``fresh`` marks files ccsim has just written itself: a failure to draw them is then
-    an internal error, not a damaged folder.
+    ones and swapped in at the end, so a failure leaves the folder as it was. Values the
+    checks let through but drawing cannot use raise as they are: ``ccsim report`` calls
+    them a damaged folder, a fresh run an internal error.
     """
     folder = Path(folder)
     manifest, summary, intervals, agents = read_folder(folder)
@@ -162,18 +162,6 @@ def render_report(folder: str | Path, figures: bool = True, *, fresh: bool = Fal
                 os.replace(old, tmp / "figures.old")
             os.replace(tmp / "figures", old)
         os.replace(tmp / "report.html", folder / "report.html")
-    except (KeyError, TypeError, ValueError, AttributeError) as e:
-        if fresh:
-            raise
-        raise InputError(
-            [
-                Problem(
-                    str(folder),
-                    f"holds files ccsim cannot draw a report from ({e!r})",
-                    has_value=False,
-                )
-            ]
-        ) from e
     except OSError as e:
         raise InputError(
             [Problem(str(folder), f"cannot be written ({e.strerror or e})", has_value=False)]

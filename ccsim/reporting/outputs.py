@@ -264,7 +264,7 @@ def write_run_folder(
             campaign_table(res).to_csv(tmp / "campaigns.csv", index=False)
         from ccsim.reporting.html import render_report
 
-        render_report(tmp, figures=figures, fresh=True)
+        render_report(tmp, figures=figures)
 
     return write_atomically(folder, fill)
 

@@ -159,6 +159,14 @@ def test_report_of_a_damaged_folder_lists_every_problem_and_changes_nothing(
     assert r.code == 2 and "summary.json: holds values ccsim cannot print" in r.err
     assert r.out == ""
     assert (out / "report.html").read_bytes() == before["report.html"]
+    # ... and values drawing cannot use, under --json too
+    summary = json.loads(before["summary.json"])
+    summary["targets"] = [1]
+    (out / "summary.json").write_text(json.dumps(summary))
+    r = ccsim("report", out, "--json")
+    assert r.code == 2 and "holds files ccsim cannot draw a report from" in r.err
+    assert r.json()["error"] == "bad input"
+    assert (out / "report.html").read_bytes() == before["report.html"]
     (out / "manifest.json").write_text("{not json")
     r = ccsim("report", out)
     assert r.code == 2 and "manifest.json: cannot be read as JSON" in r.err
