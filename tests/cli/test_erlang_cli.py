@@ -42,9 +42,11 @@ def test_json_erlang_a(ccsim):
 @pytest.mark.parametrize("patience", ["1e15", "1e50"])
 def test_erlang_a_with_endless_patience_staffs_like_erlang_c(ccsim, patience):
     doc = ccsim(*BASE, "--sl-target", "0.8", "--patience-s", patience, "--json").json()
-    assert doc["required_agents"] == 14
+    erlang_c = ccsim(*BASE, "--sl-target", "0.8", "--json").json()
+    assert doc["required_agents"] == erlang_c["required_agents"] == 14
     rows = {row["agents"]: row for row in doc["table"]}
-    assert rows[13]["service_level"] == pytest.approx(0.796, abs=1e-3)
+    for row in erlang_c["table"]:  # no one abandons: Erlang C's figures
+        assert rows[row["agents"]]["service_level"] == pytest.approx(row["service_level"])
 
 
 def test_unstable_rows_have_null_asa(ccsim):

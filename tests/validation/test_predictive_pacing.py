@@ -67,6 +67,16 @@ def test_pacing_respects_the_abandon_cap(agents, contact, cap):
     assert np.all(in_windows > 0.6), in_windows
 
 
+def _margin(a, b):
+    """Three standard errors of the difference of two means over replications."""
+    return 3.0 * np.sqrt(np.var(a, ddof=1) / len(a) + np.var(b, ddof=1) / len(b))
+
+
+def _at_least(a, b):
+    """Mean of ``a`` not below the mean of ``b`` beyond replication noise."""
+    return np.mean(a) >= np.mean(b) - _margin(a, b)
+
+
 def _shared(priorities, groups=None, agents=None):
     """Predictive campaigns sharing outbound agents (one group of 10 unless given)."""
     groups = groups or [["out"]] * len(priorities)
@@ -84,10 +94,12 @@ def test_campaigns_sharing_agents_do_not_dial_twice_for_them():
     three = _shared([0, 0, 0])
     for v in three.values():
         assert v["abandon_rate"].mean() <= 0.03
-    contacts = np.array([v["contacts"].mean() for v in three.values()])
-    assert contacts.min() > 0.8 * contacts.max(), contacts  # equals share
+    contacts = [v["contacts"] for v in three.values()]
+    for i, a in enumerate(contacts):  # equals share: no campaign ahead beyond noise
+        for b in contacts[i + 1 :]:
+            assert abs(np.mean(a) - np.mean(b)) <= _margin(a, b), contacts
     hours = sum(v["agent_hours"] for v in three.values())
-    assert hours.mean() >= 0.95 * one["agent_hours"].mean()
+    assert _at_least(hours, one["agent_hours"])
 
 
 def test_campaigns_sharing_some_agents_keep_their_own_busy():
@@ -95,14 +107,16 @@ def test_campaigns_sharing_some_agents_keep_their_own_busy():
     agents = {"big": 40, "shared": 1, "own": 10}
     alone = _shared([0], groups=[["own", "shared"]], agents={"own": 10, "shared": 1})["m0"]
     both = _shared([0, 0], groups=[["big", "shared"], ["own", "shared"]], agents=agents)
-    assert both["m1"]["agent_hours"].mean() >= 0.9 * alone["agent_hours"].mean()
+    # alone it has 11 agents; beside the big one, at least its own 10 of them
+    assert _at_least(both["m1"]["agent_hours"], alone["agent_hours"] * 10 / 11)
     for v in both.values():
         assert v["abandon_rate"].mean() <= 0.03
 
 
 def test_the_higher_priority_campaign_dials_first():
     v = _shared([2, 0])
-    assert v["m0"]["contacts"].mean() > 3 * v["m1"]["contacts"].mean()
+    high, low = v["m0"]["contacts"], v["m1"]["contacts"]
+    assert np.mean(high) - np.mean(low) > _margin(high, low)
     assert v["m0"]["abandon_rate"].mean() <= 0.03
 
 
