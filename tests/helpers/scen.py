@@ -16,6 +16,23 @@ def const(x: float) -> dict[str, Any]:
     return {"dist": "constant", "mean_s": x}
 
 
+def campaign(**over: Any) -> dict[str, Any]:
+    """A progressive campaign on group ``out``: two records, two 10-minute windows."""
+    c: dict[str, Any] = {
+        "id": "care",
+        "list": {"daily_size": 2, "release": "00:00"},
+        "windows": ["00:00-00:10", "00:20-00:30"],
+        "max_attempts": 3,
+        "retry_after": const(100),
+        "contact_prob": 0.0,
+        "ring_time": const(30),
+        "talk_time": const(60),
+        "groups": ["out"],
+    }
+    c.update(over)
+    return c
+
+
 def base(**over: Any) -> dict[str, Any]:
     d: dict[str, Any] = {
         "name": "t",

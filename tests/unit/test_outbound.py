@@ -7,23 +7,7 @@ from ccsim.engine.model import Simulation
 from ccsim.errors import InputError
 from ccsim.results import simulate
 from ccsim.scenario import parse_scenario
-from tests.helpers.scen import base, const
-
-
-def campaign(**over):
-    c = {
-        "id": "care",
-        "list": {"daily_size": 2, "release": "00:00"},
-        "windows": ["00:00-00:10", "00:20-00:30"],
-        "max_attempts": 3,
-        "retry_after": const(100),
-        "contact_prob": 0.0,
-        "ring_time": const(30),
-        "talk_time": const(60),
-        "groups": ["out"],
-    }
-    c.update(over)
-    return c
+from tests.helpers.scen import base, campaign, const
 
 
 def outbound_case(agents=1, **over):

@@ -8,7 +8,7 @@ import pytest
 from ccsim.errors import InputError
 from ccsim.scenario import load_scenario, load_text, parse_scenario, replace, to_yaml
 from tests.helpers.problems import has, problems
-from tests.helpers.scen import base
+from tests.helpers.scen import base, campaign
 
 
 def with_type(**fields):
@@ -495,18 +495,7 @@ def test_exponent_hints_for_whole_numbers_and_deep_nesting():
 def test_a_campaign_names_each_group_once():
     d = base()
     d["centers"][0]["groups"].append({"id": "out", "skills": [], "agents": 2})
-    d["campaigns"] = [
-        {
-            "id": "k",
-            "list": {"daily_size": 10},
-            "windows": ["00:00-01:00"],
-            "retry_after": {"dist": "constant", "mean_s": 60},
-            "contact_prob": 0.5,
-            "ring_time": {"dist": "constant", "mean_s": 20},
-            "talk_time": {"dist": "constant", "mean_s": 60},
-            "groups": ["out", "c/out"],
-        }
-    ]
+    d["campaigns"] = [campaign(groups=["out", "c/out"])]
     has(d, "campaigns[0].groups[1]: names a group listed before, got 'c/out'")
 
 
