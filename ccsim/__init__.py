@@ -12,8 +12,7 @@ Typical use::
     ccsim.compare([sc_a, sc_b])     # designs side by side, common random numbers
 """
 
-__version__ = "0.1.0"
-
+from ccsim._version import __version__
 from ccsim.analytics import (
     SL_FORMULAS,
     QueueMetrics,
@@ -28,8 +27,9 @@ from ccsim.analytics import (
     traffic_erlangs,
 )
 from ccsim.errors import InputError
-from ccsim.results import SimulationResult, simulate
-from ccsim.results.compare import compare_scenarios as compare
+from ccsim.results import SimulationResult
+from ccsim.runner import compare_scenarios as compare
+from ccsim.runner import simulate
 from ccsim.scenario import Scenario, json_schema, load_scenario, parse_scenario
 from ccsim.staffing import StaffingPlan, staff
 

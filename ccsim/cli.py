@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from ccsim import __version__
+from ccsim._version import __version__
 from ccsim.errors import CheckFailed, InputError
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3

@@ -18,7 +18,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from ccsim import __version__
+from ccsim._version import __version__
 from ccsim.errors import InputError, Problem
 from ccsim.scenario.loader import scenario_hash
 from ccsim.staffing.plan import StaffingPlan
