@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from ccsim.engine.arrivals import segments
 from ccsim.scenario.schema import CallType, Scenario
+from ccsim.scenario.timeline import segments
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from ccsim.engine.arrivals import Segments, segments
-from ccsim.engine.calendar import Calendar
+from ccsim.scenario.calendar import Calendar
 from ccsim.scenario.routing import Plan, base_plan, plan_for, work_order_group
 from ccsim.scenario.schema import Scenario
+from ccsim.scenario.timeline import Segments, segments
 
 
 @dataclass(frozen=True)

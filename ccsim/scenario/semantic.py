@@ -6,6 +6,7 @@ They run after the field checks pass (they follow routing rules and defaults).
 from __future__ import annotations
 
 from ccsim.errors import Problem
+from ccsim.scenario.calendar import Calendar
 from ccsim.scenario.routing import (
     group_index,
     home_centre,
@@ -14,6 +15,7 @@ from ccsim.scenario.routing import (
     work_order_group,
 )
 from ccsim.scenario.schema import Scenario
+from ccsim.scenario.timeline import segments
 
 
 def check(sc: Scenario) -> list[Problem]:
@@ -100,8 +102,6 @@ def check(sc: Scenario) -> list[Problem]:
                 break
     hz = sc.horizon
     for ki, camp in enumerate(sc.campaigns):
-        from ccsim.engine.calendar import Calendar
-
         days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
         cal = Calendar.weekly({d: list(camp.windows) for d in days}, hz.start_s, hz.start_day)
         if cal.open_time_between(0.0, hz.duration_h * 3600.0) <= 0:
@@ -139,8 +139,6 @@ MAX_CALLS = 50_000_000
 
 def _volume(sc: Scenario) -> list[Problem]:
     """Refuse a demand whose replication would not fit in memory (usually a typo)."""
-    from ccsim.engine.arrivals import segments
-
     demand = sc.demand
     top = max(demand.day_factors.values(), default=1.0) if demand and demand.day_factors else 1.0
     calls = 0.0

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ccsim.engine.calendar import Calendar
+from ccsim.scenario.calendar import Calendar
 from ccsim.scenario.common import parse_range
 
 H = 3600.0
