@@ -26,7 +26,7 @@ import simpy
 
 import ccsim
 from ccsim.engine.model import Simulation
-from ccsim.results import simulate
+from ccsim.runner import simulate
 from ccsim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]

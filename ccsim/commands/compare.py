@@ -78,8 +78,8 @@ def compare_command(
                 for q in e.problems
             ]
         )
-    from ccsim.results import simulate
     from ccsim.results.compare import compare
+    from ccsim.runner import simulate
 
     first = scenarios[0][1]
     reps = replications if replications is not None else first.replications

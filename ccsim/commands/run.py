@@ -83,7 +83,7 @@ def run_command(
         raise InputError(problems)
     sc = load_scenario(file)
     from ccsim.reporting.outputs import check_target, default_folder, write_run_folder
-    from ccsim.results import simulate
+    from ccsim.runner import simulate
 
     folder = None if no_output else Path(out_dir) if out_dir else default_folder(sc.name)
     if folder is not None:

@@ -116,7 +116,8 @@ def staff_command(
 
 
 def _write(folder: Path, plan: Any, doc: dict[str, Any]) -> None:
-    from ccsim.reporting.outputs import MANIFEST, write_atomically
+    from ccsim.reporting.files import MANIFEST
+    from ccsim.reporting.outputs import write_atomically
 
     def fill(tmp: Path) -> None:
         (tmp / "summary.json").write_text(dumps(doc) + "\n", encoding="utf-8")

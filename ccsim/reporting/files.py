@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 from ccsim.errors import InputError, Problem
+
+MANIFEST = "manifest.json"
 
 
 def creatable(path: Path, option: str) -> Problem | None:
@@ -50,3 +54,10 @@ def write_file_atomically(path: str | Path, text: str, option: str = "--out") ->
         raise InputError(
             [Problem(option, f"cannot be written ({e.strerror or e})", str(path))]
         ) from e
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    """Read a JSON file (a run folder's manifest or summary)."""
+    with open(path, encoding="utf-8") as f:
+        data: dict[str, Any] = json.load(f)
+    return data

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from ccsim.errors import InputError, Problem
-from ccsim.reporting.outputs import MANIFEST, read_json
+from ccsim.reporting.files import MANIFEST, read_json
 from ccsim.results.kpis import KPIS
 
 _CSS = """

@@ -14,7 +14,6 @@ place at the end: an interrupted or failed run leaves no half-written folder.
 
 from __future__ import annotations
 
-import json
 import os
 import platform
 import shutil
@@ -26,15 +25,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ccsim import __version__
+from ccsim._version import __version__
 from ccsim.errors import InputError, Problem
-from ccsim.reporting.files import creatable
+from ccsim.reporting.files import MANIFEST, creatable
 from ccsim.reporting.jsonout import dumps
 
 if TYPE_CHECKING:
     from ccsim.results.result import SimulationResult
-
-MANIFEST = "manifest.json"
 
 
 def default_folder(name: str, root: str | Path = "outputs") -> Path:
@@ -267,10 +264,3 @@ def write_run_folder(
         render_report(tmp, figures=figures)
 
     return write_atomically(folder, fill)
-
-
-def read_json(path: Path) -> dict[str, Any]:
-    """Read a JSON file of a run folder."""
-    with open(path, encoding="utf-8") as f:
-        data: dict[str, Any] = json.load(f)
-    return data

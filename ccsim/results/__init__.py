@@ -1,64 +1,12 @@
-"""Results: counts per cell, KPIs at any roll-up, replications and confidence intervals."""
+"""Results: counts per cell, KPIs at any roll-up, confidence intervals over replications.
+
+Simulations are started by ``ccsim.runner``; this package only reads what they return.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
 from ccsim.results.kpis import KPIS, Estimate, estimate
-from ccsim.results.replications import Progress, run_replications
 from ccsim.results.result import SimulationResult
 from ccsim.results.targets import TargetCheck
-from ccsim.scenario.schema import Scenario
 
-
-def simulate(
-    scenario: Scenario,
-    replications: int | None = None,
-    seed: int | None = None,
-    *,
-    workers: int | None = None,
-    keep_calls: bool = False,
-    progress: Progress | None = None,
-    backend: str = "processes",
-    dask_client: Any = None,
-) -> SimulationResult:
-    """Simulate a scenario and return its results.
-
-    Parameters
-    ----------
-    scenario : Scenario
-        From ``ccsim.load_scenario`` or built in code.
-    replications, seed : int, optional
-        Override the scenario's.
-    workers : int, optional
-        Parallel processes (default: one per core, at most one per replication).
-    keep_calls : bool
-        Keep per-call records (``result.calls()``).
-    progress : callable(done, total), optional
-        Called after each replication.
-    backend : {"processes", "dask"}
-        Where replications run; "dask" uses ``dask_client`` (or a local cluster).
-
-    Returns
-    -------
-    SimulationResult
-        ``.kpis()``, ``.kpis("call_type")``, ``.by_interval()``, ``.targets()``, ``.summary()``.
-    """
-    reps = scenario.replications if replications is None else replications
-    if reps < 1:
-        raise ValueError(f"replications must be >= 1, got {reps}")
-    s = scenario.seed if seed is None else seed
-    counts, wall = run_replications(
-        scenario,
-        reps,
-        s,
-        workers=workers,
-        keep_calls=keep_calls,
-        progress=progress,
-        backend=backend,
-        dask_client=dask_client,
-    )
-    return SimulationResult.from_reps(scenario, s, counts, wall)
-
-
-__all__ = ["KPIS", "Estimate", "SimulationResult", "TargetCheck", "estimate", "simulate"]
+__all__ = ["KPIS", "Estimate", "SimulationResult", "TargetCheck", "estimate"]

@@ -110,23 +110,3 @@ def compare(results: list[tuple[str, SimulationResult]]) -> dict[str, Any]:
         "pooling": pooling[0] | {"by_scenario": pooling},
         "notes": notes,
     }
-
-
-def compare_scenarios(
-    scenarios: list[Any],
-    replications: int | None = None,
-    seed: int | None = None,
-    workers: int | None = None,
-) -> dict[str, Any]:
-    """Simulate scenarios with common random numbers and compare them (the ``ccsim compare`` document).
-
-    Every scenario runs with the first one's seed and replications (or the arguments).
-    """
-    from ccsim.results import simulate
-
-    if len(scenarios) < 2:
-        raise ValueError(f"compare needs at least two scenarios, got {len(scenarios)}")
-    first = scenarios[0]
-    reps = first.replications if replications is None else replications
-    s = first.seed if seed is None else seed
-    return compare([(sc.name, simulate(sc, reps, s, workers=workers)) for sc in scenarios])

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from ccsim import __version__
+from ccsim._version import __version__
 from ccsim.engine.compile import Compiled, compile_scenario
 from ccsim.results import kpis as K
 from ccsim.results.aggregate import AGENT_COUNTERS, COUNTERS, RepCounts

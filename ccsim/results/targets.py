@@ -3,16 +3,33 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
+import pandas as pd
 
-from ccsim.results.kpis import Estimate, bounds
+from ccsim.results.kpis import Estimate, bounds, service_level
 from ccsim.results.kpis import estimate as _estimate
+from ccsim.scenario.schema import Scenario
 
-if TYPE_CHECKING:
-    from ccsim.results.result import SimulationResult
+
+class Measured(Protocol):
+    """What a target check reads from a result (``SimulationResult`` provides it)."""
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario whose targets are checked."""
+
+    def kpi_values(self, by: Sequence[str] = ()) -> pd.DataFrame:
+        """KPI values per replication (and per cell of ``by``)."""
+
+    def sums(self, by: Sequence[str] = ()) -> pd.DataFrame:
+        """Summed counts per replication (and per cell of ``by``)."""
+
+    def interval_label(self, i: int) -> str:
+        """The clock label of interval ``i``."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +85,7 @@ def estimate(values: Any, kpi: str = "service_level") -> Estimate:
     return _estimate(values, *bounds(kpi))
 
 
-def check_targets(res: SimulationResult) -> list[TargetCheck]:
+def check_targets(res: Measured) -> list[TargetCheck]:
     """Every target in the scenario, checked."""
     sc = res.scenario
     t = sc.targets
@@ -148,19 +165,13 @@ def check_targets(res: SimulationResult) -> list[TargetCheck]:
     return out
 
 
-def _tier_sl(
-    res: SimulationResult, tier: str, threshold_s: float | None, formula: str | None
-) -> Estimate:
+def _tier_sl(res: Measured, tier: str, threshold_s: float | None, formula: str | None) -> Estimate:
     """A tier's service level at its own threshold and formula (default: the scenario's)."""
     return estimate(tier_sl_values(res, tier, threshold_s, formula))
 
 
-def tier_sl_values(
-    res: SimulationResult, tier: str, threshold_s: float | None, formula: str | None
-) -> Any:
+def tier_sl_values(res: Measured, tier: str, threshold_s: float | None, formula: str | None) -> Any:
     """Per replication: a tier's service level at its own threshold and formula."""
-    from ccsim.results.kpis import service_level
-
     sc = res.scenario
     t = sc.sl.threshold_s if threshold_s is None else threshold_s
     sums = res.sums(["tier"]).xs(tier, level="tier")

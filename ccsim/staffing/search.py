@@ -33,9 +33,9 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from ccsim.engine.compile import compile_scenario
-from ccsim.results.replications import default_workers, run_replications
 from ccsim.results.result import SimulationResult
 from ccsim.results.targets import tier_sl_values
+from ccsim.runner.replications import default_workers, run_replications
 from ccsim.scenario.schema import Scenario
 
 IntMatrix = NDArray[np.int64]

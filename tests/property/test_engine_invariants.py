@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from ccsim.engine.model import Simulation
 from ccsim.engine.records import Kind, Outcome
 from ccsim.reporting.jsonout import dumps
-from ccsim.results import simulate
+from ccsim.runner import simulate
 from ccsim.scenario import parse_scenario
 
 dists = st.sampled_from(

@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 
 from ccsim.reporting.jsonout import plain
-from ccsim.results import simulate
+from ccsim.runner import simulate
 from ccsim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from ccsim.engine.model import Simulation
-from ccsim.results import simulate
+from ccsim.runner import simulate
 from ccsim.scenario import parse_scenario
 from tests.helpers.scen import base, const, trace
 

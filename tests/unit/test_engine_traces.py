@@ -205,7 +205,7 @@ def test_nobody_waits_when_agents_are_idle_in_an_eligible_group():
 
 
 def test_queue_length_measures_are_exact():
-    from ccsim.results import simulate
+    from ccsim.runner import simulate
     from ccsim.scenario import parse_scenario
 
     # one agent busy 0-10; callers waiting: one from 1, two from 2; answered at 10 and 20

@@ -5,7 +5,7 @@ import pytest
 
 from ccsim.engine.model import Simulation
 from ccsim.errors import InputError
-from ccsim.results import simulate
+from ccsim.runner import simulate
 from ccsim.scenario import parse_scenario
 from tests.helpers.scen import base, campaign, const
 

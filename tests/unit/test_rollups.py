@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from ccsim.results import simulate
+from ccsim.runner import simulate
 from ccsim.scenario import parse_scenario
 from tests.helpers.scen import base, const
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from ccsim.results import simulate
+from ccsim.runner import simulate
 from ccsim.scenario import load_scenario
 
 SCENARIOS = sorted((Path(__file__).resolve().parents[2] / "scenarios").glob("*.yaml"))

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from ccsim.analytics import erlang_a_metrics, erlang_c_metrics
-from ccsim.results import simulate
 from ccsim.results.kpis import service_level
+from ccsim.runner import simulate
 from ccsim.scenario import parse_scenario
 from tests.validation.stats import agrees
 

@@ -11,7 +11,7 @@ simulated estimate, so the simulated requirement is a sharp statement.
 import numpy as np
 
 from ccsim.analytics import Targets, erlang_c_metrics, required_agents
-from ccsim.results import simulate
+from ccsim.runner import simulate
 from ccsim.scenario import parse_scenario
 from tests.validation.stats import agrees
 

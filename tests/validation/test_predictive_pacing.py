@@ -4,7 +4,7 @@ when campaigns share agents."""
 import numpy as np
 import pytest
 
-from ccsim.results import simulate
+from ccsim.runner import simulate
 from ccsim.scenario import parse_scenario
 
 

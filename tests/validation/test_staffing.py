@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from ccsim.results import simulate
+from ccsim.runner import simulate
 from ccsim.scenario import load_scenario, parse_scenario
 from ccsim.staffing import staff
 from ccsim.staffing.search import enforced_checks
