@@ -2,62 +2,27 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import math
-from pathlib import Path
 from typing import Any
 
 import click
 import numpy as np
 
 from ccsim.analytics import SL_FORMULAS, Targets, queue_metrics, required_agents, scheduled_agents
-from ccsim.analytics.plan import IntervalPlan, plan_intervals, read_intervals_csv
 from ccsim.analytics.sizing import table_around
+from ccsim.commands.erlang_inputs import (
+    MAX_TRAFFIC_ERLANGS,
+    nonneg_problems,
+    share_problems,
+    targets_doc,
+    targets_text,
+    too_much_traffic,
+)
+from ccsim.commands.erlang_intervals import staff_intervals
 from ccsim.errors import InputError, Problem
-from ccsim.reporting.files import write_file_atomically
 from ccsim.reporting.jsonout import dumps
 from ccsim.reporting.text import console, fmt_num, fmt_pct, simple_table
 
-#: Largest offered load the command sizes: far beyond any contact centre, well inside
-#: the precision of the formulas (agent counts stay exact integers).
-MAX_TRAFFIC_ERLANGS = 1e9
-
-
-def _too_much(where: str, calls: float, aht_s: float, interval_s: float) -> Problem | None:
-    traffic = calls * aht_s / interval_s
-    if traffic > MAX_TRAFFIC_ERLANGS:
-        return Problem(
-            where,
-            f"offers {traffic:.3g} Erlangs; at most {MAX_TRAFFIC_ERLANGS:,.0f} are sized",
-            float(calls),
-        )
-    return None
-
-
-def _nonneg(name: str, value: float | None, strict: bool = False) -> list[Problem]:
-    if value is None:
-        return []
-    if not math.isfinite(value):
-        return [Problem(name, "must be a finite number", value)]
-    ok = value > 0 if strict else value >= 0
-    if not ok:
-        return [Problem(name, "must be > 0" if strict else "must be >= 0", value)]
-    return []
-
-
-def _share(
-    name: str, value: float | None, *, upper_open: bool, zero_ok: bool = False
-) -> list[Problem]:
-    if value is None:
-        return []
-    lo_ok = value >= 0 if zero_ok else value > 0
-    hi_ok = value < 1 if upper_open else value <= 1
-    if not (lo_ok and hi_ok):
-        lo = ">= 0" if zero_ok else "> 0"
-        hi = "< 1" if upper_open else "<= 1"
-        return [Problem(name, f"must be {lo} and {hi}", value)]
-    return []
+__all__ = ["MAX_TRAFFIC_ERLANGS", "erlang_command"]
 
 
 @click.command(
@@ -146,17 +111,17 @@ def erlang_command(
     of a CSV file (a day, a week, a year).
     """
     problems = (
-        _nonneg("--calls", calls)
-        + _nonneg("--interval-min", interval_min, strict=True)
-        + _nonneg("--aht-s", aht_s, strict=True)
-        + _nonneg("--sl-threshold-s", sl_threshold_s)
-        + _share("--sl-target", sl_target, upper_open=True)
-        + _nonneg("--patience-s", patience_s, strict=True)
-        + _nonneg("--asa-target-s", asa_target_s, strict=True)
-        + _share("--abandon-target", abandon_target, upper_open=False)
-        + _share("--max-occupancy", max_occupancy, upper_open=False)
-        + _share("--shrinkage", shrinkage, upper_open=True, zero_ok=True)
-        + _nonneg("--agents", agents)
+        nonneg_problems("--calls", calls)
+        + nonneg_problems("--interval-min", interval_min, strict=True)
+        + nonneg_problems("--aht-s", aht_s, strict=True)
+        + nonneg_problems("--sl-threshold-s", sl_threshold_s)
+        + share_problems("--sl-target", sl_target, upper_open=True)
+        + nonneg_problems("--patience-s", patience_s, strict=True)
+        + nonneg_problems("--asa-target-s", asa_target_s, strict=True)
+        + share_problems("--abandon-target", abandon_target, upper_open=False)
+        + share_problems("--max-occupancy", max_occupancy, upper_open=False)
+        + share_problems("--shrinkage", shrinkage, upper_open=True, zero_ok=True)
+        + nonneg_problems("--agents", agents)
     )
     if abandon_target is not None and patience_s is None and intervals_file is None:
         problems.append(
@@ -176,7 +141,7 @@ def erlang_command(
         if aht_s is None:
             problems.append(Problem("--aht-s", "is required", has_value=False))
         if calls is not None and aht_s is not None and not problems:
-            big = _too_much("--calls", calls, aht_s, interval_min * 60.0)
+            big = too_much_traffic("--calls", calls, aht_s, interval_min * 60.0)
             if big:
                 problems.append(big)
     has_target = any(
@@ -208,7 +173,7 @@ def erlang_command(
     interval_s = interval_min * 60.0
     if intervals_file is not None:
         assert targets is not None
-        return _intervals(intervals_file, out_file, targets, interval_s, shrinkage, as_json)
+        return staff_intervals(intervals_file, out_file, targets, interval_s, shrinkage, as_json)
     assert calls is not None and aht_s is not None
     return _single(
         calls,
@@ -271,7 +236,7 @@ def _single(
         "traffic_erlangs": traffic,
         "sl_threshold_s": threshold_s,
         "sl_formula": sl_formula,
-        "targets": _targets_doc(targets),
+        "targets": targets_doc(targets),
         "shrinkage": shrinkage,
         "required_agents": required,
         "scheduled_agents": scheduled,
@@ -289,7 +254,7 @@ def _single(
         + f" -> {traffic:.2f} Erlangs"
     )
     if targets is not None:
-        con.print(f"Targets: {_targets_text(targets)}")
+        con.print(f"Targets: {targets_text(targets)}")
     if required is not None:
         con.print(
             f"Required agents: [bold]{required}[/bold]"
@@ -319,101 +284,3 @@ def _single(
         body.append(cells)
     con.print(simple_table(cols, body, highlight_row=hl))
     return 0
-
-
-def _targets_doc(t: Targets | None) -> dict[str, Any] | None:
-    if t is None:
-        return None
-    return {
-        "service_level": t.service_level,
-        "sl_threshold_s": t.threshold_s,
-        "sl_formula": t.sl_formula,
-        "asa_s": t.asa_s,
-        "abandon_rate": t.abandon_rate,
-        "max_occupancy": t.max_occupancy,
-    }
-
-
-def _targets_text(t: Targets) -> str:
-    parts = []
-    if t.service_level is not None:
-        parts.append(
-            f"service level >= {fmt_pct(t.service_level, 0)} "
-            f"within {fmt_num(t.threshold_s, 0)} s ({t.sl_formula})"
-        )
-    if t.asa_s is not None:
-        parts.append(f"ASA <= {fmt_num(t.asa_s, 0)} s")
-    if t.abandon_rate is not None:
-        parts.append(f"abandonment <= {fmt_pct(t.abandon_rate)}")
-    if t.max_occupancy is not None:
-        parts.append(f"occupancy <= {fmt_pct(t.max_occupancy, 0)}")
-    return ", ".join(parts)
-
-
-def _intervals(
-    path: str,
-    out_file: str | None,
-    targets: Targets,
-    interval_s: float,
-    shrinkage: float,
-    as_json: bool,
-) -> int:
-    if out_file is not None and Path(out_file).suffix.lower() not in (".csv", ".json"):
-        raise InputError([Problem("--out", "must end in .csv or .json", out_file)])
-    names, calls, aht, patience = read_intervals_csv(path)
-    problems = [
-        p
-        for i in range(len(names))
-        if (p := _too_much(f"{path} row {i + 1}, column calls", calls[i], aht[i], interval_s))
-    ]
-    if targets.abandon_rate is not None and patience is None:
-        problems.append(
-            Problem(
-                "--abandon-target",
-                f"needs a patience_s column in {path} (Erlang C has no abandonment)",
-                targets.abandon_rate,
-            )
-        )
-    if problems:
-        raise InputError(problems[:50])
-    plan = plan_intervals(names, calls, aht, targets, interval_s, patience, shrinkage)
-    doc = _plan_doc(plan, targets, shrinkage)
-    if out_file is not None:
-        text = dumps(doc) + "\n" if out_file.lower().endswith(".json") else _plan_csv(plan)
-        write_file_atomically(out_file, text)
-    if as_json:
-        click.echo(dumps(doc))
-    elif out_file is None:
-        click.echo(_plan_csv(plan), nl=False)
-    else:
-        hours = float(plan.required_agents.sum()) * interval_s / 3600.0
-        sched_hours = float(plan.scheduled_agents.sum()) * interval_s / 3600.0
-        console().print(
-            f"{len(names)} intervals staffed with {plan.model.replace('_', ' ').title()}: "
-            f"peak {int(plan.required_agents.max())} agents, {hours:,.1f} agent-hours "
-            f"({sched_hours:,.1f} scheduled); plan written to {out_file}"
-        )
-    return 0
-
-
-def _plan_doc(plan: IntervalPlan, targets: Targets, shrinkage: float) -> dict[str, Any]:
-    return {
-        "model": plan.model,
-        "interval_min": plan.interval_s / 60.0,
-        "targets": _targets_doc(targets),
-        "shrinkage": shrinkage,
-        "intervals": len(plan.interval),
-        "agent_hours": float(plan.required_agents.sum()) * plan.interval_s / 3600.0,
-        "scheduled_agent_hours": float(plan.scheduled_agents.sum()) * plan.interval_s / 3600.0,
-        "plan": plan.rows(),
-    }
-
-
-def _plan_csv(plan: IntervalPlan) -> str:
-    rows = plan.rows()
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(rows[0].keys()), lineterminator="\n")
-    writer.writeheader()
-    for r in rows:
-        writer.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in r.items()})
-    return buf.getvalue()
