@@ -7,6 +7,7 @@ input. Bad input prints one message per problem on stderr, never a traceback.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -14,9 +15,14 @@ from typing import Any
 import click
 
 from ccsim._version import __version__
-from ccsim.errors import CheckFailed, InputError
+from ccsim.errors import CheckFailed, InputError, Terminated
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM (shell convention)
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise Terminated()
 
 
 class _Group(click.Group):
@@ -33,6 +39,7 @@ class _Group(click.Group):
         code: int
         argv = list(sys.argv[1:] if args is None else args)
         as_json = "--json" in argv[: argv.index("--")] if "--" in argv else "--json" in argv
+        previous = _on_sigterm(_terminate)
         try:
             rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
             code = rv if isinstance(rv, int) else EXIT_OK
@@ -57,15 +64,15 @@ class _Group(click.Group):
         except CheckFailed as exc:
             click.echo(f"ccsim: check failed: {exc}", err=True)
             code = EXIT_CHECK_FAILED
-        except click.exceptions.Abort:
-            click.echo("ccsim: aborted", err=True)
-            code = EXIT_CHECK_FAILED
+        except (click.exceptions.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+            click.echo("ccsim: interrupted", err=True)
+            code = EXIT_INTERRUPTED
+        except Terminated:
+            click.echo("ccsim: terminated", err=True)
+            code = EXIT_TERMINATED
         except click.exceptions.ClickException as exc:
             click.echo(f"ccsim: error: {exc.format_message()}", err=True)
             code = EXIT_BAD_INPUT
-        except KeyboardInterrupt:
-            click.echo("ccsim: interrupted", err=True)
-            code = 130
         except Exception as exc:
             if os.environ.get("CCSIM_DEBUG"):
                 raise
@@ -75,9 +82,21 @@ class _Group(click.Group):
                 err=True,
             )
             code = EXIT_INTERNAL
+        finally:
+            _on_sigterm(previous)
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _on_sigterm(handler: Any) -> Any:
+    """Install a SIGTERM handler (main thread only); return the previous one."""
+    if handler is None:
+        return None
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread (e.g. called from a test runner's thread)
+        return None
 
 
 def _json_error(problems: list[dict[str, Any]], source: str | None = None) -> None:

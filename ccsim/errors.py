@@ -64,3 +64,11 @@ class InputError(Exception):
 
 class CheckFailed(Exception):
     """A check the user asked for did not pass (targets with --strict, baseline drift)."""
+
+
+class Terminated(BaseException):
+    """The process was asked to stop (SIGTERM): unwinds like Ctrl-C, so temporary files go.
+
+    A ``BaseException`` like ``KeyboardInterrupt``, so that no ``except Exception`` on
+    the way swallows it; the CLI exits with 143 (128 + SIGTERM).
+    """

@@ -14,6 +14,7 @@ place at the end: an interrupted or failed run leaves no half-written folder.
 
 from __future__ import annotations
 
+import glob
 import os
 import platform
 import shutil
@@ -71,21 +72,63 @@ def check_target(folder: Path) -> None:
             )
 
 
+def _temp_prefix(folder: Path, kind: str = "tmp") -> str:
+    # The process id in the name tells a later run whether its writer is still alive.
+    return f".{folder.name}.{kind}-{os.getpid()}-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Remove temporary siblings of ``folder`` left by runs that were killed while writing.
+
+    A temporary folder is named ``.<folder>.tmp-<pid>-<random>`` (or ``.old-``); it is
+    stale when process ``pid`` no longer exists. Returns what was removed.
+    """
+    removed: list[Path] = []
+    if not folder.parent.is_dir():
+        return removed
+    for kind in ("tmp", "old"):
+        for path in folder.parent.glob(f".{glob.escape(folder.name)}.{kind}-*-*"):
+            pid = path.name[len(f".{folder.name}.{kind}-") :].split("-", 1)[0]
+            if path.is_dir() and pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path)
+    return removed
+
+
+def _usual_permissions(root: Path) -> None:
+    """Give a finished folder the permissions of the umask (mkdtemp makes it private)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    root.chmod(0o777 & ~mask)
+
+
 def write_atomically(folder: Path, fill: Callable[[Path], None]) -> Path:
     """Create ``folder`` by filling a temporary sibling and renaming it into place."""
     folder = Path(folder)
     check_target(folder)
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+        remove_stale_temporaries(folder)
+        tmp = Path(tempfile.mkdtemp(prefix=_temp_prefix(folder), dir=folder.parent))
     except OSError as e:
         raise InputError(
             [Problem("--out", f"cannot be created ({e.strerror or e})", str(folder))]
         ) from e
     try:
         fill(tmp)
+        _usual_permissions(tmp)
         if folder.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old.", dir=folder.parent))
+            old = Path(tempfile.mkdtemp(prefix=_temp_prefix(folder, "old"), dir=folder.parent))
             os.replace(folder, old / "x")
             os.replace(tmp, folder)
             shutil.rmtree(old, ignore_errors=True)

@@ -11,7 +11,7 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from typing import Any
 
 import numpy as np
@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 from ccsim.engine.compile import compile_scenario
 from ccsim.engine.model import Simulation
 from ccsim.results.aggregate import RepCounts, aggregate
+from ccsim.runner.pool import stop_pool, worker_pool
 from ccsim.scenario.schema import Scenario
 
 log = logging.getLogger(__name__)
@@ -98,11 +99,16 @@ def run_replications(
                 if progress:
                     progress(i + 1, replications)
         else:
-            with ProcessPoolExecutor(max_workers=n) as pool:
+            pool = worker_pool(n)
+            try:
                 for i, res in enumerate(pool.map(_job, jobs)):
                     out.append(res)
                     if progress:
                         progress(i + 1, replications)
+            except BaseException:  # Ctrl-C, SIGTERM, a failed replication: stop at once
+                stop_pool(pool)
+                raise
+            pool.shutdown()
     return out, time.perf_counter() - t0
 
 
