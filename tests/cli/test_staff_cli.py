@@ -74,6 +74,11 @@ def test_baseline_write_compare_and_drift(ccsim, tmp_path):
     assert {"tolerance", "plan", "kpis", "agent_hours"} <= set(doc)
     r = ccsim("staff", sc, "--baseline", base, "--quiet")
     assert r.code == 0 and "no drift" in r.out
+    assert "changed" not in r.out
+    # another seed is noted as such; the file did not change
+    r = ccsim("staff", sc, "--baseline", base, "--seed", str(doc["seed"] + 1), "--quiet")
+    assert f"this plan used seed {doc['seed'] + 1}" in r.out
+    assert "scenario file changed" not in r.out
     busier = scenario(tmp_path, name="plan2")
     data = yaml.safe_load(busier.read_text())
     data["call_types"][0]["arrivals"] = {"per_interval": [300, 450, 500, 500, 450, 300]}
