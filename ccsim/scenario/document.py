@@ -1,11 +1,15 @@
 """A scenario file's text as data, with the line of every value for error messages.
 
-Safe YAML (each key once, aliases within reason) or JSON.
+Safe YAML (each key once, aliases within reason, merge keys) or JSON. Numbers are read
+as YAML 1.2 reads them, not as YAML 1.1 does: ``012`` is twelve (not octal ten) and
+``8:00`` is text (not 480, base 60), so a clock time where a number belongs is an
+error instead of a silent surprise.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import yaml
@@ -15,23 +19,81 @@ from ccsim.errors import InputError, Problem
 PathKey = tuple[str | int, ...]
 
 
+#: Largest scenario file read (bytes). A province-year of replayed arrival times is far
+#: smaller; beyond this, parsing alone would take minutes and gigabytes.
+MAX_FILE_BYTES = 16 * 1024 * 1024
+
+_INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+# YAML 1.2 core schema numbers (PyYAML implements 1.1: octal 012, base-60 8:00).
+_INT_12 = re.compile(r"^[-+]?(?:[0-9][0-9_]*|0b[01_]+|0o[0-7_]+|0x[0-9a-fA-F_]+)$")
+_FLOAT_12 = re.compile(
+    r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
+    |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
+    |[-+]?\.(?:inf|Inf|INF)
+    |\.(?:nan|NaN|NAN))$""",
+    re.X,
+)
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # Unicode "Cc" but tab, LF, CR
+
+
 class _UniqueKeyLoader(yaml.SafeLoader):
     """Safe loader that remembers duplicate mapping keys (a silent typo otherwise)."""
 
     duplicates: list[tuple[str, int]]
 
 
+_UniqueKeyLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (_INT_TAG, _FLOAT_TAG)]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_UniqueKeyLoader.add_implicit_resolver(_INT_TAG, _INT_12, list("-+0123456789"))
+_UniqueKeyLoader.add_implicit_resolver(_FLOAT_TAG, _FLOAT_12, list("-+0123456789."))
+
+
+def _construct_int(loader: _UniqueKeyLoader, node: yaml.ScalarNode) -> int:
+    text = str(loader.construct_scalar(node)).replace("_", "")
+    sign = -1 if text[:1] == "-" else 1
+    digits = text.lstrip("+-")
+    base = {"0b": 2, "0o": 8, "0x": 16}.get(digits[:2].lower(), 10)
+    return sign * int(digits[2:] if base != 10 else digits, base)
+
+
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
     seen: set[Any] = set()
     for key_node, _ in node.value:
+        if key_node.tag == _MERGE_TAG:  # "<<: *anchor": its keys may be overridden here
+            continue
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be a name, not a list or a mapping", key_node.start_mark
+            )
         key = loader.construct_object(key_node, deep=deep)
-        if isinstance(key, str | int | float) and key in seen:
+        if key in seen:
             loader.duplicates.append((str(key), key_node.start_mark.line + 1))
         seen.add(key)
     return loader.construct_mapping(node, deep=deep)
 
 
+_UniqueKeyLoader.add_constructor(_INT_TAG, _construct_int)
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _control_character(text: str) -> Problem | None:
+    """The first control character (NUL included) of a text file, which YAML refuses."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    i = found.start()
+    line = text.count("\n", 0, i) + 1
+    column = i - (text.rfind("\n", 0, i) + 1) + 1
+    return Problem(
+        f"line {line}, column {column}",
+        f"holds the control character U+{ord(text[i]):04X}: is this a text file?",
+        has_value=False,
+    )
 
 
 #: How many values a file's aliases may add when expanded, beyond ten times the file's
@@ -130,8 +192,22 @@ def read_document(text: str, source: str) -> tuple[Any, dict[PathKey, int], list
     InputError
         Not YAML (nor JSON), empty, or aliases beyond reason.
     """
+    if len(text) > MAX_FILE_BYTES:
+        raise InputError(
+            [Problem("(file)", f"is larger than {MAX_FILE_BYTES:,} bytes", len(text))], source
+        )
+    bad_char = _control_character(text)
+    if bad_char is not None:
+        raise InputError([bad_char], source)
     as_json, json_repeats = _json_values(text)
-    loader = _UniqueKeyLoader(text)
+    try:
+        loader = _UniqueKeyLoader(text)
+    except yaml.reader.ReaderError as exc:  # characters YAML does not allow (U+FFFE, ...)
+        i = exc.position
+        where = f"line {text.count(chr(10), 0, i) + 1}, column {i - text.rfind(chr(10), 0, i)}"
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        rule = f"holds the character U+{code:04X}, which YAML does not allow"
+        raise InputError([Problem(where, rule, has_value=False)], source) from None
     loader.duplicates = []
     try:
         node = loader.get_single_node()
