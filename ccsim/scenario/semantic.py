@@ -6,6 +6,7 @@ They run after the field checks pass (they follow routing rules and defaults).
 from __future__ import annotations
 
 from ccsim.errors import Problem
+from ccsim.scenario import workload
 from ccsim.scenario.calendar import Calendar
 from ccsim.scenario.routing import (
     group_index,
@@ -15,7 +16,6 @@ from ccsim.scenario.routing import (
     work_order_group,
 )
 from ccsim.scenario.schema import Scenario
-from ccsim.scenario.timeline import segments
 
 
 def check(sc: Scenario) -> list[Problem]:
@@ -128,33 +128,5 @@ def check(sc: Scenario) -> list[Problem]:
                     wo.id,
                 )
             )
-    out.extend(_volume(sc))
+    out.extend(workload.check(sc))
     return out
-
-
-#: Most fresh callers expected in one replication: about 100 bytes of records each, so
-#: beyond this a run outgrows a workstation's memory (a year of a whole province).
-MAX_CALLS = 50_000_000
-
-
-def _volume(sc: Scenario) -> list[Problem]:
-    """Refuse a demand whose replication would not fit in memory (usually a typo)."""
-    demand = sc.demand
-    top = max(demand.day_factors.values(), default=1.0) if demand and demand.day_factors else 1.0
-    calls = 0.0
-    for ct in sc.call_types:
-        if ct.arrivals.times_s is not None:
-            calls += len(ct.arrivals.times_s)
-            continue
-        seg = segments(sc, ct)
-        calls += seg.expected * (max(top, 1.0) if seg.uses_day_factors else 1.0)
-    if calls <= MAX_CALLS:
-        return []
-    return [
-        Problem(
-            "call_types",
-            f"expect about {calls:,.0f} callers per replication; at most {MAX_CALLS:,} fit in "
-            "memory: shorten the horizon or lower the rates",
-            has_value=False,
-        )
-    ]

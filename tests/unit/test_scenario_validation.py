@@ -48,7 +48,7 @@ def with_group(**fields):
         ),
         (
             with_type(arrivals={"rate_per_h": 100_000_000}),
-            "call_types: expect about 100,000,000 callers per replication; at most 50,000,000",
+            "call_types: expect about 100,000,000 calls per replication with redials and returns",
         ),
         (
             {**base(), "horizon": {"duration_h": 1, "interval_min": 7}},

@@ -1,0 +1,164 @@
+"""The work a scenario asks of one replication, estimated before anything runs.
+
+A file can be valid field by field and still ask for a run without end: callers who
+return at the very instant they hang up, a queue sampled every microsecond, a list of a
+billion records. These checks estimate, from the scenario alone, how many calls,
+attempts and samples one replication makes, and refuse what is beyond reason with the
+field and the figure. Loops that would not advance the clock (every duration in them
+zero) are refused by rule.
+
+The estimates are upper bounds of the expected counts (every redial taken, every return
+before the horizon), cheap to compute, and far above what any real centre needs: a whole
+province for a year is about 26 million calls.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ccsim.errors import Problem
+from ccsim.scenario.schema import Scenario
+from ccsim.scenario.timeline import segments
+
+#: Most calls (fresh, redials, returns, chasers) expected in one replication: about
+#: 100 bytes of records each, so beyond this a run outgrows a workstation.
+MAX_CALLS = 50_000_000
+#: Most outbound attempts (campaigns and work-order callbacks) in one replication.
+MAX_ATTEMPTS = 50_000_000
+#: Most queue-length samples (``kpi.queue_sample_s``) in one replication.
+MAX_SAMPLES = 10_000_000
+#: Most password tries in one replication (each an event in the IVR).
+MAX_TRIES = 200_000_000
+
+
+def _fresh(sc: Scenario) -> list[float]:
+    """Expected fresh calls per call type (at the busiest weekday factor)."""
+    demand = sc.demand
+    top = max(demand.day_factors.values(), default=1.0) if demand and demand.day_factors else 1.0
+    out = []
+    for ct in sc.call_types:
+        if ct.arrivals.times_s is not None:
+            out.append(float(len(ct.arrivals.times_s)))
+            continue
+        seg = segments(sc, ct)
+        out.append(seg.expected * (max(top, 1.0) if seg.uses_day_factors else 1.0))
+    return out
+
+
+def check(sc: Scenario) -> list[Problem]:
+    """Zero-time loops and work beyond reason, each with its field and figure."""
+    out: list[Problem] = []
+    horizon_s = sc.horizon.duration_h * 3600.0
+    fresh = _fresh(sc)
+    calls: list[float] = []
+    for i, ct in enumerate(sc.call_types):
+        per_matter = 1.0
+        if ct.fcr < 1.0 and ct.return_delay is not None:
+            loop_s = ct.handle_time.mean + ct.return_delay.mean
+            if loop_s <= 0:
+                out.append(
+                    Problem(
+                        f"call_types[{i}].return_delay",
+                        f"with fcr {ct.fcr:g}, unresolved callers of {ct.id!r} call again after "
+                        "0 s of talk and 0 s of delay: a loop that never moves the clock; give "
+                        "handle_time or return_delay a positive mean",
+                        ct.return_delay.mean,
+                    )
+                )
+                calls.append(0.0)
+                continue
+            per_matter = min(1.0 / ct.fcr if ct.fcr > 0 else math.inf, 1.0 + horizon_s / loop_s)
+        redials = 1.0
+        if ct.redial is not None:
+            chain = 1.0
+            for p in ct.redial.probabilities:
+                chain *= p
+                redials += chain
+        n = fresh[i] * per_matter * redials
+        calls.append(n)
+        if ct.ivr is not None and ct.ivr.password is not None:
+            tries = n * ct.ivr.password.share * ct.ivr.password.tries
+            if tries > MAX_TRIES:
+                out.append(
+                    Problem(
+                        f"call_types[{i}].ivr.password.tries",
+                        f"expect about {tries:,.0f} password tries per replication; at most "
+                        f"{MAX_TRIES:,} are simulated in reason",
+                        ct.ivr.password.tries,
+                    )
+                )
+    total = sum(calls)
+    orders = 0.0
+    callbacks = 0.0
+    types = {ct.id: k for k, ct in enumerate(sc.call_types)}
+    for w, wo in enumerate(sc.work_orders):
+        raised = sum(calls[types[r.call_type]] * r.probability for r in wo.raised_by)
+        orders += raised
+        if wo.callback is not None:
+            callbacks += raised * wo.callback.attempts
+        if wo.chaser is not None:
+            chasers = raised * wo.chaser.probability * wo.chaser.max_chasers
+            total += chasers
+            if chasers > MAX_CALLS:
+                out.append(
+                    Problem(
+                        f"work_orders[{w}].chaser.max_chasers",
+                        f"allows about {chasers:,.0f} chaser calls per replication; at most "
+                        f"{MAX_CALLS:,} fit",
+                        wo.chaser.max_chasers,
+                    )
+                )
+    if total > MAX_CALLS and not any(p.path.endswith("max_chasers") for p in out):
+        worst = max(range(len(calls)), key=lambda k: calls[k]) if calls else 0
+        out.append(
+            Problem(
+                "call_types",
+                f"expect about {total:,.0f} calls per replication with redials and returns "
+                f"(most of them {sc.call_types[worst].id!r}); at most {MAX_CALLS:,} fit in "
+                "memory: shorten the horizon, lower the rates or raise fcr",
+                has_value=False,
+            )
+        )
+    days = math.ceil((sc.horizon.start_s + horizon_s) / 86_400.0)
+    attempts = callbacks
+    for k, camp in enumerate(sc.campaigns):
+        if camp.list is not None:
+            n = float(camp.list.daily_size) * days * camp.max_attempts
+            field = f"campaigns[{k}].list.daily_size"
+            value: float = camp.list.daily_size
+        elif camp.feed is not None:  # closed work orders, or callers who abandoned
+            fed = orders if camp.feed.source == "work_orders" else total
+            n = fed * camp.feed.share * camp.max_attempts
+            field, value = f"campaigns[{k}].max_attempts", camp.max_attempts
+        else:
+            continue
+        attempts += n
+        if n > MAX_ATTEMPTS:
+            out.append(
+                Problem(
+                    field,
+                    f"expect about {n:,.0f} outbound attempts per replication; at most "
+                    f"{MAX_ATTEMPTS:,} fit",
+                    value,
+                )
+            )
+    if callbacks > MAX_ATTEMPTS:
+        out.append(
+            Problem(
+                "work_orders",
+                f"expect about {callbacks:,.0f} callback attempts per replication; at most "
+                f"{MAX_ATTEMPTS:,} fit",
+                has_value=False,
+            )
+        )
+    sample = sc.kpi.queue_sample_s
+    if sample is not None and horizon_s / sample > MAX_SAMPLES:
+        out.append(
+            Problem(
+                "kpi.queue_sample_s",
+                f"gives {horizon_s / sample:,.0f} queue samples per replication; at most "
+                f"{MAX_SAMPLES:,}: sample less often",
+                sample,
+            )
+        )
+    return out
