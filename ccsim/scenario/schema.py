@@ -18,6 +18,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from ccsim.scenario.callers import DialectSettings, Network, Tier
 from ccsim.scenario.campaigns import Blending, Campaign
 from ccsim.scenario.common import (
     MAX_REPLICATIONS,
@@ -29,161 +30,12 @@ from ccsim.scenario.common import (
     Weekday,
 )
 from ccsim.scenario.distributions import Dist, Patience
+from ccsim.scenario.horizon import Horizon, per_interval
 from ccsim.scenario.staffing import StaffingSettings
+from ccsim.scenario.targets import KpiSettings, SLFormula, SLSpec, Targets, TierSL, TierTargets
 from ccsim.scenario.workorders import BackOfficeGroup, CalendarSpec, WorkOrderType
 
-SLFormula = Literal["offered", "answered", "excl_short_abandons", "abandons_within_met"]
 RoutingPolicy = Literal["tier_skill_wait", "tier_wait", "skill_tier_wait", "wait"]
-
-
-class Horizon(Model):
-    """The simulated period and its reporting intervals."""
-
-    duration_h: float = Field(
-        gt=0, le=8784, description="Length of the simulated period, hours (at most a leap year)."
-    )
-    interval_min: float = Field(
-        30.0, ge=1, le=1440, description="Reporting and staffing interval, minutes."
-    )
-    start: Clock = Field(
-        "00:00", description="Clock time at the start of the period, HH:MM (quote it in YAML)."
-    )
-    start_day: Weekday = Field("mon", description="Weekday of the first day.")
-    warmup_h: float = Field(0.0, ge=0, description="Initial period excluded from the KPIs, hours.")
-    drain_limit_h: float | None = Field(
-        None,
-        gt=0,
-        description="After arrivals stop, stop the run this many hours later (default: run until "
-        "every caller has finished). Callers still waiting then count as waiting at the end.",
-    )
-
-    @property
-    def interval_s(self) -> float:
-        """Interval length, seconds."""
-        return self.interval_min * 60.0
-
-    @property
-    def n_intervals(self) -> int:
-        """Number of intervals in the period."""
-        return round(self.duration_h * 60.0 / self.interval_min)
-
-    @property
-    def warmup_intervals(self) -> int:
-        """Leading intervals of the warm-up, left out of the KPIs."""
-        return round(self.warmup_h * 60.0 / self.interval_min)
-
-    @property
-    def intervals_per_day(self) -> float:
-        """Intervals in 24 hours (may be fractional for odd interval lengths)."""
-        return 1440.0 / self.interval_min
-
-    @property
-    def start_s(self) -> float:
-        """Clock time of the start, seconds after midnight."""
-        h, m = self.start.split(":")
-        return int(h) * 3600.0 + int(m) * 60.0
-
-    @property
-    def start_interval(self) -> int:
-        """Intervals from midnight to the start (for daily lists that follow the clock)."""
-        return int(self.start_s // self.interval_s)
-
-
-class KpiSettings(Model):
-    """How the KPIs that need a definition are computed."""
-
-    short_abandon_s: float = Field(
-        5.0, ge=0, description="Abandons within this many seconds are 'short' (reported apart)."
-    )
-    fcr_window_h: float = Field(
-        24.0,
-        gt=0,
-        description="First-contact resolution: no further answered call within this many hours.",
-    )
-    repeat_caller_calls: int = Field(
-        4, ge=2, description="Repeat caller: at least this many answered calls ..."
-    )
-    repeat_caller_window_days: float = Field(
-        7.0, gt=0, description="... within a period of this many days."
-    )
-    queue_sample_s: float | None = Field(
-        None,
-        gt=0,
-        description="Also sample the queue length this often (seconds), as a check on the exact figures (default: no sampling).",
-    )
-
-
-class Network(Model):
-    """A local network (本地网): the callers of one city."""
-
-    id: Id
-    share: Share = Field(description="Share of all calls from this network.")
-    dialect_share: Share = Field(
-        0.0, description="Share of its callers who prefer an agent speaking their dialect (方言)."
-    )
-
-
-class SLSpec(Model):
-    """Service level: its definition and, optionally, its target."""
-
-    threshold_s: float = Field(20.0, ge=0, description="Threshold T, seconds.")
-    target: float | None = Field(
-        None, gt=0, le=1, description="Minimum service level over the period."
-    )
-    formula: SLFormula = Field(
-        "offered", description="How abandoned calls count (offered = A_T/(A+Ab))."
-    )
-    interval_target: float | None = Field(
-        None, gt=0, le=1, description="Minimum service level in every interval."
-    )
-
-
-class TierSL(Model):
-    """A tier's service-level target; threshold and formula default to the scenario's."""
-
-    threshold_s: float | None = Field(
-        None, ge=0, description="Threshold T, seconds (default: the scenario's)."
-    )
-    target: float = Field(gt=0, le=1, description="Minimum service level of this tier.")
-    formula: SLFormula | None = Field(None, description="Formula (default: the scenario's).")
-
-
-class TierTargets(Model):
-    """Targets for one customer tier."""
-
-    service_level: TierSL | None = None
-    answer_rate: float | None = Field(None, gt=0, le=1)
-    abandon_rate: float | None = Field(None, ge=0, le=1)
-    asa_s: float | None = Field(None, gt=0)
-
-
-class Targets(Model):
-    """KPI targets of the scenario; each is checked and reported met or missed."""
-
-    service_level: SLSpec | None = None
-    answer_rate: float | None = Field(None, gt=0, le=1)
-    abandon_rate: float | None = Field(None, ge=0, le=1)
-    asa_s: float | None = Field(None, gt=0)
-
-    max_occupancy: float | None = Field(None, gt=0, le=1, description="Maximum agent occupancy.")
-    min_occupancy: float | None = Field(None, ge=0, le=1, description="Minimum agent occupancy.")
-    ivr_self_service: float | None = Field(
-        None, ge=0, le=1, description="Minimum IVR self-service share."
-    )
-    fcr: float | None = Field(None, ge=0, le=1, description="Minimum first-contact resolution.")
-    repeat_caller_rate: float | None = Field(
-        None, ge=0, le=1, description="Maximum repeat-caller rate."
-    )
-
-
-class Tier(Model):
-    """A customer tier (分级服务): diamond, gold, silver, regular, or any names."""
-
-    id: Id
-    share: Share = Field(description="Share of callers in this tier.")
-    priority: int = Field(0, description="Queue priority: higher is served first.")
-    patience_factor: float = Field(1.0, gt=0, description="Multiplies the call type's patience.")
-    targets: TierTargets | None = None
 
 
 class Demand(Model):
@@ -331,13 +183,6 @@ class CallType(Model):
     )
 
 
-def per_interval(values: list[int] | list[float], n_intervals: int, offset: int = 0) -> list[Any]:
-    """Values per interval of the period from a list for the period or for a day (clock-aligned)."""
-    if len(values) == n_intervals:
-        return list(values)
-    return [values[(offset + i) % len(values)] for i in range(n_intervals)]
-
-
 def _agents(value: Any) -> Any:
     if isinstance(value, list):
         return {"per_interval": value}
@@ -463,24 +308,6 @@ class Routing(Model):
     )
 
 
-class DialectSettings(Model):
-    """Callers who prefer a dialect: how long they wait for one, and what it costs without."""
-
-    overflow_after_s: float = Field(
-        20.0,
-        ge=0,
-        description="Seconds a dialect caller waits for a dialect agent before any agent may answer.",
-    )
-    handle_time_factor: float = Field(
-        1.0, gt=0, description="Talk time multiplier when served without the dialect."
-    )
-    fcr_factor: float = Field(
-        1.0,
-        ge=0,
-        description="First-contact resolution multiplier when served without the dialect.",
-    )
-
-
 class Scenario(Model):
     """A contact-centre scenario: demand, IVR, agents, routing, targets."""
 
@@ -580,3 +407,49 @@ class Scenario(Model):
             if ct.id == id_:
                 return ct
         raise KeyError(id_)
+
+
+__all__ = [
+    "MAX_REPLICATIONS",
+    "Agents",
+    "Arrivals",
+    "BackOfficeGroup",
+    "Blending",
+    "CalendarSpec",
+    "CallType",
+    "Campaign",
+    "Center",
+    "Clock",
+    "Demand",
+    "DialectSettings",
+    "Dist",
+    "Group",
+    "Headcount",
+    "Horizon",
+    "Id",
+    "Ivr",
+    "KpiSettings",
+    "Model",
+    "Network",
+    "Password",
+    "Patience",
+    "Redial",
+    "RedialAfter",
+    "RouteRule",
+    "RouteTarget",
+    "Routing",
+    "RoutingPolicy",
+    "SLFormula",
+    "SLSpec",
+    "Scenario",
+    "Share",
+    "Staffing",
+    "StaffingSettings",
+    "Targets",
+    "Tier",
+    "TierSL",
+    "TierTargets",
+    "Weekday",
+    "WorkOrderType",
+    "per_interval",
+]
