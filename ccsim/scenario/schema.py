@@ -11,8 +11,10 @@ The top-level ``Scenario`` lives here; its parts have modules of their own (``ho
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+import yaml
 from pydantic import Field
 
 from ccsim.scenario.callers import DialectSettings, Network, Tier
@@ -37,6 +39,7 @@ from ccsim.scenario.demand import (
     RedialAfter,
 )
 from ccsim.scenario.distributions import Dist, Patience
+from ccsim.scenario.edits import apply_changes
 from ccsim.scenario.horizon import Horizon, per_interval
 from ccsim.scenario.routing_rules import RouteRule, RouteTarget, Routing, RoutingPolicy
 from ccsim.scenario.staffing import StaffingSettings
@@ -121,21 +124,19 @@ class Scenario(Model):
 
         Example: ``sc.replace({"centers.main.groups.agents.agents": 13, "seed": 8})``.
         """
-        from ccsim.scenario.loader import replace
-
-        return replace(self, changes)
+        data = self.to_dict()
+        apply_changes(data, changes)
+        if not _validators:
+            raise RuntimeError("scenario validation is not set up: import ccsim.scenario")
+        return _validators[-1](data)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data, as a scenario file would hold it."""
-        from ccsim.scenario.loader import to_dict
-
-        return to_dict(self)
+        return self.model_dump(mode="json", exclude_unset=True)
 
     def to_yaml(self) -> str:
         """YAML text that loads back to this scenario."""
-        from ccsim.scenario.loader import to_yaml
-
-        return to_yaml(self)
+        return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
 
     def call_type(self, id_: str) -> CallType:
         """The call type with this id."""
@@ -143,6 +144,26 @@ class Scenario(Model):
             if ct.id == id_:
                 return ct
         raise KeyError(id_)
+
+
+#: How ``Scenario.replace`` validates the changed data: like a file, with the loader's
+#: cross-reference and reachability checks. Those checks import this module, so the
+#: loader hands its validator over (``validate_replacements_with``) rather than this
+#: module importing the loader; importing any ``ccsim.scenario`` module runs the package,
+#: which imports the loader.
+_validators: list[Callable[[dict[str, Any]], Scenario]] = []
+
+
+def validate_replacements_with(validate: Callable[[dict[str, Any]], Scenario]) -> None:
+    """Make ``Scenario.replace`` validate changed scenario data with ``validate``.
+
+    Parameters
+    ----------
+    validate
+        Turns scenario data into a ``Scenario`` or raises ``InputError`` listing every
+        problem (``ccsim.scenario.loader.parse_scenario``).
+    """
+    _validators[:] = [validate]
 
 
 __all__ = [
@@ -188,4 +209,5 @@ __all__ = [
     "Weekday",
     "WorkOrderType",
     "per_interval",
+    "validate_replacements_with",
 ]
