@@ -10,13 +10,14 @@ import re
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from ccsim.errors import InputError, Problem
-from ccsim.scenario import crossref
+from ccsim.scenario.crossref import check as reference_problems
 from ccsim.scenario.document import PathKey, read_document
-from ccsim.scenario.schema import Scenario
+from ccsim.scenario.edits import apply_changes
+from ccsim.scenario.schema import Scenario, validate_replacements_with
+from ccsim.scenario.semantic import check as reachability_problems
 
 #: YAML 1.1 (PyYAML) reads 6e1, 1e-3 or 6.0e1 as text: a number with an exponent
 #: needs a dot and a signed exponent there (6.0e+1, 1.0e-3).
@@ -181,15 +182,13 @@ def parse_scenario(
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         problems.extend(_problem(e, lines) for e in exc.errors())
-    for p in crossref.check(data):
+    for p in reference_problems(data):
         line = _line_of(p.path, lines)
         problems.append(
             p if line is None else Problem(f"{p.path} (line {line})", p.rule, p.value, p.has_value)
         )
     if not problems and scenario is not None:
-        from ccsim.scenario import semantic
-
-        problems.extend(semantic.check(scenario))
+        problems.extend(reachability_problems(scenario))
     if problems:
         raise InputError(_dedupe(problems), source)
     assert scenario is not None
@@ -295,12 +294,12 @@ def scenario_hash(scenario: Scenario) -> str:
 
 def to_dict(scenario: Scenario) -> dict[str, Any]:
     """The scenario as plain data, without defaults the user did not set."""
-    return scenario.model_dump(mode="json", exclude_unset=True)
+    return scenario.to_dict()
 
 
 def to_yaml(scenario: Scenario) -> str:
     """The scenario as YAML text that loads back to the same scenario."""
-    return yaml.safe_dump(to_dict(scenario), sort_keys=False, allow_unicode=True)
+    return scenario.to_yaml()
 
 
 def replace(scenario: Scenario, changes: dict[str, Any]) -> Scenario:
@@ -310,45 +309,11 @@ def replace(scenario: Scenario, changes: dict[str, Any]) -> Scenario:
     ``{"call_types.general.arrivals.rate_per_h": 300, "centers.main.groups.agents.agents": 13,
     "seed": 8}``.
     """
-    data = scenario.model_dump(mode="json", exclude_unset=True)
-    problems: list[Problem] = []
-    for dotted, value in changes.items():
-        try:
-            _set_path(data, dotted.split("."), value)
-        except KeyError as exc:
-            problems.append(Problem(dotted, f"no such field or item ({exc.args[0]})", value))
-    if problems:
-        raise InputError(problems)
+    data = scenario.to_dict()
+    apply_changes(data, changes)
     return parse_scenario(data)
 
 
-def _set_path(node: Any, parts: list[str], value: Any) -> None:
-    for i, part in enumerate(parts):
-        last = i == len(parts) - 1
-        if isinstance(node, list):
-            idx = _list_index(node, part)
-            if last:
-                node[idx] = value
-                return
-            node = node[idx]
-        elif isinstance(node, dict):
-            if last:
-                node[part] = value
-                return
-            if part not in node or node[part] is None:
-                node[part] = {}
-            node = node[part]
-        else:
-            raise KeyError(part)
-
-
-def _list_index(items: list[Any], part: str) -> int:
-    if part.lstrip("-").isdigit():
-        idx = int(part)
-        if -len(items) <= idx < len(items):
-            return idx % len(items)
-        raise KeyError(part)
-    for i, it in enumerate(items):
-        if isinstance(it, dict) and it.get("id") == part:
-            return i
-    raise KeyError(part)
+# ``Scenario.replace`` validates like a file too, with the checks above; they import the
+# schema, so the schema is handed this validator instead of importing this module.
+validate_replacements_with(parse_scenario)

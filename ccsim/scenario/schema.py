@@ -3,22 +3,23 @@
 Field descriptions here are what ``ccsim schema`` exports, so editors can show them.
 Cross-references (skills naming call types, routes naming groups, shares summing to
 one, per-interval list lengths) are checked in ``ccsim.scenario.crossref``.
+
+The top-level ``Scenario`` lives here; its parts have modules of their own (``horizon``,
+``callers``, ``demand``, ``centres``, ``routing_rules``, ``targets``, ``staffing``,
+``campaigns``, ``workorders``, ``distributions``) and can be imported from here too.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from collections.abc import Callable
+from typing import Any
 
-from pydantic import (
-    BeforeValidator,
-    Discriminator,
-    Field,
-    Tag,
-    model_validator,
-)
-from pydantic_core import PydanticCustomError
+import yaml
+from pydantic import Field
 
+from ccsim.scenario.callers import DialectSettings, Network, Tier
 from ccsim.scenario.campaigns import Blending, Campaign
+from ccsim.scenario.centres import Agents, Center, Group, Staffing
 from ccsim.scenario.common import (
     MAX_REPLICATIONS,
     Clock,
@@ -28,457 +29,22 @@ from ccsim.scenario.common import (
     Share,
     Weekday,
 )
+from ccsim.scenario.demand import (
+    Arrivals,
+    CallType,
+    Demand,
+    Ivr,
+    Password,
+    Redial,
+    RedialAfter,
+)
 from ccsim.scenario.distributions import Dist, Patience
+from ccsim.scenario.edits import apply_changes
+from ccsim.scenario.horizon import Horizon, per_interval
+from ccsim.scenario.routing_rules import RouteRule, RouteTarget, Routing, RoutingPolicy
 from ccsim.scenario.staffing import StaffingSettings
+from ccsim.scenario.targets import KpiSettings, SLFormula, SLSpec, Targets, TierSL, TierTargets
 from ccsim.scenario.workorders import BackOfficeGroup, CalendarSpec, WorkOrderType
-
-SLFormula = Literal["offered", "answered", "excl_short_abandons", "abandons_within_met"]
-RoutingPolicy = Literal["tier_skill_wait", "tier_wait", "skill_tier_wait", "wait"]
-
-
-class Horizon(Model):
-    """The simulated period and its reporting intervals."""
-
-    duration_h: float = Field(
-        gt=0, le=8784, description="Length of the simulated period, hours (at most a leap year)."
-    )
-    interval_min: float = Field(
-        30.0, ge=1, le=1440, description="Reporting and staffing interval, minutes."
-    )
-    start: Clock = Field(
-        "00:00", description="Clock time at the start of the period, HH:MM (quote it in YAML)."
-    )
-    start_day: Weekday = Field("mon", description="Weekday of the first day.")
-    warmup_h: float = Field(0.0, ge=0, description="Initial period excluded from the KPIs, hours.")
-    drain_limit_h: float | None = Field(
-        None,
-        gt=0,
-        description="After arrivals stop, stop the run this many hours later (default: run until "
-        "every caller has finished). Callers still waiting then count as waiting at the end.",
-    )
-
-    @property
-    def interval_s(self) -> float:
-        """Interval length, seconds."""
-        return self.interval_min * 60.0
-
-    @property
-    def n_intervals(self) -> int:
-        """Number of intervals in the period."""
-        return round(self.duration_h * 60.0 / self.interval_min)
-
-    @property
-    def warmup_intervals(self) -> int:
-        """Leading intervals of the warm-up, left out of the KPIs."""
-        return round(self.warmup_h * 60.0 / self.interval_min)
-
-    @property
-    def intervals_per_day(self) -> float:
-        """Intervals in 24 hours (may be fractional for odd interval lengths)."""
-        return 1440.0 / self.interval_min
-
-    @property
-    def start_s(self) -> float:
-        """Clock time of the start, seconds after midnight."""
-        h, m = self.start.split(":")
-        return int(h) * 3600.0 + int(m) * 60.0
-
-    @property
-    def start_interval(self) -> int:
-        """Intervals from midnight to the start (for daily lists that follow the clock)."""
-        return int(self.start_s // self.interval_s)
-
-
-class KpiSettings(Model):
-    """How the KPIs that need a definition are computed."""
-
-    short_abandon_s: float = Field(
-        5.0, ge=0, description="Abandons within this many seconds are 'short' (reported apart)."
-    )
-    fcr_window_h: float = Field(
-        24.0,
-        gt=0,
-        description="First-contact resolution: no further answered call within this many hours.",
-    )
-    repeat_caller_calls: int = Field(
-        4, ge=2, description="Repeat caller: at least this many answered calls ..."
-    )
-    repeat_caller_window_days: float = Field(
-        7.0, gt=0, description="... within a period of this many days."
-    )
-    queue_sample_s: float | None = Field(
-        None,
-        gt=0,
-        description="Also sample the queue length this often (seconds), as a check on the exact figures (default: no sampling).",
-    )
-
-
-class Network(Model):
-    """A local network (本地网): the callers of one city."""
-
-    id: Id
-    share: Share = Field(description="Share of all calls from this network.")
-    dialect_share: Share = Field(
-        0.0, description="Share of its callers who prefer an agent speaking their dialect (方言)."
-    )
-
-
-class SLSpec(Model):
-    """Service level: its definition and, optionally, its target."""
-
-    threshold_s: float = Field(20.0, ge=0, description="Threshold T, seconds.")
-    target: float | None = Field(
-        None, gt=0, le=1, description="Minimum service level over the period."
-    )
-    formula: SLFormula = Field(
-        "offered", description="How abandoned calls count (offered = A_T/(A+Ab))."
-    )
-    interval_target: float | None = Field(
-        None, gt=0, le=1, description="Minimum service level in every interval."
-    )
-
-
-class TierSL(Model):
-    """A tier's service-level target; threshold and formula default to the scenario's."""
-
-    threshold_s: float | None = Field(
-        None, ge=0, description="Threshold T, seconds (default: the scenario's)."
-    )
-    target: float = Field(gt=0, le=1, description="Minimum service level of this tier.")
-    formula: SLFormula | None = Field(None, description="Formula (default: the scenario's).")
-
-
-class TierTargets(Model):
-    """Targets for one customer tier."""
-
-    service_level: TierSL | None = None
-    answer_rate: float | None = Field(None, gt=0, le=1)
-    abandon_rate: float | None = Field(None, ge=0, le=1)
-    asa_s: float | None = Field(None, gt=0)
-
-
-class Targets(Model):
-    """KPI targets of the scenario; each is checked and reported met or missed."""
-
-    service_level: SLSpec | None = None
-    answer_rate: float | None = Field(None, gt=0, le=1)
-    abandon_rate: float | None = Field(None, ge=0, le=1)
-    asa_s: float | None = Field(None, gt=0)
-
-    max_occupancy: float | None = Field(None, gt=0, le=1, description="Maximum agent occupancy.")
-    min_occupancy: float | None = Field(None, ge=0, le=1, description="Minimum agent occupancy.")
-    ivr_self_service: float | None = Field(
-        None, ge=0, le=1, description="Minimum IVR self-service share."
-    )
-    fcr: float | None = Field(None, ge=0, le=1, description="Minimum first-contact resolution.")
-    repeat_caller_rate: float | None = Field(
-        None, ge=0, le=1, description="Maximum repeat-caller rate."
-    )
-
-
-class Tier(Model):
-    """A customer tier (分级服务): diamond, gold, silver, regular, or any names."""
-
-    id: Id
-    share: Share = Field(description="Share of callers in this tier.")
-    priority: int = Field(0, description="Queue priority: higher is served first.")
-    patience_factor: float = Field(1.0, gt=0, description="Multiplies the call type's patience.")
-    targets: TierTargets | None = None
-
-
-class Demand(Model):
-    """Province-wide demand that call types can take a share of, and day-to-day variation."""
-
-    daily_volume: float | None = Field(None, ge=0, description="IVR entries (or calls) per day.")
-    profile: list[Annotated[float, Field(ge=0)]] | None = Field(
-        None, description="Intraday weights over equal slots of the day (48 = half-hours)."
-    )
-    busyness_cv: float = Field(
-        0.0,
-        ge=0,
-        le=10,
-        description="Day-to-day forecast error: gamma multiplier with mean 1 and this cv (<= 10).",
-    )
-    day_factors: dict[Weekday, Annotated[float, Field(ge=0)]] | None = Field(
-        None, description="Volume factor per weekday (missing days: 1)."
-    )
-
-
-class Arrivals(Model):
-    """Arrival rate of a call type: give exactly one of the forms."""
-
-    rate_per_h: float | None = Field(None, ge=0, description="Constant rate, calls per hour.")
-    per_interval: list[Annotated[float, Field(ge=0)]] | None = Field(
-        None,
-        description="Rate per interval, calls per hour (one per interval, or one per interval of a day).",
-    )
-    daily_volume: float | None = Field(None, ge=0, description="Calls per day, spread by profile.")
-    profile: list[Annotated[float, Field(ge=0)]] | None = Field(
-        None, description="Intraday weights for daily_volume (flat if omitted)."
-    )
-    share: float | None = Field(
-        None, ge=0, le=1, description="Share of demand.daily_volume (the business mix)."
-    )
-    times_s: list[Annotated[float, Field(ge=0)]] | None = Field(
-        None,
-        description="Replay: exact arrival times, seconds from the start (e.g. from a call log).",
-    )
-    tiers: list[Id] | None = Field(None, description="Replay: the tier of each call in times_s.")
-    networks: list[Id] | None = Field(
-        None, description="Replay: the local network of each call in times_s."
-    )
-
-    @model_validator(mode="after")
-    def _one_form(self) -> Arrivals:
-        forms = [
-            k
-            for k in ("rate_per_h", "per_interval", "daily_volume", "share", "times_s")
-            if getattr(self, k) is not None
-        ]
-        if len(forms) != 1:
-            raise PydanticCustomError(
-                "arrivals",
-                "give exactly one of rate_per_h, per_interval, daily_volume, share or times_s (got {got})",
-                {"got": ", ".join(forms) or "none"},
-            )
-        if self.profile is not None and self.daily_volume is None:
-            raise PydanticCustomError("arrivals", "profile goes with daily_volume")
-        for key in ("tiers", "networks"):
-            v = getattr(self, key)
-            if v is not None and (self.times_s is None or len(v) != len(self.times_s)):
-                raise PydanticCustomError(
-                    "arrivals", "{key} goes with times_s: one item per arrival time", {"key": key}
-                )
-        return self
-
-
-class Password(Model):
-    """The IVR password loop."""
-
-    share: Share = Field(description="Share of IVR callers asked for a password.")
-    fail_prob: Share = Field(description="Probability that one try fails.")
-    tries: int = Field(3, ge=1, description="Tries allowed.")
-    try_time: Dist | None = Field(None, description="Time per try (default 0).")
-    after_last_failure: Literal["agent", "disconnect"] = Field(
-        "agent", description="What happens after the last failed try."
-    )
-
-
-class Ivr(Model):
-    """IVR self-service stage (自助语音) of a call type.
-
-    In order: a caller is lost in the IVR with probability ``abandon``; otherwise may be
-    asked for a password; then finishes in self-service with probability
-    ``containment`` or asks for an agent (转人工).
-    """
-
-    containment: Share = Field(
-        0.0, description="Share (of callers not lost) finished in self-service."
-    )
-    abandon: Share = Field(0.0, description="Share of IVR entries who hang up in the IVR.")
-    time_to_agent: Dist | None = Field(
-        None, description="IVR time before asking for an agent (default 0)."
-    )
-    time_self_service: Dist | None = Field(
-        None, description="IVR time of a contained call (default: time_to_agent)."
-    )
-    time_to_abandon: Dist | None = Field(
-        None, description="IVR time before hanging up (default: time_to_agent)."
-    )
-    password: Password | None = None
-
-
-RedialAfter = Literal["queue_abandon", "blocked", "ivr_abandon"]
-
-
-class Redial(Model):
-    """Callers who try again after giving up (or hearing busy)."""
-
-    probabilities: list[Share] = Field(
-        min_length=1,
-        description="Probability of trying again after the 1st, 2nd, ... failed attempt; none after the list.",
-    )
-    delay: Dist = Field(description="Time until the next attempt.")
-    after: list[RedialAfter] = Field(
-        ["queue_abandon", "blocked"], description="Which failures lead to redials."
-    )
-
-
-class CallType(Model):
-    """An inbound business type (查询 / 咨询 / 受理 / 障碍申告 / 投诉 or any)."""
-
-    id: Id
-    arrivals: Arrivals
-    ivr: Ivr | None = Field(
-        None, description="IVR stage; omit for calls that go straight to the agent queue."
-    )
-    handle_time: Dist = Field(
-        description="Talk time with the agent (the whole handling time if wrap_time is omitted)."
-    )
-    wrap_time: Dist | None = Field(
-        None, description="After-call work; the agent stays busy (default 0)."
-    )
-    patience: Patience | None = Field(
-        None, description="Time a caller waits before hanging up; omit for callers who never do."
-    )
-    redial: Redial | None = None
-    fcr: Share = Field(
-        1.0,
-        description="Probability an answered call resolves the matter (first-contact resolution).",
-    )
-    return_delay: Dist | None = Field(
-        None, description="Unresolved callers call again after this delay (needed when fcr < 1)."
-    )
-
-
-def per_interval(values: list[int] | list[float], n_intervals: int, offset: int = 0) -> list[Any]:
-    """Values per interval of the period from a list for the period or for a day (clock-aligned)."""
-    if len(values) == n_intervals:
-        return list(values)
-    return [values[(offset + i) % len(values)] for i in range(n_intervals)]
-
-
-def _agents(value: Any) -> Any:
-    if isinstance(value, list):
-        return {"per_interval": value}
-    if isinstance(value, bool) or not isinstance(value, int | float | dict):
-        raise PydanticCustomError(
-            "agents", "must be a whole number >= 0, a list, or {per_interval: [...]}"
-        )
-    return value
-
-
-def _agents_kind(value: Any) -> str:
-    return "per-interval-form" if isinstance(value, dict | Staffing) else "count-form"
-
-
-class Staffing(Model):
-    """Agents per interval (one value per interval, or one per interval of a day)."""
-
-    per_interval: list[Headcount] = Field(min_length=1)
-
-
-Agents = Annotated[
-    Annotated[Headcount, Tag("count-form")] | Annotated[Staffing, Tag("per-interval-form")],
-    Discriminator(_agents_kind),
-    BeforeValidator(_agents),
-    Field(description="Agents logged in: a number or {per_interval: [...]}."),
-]
-
-
-class Group(Model):
-    """An agent group (skill group): agents who take the same call types."""
-
-    id: Id
-    skills: list[Id] = Field(
-        description="Call types handled, in order of preference (empty: an outbound-only group)."
-    )
-    agents: Agents
-    dialects: list[Id] = Field(
-        default_factory=list, description="Local networks whose dialect these agents speak."
-    )
-    cost_per_agent_hour: float | None = Field(
-        None, ge=0, description="Cost of an agent-hour (default: the centre's)."
-    )
-
-    def agents_at(self, n_intervals: int, offset: int = 0) -> list[int]:
-        """Agents per interval over ``n_intervals`` intervals.
-
-        A list of one value per interval of the period is taken as it is; a shorter
-        daily list follows the clock (``offset``: intervals from midnight to the start)
-        and repeats every day.
-        """
-        if isinstance(self.agents, int):
-            return [self.agents] * n_intervals
-        return per_interval(self.agents.per_interval, n_intervals, offset)
-
-
-class Center(Model):
-    """A contact centre: the provincial centre or a local (city) centre."""
-
-    id: Id
-    kind: Literal["provincial", "local"] = "provincial"
-    network: Id | None = Field(
-        None, description="Local centre: the local network whose calls it takes."
-    )
-    groups: list[Group] = Field(default_factory=list)
-    back_office: list[BackOfficeGroup] = Field(default_factory=list)
-    cost_per_agent_hour: float = Field(
-        0.0, ge=0, description="Cost of an agent-hour in this centre."
-    )
-
-
-class RouteTarget(Model):
-    """A group a call may go to, after an optional delay in queue."""
-
-    group: str = Field(
-        description="Group id, 'centre/group', or 'home/group' (that group in the caller's local centre)."
-    )
-    delay_s: float = Field(
-        0.0, ge=0, description="Seconds of waiting before this group becomes eligible."
-    )
-
-
-def _route_target(value: Any) -> Any:
-    return {"group": value} if isinstance(value, str) else value
-
-
-class RouteRule(Model):
-    """Which groups, in order, serve the calls this rule matches (first matching rule wins)."""
-
-    call_types: list[Id] | None = Field(None, description="Call types matched (default: all).")
-    tiers: list[Id] | None = Field(None, description="Tiers matched (default: all).")
-    networks: list[Id] | None = Field(None, description="Local networks matched (default: all).")
-    dialect: bool | None = Field(
-        None, description="Match only callers who prefer (true) or do not prefer (false) a dialect."
-    )
-    groups: list[Annotated[RouteTarget, BeforeValidator(_route_target)]] = Field(min_length=1)
-
-
-class Routing(Model):
-    """Routing rules and the order in which a freed agent picks its next call."""
-
-    policy: RoutingPolicy = Field(
-        "tier_skill_wait",
-        description="A freed agent takes: tier priority first, then its skill order, then the longest wait "
-        "(tier_skill_wait); or tier then wait; or skill then tier then wait; or longest wait only.",
-    )
-    rules: list[RouteRule] = Field(default_factory=list)
-    site_order: Literal["local_first", "provincial_first"] = Field(
-        "local_first",
-        description="Without a rule: the caller's local centre first, then the provincial one (or the reverse).",
-    )
-    overflow_after_s: float = Field(
-        0.0,
-        ge=0,
-        description="Without a rule: seconds before the second site's groups become eligible.",
-    )
-    transfer_delay_s: float = Field(
-        0.0,
-        ge=0,
-        description="Extra seconds (caller waiting, agent reserved) when answered at another site than the first.",
-    )
-    transfer_cost: float = Field(
-        0.0, ge=0, description="Cost of each call answered at another site than the first."
-    )
-
-
-class DialectSettings(Model):
-    """Callers who prefer a dialect: how long they wait for one, and what it costs without."""
-
-    overflow_after_s: float = Field(
-        20.0,
-        ge=0,
-        description="Seconds a dialect caller waits for a dialect agent before any agent may answer.",
-    )
-    handle_time_factor: float = Field(
-        1.0, gt=0, description="Talk time multiplier when served without the dialect."
-    )
-    fcr_factor: float = Field(
-        1.0,
-        ge=0,
-        description="First-contact resolution multiplier when served without the dialect.",
-    )
 
 
 class Scenario(Model):
@@ -558,21 +124,19 @@ class Scenario(Model):
 
         Example: ``sc.replace({"centers.main.groups.agents.agents": 13, "seed": 8})``.
         """
-        from ccsim.scenario.loader import replace
-
-        return replace(self, changes)
+        data = self.to_dict()
+        apply_changes(data, changes)
+        if not _validators:
+            raise RuntimeError("scenario validation is not set up: import ccsim.scenario")
+        return _validators[-1](data)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data, as a scenario file would hold it."""
-        from ccsim.scenario.loader import to_dict
-
-        return to_dict(self)
+        return self.model_dump(mode="json", exclude_unset=True)
 
     def to_yaml(self) -> str:
         """YAML text that loads back to this scenario."""
-        from ccsim.scenario.loader import to_yaml
-
-        return to_yaml(self)
+        return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
 
     def call_type(self, id_: str) -> CallType:
         """The call type with this id."""
@@ -580,3 +144,70 @@ class Scenario(Model):
             if ct.id == id_:
                 return ct
         raise KeyError(id_)
+
+
+#: How ``Scenario.replace`` validates the changed data: like a file, with the loader's
+#: cross-reference and reachability checks. Those checks import this module, so the
+#: loader hands its validator over (``validate_replacements_with``) rather than this
+#: module importing the loader; importing any ``ccsim.scenario`` module runs the package,
+#: which imports the loader.
+_validators: list[Callable[[dict[str, Any]], Scenario]] = []
+
+
+def validate_replacements_with(validate: Callable[[dict[str, Any]], Scenario]) -> None:
+    """Make ``Scenario.replace`` validate changed scenario data with ``validate``.
+
+    Parameters
+    ----------
+    validate
+        Turns scenario data into a ``Scenario`` or raises ``InputError`` listing every
+        problem (``ccsim.scenario.loader.parse_scenario``).
+    """
+    _validators[:] = [validate]
+
+
+__all__ = [
+    "MAX_REPLICATIONS",
+    "Agents",
+    "Arrivals",
+    "BackOfficeGroup",
+    "Blending",
+    "CalendarSpec",
+    "CallType",
+    "Campaign",
+    "Center",
+    "Clock",
+    "Demand",
+    "DialectSettings",
+    "Dist",
+    "Group",
+    "Headcount",
+    "Horizon",
+    "Id",
+    "Ivr",
+    "KpiSettings",
+    "Model",
+    "Network",
+    "Password",
+    "Patience",
+    "Redial",
+    "RedialAfter",
+    "RouteRule",
+    "RouteTarget",
+    "Routing",
+    "RoutingPolicy",
+    "SLFormula",
+    "SLSpec",
+    "Scenario",
+    "Share",
+    "Staffing",
+    "StaffingSettings",
+    "Targets",
+    "Tier",
+    "TierSL",
+    "TierTargets",
+    "Weekday",
+    "WorkOrderType",
+    "per_interval",
+    "validate_replacements_with",
+]

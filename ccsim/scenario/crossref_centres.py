@@ -1,0 +1,143 @@
+"""Cross-reference checks of centres, their agent groups, and the staffing settings.
+
+Groups have unique ids within a centre and skills that name call types; there is one
+provincial centre at most, and each local centre takes the calls of one network; the
+staffing settings name existing groups and centres.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ccsim.errors import Problem
+from ccsim.scenario.crossref_period import list_length_problems
+from ccsim.scenario.crossref_raw import (
+    GroupRefs,
+    KnownIds,
+    as_dict,
+    as_list,
+    duplicate_ids,
+    listing,
+)
+
+
+def group_refs(centers: list[Any]) -> GroupRefs:
+    """Each group id, bare and as ``centre/group``, with its centres and text skills."""
+    refs: GroupRefs = {}
+    for c in centers:
+        cd = as_dict(c)
+        for g in as_list(cd.get("groups")):
+            gd = as_dict(g)
+            skills = [s for s in as_list(gd.get("skills")) if isinstance(s, str)]
+            gid, cid = gd.get("id"), cd.get("id")
+            if isinstance(gid, str):
+                refs.setdefault(gid, []).append((str(cid), skills))
+                refs.setdefault(f"{cid}/{gid}", []).append((str(cid), skills))
+    return refs
+
+
+def group_problems(centers: list[Any], known: KnownIds) -> Iterator[Problem]:
+    """Groups: unique within a centre; skills name call types; agents per interval."""
+    n, per_day, type_ids = known.n_intervals, known.per_day, known.call_types
+    for ci, c in enumerate(centers):
+        cd = as_dict(c)
+        yield from duplicate_ids(f"centers[{ci}].groups", as_list(cd.get("groups")))
+        for gi, g in enumerate(as_list(cd.get("groups"))):
+            gd = as_dict(g)
+            gpath = f"centers[{ci}].groups[{gi}]"
+            skills = [s for s in as_list(gd.get("skills")) if isinstance(s, str)]
+            for si, s in enumerate(skills):
+                if s not in type_ids:
+                    yield Problem(
+                        f"{gpath}.skills[{si}]",
+                        f"names no call type (call types: {listing(type_ids)})",
+                        s,
+                    )
+                if s in skills[:si]:
+                    yield Problem(f"{gpath}.skills[{si}]", "is listed twice", s)
+            agents = gd.get("agents")
+            if isinstance(agents, dict):
+                yield from list_length_problems(
+                    f"{gpath}.agents.per_interval", agents.get("per_interval"), n, per_day
+                )
+            elif isinstance(agents, list):
+                yield from list_length_problems(f"{gpath}.agents", agents, n, per_day)
+
+
+def centre_problems(centers: list[Any], known: KnownIds) -> Iterator[Problem]:
+    """Centres: one provincial at most; local centres name their network, once each."""
+    net_ids = known.networks
+    provincial = [
+        i for i, c in enumerate(centers) if as_dict(c).get("kind", "provincial") == "provincial"
+    ]
+    for i in provincial[1:]:
+        yield Problem(
+            f"centers[{i}].kind", "a scenario has at most one provincial centre", "provincial"
+        )
+    seen_net: dict[str, str] = {}
+    for ci, c in enumerate(centers):
+        cd = as_dict(c)
+        net = cd.get("network")
+        if cd.get("kind", "provincial") == "provincial" and net is not None:
+            yield Problem(
+                f"centers[{ci}].network",
+                "is only for local centres (a provincial centre takes every network)",
+                net,
+            )
+            continue
+        if cd.get("kind") == "local":
+            if net is None:
+                yield Problem(
+                    f"centers[{ci}].network",
+                    "is required for a local centre (which network's calls it takes)",
+                    has_value=False,
+                )
+        if isinstance(net, str):
+            if net not in net_ids:
+                yield Problem(
+                    f"centers[{ci}].network", f"names no network (known: {listing(net_ids)})", net
+                )
+            elif net in seen_net:
+                yield Problem(
+                    f"centers[{ci}].network", f"already has a local centre ({seen_net[net]})", net
+                )
+            else:
+                seen_net[net] = str(cd.get("id"))
+        for gi, g in enumerate(as_list(cd.get("groups"))):
+            for di, dname in enumerate(as_list(as_dict(g).get("dialects"))):
+                if isinstance(dname, str) and dname not in net_ids:
+                    yield Problem(
+                        f"centers[{ci}].groups[{gi}].dialects[{di}]",
+                        f"names no network (known: {listing(net_ids)})",
+                        dname,
+                    )
+
+
+def staffing_problems(data: dict[str, Any], known: KnownIds) -> Iterator[Problem]:
+    """The staffing settings name groups and centres."""
+    group_ids, centre_ids = known.groups, known.centres
+    staffing = as_dict(data.get("staffing"))
+    for gname in as_dict(staffing.get("max_agents")):
+        if gname not in group_ids:
+            yield Problem(
+                f"staffing.max_agents.{gname}",
+                f"names no group (groups: {listing(group_ids)})",
+                gname,
+            )
+    for cname in as_dict(staffing.get("seats")):
+        if cname not in centre_ids:
+            yield Problem(
+                f"staffing.seats.{cname}",
+                f"names no centre (centres: {listing(centre_ids)})",
+                cname,
+            )
+    yield from duplicate_ids("staffing.shifts", as_list(staffing.get("shifts")))
+    for si, sh in enumerate(as_list(staffing.get("shifts"))):
+        for gi, gname in enumerate(as_list(as_dict(sh).get("groups"))):
+            if isinstance(gname, str) and gname not in group_ids:
+                yield Problem(
+                    f"staffing.shifts[{si}].groups[{gi}]",
+                    f"names no group (groups: {listing(group_ids)})",
+                    gname,
+                )
