@@ -7,6 +7,7 @@ every reader here is defensive: a value of the wrong shape reads as empty or mis
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -31,10 +32,14 @@ def as_dict(x: Any) -> dict[str, Any]:
 
 
 def as_number(x: Any) -> float | None:
-    """``x`` as a float if it is a number (not a bool), else None."""
+    """``x`` as a float if it is a finite number (not a bool), else None.
+
+    NaN and infinity are left to the field checks, which refuse them.
+    """
     if isinstance(x, bool) or not isinstance(x, int | float):
         return None
-    return float(x)
+    value = float(x)
+    return value if math.isfinite(value) else None
 
 
 def ids_of(items: list[Any]) -> list[str]:

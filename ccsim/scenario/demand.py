@@ -20,7 +20,9 @@ class Demand(Model):
 
     daily_volume: float | None = Field(None, ge=0, description="IVR entries (or calls) per day.")
     profile: list[Annotated[float, Field(ge=0)]] | None = Field(
-        None, description="Intraday weights over equal slots of the day (48 = half-hours)."
+        None,
+        min_length=1,
+        description="Intraday weights over equal slots of the day (48 = half-hours).",
     )
     busyness_cv: float = Field(
         0.0,
@@ -43,7 +45,7 @@ class Arrivals(Model):
     )
     daily_volume: float | None = Field(None, ge=0, description="Calls per day, spread by profile.")
     profile: list[Annotated[float, Field(ge=0)]] | None = Field(
-        None, description="Intraday weights for daily_volume (flat if omitted)."
+        None, min_length=1, description="Intraday weights for daily_volume (flat if omitted)."
     )
     share: float | None = Field(
         None, ge=0, le=1, description="Share of demand.daily_volume (the business mix)."

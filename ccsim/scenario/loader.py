@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from ccsim.errors import InputError, Problem
 from ccsim.scenario.crossref import check as reference_problems
-from ccsim.scenario.document import PathKey, read_document
+from ccsim.scenario.document import MAX_FILE_BYTES, PathKey, read_document
 from ccsim.scenario.edits import apply_changes
 from ccsim.scenario.schema import Scenario, validate_replacements_with
 from ccsim.scenario.semantic import check as reachability_problems
@@ -274,6 +274,11 @@ def load_scenario(path: str | Path) -> Scenario:
     """
     p = Path(path)
     try:
+        size = p.stat().st_size if p.is_file() else 0
+        if size > MAX_FILE_BYTES:  # refused before it is read, let alone parsed
+            raise InputError(
+                [Problem("(file)", f"is larger than {MAX_FILE_BYTES:,} bytes", size)], str(p)
+            )
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError([Problem(str(p), "file not found", has_value=False)]) from None

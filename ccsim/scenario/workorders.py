@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, field_validator
+from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator
 
 from ccsim.scenario.common import Headcount, Id, Model, Share, Weekday, check_ranges
 from ccsim.scenario.distributions import Dist
@@ -97,6 +97,11 @@ class WorkOrderType(Model):
     chaser: Chaser | None = None
 
 
+def _handlers_kind(value: Any) -> str:
+    # one branch of the union is checked, so a bad count is not also "not a list"
+    return "per-interval-form" if isinstance(value, list | dict) else "count-form"
+
+
 def _per_interval_form(value: object) -> object:
     if isinstance(value, dict) and set(value) == {"per_interval"}:
         return value["per_interval"]
@@ -110,7 +115,12 @@ class BackOfficeGroup(Model):
     order_types: list[Id] = Field(
         min_length=1, description="Work-order types handled, in order of preference."
     )
-    handlers: Annotated[Headcount | list[Headcount], BeforeValidator(_per_interval_form)] = Field(
+    handlers: Annotated[
+        Annotated[Headcount, Tag("count-form")]
+        | Annotated[list[Headcount], Tag("per-interval-form")],
+        Discriminator(_handlers_kind),
+        BeforeValidator(_per_interval_form),
+    ] = Field(
         description="Handlers on duty: a number, a list, or {per_interval: [...]} (one per interval, or per interval of a day)."
     )
     calendar: Id | None = Field(None, description="Working hours (default: always open).")

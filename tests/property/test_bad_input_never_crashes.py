@@ -1,13 +1,17 @@
 """Whatever a scenario file holds, validation answers with problems (exit 2), never a crash."""
 
 import copy
+import math
 
+import pytest
 import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ccsim.cli import cli
+from ccsim.errors import InputError
+from ccsim.scenario import parse_scenario
 from tests.cli.test_run_cli import COMPACT
 
 BASE = yaml.safe_load(COMPACT)
@@ -82,3 +86,24 @@ def test_mutated_scenarios_give_problems_not_crashes(tmp_path_factory, edits):
     if r.exit_code == 0:  # a valid mutation must also run
         r = CliRunner().invoke(cli, ["run", str(f), "-r", "1", "--no-output", "--json"])
         assert r.exit_code == 0, r.stderr
+
+
+def _at(node, path):
+    for p in path:
+        node = node[p]
+    return node
+
+
+NUMERIC = [p for p in ALL if type(_at(BASE, p)) in (int, float)]
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
+def test_nan_and_infinity_in_every_numeric_field_are_refused(value):
+    assert len(NUMERIC) > 20
+    for path in NUMERIC:
+        data = copy.deepcopy(BASE)
+        node = _at(data, path[:-1])
+        node[path[-1]] = value
+        with pytest.raises(InputError) as exc:
+            parse_scenario(data)
+        assert exc.value.problems, path

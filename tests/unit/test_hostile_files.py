@@ -94,3 +94,24 @@ def test_a_file_above_the_size_limit_is_refused(tmp_path: Path) -> None:
     assert [p.rule for p in exc.value.problems] == [  # type: ignore[union-attr]
         f"is larger than {MAX_FILE_BYTES:,} bytes"
     ]
+
+
+def test_an_empty_profile_and_a_negative_handler_count_give_one_true_problem_each() -> None:
+    text = COMPACT.replace(
+        "horizon: {duration_h: 8, interval_min: 30}",
+        "horizon: {duration_h: 8, interval_min: 30}\ndemand: {daily_volume: 1000, profile: []}",
+    ).replace("arrivals: {rate_per_h: 252}", "arrivals: {share: 1.0}")
+    text += "    back_office:\n      - {id: bo, order_types: [], handlers: -1}\n"
+    assert messages(text) == [
+        "demand.profile (line 5): must have at least 1 item, got []",
+        "centers[0].back_office[0].order_types (line 18): must have at least 1 item, got []",
+        "centers[0].back_office[0].handlers (line 18): must be >= 0, got -1",
+    ]
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+def test_a_horizon_of_nan_or_infinity_is_refused(value: str) -> None:
+    found = messages(COMPACT.replace("duration_h: 8", f"duration_h: {value}"))
+    assert found == [
+        f"horizon.duration_h (line 4): must be a finite number, got {value.replace('.', '')}"
+    ]
