@@ -18,6 +18,7 @@ import bisect
 import math
 from array import array
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -26,123 +27,24 @@ from simpy.events import NORMAL, URGENT, Event, Timeout
 
 from ccsim.engine.arrivals import day_multipliers, draw_arrivals
 from ccsim.engine.backoffice import BackOffice
+from ccsim.engine.call import (
+    CONTAINED,
+    DISCONNECT,
+    DONE,
+    IN_IVR,
+    INF,
+    LOST,
+    TO_AGENT,
+    WAITING,
+    Call,
+)
 from ccsim.engine.compile import Compiled, compile_scenario
-from ccsim.engine.distributions import patience_sampler, sampler
+from ccsim.engine.distributions import sampler
+from ccsim.engine.draws import CallDraws
 from ccsim.engine.outbound import Outbound
 from ccsim.engine.records import Kind, Outcome, Recorder, RunRecord
-from ccsim.engine.streams import Buffered, Streams
-from ccsim.scenario.schema import CallType, Scenario
-
-INF = math.inf
-
-# call states while in the system
-_IVR, _WAITING, _DONE = 0, 1, 2
-# IVR exits
-_TO_AGENT, _CONTAINED, _LOST, _DISCONNECT = 0, 1, 2, 3
-
-
-class Call:
-    """A call in flight (records keep the finished ones)."""
-
-    __slots__ = (
-        "attempt",
-        "caller",
-        "chase",
-        "ctype",
-        "dialect",
-        "exit",
-        "group",
-        "kind",
-        "net",
-        "patience",
-        "queue",
-        "state",
-        "t_arrival",
-        "t_queue",
-        "talk",
-        "tier",
-        "u_fcr",
-        "u_order",
-        "wrap",
-    )
-
-    def __init__(
-        self, caller: int, ctype: int, tier: int, net: int, kind: int, attempt: int, t: float
-    ) -> None:
-        self.caller = caller
-        self.ctype = ctype
-        self.tier = tier
-        self.net = net
-        self.kind = kind
-        self.attempt = attempt
-        self.t_arrival = t
-        self.t_queue = math.nan
-        self.state = _IVR
-        self.queue = -1
-        self.group = -1
-        self.exit = _TO_AGENT
-        self.patience = INF
-        self.talk = 0.0
-        self.wrap = 0.0
-        self.u_fcr = 0.0
-        self.u_order = 1.0
-        self.dialect = False
-        self.chase = False
-
-    def follow_up(self, ctype: int, kind: int, attempt: int, t: float) -> Call:
-        """Another call by the same caller (redial, return, chaser)."""
-        again = Call(self.caller, ctype, self.tier, self.net, kind, attempt, t)
-        again.dialect = self.dialect
-        again.chase = self.chase or kind == Kind.CHASER
-        return again
-
-
-class _Draws:
-    """Per-call draws of one call type and origin, in arrival order (common random numbers).
-
-    Each call takes one row: uniforms for (network, tier, IVR loss, password asked,
-    password tries, containment, resolution, dialect, work order) and its patience,
-    talk and wrap times,
-    each quantity from its own stream so that changing one distribution leaves the
-    others' draws untouched.
-    """
-
-    __slots__ = ("_i", "_patience", "_rows", "_talk", "_u", "_wrap")
-
-    N_UNIFORM = 9
-
-    def __init__(
-        self, streams: Streams, prefix: str, ct: CallType, tier_factor: list[float]
-    ) -> None:
-        self._u = streams.rng(f"{prefix}/uniform")
-        self._talk = (streams.rng(f"{prefix}/talk"), sampler(ct.handle_time))
-        self._wrap = (streams.rng(f"{prefix}/wrap"), sampler(ct.wrap_time))
-        ps = patience_sampler(ct.patience)
-        self._patience = None if ps is None else (streams.rng(f"{prefix}/patience"), ps)
-        self._rows: list[list[float]] = []
-        self._i = 0
-
-    def next(self) -> list[float]:
-        """The next call's row of draws.
-
-        ``[u_net, u_tier, u_lost, u_pw, u_tries, u_contained, u_fcr, u_dialect, u_order,
-        patience, talk, wrap]``.
-        """
-        i = self._i
-        if i >= len(self._rows):
-            n = 512
-            u = self._u.random((n, self.N_UNIFORM))
-            cols = [u]
-            if self._patience is None:
-                cols.append(np.full((n, 1), INF))
-            else:
-                cols.append(self._patience[1](self._patience[0], n)[:, None])
-            cols.append(self._talk[1](self._talk[0], n)[:, None])
-            cols.append(self._wrap[1](self._wrap[0], n)[:, None])
-            self._rows = np.hstack(cols).tolist()
-            i = 0
-        self._i = i + 1
-        return self._rows[i]
+from ccsim.engine.streams import Buffered, Streams, uniform
+from ccsim.scenario.schema import Scenario
 
 
 class Simulation:
@@ -198,10 +100,10 @@ class Simulation:
         self._ivr_open: dict[int, Call] | None = {} if m.drain_limit_s is not None else None
         self._types = sc.call_types
         self._fresh = [
-            _Draws(self.streams, f"fresh/{ct.id}", ct, m.tier_patience) for ct in sc.call_types
+            CallDraws(self.streams, f"fresh/{ct.id}", ct, m.tier_patience) for ct in sc.call_types
         ]
         self._repeat = [
-            _Draws(self.streams, f"repeat/{ct.id}", ct, m.tier_patience) for ct in sc.call_types
+            CallDraws(self.streams, f"repeat/{ct.id}", ct, m.tier_patience) for ct in sc.call_types
         ]
         self._ivr_time: list[tuple[Buffered, Buffered, Buffered, Buffered] | None] = []
         for ct in sc.call_types:
@@ -226,7 +128,7 @@ class Simulation:
                 )
             )
         self._redial_u = [
-            self.streams.buffered(f"redial/{ct.id}/u", _uniform) for ct in sc.call_types
+            self.streams.buffered(f"redial/{ct.id}/u", uniform) for ct in sc.call_types
         ]
         self._redial_delay = [
             self.streams.buffered(
@@ -262,7 +164,8 @@ class Simulation:
 
     # -- scheduling helpers ---------------------------------------------------------
 
-    def _at(self, delay: float, fn: Any, value: Any) -> None:
+    def after(self, delay: float, fn: Callable[[Event], None], value: Any) -> None:
+        """Call ``fn`` with an event carrying ``value`` in ``delay`` seconds."""
         ev = Timeout(self.env, delay, value)
         ev.callbacks.append(fn)
 
@@ -308,7 +211,7 @@ class Simulation:
         step = self._sample_s
         assert step is not None
         if now + step < self.horizon_s:
-            self._at(step, self._on_sample, None)
+            self.after(step, self._on_sample, None)
 
     def _schedule_staffing(self) -> None:
         m = self.m
@@ -325,7 +228,7 @@ class Simulation:
         i = self._arr_i
         self._arr_i = i + 1
         if i + 1 < len(self._arr_t):
-            self._at(self._arr_t[i + 1] - self.env.now, self._on_arrival, None)
+            self.after(self._arr_t[i + 1] - self.env.now, self._on_arrival, None)
         k = self._arr_k[i]
         d = self._fresh[k].next()
         self._callers += 1
@@ -368,9 +271,9 @@ class Simulation:
         ivr = self._types[call.ctype].ivr
         assert ivr is not None
         if not fresh:
-            exit_, t = _TO_AGENT, times[0]()
+            exit_, t = TO_AGENT, times[0]()
         elif d[2] < ivr.abandon:
-            exit_, t = _LOST, times[2]()
+            exit_, t = LOST, times[2]()
         else:
             exit_ = -1
             t = 0.0
@@ -385,18 +288,18 @@ class Simulation:
                 for _ in range(min(failures + 1, pw.tries)):
                     t += times[3]()
                 if failures >= pw.tries:
-                    exit_ = _TO_AGENT if pw.after_last_failure == "agent" else _DISCONNECT
+                    exit_ = TO_AGENT if pw.after_last_failure == "agent" else DISCONNECT
             if exit_ == -1:
-                exit_ = _CONTAINED if d[5] < ivr.containment else _TO_AGENT
-            if exit_ == _CONTAINED:
+                exit_ = CONTAINED if d[5] < ivr.containment else TO_AGENT
+            if exit_ == CONTAINED:
                 t += times[1]()
-            elif exit_ == _TO_AGENT:
+            elif exit_ == TO_AGENT:
                 t += times[0]()
         call.exit = exit_
-        call.state = _IVR
+        call.state = IN_IVR
         if self._ivr_open is not None:
             self._ivr_open[id(call)] = call
-        self._at(t, self._on_ivr_end, call)
+        self.after(t, self._on_ivr_end, call)
 
     def _on_ivr_end(self, ev: Event) -> None:
         call: Call = ev._value
@@ -405,11 +308,11 @@ class Simulation:
         if self._ivr_open is not None:
             self._ivr_open.pop(id(call), None)
         e = call.exit
-        if e == _TO_AGENT:
+        if e == TO_AGENT:
             self._request(call)
-        elif e == _CONTAINED:
+        elif e == CONTAINED:
             self._finish(call, Outcome.CONTAINED)
-        elif e == _LOST:
+        elif e == LOST:
             self._finish(call, Outcome.IVR_ABANDONED)
             self._maybe_redial(call, "ivr_abandon")
         else:
@@ -428,20 +331,20 @@ class Simulation:
             if busy[g] < staffed[g]:
                 self._answer(call, g, now)
                 return
-        call.state = _WAITING
+        call.state = WAITING
         self.qcalls[q].append(call)
         self.qlive[q] += 1
         waiting = self.waiting
         for g in self.q_groups[q]:
             waiting[g] += 1
         if call.patience < INF:
-            self._at(call.patience, self._on_patience, call)
+            self.after(call.patience, self._on_patience, call)
         for g, delay in self.q_delayed[q]:
-            self._at(delay, self._on_eligible, (call, g))
+            self.after(delay, self._on_eligible, (call, g))
 
     def _answer(self, call: Call, g: int, now: float) -> None:
         self.busy[g] += 1
-        call.state = _DONE
+        call.state = DONE
         call.group = g
         talk = call.talk
         fcr = self._fcr[call.ctype]
@@ -463,7 +366,7 @@ class Simulation:
             if t < self.horizon_s:
                 resolved = 0
                 again = call.follow_up(call.ctype, Kind.RETURN, 0, t)
-                self._at(t - now, self._on_repeat, again)
+                self.after(t - now, self._on_repeat, again)
             else:
                 resolved = 2 if t - now <= self.fcr_window_s else 1
         self.rec.add(
@@ -471,7 +374,7 @@ class Simulation:
             Outcome.ANSWERED, g, call.t_queue, now + transfer - call.t_queue, talk, call.wrap,
             resolved, call.dialect, order, transfer, moved,
         )  # fmt: skip
-        self._at(transfer + talk + call.wrap, self._on_release, g)
+        self.after(transfer + talk + call.wrap, self._on_release, g)
         if self._sl_guard:
             self._sl_req[g] += 1
             self._sl_ok[g] += now + transfer - call.t_queue <= self._sl_threshold
@@ -501,7 +404,7 @@ class Simulation:
                     continue
                 dq = qcalls[q]
                 head = dq[0]
-                while head.state != _WAITING:
+                while head.state != WAITING:
                     dq.popleft()
                     head = dq[0]
                 if head.t_queue + delay > now:
@@ -537,9 +440,9 @@ class Simulation:
 
     def _on_patience(self, ev: Event) -> None:
         call: Call = ev._value
-        if call.state != _WAITING:
+        if call.state != WAITING:
             return
-        call.state = _DONE
+        call.state = DONE
         self._unqueue(call)
         now = self.env.now
         self.rec.add(
@@ -557,12 +460,12 @@ class Simulation:
 
     def _on_eligible(self, ev: Event) -> None:
         call, g = ev._value
-        if call.state != _WAITING or self.busy[g] >= self.staffed[g]:
+        if call.state != WAITING or self.busy[g] >= self.staffed[g]:
             return
         # an idle agent in g means no older call eligible for g waits: this one is at
         # the head of its queue once cancelled entries are dropped
         dq = self.qcalls[call.queue]
-        while dq[0].state != _WAITING:
+        while dq[0].state != WAITING:
             dq.popleft()
         if dq[0] is call:
             dq.popleft()
@@ -595,7 +498,7 @@ class Simulation:
     # -- endings -------------------------------------------------------------------------
 
     def _finish(self, call: Call, outcome: int) -> None:
-        call.state = _DONE
+        call.state = DONE
         self.rec.add(
             call.caller, call.ctype, call.tier, call.net, call.kind, call.attempt, call.t_arrival,
             outcome, -1, math.nan, math.nan, 0.0, 0.0, 0, call.dialect, -1, 0.0, False,
@@ -612,7 +515,7 @@ class Simulation:
         t = self.env.now + self._redial_delay[k]()
         if t < self.horizon_s:
             again = call.follow_up(k, Kind.REDIAL, a + 1, t)
-            self._at(t - self.env.now, self._on_repeat, again)
+            self.after(t - self.env.now, self._on_repeat, again)
 
     # -- running ---------------------------------------------------------------------------
 
@@ -625,10 +528,10 @@ class Simulation:
         if self.m.scenario.campaigns:
             self.ob = Outbound(self)
         if self._arr_t:
-            self._at(self._arr_t[0], self._on_arrival, None)
+            self.after(self._arr_t[0], self._on_arrival, None)
         if self._sample_s is not None:
             # queue-length samples at the midpoints of sampling periods, in the horizon
-            self._at(self._sample_s / 2.0, self._on_sample, None)
+            self.after(self._sample_s / 2.0, self._on_sample, None)
         limit = self.m.drain_limit_s
         if limit is None:
             self.env.run()
@@ -637,8 +540,8 @@ class Simulation:
         end = self.env.now
         for dq in self.qcalls:
             for call in dq:
-                if call.state == _WAITING:
-                    call.state = _DONE
+                if call.state == WAITING:
+                    call.state = DONE
                     self.rec.add(
                         call.caller, call.ctype, call.tier, call.net, call.kind, call.attempt,
                         call.t_arrival, Outcome.WAITING_AT_END, self.q_groups[call.queue][0],
@@ -657,10 +560,6 @@ class Simulation:
         return RunRecord(
             self.rec.arrays(), end, self.replication, self.seed, samples, orders, tasks, outbound
         )
-
-
-def _uniform(rng: np.random.Generator, n: int) -> Any:
-    return rng.random(n)
 
 
 def simulate_once(

@@ -22,18 +22,17 @@ from __future__ import annotations
 import math
 from array import array
 from collections import deque
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from simpy.events import NORMAL, Event
 
 from ccsim.engine.calendar import Calendar
+from ccsim.engine.call import Call
 from ccsim.engine.distributions import sampler
-
-if TYPE_CHECKING:
-    from ccsim.engine.backoffice import Order
-    from ccsim.engine.model import Call, Simulation
+from ccsim.engine.interfaces import InboundForOutbound
+from ccsim.engine.orders import Order
 
 PENDING, ACTIVE, CONTACTED, EXHAUSTED = 0, 1, 2, 3
 NO_CONTACT, CONTACT, SUCCESS, ABANDONED = 0, 1, 2, 3
@@ -78,7 +77,7 @@ class Record:
 class CampaignRun:
     """One campaign's state during a replication."""
 
-    def __init__(self, index: int, spec: Any, sim: Simulation, calendar: Calendar) -> None:
+    def __init__(self, index: int, spec: Any, sim: InboundForOutbound, calendar: Calendar) -> None:
         self.index = index
         self.spec = spec
         self.calendar = calendar
@@ -113,7 +112,7 @@ class CampaignRun:
 class Outbound:
     """The outbound side of one replication (owned by its ``Simulation``)."""
 
-    def __init__(self, sim: Simulation) -> None:
+    def __init__(self, sim: InboundForOutbound) -> None:
         self.sim = sim
         self.env = sim.env
         m = sim.m
@@ -361,7 +360,7 @@ class Outbound:
             dur += run.talk() + run.wrap()
             outcome = SUCCESS if success else CONTACT
         self._log(run, rec, now + pre, g, outcome, now, now + dur)
-        sim._at(dur, self._on_agent_done, (run, rec, g, outcome))
+        sim.after(dur, self._on_agent_done, (run, rec, g, outcome))
 
     def _on_agent_done(self, ev: Event) -> None:
         run, rec, g, outcome = ev._value
@@ -417,7 +416,7 @@ class Outbound:
             run.outstanding += 1
             contact = run.u() < run.spec.contact_prob
             success = run.u() < run.spec.success_prob
-            self.sim._at(run.ring(), self._on_answer, (run, rec, contact, success, now))
+            self.sim.after(run.ring(), self._on_answer, (run, rec, contact, success, now))
             target -= 1
 
     def _on_answer(self, ev: Event) -> None:
@@ -438,7 +437,7 @@ class Outbound:
                 return
         entry = [rec, success, t_dial, False, self.env.now]
         run.connect_q.append(entry)
-        self.sim._at(run.spec.pacing.connect_wait_s, self._on_connect_timeout, (run, entry))
+        self.sim.after(run.spec.pacing.connect_wait_s, self._on_connect_timeout, (run, entry))
 
     def _on_connect_timeout(self, ev: Event) -> None:
         run, entry = ev._value
@@ -459,7 +458,7 @@ class Outbound:
         outcome = SUCCESS if success else CONTACT
         self._log(run, rec, t_dial, g, outcome, now, now + dur)
         self._paced(run, abandoned=False)
-        sim._at(dur, self._on_agent_done, (run, rec, g, outcome))
+        sim.after(dur, self._on_agent_done, (run, rec, g, outcome))
 
     def _paced(self, run: CampaignRun, abandoned: bool) -> None:
         """Adjust the pacing ratio from the recent share of abandoned contacts."""
@@ -490,7 +489,7 @@ class Outbound:
                 bo.called_back(rec.order, math.nan, rec.attempts)
         else:
             rec.status = PENDING
-            self.sim._at(run.retry(), self._on_ready, rec)
+            self.sim.after(run.retry(), self._on_ready, rec)
 
     def _log(
         self,
