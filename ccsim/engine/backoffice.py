@@ -15,74 +15,27 @@ from __future__ import annotations
 import math
 from array import array
 from collections import deque
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from simpy.events import NORMAL, URGENT, Event
 
 from ccsim.engine.calendar import Calendar
+from ccsim.engine.call import Call
 from ccsim.engine.distributions import sampler
+from ccsim.engine.interfaces import InboundForBackOffice
+from ccsim.engine.orders import ORDER_COLUMNS, Order
 from ccsim.engine.records import Kind
+from ccsim.engine.streams import uniform
 
-if TYPE_CHECKING:
-    from ccsim.engine.model import Call, Simulation
-
-ORDER_COLUMNS: dict[str, str] = {
-    "caller": "q",
-    "order_type": "h",
-    "call_type": "h",
-    "tier": "h",
-    "network": "h",
-    "bo_group": "h",
-    "t_created": "d",
-    "deadline": "d",
-    "t_closed": "d",  # worked by the back office (NaN: still open)
-    "t_done": "d",  # called back (or closed, without callback); NaN: not yet
-    "attempts": "h",
-    "reached": "b",
-    "called": "b",  # the callback is over: reached, or every attempt used
-    "chasers": "h",
-}
-
-
-class Order:
-    """A work order in flight."""
-
-    __slots__ = (
-        "attempts",
-        "call",
-        "called",
-        "chasers",
-        "deadline",
-        "done",
-        "group",
-        "otype",
-        "reached",
-        "t_closed",
-        "t_created",
-        "t_done",
-    )
-
-    def __init__(self, call: Call, otype: int, group: int, t: float, deadline: float) -> None:
-        self.call = call
-        self.otype = otype
-        self.group = group
-        self.t_created = t
-        self.deadline = deadline
-        self.t_closed = math.nan
-        self.t_done = math.nan
-        self.attempts = 0
-        self.reached = 0
-        self.chasers = 0
-        self.done = False
-        self.called = False
+__all__ = ["ORDER_COLUMNS", "BackOffice", "Order"]
 
 
 class BackOffice:
     """The back-office part of one replication (owned by its ``Simulation``)."""
 
-    def __init__(self, sim: Simulation) -> None:
+    def __init__(self, sim: InboundForBackOffice) -> None:
         self.sim = sim
         m = sim.m
         sc = m.scenario
@@ -122,7 +75,7 @@ class BackOffice:
         self.work = [
             st.buffered(f"orders/{w.id}/work", sampler(w.handle_time)) for w in self.orders
         ]
-        self.cb_u = [st.buffered(f"orders/{w.id}/callback_u", _uniform) for w in self.orders]
+        self.cb_u = [st.buffered(f"orders/{w.id}/callback_u", uniform) for w in self.orders]
         self.cb_talk = [
             st.buffered(
                 f"orders/{w.id}/callback_talk",
@@ -144,7 +97,7 @@ class BackOffice:
             )
             for w in self.orders
         ]
-        self.ch_u = [st.buffered(f"orders/{w.id}/chaser_u", _uniform) for w in self.orders]
+        self.ch_u = [st.buffered(f"orders/{w.id}/chaser_u", uniform) for w in self.orders]
         self.ch_gap = [
             st.buffered(
                 f"orders/{w.id}/chaser_delay", sampler(w.chaser.delay if w.chaser else None)
@@ -191,7 +144,7 @@ class BackOffice:
         self.queues[g][oi].append(order)
         self._dispatch(g)
         if self.orders[oi].chaser is not None:
-            self.sim._at(max(deadline - now, 0.0) + self.ch_gap[oi](), self._on_chaser, order)
+            self.sim.after(max(deadline - now, 0.0) + self.ch_gap[oi](), self._on_chaser, order)
 
     # -- handlers ---------------------------------------------------------------------------
 
@@ -218,10 +171,10 @@ class BackOffice:
                 order.attempts += 1
                 reached = self.cb_u[oi]() < cb.reach_prob
                 t = self.cb_talk[oi]() if reached else self.cb_try[oi]()
-                self.sim._at(t, self._on_callback_end, (order, reached))
+                self.sim.after(t, self._on_callback_end, (order, reached))
             else:
                 t = self.work[oi]()
-                self.sim._at(t, self._on_work_end, order)
+                self.sim.after(t, self._on_work_end, order)
             now = self.env.now
             self.task_group.append(g)
             self.task_start.append(now)
@@ -257,7 +210,7 @@ class BackOffice:
         elif order.attempts >= cb.attempts:
             self._finish(order, math.nan, called=True)
         else:
-            self.sim._at(self.cb_gap[order.otype](), self._on_retry, order)
+            self.sim.after(self.cb_gap[order.otype](), self._on_retry, order)
         self._dispatch(g)
 
     def called_back(self, order: Order, t: float, attempts: int) -> None:
@@ -295,7 +248,7 @@ class BackOffice:
         k = self.chaser_type[order.otype]
         self.sim.inject(call, call.ctype if k < 0 else k, Kind.CHASER, now)
         if order.chasers < chaser.max_chasers:
-            self.sim._at(self.ch_gap[order.otype](), self._on_chaser, order)
+            self.sim.after(self.ch_gap[order.otype](), self._on_chaser, order)
 
     # -- availability -----------------------------------------------------------------------
 
@@ -366,7 +319,3 @@ class BackOffice:
             if len(self.task_end)
             else np.empty(0),
         }
-
-
-def _uniform(rng: np.random.Generator, n: int) -> NDArray[np.float64]:
-    return rng.random(n)

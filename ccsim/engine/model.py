@@ -1,9 +1,9 @@
-"""The inbound simulation: arrivals, IVR, routing to agent groups, patience, redials.
+"""The inbound simulation: arrivals, IVR, patience, redials and returns; one replication.
 
 One ``Simulation`` owns a replication's state: the SimPy environment, the named
-streams and the recorder. Agent groups are counts (staffed, busy), not processes; a
-waiting call sits in a FIFO queue shared by callers with the same call type, tier
-priority and routing plan.
+streams and the recorder. It routes calls to agent groups as a ``Routing``
+(``routing.py``), and creates the back office and the outbound side, which reach it
+through the protocols of ``interfaces.py``.
 
 Events are SimPy timeouts with callbacks rather than processes: a process per call
 costs a generator and several extra events, and this loop runs once per call.
@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import math
 from array import array
-from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -26,126 +26,27 @@ from simpy.events import NORMAL, URGENT, Event, Timeout
 
 from ccsim.engine.arrivals import day_multipliers, draw_arrivals
 from ccsim.engine.backoffice import BackOffice
+from ccsim.engine.call import (
+    CONTAINED,
+    DISCONNECT,
+    DONE,
+    IN_IVR,
+    LOST,
+    TO_AGENT,
+    WAITING,
+    Call,
+)
 from ccsim.engine.compile import Compiled, compile_scenario
-from ccsim.engine.distributions import patience_sampler, sampler
+from ccsim.engine.distributions import sampler
+from ccsim.engine.draws import CallDraws
 from ccsim.engine.outbound import Outbound
 from ccsim.engine.records import Kind, Outcome, Recorder, RunRecord
-from ccsim.engine.streams import Buffered, Streams
-from ccsim.scenario.schema import CallType, Scenario
-
-INF = math.inf
-
-# call states while in the system
-_IVR, _WAITING, _DONE = 0, 1, 2
-# IVR exits
-_TO_AGENT, _CONTAINED, _LOST, _DISCONNECT = 0, 1, 2, 3
+from ccsim.engine.routing import Routing
+from ccsim.engine.streams import Buffered, Streams, uniform
+from ccsim.scenario.schema import Scenario
 
 
-class Call:
-    """A call in flight (records keep the finished ones)."""
-
-    __slots__ = (
-        "attempt",
-        "caller",
-        "chase",
-        "ctype",
-        "dialect",
-        "exit",
-        "group",
-        "kind",
-        "net",
-        "patience",
-        "queue",
-        "state",
-        "t_arrival",
-        "t_queue",
-        "talk",
-        "tier",
-        "u_fcr",
-        "u_order",
-        "wrap",
-    )
-
-    def __init__(
-        self, caller: int, ctype: int, tier: int, net: int, kind: int, attempt: int, t: float
-    ) -> None:
-        self.caller = caller
-        self.ctype = ctype
-        self.tier = tier
-        self.net = net
-        self.kind = kind
-        self.attempt = attempt
-        self.t_arrival = t
-        self.t_queue = math.nan
-        self.state = _IVR
-        self.queue = -1
-        self.group = -1
-        self.exit = _TO_AGENT
-        self.patience = INF
-        self.talk = 0.0
-        self.wrap = 0.0
-        self.u_fcr = 0.0
-        self.u_order = 1.0
-        self.dialect = False
-        self.chase = False
-
-    def follow_up(self, ctype: int, kind: int, attempt: int, t: float) -> Call:
-        """Another call by the same caller (redial, return, chaser)."""
-        again = Call(self.caller, ctype, self.tier, self.net, kind, attempt, t)
-        again.dialect = self.dialect
-        again.chase = self.chase or kind == Kind.CHASER
-        return again
-
-
-class _Draws:
-    """Per-call draws of one call type and origin, in arrival order (common random numbers).
-
-    Each call takes one row: uniforms for (network, tier, IVR loss, password asked,
-    password tries, containment, resolution, dialect, work order) and its patience,
-    talk and wrap times,
-    each quantity from its own stream so that changing one distribution leaves the
-    others' draws untouched.
-    """
-
-    __slots__ = ("_i", "_patience", "_rows", "_talk", "_u", "_wrap")
-
-    N_UNIFORM = 9
-
-    def __init__(
-        self, streams: Streams, prefix: str, ct: CallType, tier_factor: list[float]
-    ) -> None:
-        self._u = streams.rng(f"{prefix}/uniform")
-        self._talk = (streams.rng(f"{prefix}/talk"), sampler(ct.handle_time))
-        self._wrap = (streams.rng(f"{prefix}/wrap"), sampler(ct.wrap_time))
-        ps = patience_sampler(ct.patience)
-        self._patience = None if ps is None else (streams.rng(f"{prefix}/patience"), ps)
-        self._rows: list[list[float]] = []
-        self._i = 0
-
-    def next(self) -> list[float]:
-        """The next call's row of draws.
-
-        ``[u_net, u_tier, u_lost, u_pw, u_tries, u_contained, u_fcr, u_dialect, u_order,
-        patience, talk, wrap]``.
-        """
-        i = self._i
-        if i >= len(self._rows):
-            n = 512
-            u = self._u.random((n, self.N_UNIFORM))
-            cols = [u]
-            if self._patience is None:
-                cols.append(np.full((n, 1), INF))
-            else:
-                cols.append(self._patience[1](self._patience[0], n)[:, None])
-            cols.append(self._talk[1](self._talk[0], n)[:, None])
-            cols.append(self._wrap[1](self._wrap[0], n)[:, None])
-            self._rows = np.hstack(cols).tolist()
-            i = 0
-        self._i = i + 1
-        return self._rows[i]
-
-
-class Simulation:
+class Simulation(Routing):
     """One replication of a scenario.
 
     Parameters
@@ -169,39 +70,22 @@ class Simulation:
         self.env = simpy.Environment()
         self.streams = Streams(self.seed, replication)
         self.rec = Recorder()
-        G = len(m.group_ids)
-        self.staffed = [0] * G
-        self.busy = [0] * G
-        self.waiting = [0] * G  # live waiting calls in queues this group serves
-        self.qcalls: list[deque[Call]] = [deque() for _ in m.queues]
-        self.qlive = [0] * len(m.queues)
-        self.q_immediate = [q.immediate for q in m.queues]
-        self.q_groups = [tuple(g for g, _ in q.plan) for q in m.queues]
-        self.q_delayed = [tuple((g, d) for g, d in q.plan if d > 0.0) for q in m.queues]
-        self.buckets = m.buckets
-        self.route = m.route.tolist()
+        super().__init__(m)
         self.tier_cum = m.tier_cum.tolist()
         self.net_cum = m.network_cum.tolist()
         self.tier_patience = m.tier_patience
         self.horizon_s = m.horizon_s
         self.net_dialect = m.network_dialect
-        self.speaks = m.group_speaks
-        self.g_centre = m.group_center_index
-        self.q_site = [q.first_site for q in m.queues]
-        self._dialect_talk = sc.dialect.handle_time_factor
-        self._dialect_fcr = sc.dialect.fcr_factor
-        self._transfer_s = sc.routing.transfer_delay_s
-        self.fcr_window_s = sc.kpi.fcr_window_h * 3600.0
         self.ivr_ports = sc.ivr_ports
         self.ivr_active = 0
         self._callers = 0
         self._ivr_open: dict[int, Call] | None = {} if m.drain_limit_s is not None else None
         self._types = sc.call_types
         self._fresh = [
-            _Draws(self.streams, f"fresh/{ct.id}", ct, m.tier_patience) for ct in sc.call_types
+            CallDraws(self.streams, f"fresh/{ct.id}", ct, m.tier_patience) for ct in sc.call_types
         ]
         self._repeat = [
-            _Draws(self.streams, f"repeat/{ct.id}", ct, m.tier_patience) for ct in sc.call_types
+            CallDraws(self.streams, f"repeat/{ct.id}", ct, m.tier_patience) for ct in sc.call_types
         ]
         self._ivr_time: list[tuple[Buffered, Buffered, Buffered, Buffered] | None] = []
         for ct in sc.call_types:
@@ -226,7 +110,7 @@ class Simulation:
                 )
             )
         self._redial_u = [
-            self.streams.buffered(f"redial/{ct.id}/u", _uniform) for ct in sc.call_types
+            self.streams.buffered(f"redial/{ct.id}/u", uniform) for ct in sc.call_types
         ]
         self._redial_delay = [
             self.streams.buffered(
@@ -245,13 +129,6 @@ class Simulation:
         self._fcr = [ct.fcr for ct in sc.call_types]
         self.bo: BackOffice | None = None
         self.ob: Outbound | None = None
-        sl = sc.sl
-        self._sl_guard = bool(sc.campaigns) and sc.blending.sl_guard
-        self._sl_target = sl.target if sl.target is not None else 0.8
-        self._sl_threshold = sl.threshold_s
-        self._sl_req = [0] * G
-        self._sl_ok = [0] * G
-        self.last_sl_ok = [True] * G
         self._arr_t: list[float] = []
         self._arr_k: list[int] = []
         self._arr_forced: list[list[int]] | None = None
@@ -262,7 +139,8 @@ class Simulation:
 
     # -- scheduling helpers ---------------------------------------------------------
 
-    def _at(self, delay: float, fn: Any, value: Any) -> None:
+    def after(self, delay: float, fn: Callable[[Event], None], value: Any) -> None:
+        """Call ``fn`` with an event carrying ``value`` in ``delay`` seconds."""
         ev = Timeout(self.env, delay, value)
         ev.callbacks.append(fn)
 
@@ -308,16 +186,7 @@ class Simulation:
         step = self._sample_s
         assert step is not None
         if now + step < self.horizon_s:
-            self._at(step, self._on_sample, None)
-
-    def _schedule_staffing(self) -> None:
-        m = self.m
-        for i in range(m.n_intervals):
-            ev = Event(self.env)
-            ev._ok = True
-            ev._value = i
-            ev.callbacks.append(self._on_staffing)
-            self.env.schedule(ev, URGENT, i * m.interval_s)
+            self.after(step, self._on_sample, None)
 
     # -- arrivals and IVR ---------------------------------------------------------------
 
@@ -325,7 +194,7 @@ class Simulation:
         i = self._arr_i
         self._arr_i = i + 1
         if i + 1 < len(self._arr_t):
-            self._at(self._arr_t[i + 1] - self.env.now, self._on_arrival, None)
+            self.after(self._arr_t[i + 1] - self.env.now, self._on_arrival, None)
         k = self._arr_k[i]
         d = self._fresh[k].next()
         self._callers += 1
@@ -368,9 +237,9 @@ class Simulation:
         ivr = self._types[call.ctype].ivr
         assert ivr is not None
         if not fresh:
-            exit_, t = _TO_AGENT, times[0]()
+            exit_, t = TO_AGENT, times[0]()
         elif d[2] < ivr.abandon:
-            exit_, t = _LOST, times[2]()
+            exit_, t = LOST, times[2]()
         else:
             exit_ = -1
             t = 0.0
@@ -385,18 +254,18 @@ class Simulation:
                 for _ in range(min(failures + 1, pw.tries)):
                     t += times[3]()
                 if failures >= pw.tries:
-                    exit_ = _TO_AGENT if pw.after_last_failure == "agent" else _DISCONNECT
+                    exit_ = TO_AGENT if pw.after_last_failure == "agent" else DISCONNECT
             if exit_ == -1:
-                exit_ = _CONTAINED if d[5] < ivr.containment else _TO_AGENT
-            if exit_ == _CONTAINED:
+                exit_ = CONTAINED if d[5] < ivr.containment else TO_AGENT
+            if exit_ == CONTAINED:
                 t += times[1]()
-            elif exit_ == _TO_AGENT:
+            elif exit_ == TO_AGENT:
                 t += times[0]()
         call.exit = exit_
-        call.state = _IVR
+        call.state = IN_IVR
         if self._ivr_open is not None:
             self._ivr_open[id(call)] = call
-        self._at(t, self._on_ivr_end, call)
+        self.after(t, self._on_ivr_end, call)
 
     def _on_ivr_end(self, ev: Event) -> None:
         call: Call = ev._value
@@ -405,197 +274,20 @@ class Simulation:
         if self._ivr_open is not None:
             self._ivr_open.pop(id(call), None)
         e = call.exit
-        if e == _TO_AGENT:
+        if e == TO_AGENT:
             self._request(call)
-        elif e == _CONTAINED:
+        elif e == CONTAINED:
             self._finish(call, Outcome.CONTAINED)
-        elif e == _LOST:
+        elif e == LOST:
             self._finish(call, Outcome.IVR_ABANDONED)
             self._maybe_redial(call, "ivr_abandon")
         else:
             self._finish(call, Outcome.DISCONNECTED)
 
-    # -- the agent queue -----------------------------------------------------------------
-
-    def _request(self, call: Call) -> None:
-        now = self.env.now
-        call.t_queue = now
-        q = self.route[call.ctype][call.tier][call.net][call.dialect]
-        call.queue = q
-        busy = self.busy
-        staffed = self.staffed
-        for g in self.q_immediate[q]:
-            if busy[g] < staffed[g]:
-                self._answer(call, g, now)
-                return
-        call.state = _WAITING
-        self.qcalls[q].append(call)
-        self.qlive[q] += 1
-        waiting = self.waiting
-        for g in self.q_groups[q]:
-            waiting[g] += 1
-        if call.patience < INF:
-            self._at(call.patience, self._on_patience, call)
-        for g, delay in self.q_delayed[q]:
-            self._at(delay, self._on_eligible, (call, g))
-
-    def _answer(self, call: Call, g: int, now: float) -> None:
-        self.busy[g] += 1
-        call.state = _DONE
-        call.group = g
-        talk = call.talk
-        fcr = self._fcr[call.ctype]
-        if call.dialect and call.net not in self.speaks[g]:
-            talk *= self._dialect_talk
-            fcr *= self._dialect_fcr
-        moved = self.g_centre[g] != self.q_site[call.queue]  # answered at another site
-        transfer = self._transfer_s if moved else 0.0
-        # a chaser (or its redial) is about an existing order: it raises none and is not
-        # a new matter
-        chaser = call.chase
-        order = -1 if self.bo is None or chaser else self.bo.raise_for(call, now + transfer + talk)
-        # resolved: 1 yes (or a work order follows it up); 0 no, the caller calls again;
-        # 2 no, but the return falls after the horizon within the FCR window (not
-        # simulated; still counts against FCR)
-        resolved = 1
-        if order < 0 and not chaser and call.u_fcr >= fcr:
-            t = now + transfer + talk + self._return_delay[call.ctype]()
-            if t < self.horizon_s:
-                resolved = 0
-                again = call.follow_up(call.ctype, Kind.RETURN, 0, t)
-                self._at(t - now, self._on_repeat, again)
-            else:
-                resolved = 2 if t - now <= self.fcr_window_s else 1
-        self.rec.add(
-            call.caller, call.ctype, call.tier, call.net, call.kind, call.attempt, call.t_arrival,
-            Outcome.ANSWERED, g, call.t_queue, now + transfer - call.t_queue, talk, call.wrap,
-            resolved, call.dialect, order, transfer, moved,
-        )  # fmt: skip
-        self._at(transfer + talk + call.wrap, self._on_release, g)
-        if self._sl_guard:
-            self._sl_req[g] += 1
-            self._sl_ok[g] += now + transfer - call.t_queue <= self._sl_threshold
-
-    def _on_release(self, ev: Event) -> None:
-        self.free_agent(ev._value)
-
-    def free_agent(self, g: int) -> None:
-        """An agent of ``g`` finishes its work: a waiting inbound call first, then outbound."""
-        b = self.busy[g] - 1
-        self.busy[g] = b
-        if b < self.staffed[g]:
-            if self.waiting[g] and self._serve_next(g):
-                return
-            if self.ob is not None:
-                self.ob.fill(g)
-
-    def _serve_next(self, g: int) -> bool:
-        """A free agent of group ``g`` takes the next eligible call, if any."""
-        now = self.env.now
-        qlive = self.qlive
-        qcalls = self.qcalls
-        for bucket in self.buckets[g]:
-            best: Call | None = None
-            for q, delay in bucket:
-                if not qlive[q]:
-                    continue
-                dq = qcalls[q]
-                head = dq[0]
-                while head.state != _WAITING:
-                    dq.popleft()
-                    head = dq[0]
-                if head.t_queue + delay > now:
-                    continue
-                if best is None or head.t_queue < best.t_queue:
-                    best = head
-            if best is not None:
-                self.qcalls[best.queue].popleft()
-                self._unqueue(best)
-                self._answer(best, g, now)
-                if self.ob is not None:
-                    self._refill(best.queue)
-                return True
-        return False
-
-    def _unqueue(self, call: Call) -> None:
-        q = call.queue
-        self.qlive[q] -= 1
-        waiting = self.waiting
-        for g in self.q_groups[q]:
-            waiting[g] -= 1
-
-    def _refill(self, q: int) -> None:
-        """A call left queue ``q``: idle agents of groups it leaves empty may take outbound work.
-
-        Callers check ``self.ob`` first, so the inner loop pays nothing without campaigns.
-        """
-        assert self.ob is not None
-        waiting = self.waiting
-        for g in self.q_groups[q]:
-            if not waiting[g] and self.busy[g] < self.staffed[g]:
-                self.ob.fill(g)
-
-    def _on_patience(self, ev: Event) -> None:
-        call: Call = ev._value
-        if call.state != _WAITING:
-            return
-        call.state = _DONE
-        self._unqueue(call)
-        now = self.env.now
-        self.rec.add(
-            call.caller, call.ctype, call.tier, call.net, call.kind, call.attempt, call.t_arrival,
-            Outcome.ABANDONED, self.q_groups[call.queue][0], call.t_queue, now - call.t_queue,
-            0.0, 0.0, 0, call.dialect, -1, 0.0, False,
-        )  # fmt: skip
-        if self._sl_guard:
-            self._sl_req[self.q_groups[call.queue][0]] += 1
-        if self.ob is not None:
-            if self.ob.feed_abandoned:
-                self.ob.feed_caller(call)
-            self._refill(call.queue)
-        self._maybe_redial(call, "queue_abandon")
-
-    def _on_eligible(self, ev: Event) -> None:
-        call, g = ev._value
-        if call.state != _WAITING or self.busy[g] >= self.staffed[g]:
-            return
-        # an idle agent in g means no older call eligible for g waits: this one is at
-        # the head of its queue once cancelled entries are dropped
-        dq = self.qcalls[call.queue]
-        while dq[0].state != _WAITING:
-            dq.popleft()
-        if dq[0] is call:
-            dq.popleft()
-        else:  # pragma: no cover - guarded by the invariant above
-            raise RuntimeError(
-                f"t={self.env.now}: call of caller {call.caller} is not at the head of its queue"
-            )
-        self._unqueue(call)
-        self._answer(call, g, self.env.now)
-        if self.ob is not None:
-            self._refill(call.queue)
-
-    def _on_staffing(self, ev: Event) -> None:
-        i: int = ev._value
-        if self._sl_guard:  # the last interval's service level per group, for blending
-            for g in range(len(self.staffed)):
-                req, ok = self._sl_req[g], self._sl_ok[g]
-                self.last_sl_ok[g] = req == 0 or ok >= self._sl_target * req
-                self._sl_req[g] = self._sl_ok[g] = 0
-        col = self.m.staffing[:, i].tolist()
-        for g, n in enumerate(col):
-            old = self.staffed[g]
-            self.staffed[g] = n
-            if n > old:
-                while self.busy[g] < n and self.waiting[g] and self._serve_next(g):
-                    pass
-            if self.ob is not None:  # more agents, or the blending guard may have turned
-                self.ob.fill(g)
-
     # -- endings -------------------------------------------------------------------------
 
     def _finish(self, call: Call, outcome: int) -> None:
-        call.state = _DONE
+        call.state = DONE
         self.rec.add(
             call.caller, call.ctype, call.tier, call.net, call.kind, call.attempt, call.t_arrival,
             outcome, -1, math.nan, math.nan, 0.0, 0.0, 0, call.dialect, -1, 0.0, False,
@@ -612,7 +304,7 @@ class Simulation:
         t = self.env.now + self._redial_delay[k]()
         if t < self.horizon_s:
             again = call.follow_up(k, Kind.REDIAL, a + 1, t)
-            self._at(t - self.env.now, self._on_repeat, again)
+            self.after(t - self.env.now, self._on_repeat, again)
 
     # -- running ---------------------------------------------------------------------------
 
@@ -625,10 +317,10 @@ class Simulation:
         if self.m.scenario.campaigns:
             self.ob = Outbound(self)
         if self._arr_t:
-            self._at(self._arr_t[0], self._on_arrival, None)
+            self.after(self._arr_t[0], self._on_arrival, None)
         if self._sample_s is not None:
             # queue-length samples at the midpoints of sampling periods, in the horizon
-            self._at(self._sample_s / 2.0, self._on_sample, None)
+            self.after(self._sample_s / 2.0, self._on_sample, None)
         limit = self.m.drain_limit_s
         if limit is None:
             self.env.run()
@@ -637,8 +329,8 @@ class Simulation:
         end = self.env.now
         for dq in self.qcalls:
             for call in dq:
-                if call.state == _WAITING:
-                    call.state = _DONE
+                if call.state == WAITING:
+                    call.state = DONE
                     self.rec.add(
                         call.caller, call.ctype, call.tier, call.net, call.kind, call.attempt,
                         call.t_arrival, Outcome.WAITING_AT_END, self.q_groups[call.queue][0],
@@ -657,10 +349,6 @@ class Simulation:
         return RunRecord(
             self.rec.arrays(), end, self.replication, self.seed, samples, orders, tasks, outbound
         )
-
-
-def _uniform(rng: np.random.Generator, n: int) -> Any:
-    return rng.random(n)
 
 
 def simulate_once(

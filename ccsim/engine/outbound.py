@@ -8,9 +8,8 @@ still pending when the run ends.
 
 Progressive and preview dialling reserve an agent first: the agent reads the record
 (preview), waits through the ringing, and talks if the right party answers. Predictive
-dialling dials ahead of free agents at a pacing ratio, without reserving anyone; a
-contact finding no free agent within ``connect_wait_s`` is abandoned. The ratio falls
-when the share of abandoned contacts nears its cap and rises when it is well below.
+dialling dials ahead of free agents at a pacing ratio, without reserving anyone
+(``pacing.py``).
 
 Agents are shared with inbound: a freed agent takes a waiting inbound call first; only
 if there is none may it take outbound work, and a blended (inbound) group only while
@@ -21,99 +20,58 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections import deque
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from simpy.events import NORMAL, Event
 
 from ccsim.engine.calendar import Calendar
-from ccsim.engine.distributions import sampler
+from ccsim.engine.call import Call
+from ccsim.engine.campaigns import (
+    ABANDONED,
+    ACTIVE,
+    ATTEMPT_COLUMNS,
+    CONTACT,
+    CONTACTED,
+    EXHAUSTED,
+    NO_CONTACT,
+    PENDING,
+    RECORD_COLUMNS,
+    SUCCESS,
+    CampaignRun,
+    Record,
+)
+from ccsim.engine.interfaces import InboundForOutbound
+from ccsim.engine.orders import Order
+from ccsim.engine.pacing import PredictivePacing
 
-if TYPE_CHECKING:
-    from ccsim.engine.backoffice import Order
-    from ccsim.engine.model import Call, Simulation
-
-PENDING, ACTIVE, CONTACTED, EXHAUSTED = 0, 1, 2, 3
-NO_CONTACT, CONTACT, SUCCESS, ABANDONED = 0, 1, 2, 3
-
-ATTEMPT_COLUMNS = {
-    "campaign": "h",
-    "record": "q",
-    "attempt": "h",
-    "t_dial": "d",
-    "group": "h",  # agent's group (-1: no agent, predictive)
-    "outcome": "b",  # NO_CONTACT, CONTACT, SUCCESS, ABANDONED
-    "agent_start": "d",  # NaN: no agent
-    "agent_end": "d",
-}
-RECORD_COLUMNS = {
-    "campaign": "h",
-    "record": "q",
-    "released": "d",
-    "status": "b",
-    "t_end": "d",
-    "attempts": "h",
-}
-_RECENT = 100  # contacts the predictive pacing looks back on
-_MIN_RATIO = 0.3  # expected contacts per free agent, at the most careful
-
-
-class Record:
-    """A customer to call."""
-
-    __slots__ = ("attempts", "camp", "id", "order", "released", "status", "t_end")
-
-    def __init__(self, rid: int, camp: int, t: float, order: Order | None = None) -> None:
-        self.id = rid
-        self.camp = camp
-        self.released = t
-        self.attempts = 0
-        self.status = PENDING
-        self.t_end = math.nan
-        self.order = order
+# the results layer and tests import the codes and columns from here
+__all__ = [
+    "ABANDONED",
+    "ACTIVE",
+    "ATTEMPT_COLUMNS",
+    "CONTACT",
+    "CONTACTED",
+    "EXHAUSTED",
+    "NO_CONTACT",
+    "PENDING",
+    "RECORD_COLUMNS",
+    "SUCCESS",
+    "CampaignRun",
+    "Outbound",
+    "Record",
+]
 
 
-class CampaignRun:
-    """One campaign's state during a replication."""
+class Outbound(PredictivePacing):
+    """The outbound side of one replication (owned by its ``Simulation``).
 
-    def __init__(self, index: int, spec: Any, sim: Simulation, calendar: Calendar) -> None:
-        self.index = index
-        self.spec = spec
-        self.calendar = calendar
-        self.predictive = spec.dialing == "predictive"
-        self.ready: deque[Record] = deque()
-        # contacts on the line waiting for an agent: [record, success, t_dial, taken, t_answer]
-        self.connect_q: deque[list[Any]] = deque()
-        self.outstanding = 0
-        self.last_dial = -math.inf  # when it last dialled (predictive campaigns share fairly)
-        self.ratio = spec.pacing.ratio
-        self.recent: deque[int] = deque(maxlen=_RECENT)
-        self.dials = 0  # predictive dials made, and how many the right party answered
-        self.answered = 0
-        st = sim.streams
-        name = f"campaign/{spec.id}"
-        self.u = st.buffered(f"{name}/uniform", _uniform)
-        self.ring = st.buffered(f"{name}/ring", sampler(spec.ring_time))
-        self.talk = st.buffered(f"{name}/talk", sampler(spec.talk_time))
-        self.wrap = st.buffered(f"{name}/wrap", sampler(spec.wrap_time))
-        self.preview = st.buffered(f"{name}/preview", sampler(spec.preview_time))
-        self.retry = st.buffered(f"{name}/retry", sampler(spec.retry_after))
-        self.groups: list[int] = []
-        self.connect_order: list[int] = []
-        self.callers: set[int] = set()  # callers with a callback request (abandoned feed)
+    Progressive and preview dialling, feeds and calling windows are here; the
+    predictive dialling comes from its base, ``PredictivePacing``.
+    """
 
-    def contact_est(self) -> float:
-        """Running estimate of the contact probability (the scenario's value as a prior)."""
-        prior = 20.0
-        return float((self.answered + prior * self.spec.contact_prob) / (self.dials + prior))
-
-
-class Outbound:
-    """The outbound side of one replication (owned by its ``Simulation``)."""
-
-    def __init__(self, sim: Simulation) -> None:
+    def __init__(self, sim: InboundForOutbound) -> None:
         self.sim = sim
         self.env = sim.env
         m = sim.m
@@ -129,7 +87,7 @@ class Outbound:
                 hz.start_s,
                 hz.start_day,
             )
-            run = CampaignRun(i, spec, sim, cal)
+            run = CampaignRun(i, spec, sim.streams, cal)
             for ref in spec.groups:
                 run.groups.append(_group(sc, ref))
             self.camps.append(run)
@@ -138,37 +96,7 @@ class Outbound:
         self.by_group: list[list[CampaignRun]] = [
             [c for c in order if g in c.groups] for g in range(len(sc.groups))
         ]
-        # per group: the groups whose agents its predictive campaigns may connect to
-        self.predictive_groups: list[set[int]] = [
-            {x for c in self.by_group[g] if c.predictive for x in c.groups}
-            for g in range(len(sc.groups))
-        ]
-        # per campaign: the other predictive campaigns whose contacts may take its agents
-        self.rivals: list[list[CampaignRun]] = [
-            [
-                c
-                for c in self.camps
-                if c is not run and c.predictive and set(c.groups) & set(run.groups)
-            ]
-            for run in self.camps
-        ]
-        # per campaign and rival: the rival's groups this campaign shares, and its others
-        self.splits: list[list[tuple[CampaignRun, list[int], list[int]]]] = [
-            [
-                (
-                    r,
-                    [g for g in r.groups if g in run.groups],
-                    [g for g in r.groups if g not in run.groups],
-                )
-                for r in self.rivals[run.index]
-            ]
-            for run in self.camps
-        ]
-        for run in self.camps:
-            # a contact goes to the first group that may take it, groups no other
-            # predictive campaign shares first (as the pacing of those campaigns assumes)
-            rivals = self.rivals[run.index]
-            run.connect_order = sorted(run.groups, key=lambda g: sum(g in r.groups for r in rivals))
+        self._init_pacing(len(sc.groups))
         self.feed_orders: dict[int, CampaignRun] = {}
         self.feed_abandoned: list[CampaignRun] = []
         for run in self.camps:
@@ -307,34 +235,11 @@ class Outbound:
                 return True
         return False
 
-    def _held_for_contacts(self, g: int) -> bool:
-        """Whether this free agent should wait for the contacts predictive lines will bring."""
-        expected = 0.0
-        for run in self.by_group[g]:
-            if run.predictive and run.outstanding:
-                expected += run.outstanding * run.contact_est()
-        if expected <= 0:
-            return False
-        sim = self.sim
-        idle = sum(max(sim.staffed[x] - sim.busy[x], 0) for x in self.predictive_groups[g])
-        return idle - 1 < expected
-
     def fill(self, g: int) -> None:
         """Give outbound work to every idle agent of ``g`` that may take it; pace predictive dialling."""
         while self.offer(g):
             pass
         self._pace_fairly([run for run in self.by_group[g] if run.predictive])
-
-    def _pace_fairly(self, runs: list[CampaignRun]) -> None:
-        """Pace predictive campaigns that share agents, in turn.
-
-        The highest priority first; among equals, the one that dialled least recently,
-        so that equals share the free agents.
-        """
-        if len(runs) > 1:
-            runs = sorted(runs, key=lambda r: (-r.spec.priority, r.last_dial, r.index))
-        for run in runs:
-            self._pace(run)
 
     def dispatch(self, run: CampaignRun) -> None:
         """New records or an opened window: put free agents to work."""
@@ -361,117 +266,12 @@ class Outbound:
             dur += run.talk() + run.wrap()
             outcome = SUCCESS if success else CONTACT
         self._log(run, rec, now + pre, g, outcome, now, now + dur)
-        sim._at(dur, self._on_agent_done, (run, rec, g, outcome))
+        sim.after(dur, self._on_agent_done, (run, rec, g, outcome))
 
     def _on_agent_done(self, ev: Event) -> None:
         run, rec, g, outcome = ev._value
         self._finish(run, rec, outcome)
         self.sim.free_agent(g)
-
-    # -- predictive ------------------------------------------------------------------------------
-
-    def _free(self, g: int) -> int:
-        """Agents of ``g`` a predictive contact could have now (beyond ``min_idle`` if blended)."""
-        if not self.safe(g):
-            return 0
-        idle = self.sim.staffed[g] - self.sim.busy[g]
-        return idle if not self.inbound[g] else max(0, idle - self.blending.min_idle)
-
-    def _pace(self, run: CampaignRun) -> None:
-        """Dial so that the contacts expected from the lines ringing match the free agents."""
-        now = self.env.now
-        if not run.ready or now >= self.horizon_s or not run.calendar.is_open(now):
-            return
-        p = max(run.contact_est(), 0.01)
-        waiting = sum(1 for e in run.connect_q if not e[3])
-        free = max(sum(self._free(g) for g in run.groups) - waiting, 0)
-        # contacts other predictive campaigns expect beyond their own free agents, as far
-        # as they would take free agents this campaign could have
-        others = 0.0
-        for r, shared_groups, own_groups in self.splits[run.index]:
-            if not r.outstanding:
-                continue
-            shared = sum(self._free(g) for g in shared_groups)
-            if shared:
-                own = sum(self._free(g) for g in own_groups)
-                expected = r.outstanding * max(r.contact_est(), 0.01)
-                others += min(shared, max(0.0, expected - own))
-        target = math.floor((run.ratio * free - others) / p) - run.outstanding
-        if (
-            target <= 0
-            and free >= 1
-            and not run.outstanding
-            and not others
-            and any(not self.inbound[g] and self.safe(g) for g in run.groups)
-        ):
-            # an idle outbound-only agent and nothing ringing for it: one line cannot
-            # over-dial, and its answer lets a ratio that fell to dialling nothing recover
-            # (an agent of a blended group could be taken by an inbound call meanwhile)
-            target = 1
-        if target > 0 and run.ready:
-            run.last_dial = now
-        while target > 0 and run.ready:
-            rec = run.ready.popleft()
-            rec.status = ACTIVE
-            rec.attempts += 1
-            run.outstanding += 1
-            contact = run.u() < run.spec.contact_prob
-            success = run.u() < run.spec.success_prob
-            self.sim._at(run.ring(), self._on_answer, (run, rec, contact, success, now))
-            target -= 1
-
-    def _on_answer(self, ev: Event) -> None:
-        run, rec, contact, success, t_dial = ev._value
-        run.outstanding -= 1
-        run.dials += 1  # resolved dials only: a line still ringing tells nothing yet
-        run.answered += contact
-        if not contact:
-            self._log(run, rec, t_dial, -1, NO_CONTACT, math.nan, math.nan)
-            self._finish(run, rec, NO_CONTACT)
-            self._pace_fairly([run, *self.rivals[run.index]])
-            return
-        for g in run.connect_order:
-            if self.safe(g):
-                self._connect(run, rec, g, success, t_dial)
-                if self.rivals[run.index]:  # the line it held no longer counts for them
-                    self._pace_fairly(self.rivals[run.index])
-                return
-        entry = [rec, success, t_dial, False, self.env.now]
-        run.connect_q.append(entry)
-        self.sim._at(run.spec.pacing.connect_wait_s, self._on_connect_timeout, (run, entry))
-
-    def _on_connect_timeout(self, ev: Event) -> None:
-        run, entry = ev._value
-        if entry[3]:
-            return
-        entry[3] = True
-        rec = entry[0]
-        self._log(run, rec, entry[2], -1, ABANDONED, math.nan, math.nan)
-        self._paced(run, abandoned=True)
-        self._finish(run, rec, ABANDONED)
-        self._pace_fairly([run, *self.rivals[run.index]])
-
-    def _connect(self, run: CampaignRun, rec: Record, g: int, success: bool, t_dial: float) -> None:
-        sim = self.sim
-        sim.busy[g] += 1
-        now = self.env.now
-        dur = run.talk() + run.wrap()
-        outcome = SUCCESS if success else CONTACT
-        self._log(run, rec, t_dial, g, outcome, now, now + dur)
-        self._paced(run, abandoned=False)
-        sim._at(dur, self._on_agent_done, (run, rec, g, outcome))
-
-    def _paced(self, run: CampaignRun, abandoned: bool) -> None:
-        """Adjust the pacing ratio from the recent share of abandoned contacts."""
-        run.recent.append(1 if abandoned else 0)
-        if len(run.recent) < 10:
-            return
-        rate = sum(run.recent) / len(run.recent)
-        cap = run.spec.pacing.max_abandon
-        if rate > 0.8 * cap:  # back off: abandoned contacts are nuisance calls
-            run.ratio = max(min(_MIN_RATIO, run.spec.pacing.max_ratio), run.ratio * 0.9)
-        elif rate < 0.4 * cap:
-            run.ratio = min(run.spec.pacing.max_ratio, run.ratio * 1.02)
 
     # -- endings ---------------------------------------------------------------------------------
 
@@ -490,7 +290,7 @@ class Outbound:
                 bo.called_back(rec.order, math.nan, rec.attempts)
         else:
             rec.status = PENDING
-            self.sim._at(run.retry(), self._on_ready, rec)
+            self.sim.after(run.retry(), self._on_ready, rec)
 
     def _log(
         self,
@@ -531,7 +331,3 @@ def _group(sc: Any, ref: str) -> int:
         if (sep and c.id == centre and g.id == gid) or (not sep and g.id == ref):
             return i
     raise KeyError(ref)
-
-
-def _uniform(rng: np.random.Generator, n: int) -> NDArray[np.float64]:
-    return rng.random(n)

@@ -70,3 +70,8 @@ class Buffered:
             pos = 0
         self._pos = pos + 1
         return self._buf[pos]
+
+
+def uniform(rng: np.random.Generator, n: int) -> NDArray[np.float64]:
+    """Sampler of uniform draws on [0, 1), for ``Streams.buffered``."""
+    return rng.random(n)

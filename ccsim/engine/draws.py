@@ -1,0 +1,66 @@
+"""Per-call random draws, taken in arrival order so that scenarios share their callers.
+
+Each call type and origin (fresh callers, repeat calls) has its own rows; each
+quantity in a row comes from its own named stream, so that changing one
+distribution leaves the others' draws untouched (common random numbers).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ccsim.engine.distributions import patience_sampler, sampler
+from ccsim.engine.streams import Streams
+from ccsim.scenario.schema import CallType
+
+INF = math.inf
+
+
+class CallDraws:
+    """Per-call draws of one call type and origin, in arrival order (common random numbers).
+
+    Each call takes one row: uniforms for (network, tier, IVR loss, password asked,
+    password tries, containment, resolution, dialect, work order) and its patience,
+    talk and wrap times,
+    each quantity from its own stream so that changing one distribution leaves the
+    others' draws untouched.
+    """
+
+    __slots__ = ("_i", "_patience", "_rows", "_talk", "_u", "_wrap")
+
+    N_UNIFORM = 9
+
+    def __init__(
+        self, streams: Streams, prefix: str, ct: CallType, tier_factor: list[float]
+    ) -> None:
+        self._u = streams.rng(f"{prefix}/uniform")
+        self._talk = (streams.rng(f"{prefix}/talk"), sampler(ct.handle_time))
+        self._wrap = (streams.rng(f"{prefix}/wrap"), sampler(ct.wrap_time))
+        ps = patience_sampler(ct.patience)
+        self._patience = None if ps is None else (streams.rng(f"{prefix}/patience"), ps)
+        self._rows: list[list[float]] = []
+        self._i = 0
+
+    def next(self) -> list[float]:
+        """The next call's row of draws.
+
+        ``[u_net, u_tier, u_lost, u_pw, u_tries, u_contained, u_fcr, u_dialect, u_order,
+        patience, talk, wrap]``.
+        """
+        i = self._i
+        if i >= len(self._rows):
+            n = 512
+            u = self._u.random((n, self.N_UNIFORM))
+            cols = [u]
+            if self._patience is None:
+                cols.append(np.full((n, 1), INF))
+            else:
+                cols.append(self._patience[1](self._patience[0], n)[:, None])
+            cols.append(self._talk[1](self._talk[0], n)[:, None])
+            cols.append(self._wrap[1](self._wrap[0], n)[:, None])
+            self._rows = np.hstack(cols).tolist()
+            i = 0
+        self._i = i + 1
+        return self._rows[i]
