@@ -21,13 +21,13 @@ import numpy as np
 from numpy.typing import NDArray
 from simpy.events import NORMAL, URGENT, Event
 
-from ccsim.engine.calendar import Calendar
 from ccsim.engine.call import Call
 from ccsim.engine.distributions import sampler
 from ccsim.engine.interfaces import InboundForBackOffice
 from ccsim.engine.orders import ORDER_COLUMNS, Order
 from ccsim.engine.records import Kind
 from ccsim.engine.streams import uniform
+from ccsim.scenario.calendar import Calendar
 
 __all__ = ["ORDER_COLUMNS", "BackOffice", "Order"]
 

@@ -10,10 +10,10 @@ import math
 from collections import deque
 from typing import Any
 
-from ccsim.engine.calendar import Calendar
 from ccsim.engine.distributions import sampler
 from ccsim.engine.orders import Order
 from ccsim.engine.streams import Streams, uniform
+from ccsim.scenario.calendar import Calendar
 
 PENDING, ACTIVE, CONTACTED, EXHAUSTED = 0, 1, 2, 3
 NO_CONTACT, CONTACT, SUCCESS, ABANDONED = 0, 1, 2, 3

@@ -26,7 +26,6 @@ import numpy as np
 from numpy.typing import NDArray
 from simpy.events import NORMAL, Event
 
-from ccsim.engine.calendar import Calendar
 from ccsim.engine.call import Call
 from ccsim.engine.campaigns import (
     ABANDONED,
@@ -45,6 +44,7 @@ from ccsim.engine.campaigns import (
 from ccsim.engine.interfaces import InboundForOutbound
 from ccsim.engine.orders import Order
 from ccsim.engine.pacing import PredictivePacing
+from ccsim.scenario.calendar import Calendar
 
 # the results layer and tests import the codes and columns from here
 __all__ = [
