@@ -1,4 +1,9 @@
-"""What a simulation returns: counts of every replication and the tables built from them."""
+"""What a simulation returns: counts of every replication and the tables built from them.
+
+``SimulationResult`` is the one entry point; its tidy tables (``tables``), clock labels
+(``clock``), work-order and campaign figures (``work_orders``, ``campaigns``) and the
+summary document (``summary``) are built in modules of their own.
+"""
 
 from __future__ import annotations
 
@@ -11,25 +16,16 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from ccsim._version import __version__
 from ccsim.engine.compile import Compiled, compile_scenario
+from ccsim.results import clock
 from ccsim.results import kpis as K
 from ccsim.results.aggregate import AGENT_COUNTERS, COUNTERS, RepCounts
+from ccsim.results.campaigns import campaign_figures, campaign_kpis
+from ccsim.results.summary import summary_document
+from ccsim.results.tables import AGENT_DIMS, DIMENSIONS, agents_table, calls_table, cells_table
 from ccsim.results.targets import TargetCheck, check_targets
-from ccsim.scenario.common import WEEKDAYS
-from ccsim.scenario.loader import scenario_hash
+from ccsim.results.work_orders import work_order_figures, work_order_kpis
 from ccsim.scenario.schema import Scenario
-
-
-def _categorical(codes: Any, categories: Sequence[str]) -> pd.Categorical[str]:
-    """Categorical labels from integer codes (one place for pandas' strict stub types)."""
-    return pd.Categorical.from_codes(
-        np.asarray(codes, dtype=np.int64), categories=pd.Index(list(categories))
-    )
-
-
-DIMENSIONS = ("interval", "day", "call_type", "tier", "network", "group", "center")
-AGENT_DIMS = ("interval", "day", "group", "center")
 
 
 @dataclass
@@ -65,77 +61,16 @@ class SimulationResult:
     @cached_property
     def cells(self) -> pd.DataFrame:
         """Counts per replication and cell (interval, call type, tier, network, group)."""
-        m = self.compiled
-        frames = []
-        for rep in self.reps:
-            df = pd.DataFrame({k: np.asarray(v) for k, v in rep.cells.items()})
-            df.insert(0, "replication", rep.replication)
-            frames.append(df)
-        df = (
-            pd.concat(frames, ignore_index=True)
-            if frames
-            else pd.DataFrame(columns=["replication", "interval", *DIMENSIONS[2:-1], *COUNTERS])
-        )
-        df.insert(2, "day", self.interval_day[df["interval"].to_numpy(dtype=np.int64)])
-        groups = ["(none)", *m.group_ids]
-        centers = ["(none)", *m.group_center]
-        gidx = df["group"].to_numpy(dtype=np.int64) + 1
-        df["call_type"] = _categorical(df["call_type"].to_numpy(dtype=np.int64), m.type_ids)
-        df["tier"] = _categorical(df["tier"].to_numpy(dtype=np.int64), m.tier_ids)
-        df["network"] = _categorical(df["network"].to_numpy(dtype=np.int64), m.network_ids)
-        df["group"] = _categorical(gidx, groups)
-        df["center"] = pd.Categorical(
-            np.asarray(centers, dtype=object)[gidx], categories=list(dict.fromkeys(centers))
-        )
-        return df
+        return cells_table(self.compiled, self.reps, self.interval_day)
 
     @cached_property
     def agents(self) -> pd.DataFrame:
         """Staffed, busy and logged-in agent-seconds per replication, interval and group."""
-        m = self.compiled
-        n, G = m.n_intervals, len(m.group_ids)
-        rows = []
-        for rep in self.reps:
-            d = {
-                "replication": np.full(n * G, rep.replication),
-                "interval": np.repeat(np.arange(n), G),
-                "group": np.tile(np.arange(G), n),
-            }
-            for k in AGENT_COUNTERS:
-                d[k] = rep.agents[k].reshape(-1)
-            rows.append(pd.DataFrame(d))
-        df = pd.concat(rows, ignore_index=True)
-        df.insert(2, "day", self.interval_day[df["interval"].to_numpy()])
-        centers = np.asarray(m.group_center, dtype=object)[df["group"].to_numpy()]
-        df["group"] = _categorical(df["group"].to_numpy(), m.group_ids)
-        df["center"] = pd.Categorical(centers, categories=list(dict.fromkeys(m.group_center)))
-        return df
+        return agents_table(self.compiled, self.reps, self.interval_day)
 
     def calls(self) -> pd.DataFrame:
         """Per-call records of every replication (needs ``keep_calls=True``)."""
-        from ccsim.engine.records import Kind, Outcome
-
-        m = self.compiled
-        frames = []
-        for rep in self.reps:
-            if rep.calls is None:
-                raise ValueError("per-call records were not kept: simulate(..., keep_calls=True)")
-            df = pd.DataFrame({k: np.asarray(v) for k, v in rep.calls.items()})
-            df.insert(0, "replication", rep.replication)
-            frames.append(df)
-        df = pd.concat(frames, ignore_index=True)
-        df["call_type"] = _categorical(df["call_type"].astype(np.int64), m.type_ids)
-        df["tier"] = _categorical(df["tier"].astype(np.int64), m.tier_ids)
-        df["network"] = _categorical(df["network"].astype(np.int64), m.network_ids)
-        df["group"] = _categorical(df["group"].astype(np.int64) + 1, ["(none)", *m.group_ids])
-        df["outcome"] = _categorical(
-            df["outcome"].astype(np.int64), [o.name.lower() for o in Outcome]
-        )
-        df["kind"] = _categorical(df["kind"].astype(np.int64), [k.name.lower() for k in Kind])
-        df["interval"] = np.minimum(
-            (df["t_arrival"] // m.interval_s).astype(np.int64), m.n_intervals - 1
-        )
-        return df
+        return calls_table(self.compiled, self.reps)
 
     # -- KPIs at any roll-up ---------------------------------------------------------------
 
@@ -165,14 +100,11 @@ class SimulationResult:
     @cached_property
     def interval_day(self) -> NDArray[np.int64]:
         """Day of each interval: 1 for the first calendar day of the horizon (by the clock)."""
-        m = self.compiled
-        t = m.scenario.horizon.start_s + np.arange(m.n_intervals) * m.interval_s
-        return (np.floor(np.round(t) / 86_400.0) + 1).astype(np.int64)
+        return clock.interval_day(self.compiled)
 
     def day_label(self, day: int) -> str:
         """``day 2 (tue)``: a day of the horizon with its weekday."""
-        hz = self.scenario.horizon
-        return f"day {day} ({WEEKDAYS[(WEEKDAYS.index(hz.start_day) + day - 1) % 7]})"
+        return clock.day_label(self.scenario, day)
 
     def _first_interval(self) -> int:
         return self.compiled.warmup_intervals
@@ -298,11 +230,7 @@ class SimulationResult:
 
     def interval_label(self, i: int) -> str:
         """Clock time of interval ``i``'s start, with the day for multi-day runs."""
-        m = self.compiled
-        t = m.scenario.horizon.start_s + i * m.interval_s
-        day, rem = divmod(round(t), 86_400)
-        hhmm = f"{rem // 3600:02d}:{(rem % 3600) // 60:02d}"
-        return hhmm if m.horizon_s + m.scenario.horizon.start_s <= 86_400 else f"d{day + 1} {hhmm}"
+        return clock.interval_label(self.compiled, i)
 
     def callers(self) -> dict[str, K.Estimate]:
         """Figures by caller rather than by call (a caller who redials is one caller)."""
@@ -342,53 +270,11 @@ class SimulationResult:
 
     def work_order_values(self, by: str | None = None) -> dict[str, dict[str, np.ndarray]]:
         """Per replication work-order figures, overall (``by=None``) or per ``"type"``/``"center"``."""
-        from ccsim.results.aggregate import ORDER_COUNTERS
-
-        m = self.compiled
-        if not m.order_ids:
-            return {}
-        stack = np.stack([r.work_orders["counts"] for r in self.reps])  # reps x counters x O x C
-        if by is None:
-            groups = {"all": stack.sum(axis=(2, 3))}
-        elif by == "type":
-            groups = {oid: stack[:, :, i, :].sum(axis=2) for i, oid in enumerate(m.order_ids)}
-        elif by == "center":
-            used = sorted(set(m.bo_center_index))
-            groups = {m.center_ids[c]: stack[:, :, :, c].sum(axis=2) for c in used}
-        else:
-            raise ValueError(f"by must be None, 'type' or 'center', got {by!r}")
-        out: dict[str, dict[str, np.ndarray]] = {}
-        for label, arr in groups.items():
-            d = {name: arr[:, i] for i, name in enumerate(ORDER_COUNTERS)}
-            with np.errstate(invalid="ignore", divide="ignore"):
-                d["timeliness"] = np.where(
-                    d["due"] > 0, d["on_time"] / np.where(d["due"] > 0, d["due"], 1), np.nan
-                )
-                fin = d["callbacks_finished"]
-                d["callback_reach"] = np.where(
-                    fin > 0, d["callbacks_reached"] / np.where(fin > 0, fin, 1), np.nan
-                )
-            out[label] = d
-        return out
+        return work_order_figures(self.compiled, self.reps, by)
 
     def work_orders(self) -> dict[str, Any]:
         """Work-order KPIs with 95 % intervals: totals, backlog per day, by type and by centre."""
-        if not self.compiled.order_ids:
-            return {}
-
-        def est(d: dict[str, np.ndarray]) -> dict[str, Any]:
-            return {k: K.estimate(v, *K.bounds(k)).as_dict() for k, v in d.items()}
-
-        doc = est(self.work_order_values()["all"])
-        backlog = np.stack([r.work_orders["backlog"] for r in self.reps])
-        at = self.reps[0].work_orders["backlog_at"]
-        doc["backlog_by_day"] = [
-            {"at": self.clock_label(float(t)), **K.estimate(backlog[:, j], 0.0).as_dict()}
-            for j, t in enumerate(at)
-        ]
-        doc["by_type"] = {k: est(v) for k, v in self.work_order_values("type").items()}
-        doc["by_center"] = {k: est(v) for k, v in self.work_order_values("center").items()}
-        return doc
+        return work_order_kpis(self.compiled, self.reps)
 
     def campaign_values(self, per_interval: bool = False) -> dict[str, dict[str, np.ndarray]]:
         """Per campaign and replication: attempts, contacts, successes, abandons, rates, lists.
@@ -396,57 +282,15 @@ class SimulationResult:
         With ``per_interval``, the counts per interval of the dial (arrays replications x
         intervals).
         """
-        from ccsim.results.aggregate import CAMPAIGN_COUNTERS, LIST_COUNTERS
-
-        sc = self.scenario
-        if not sc.campaigns:
-            return {}
-        counts = np.stack([r.outbound["counts"] for r in self.reps])  # reps x counter x K x n
-        lists = np.stack([r.outbound["lists"] for r in self.reps])  # reps x counter x K
-        completion = np.stack([r.outbound["completion"] for r in self.reps])  # reps x K x days
-        n0 = self.compiled.warmup_intervals
-        out: dict[str, dict[str, np.ndarray]] = {}
-        for k, c in enumerate(sc.campaigns):
-            if per_interval:
-                out[c.id] = {name: counts[:, i, k, n0:] for i, name in enumerate(CAMPAIGN_COUNTERS)}
-                continue
-            d = {name: counts[:, i, k, :].sum(axis=1) for i, name in enumerate(CAMPAIGN_COUNTERS)}
-            d["agent_hours"] = d.pop("agent_s") / 3600.0
-            d.update({name: lists[:, i, k] for i, name in enumerate(LIST_COUNTERS)})
-            with np.errstate(invalid="ignore", divide="ignore"):
-                d["contact_rate"] = np.where(
-                    d["attempts"] > 0, d["contacts"] / np.maximum(d["attempts"], 1), np.nan
-                )
-                d["success_rate"] = np.where(
-                    d["contacts"] > 0, d["successes"] / np.maximum(d["contacts"], 1), np.nan
-                )
-                reached = d["contacts"] + d["abandons"]
-                d["abandon_rate"] = np.where(
-                    reached > 0, d["abandons"] / np.maximum(reached, 1), np.nan
-                )
-                comp = completion[:, k, :]
-                has = ~np.isnan(comp)
-                d["list_completion"] = np.where(
-                    has.any(axis=1),
-                    np.nansum(comp, axis=1) / np.maximum(has.sum(axis=1), 1),
-                    np.nan,
-                )
-            out[c.id] = d
-        return out
+        return campaign_figures(self.scenario, self.compiled, self.reps, per_interval)
 
     def campaigns(self) -> dict[str, dict[str, Any]]:
         """Campaign figures with 95 % intervals, keyed by campaign id (the ``--json`` block)."""
-        return {
-            cid: {k: K.estimate(v, *K.bounds(k)).as_dict() for k, v in d.items()}
-            for cid, d in self.campaign_values().items()
-        }
+        return campaign_kpis(self.campaign_values())
 
     def clock_label(self, t: float) -> str:
         """Day and clock time of simulated time ``t`` (e.g. ``d2 00:00``)."""
-        m = self.compiled
-        c = m.scenario.horizon.start_s + t
-        day, rem = divmod(round(c), 86_400)
-        return f"d{day + 1} {rem // 3600:02d}:{(rem % 3600) // 60:02d}"
+        return clock.clock_label(self.compiled, t)
 
     def targets(self) -> list[TargetCheck]:
         """Each target of the scenario with its value and whether it is met."""
@@ -461,70 +305,4 @@ class SimulationResult:
 
     def summary(self) -> dict[str, Any]:
         """The ``ccsim run --json`` document."""
-        m = self.compiled
-        sc = self.scenario
-        total = self.kpis()
-
-        def block(df: pd.DataFrame) -> dict[str, dict[str, Any]]:
-            out: dict[str, dict[str, Any]] = {}
-            for label in df.index:
-                row = df.loc[label]
-                out[str(label)] = {
-                    k: {"mean": row[(k, "mean")], "ci95": [row[(k, "ci_low")], row[(k, "ci_high")]]}
-                    for k in df.columns.get_level_values(0).unique()
-                }
-            return out
-
-        def with_occupancy_null(d: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-            for v in d.values():
-                v.setdefault("occupancy", {"mean": None, "ci95": [None, None]})
-            return d
-
-        kp = {
-            k: {
-                "mean": total.loc[k, "mean"],
-                "ci95": [total.loc[k, "ci_low"], total.loc[k, "ci_high"]],
-            }
-            for k in total.index
-        }
-        by_day = self.kpis("day")
-        days = [
-            {"day": int(d), "label": self.day_label(int(d)), "kpis": kpis}
-            for d, kpis in zip(by_day.index, block(by_day).values(), strict=True)
-        ]
-        groups = block(self.kpis("group"))
-        groups.pop("(none)", None)
-        centers = block(self.kpis("center"))
-        centers.pop("(none)", None)
-        doc: dict[str, Any] = {
-            "scenario": sc.name,
-            "seed": self.seed,
-            "replications": self.replications,
-            "ccsim_version": __version__,
-            "scenario_hash": scenario_hash(sc),
-            "horizon": {
-                "duration_h": sc.horizon.duration_h,
-                "interval_min": sc.horizon.interval_min,
-                "warmup_h": sc.horizon.warmup_h,
-                "intervals": m.n_intervals,
-            },
-            "service_level_definition": {
-                "threshold_s": sc.sl.threshold_s,
-                "formula": sc.sl.formula,
-            },
-            "kpis": kp,
-            "call_types": with_occupancy_null(block(self.kpis("call_type"))),
-            "groups": groups,
-            "centers": centers,
-            "days": days,
-            "tiers": with_occupancy_null(block(self.kpis("tier"))),
-            "networks": with_occupancy_null(block(self.kpis("network"))),
-            "callers": {k: e.as_dict() for k, e in self.callers().items()},
-            **{k: K.estimate(v, 0.0).as_dict() for k, v in self.cost_values().items()},
-            "targets": {t.name: t.as_dict() for t in self.targets()},
-            "all_targets_met": self.all_targets_met,
-            **({"work_orders": self.work_orders()} if self.compiled.order_ids else {}),
-            **({"campaigns": self.campaigns()} if sc.campaigns else {}),
-            "wall_s": self.wall_s,
-        }
-        return doc
+        return summary_document(self)

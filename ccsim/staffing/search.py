@@ -1,8 +1,8 @@
 """Step 2 of the staffing plan: adjust agents per group and interval until simulation meets the targets.
 
-Every candidate plan is simulated with the same seeds (common random numbers), so two
-plans differ only by their staffing, not by luck. The whole horizon is simulated at
-once: a queue left at the end of one interval weighs on the next, and the search sees it.
+The search strategy; each candidate plan is simulated and checked by
+``ccsim.staffing.evaluation`` (the same seeds for every plan, a target met when the
+one-sided confidence bound of its mean is on the right side).
 
 1. **Add** agents where targets fail: in every interval below the per-interval
    service-level target, to the group that misses it by the most calls; for a period
@@ -12,11 +12,8 @@ once: a queue left at the end of one interval weighs on the next, and the search
    target and double when it does not, until single removals keep failing or the budget
    of evaluations is spent.
 
-A target counts as met when the one-sided confidence bound of its mean over
-replications is on the right side (``staffing.confidence``, 95 % by default): for a
-per-interval target, in every interval with calls. Limits (group
-maxima, seats per centre) are never exceeded; what they prevent is reported as a
-shortfall.
+Limits (group maxima, seats per centre) are never exceeded; what they prevent is
+reported as a shortfall.
 """
 
 from __future__ import annotations
@@ -30,42 +27,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy import stats
 
 from ccsim.engine.compile import compile_scenario
-from ccsim.results.result import SimulationResult
-from ccsim.results.targets import tier_sl_values
-from ccsim.runner.replications import default_workers, run_replications
+from ccsim.runner.replications import default_workers
 from ccsim.scenario.schema import Scenario
+from ccsim.staffing.checks import Check, enforced_checks
+from ccsim.staffing.evaluation import Evaluation, IntMatrix, PlanEvaluator
 
-IntMatrix = NDArray[np.int64]
+__all__ = ["Check", "Evaluation", "SearchResult", "Searcher", "enforced_checks"]
+
 _GIVE_UP = 6  # stop removing after this many single-cell removals break a target in a row
-
-
-@dataclass(frozen=True)
-class Check:
-    """One target as the search enforces it."""
-
-    name: str
-    kpi: str
-    rule: str  # ">=" or "<="
-    target: float
-    scope: str  # "period", "interval", "tier:<id>"
-
-
-@dataclass
-class Evaluation:
-    """A simulated candidate plan and what it achieves."""
-
-    plan: IntMatrix
-    result: SimulationResult
-    cells: dict[str, NDArray[np.float64]]  # KPI -> [group, interval], mean over replications
-    failures: list[tuple[Check, Any]]  # failed checks with detail (interval index or value)
-
-    @property
-    def feasible(self) -> bool:
-        """Whether every enforced target holds."""
-        return not self.failures
 
 
 @dataclass
@@ -80,49 +51,6 @@ class SearchResult:
     history: list[dict[str, Any]] = field(default_factory=list)
 
 
-def enforced_checks(sc: Scenario) -> list[Check]:
-    """The scenario's targets that staffing can act on."""
-    t = sc.targets
-    out: list[Check] = []
-    sl = t.service_level
-    if sl is not None and sl.target is not None:
-        out.append(Check("service_level", "service_level", ">=", sl.target, "period"))
-    if sl is not None and sl.interval_target is not None:
-        out.append(
-            Check("service_level_interval", "service_level", ">=", sl.interval_target, "interval")
-        )
-    for name, kpi, rule in (
-        ("abandon_rate", "abandon_rate", "<="),
-        ("answer_rate", "answer_rate", ">="),
-        ("asa_s", "asa_s", "<="),
-        ("max_occupancy", "occupancy", "<="),
-    ):
-        v = getattr(t, name)
-        if v is not None:
-            out.append(Check(name, kpi, rule, float(v), "period"))
-    for tier in sc.tier_list:
-        tt = tier.targets
-        if tt is None:
-            continue
-        if tt.service_level is not None:
-            out.append(
-                Check(
-                    f"tiers.{tier.id}.service_level",
-                    "service_level",
-                    ">=",
-                    tt.service_level.target,
-                    f"tier:{tier.id}",
-                )
-            )
-        for name, rule in (("abandon_rate", "<="), ("answer_rate", ">="), ("asa_s", "<=")):
-            v = getattr(tt, name)
-            if v is not None:
-                out.append(
-                    Check(f"tiers.{tier.id}.{name}", name, rule, float(v), f"tier:{tier.id}")
-                )
-    return out
-
-
 class Searcher:
     """Runs the search for one scenario, with a pool of worker processes kept throughout."""
 
@@ -133,10 +61,8 @@ class Searcher:
         self.settings = sc.staffing
         self.seed = sc.seed if seed is None else seed
         self.reps = self.settings.replications
-        self.checks = enforced_checks(sc)
         self.m = compile_scenario(sc)
         self.workers = default_workers(self.reps) if workers is None else workers
-        self.evaluations = 0
         self.log = log or (lambda msg: None)
         G, n = self.m.staffing.shape
         self.cap = np.full((G, n), np.iinfo(np.int64).max // 4, dtype=np.int64)
@@ -156,91 +82,19 @@ class Searcher:
             c: [gi for gi, gc in enumerate(self.m.group_center) if gc == c]
             for c in self.settings.seats
         }
-        z = stats.t.ppf(self.settings.confidence, self.reps - 1)
-        self.z = float(z)
         self.rate = np.asarray(self.m.group_cost, dtype=float)
+        self.evaluator = PlanEvaluator(sc, self.m, self.seed, self.workers, self.fixed)
 
     # -- evaluating a plan ----------------------------------------------------------------
 
+    @property
+    def evaluations(self) -> int:
+        """Plans simulated so far."""
+        return self.evaluator.evaluations
+
     def evaluate(self, plan: IntMatrix, pool: Executor | None) -> Evaluation:
         """Simulate a plan with the search's seeds and check the targets."""
-        self.evaluations += 1
-        reps, wall = run_replications(
-            self.sc, self.reps, self.seed, staffing=plan, executor=pool, workers=self.workers
-        )
-        res = SimulationResult(
-            self.sc, self.seed, len(reps), reps, wall, dataclasses_replace(self.m, plan)
-        )
-        cells = self._matrices(res.kpi_values(["interval", "group"]))
-        return Evaluation(plan, res, cells, self._failures(res))
-
-    def _matrices(self, per_rep: pd.DataFrame) -> dict[str, NDArray[np.float64]]:
-        """Mean over replications of each KPI per (interval, group), as [group, interval] arrays."""
-        means = per_rep.groupby(level=["interval", "group"], observed=False).mean()
-        n = self.m.n_intervals
-        out = {}
-        for kpi in (
-            "offered",
-            "answered",
-            "service_level",
-            "abandon_rate",
-            "answer_rate",
-            "asa_s",
-            "aht_s",
-            "occupancy",
-        ):
-            if kpi not in means:
-                continue
-            wide = means[kpi].unstack("group").reindex(index=range(n), columns=self.m.group_ids)
-            out[kpi] = wide.to_numpy(dtype=float).T
-        return out
-
-    def _bound(self, values: NDArray[np.float64], rule: str) -> float:
-        v = values[~np.isnan(values)]
-        if v.size == 0:
-            return math.nan
-        mean = float(v.mean())
-        if v.size < 2:
-            return mean
-        half = self.z * float(v.std(ddof=1)) / math.sqrt(v.size)
-        return mean - half if rule == ">=" else mean + half
-
-    def _failures(self, res: SimulationResult) -> list[tuple[Check, Any]]:
-        out: list[tuple[Check, Any]] = []
-        total = res.kpi_values()
-        per_tier = None
-        for c in self.checks:
-            if c.scope == "period":
-                values = total[c.kpi].to_numpy()
-                if c.kpi == "occupancy" and any(self.fixed):
-                    values = self._inbound_occupancy(res)  # outbound-only groups are not planned
-                b = self._bound(values, c.rule)
-                if not math.isnan(b) and not _ok(b, c):
-                    out.append((c, b))
-            elif c.scope == "interval":
-                per = res.kpi_values(["interval"])["service_level"].unstack("interval")
-                bad = []
-                for i in per.columns:
-                    b = self._bound(per[i].to_numpy(dtype=float), ">=")
-                    if not math.isnan(b) and b < c.target - 1e-12:
-                        bad.append(int(i))
-                if bad:
-                    out.append((c, bad))
-            else:
-                tier = c.scope.split(":", 1)[1]
-                if c.kpi == "service_level":  # at the tier's own threshold and formula
-                    spec = self.sc.tier_list[[t.id for t in self.sc.tier_list].index(tier)].targets
-                    assert spec is not None and spec.service_level is not None
-                    sl = spec.service_level
-                    vals = tier_sl_values(res, tier, sl.threshold_s, sl.formula)
-                else:
-                    if per_tier is None:
-                        per_tier = res.kpi_values(["tier"])
-                    vals = per_tier.xs(tier, level="tier")[c.kpi].to_numpy()
-                b = self._bound(vals, c.rule)
-                if not math.isnan(b) and not _ok(b, c):
-                    out.append((c, b))
-        return out
+        return self.evaluator.evaluate(plan, pool)
 
     # -- limits -------------------------------------------------------------------------------
 
@@ -263,19 +117,6 @@ class Searcher:
                 while movable and int(out[gs, i].sum()) > seats and out[movable, i].sum() > 0:
                     g = max(movable, key=lambda x: out[x, i])
                     out[g, i] -= 1
-        return out
-
-    def _inbound_occupancy(self, res: SimulationResult) -> NDArray[np.float64]:
-        """Per replication: occupancy of the groups the plan staffs (not outbound-only ones)."""
-        a = res.agents
-        keep = (
-            a["group"]
-            .astype(str)
-            .isin([gid for gid, f in zip(self.m.group_ids, self.fixed, strict=True) if not f])
-        )
-        sums = a[keep].groupby("replication")[["busy_s", "logged_in_s"]].sum()
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out: NDArray[np.float64] = (sums["busy_s"] / sums["logged_in_s"]).to_numpy(dtype=float)
         return out
 
     def erlang_on_simulated_load(self, ev: Evaluation) -> IntMatrix:
@@ -355,7 +196,7 @@ class Searcher:
             if c.scope.startswith("tier:"):
                 tier = c.scope.split(":", 1)[1]
                 per_tier = ev.result.kpi_values(["interval", "group", "tier"])
-                mat = self._matrices(pd.DataFrame(per_tier.xs(tier, level="tier")))
+                mat = self.evaluator.matrices(pd.DataFrame(per_tier.xs(tier, level="tier")))
             d = deficit(mat, c)
             order = np.argsort(-d, axis=None, kind="stable")
             k = max(1, math.ceil(0.05 * max(active, 1)))
@@ -494,14 +335,3 @@ class Searcher:
             + ("meets every target" if ev.feasible else "misses " + ", ".join(failures))
         )
         return note
-
-
-def _ok(value: float, c: Check) -> bool:
-    return value >= c.target - 1e-12 if c.rule == ">=" else value <= c.target + 1e-12
-
-
-def dataclasses_replace(m: Any, plan: IntMatrix) -> Any:
-    """The compiled scenario with another staffing matrix."""
-    import dataclasses
-
-    return dataclasses.replace(m, staffing=np.asarray(plan, dtype=np.int64))

@@ -1,0 +1,73 @@
+"""Callers rather than calls: first-contact resolution (FCR), repeat callers, callers per call type.
+
+A caller who redials or calls back is one caller. Numpy only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ccsim.engine.compile import Compiled
+
+
+def caller_flags(
+    m: Compiled, c: dict[str, NDArray[Any]], answered: NDArray[np.bool_]
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Per call: resolved at first contact (FCR), and answered call of a repeat caller.
+
+    An answered call counts as resolved when its caller reaches no agent again within
+    the FCR window. A return the run drew but did not simulate (it fell after the
+    horizon, inside the window) counts as reaching an agent again: censoring would
+    otherwise flatter the figure on short horizons.
+    """
+    sc = m.scenario
+    window = sc.kpi.fcr_window_h * 3600.0
+    n = answered.size
+    fcr_ok = np.zeros(n, dtype=bool)
+    repeat = np.zeros(n, dtype=bool)
+    idx = np.flatnonzero(answered)
+    if idx.size == 0:
+        return fcr_ok, repeat
+    caller = c["caller"][idx]
+    t = (c["t_queue"] + c["wait"])[idx]
+    order = np.lexsort((t, caller))
+    cs, ts, ids = caller[order], t[order], idx[order]
+    same_next = np.zeros(cs.size, dtype=bool)
+    same_next[:-1] = cs[1:] == cs[:-1]
+    gap = np.full(cs.size, np.inf)
+    gap[:-1] = ts[1:] - ts[:-1]
+    again = same_next & (gap <= window)
+    censored = c["resolved"][ids] == 2  # its return fell after the horizon, within the window
+    fcr_ok[ids] = ~again & ~censored
+    # repeat callers: >= k answered calls in a block of the reporting period
+    block = np.floor(ts / (sc.kpi.repeat_caller_window_days * 86_400.0)).astype(np.int64)
+    key = cs.astype(np.int64) * (int(block.max()) + 1) + block
+    _, inv, counts = np.unique(key, return_inverse=True, return_counts=True)
+    repeat[ids] = counts[inv] >= sc.kpi.repeat_caller_calls
+    return fcr_ok, repeat
+
+
+def callers_per_type(
+    m: Compiled,
+    c: dict[str, NDArray[Any]],
+    requests: NDArray[np.bool_],
+    answered: NDArray[np.bool_],
+    keep: NDArray[np.bool_],
+) -> dict[str, NDArray[np.float64]]:
+    """Per call type: callers who asked for an agent, were answered, or never were."""
+    K = len(m.type_ids)
+    ctype = c["call_type"].astype(np.int64)
+    caller = c["caller"].astype(np.int64)
+    req = requests & keep
+    out = {"callers": np.zeros(K), "callers_answered": np.zeros(K), "callers_lost": np.zeros(K)}
+    if not req.any():
+        return out
+    ukey = np.unique(caller[req] * K + ctype[req])
+    akey = np.unique(caller[answered & keep] * K + ctype[answered & keep])
+    out["callers"] = np.bincount(ukey % K, minlength=K).astype(float)
+    out["callers_answered"] = np.bincount(akey % K, minlength=K).astype(float)
+    out["callers_lost"] = out["callers"] - out["callers_answered"]
+    return out
