@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import time
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from ccsim.engine.compile import compile_scenario
+from ccsim.runner.pool import stop_pool, worker_pool
 from ccsim.runner.replications import default_workers
 from ccsim.scenario.schema import Scenario
 from ccsim.staffing.checks import Check, enforced_checks
@@ -249,7 +250,7 @@ class Searcher:
         plan = self.clip(start)
         history: list[dict[str, Any]] = []
         shortfalls: list[dict[str, Any]] = []
-        pool = ProcessPoolExecutor(max_workers=self.workers) if self.workers > 1 else None
+        pool = worker_pool(self.workers) if self.workers > 1 else None
         try:
             ev = self.evaluate(plan, pool)
             history.append(self._note("start", ev))
@@ -309,6 +310,11 @@ class Searcher:
                     {"target": c.name, "reason": "not met within the evaluation budget"}
                     for c, _ in ev.failures
                 ]
+        except BaseException:  # Ctrl-C, SIGTERM: stop the workers at once
+            if pool is not None:
+                stop_pool(pool)
+                pool = None
+            raise
         finally:
             if pool is not None:
                 pool.shutdown()
