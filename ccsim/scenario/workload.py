@@ -15,6 +15,7 @@ province for a year is about 26 million calls.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from ccsim.errors import Problem
 from ccsim.scenario.schema import Scenario
@@ -45,9 +46,29 @@ def _fresh(sc: Scenario) -> list[float]:
     return out
 
 
+@dataclass(frozen=True)
+class Workload:
+    """Upper bounds of the expected work of one replication."""
+
+    calls: float  # fresh calls, redials, returns and chasers
+    attempts: float  # outbound attempts: campaigns and work-order callbacks
+    tries: float  # password tries
+    samples: float  # queue-length samples
+
+
+def estimate(sc: Scenario) -> Workload:
+    """The work one replication of ``sc`` asks for (see ``check`` for its limits)."""
+    return _assess(sc)[0]
+
+
 def check(sc: Scenario) -> list[Problem]:
     """Zero-time loops and work beyond reason, each with its field and figure."""
+    return _assess(sc)[1]
+
+
+def _assess(sc: Scenario) -> tuple[Workload, list[Problem]]:
     out: list[Problem] = []
+    all_tries = 0.0
     horizon_s = sc.horizon.duration_h * 3600.0
     fresh = _fresh(sc)
     calls: list[float] = []
@@ -78,6 +99,7 @@ def check(sc: Scenario) -> list[Problem]:
         calls.append(n)
         if ct.ivr is not None and ct.ivr.password is not None:
             tries = n * ct.ivr.password.share * ct.ivr.password.tries
+            all_tries += tries
             if tries > MAX_TRIES:
                 out.append(
                     Problem(
@@ -152,13 +174,14 @@ def check(sc: Scenario) -> list[Problem]:
             )
         )
     sample = sc.kpi.queue_sample_s
-    if sample is not None and horizon_s / sample > MAX_SAMPLES:
+    samples = horizon_s / sample if sample is not None else 0.0
+    if samples > MAX_SAMPLES:
         out.append(
             Problem(
                 "kpi.queue_sample_s",
-                f"gives {horizon_s / sample:,.0f} queue samples per replication; at most "
+                f"gives {samples:,.0f} queue samples per replication; at most "
                 f"{MAX_SAMPLES:,}: sample less often",
                 sample,
             )
         )
-    return out
+    return Workload(total, attempts, all_tries, samples), out
