@@ -11,7 +11,9 @@ from summed counts at whatever level is asked (``ccsim.results.kpis``). Numpy on
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -99,12 +101,12 @@ def aggregate(m: Compiled, run: RunRecord, keep_calls: bool = False) -> RepCount
     c = run.calls
     T = sc.sl.threshold_s
     short = sc.kpi.short_abandon_s
-    outcome = c["outcome"].astype(np.int64)
+    outcome = c["outcome"]  # small integer codes, compared as they are
     t_arr = c["t_arrival"]
     wait = c["wait"]
-    kind = c["kind"].astype(np.int64)
+    kind = c["kind"]
     ivr_types = np.asarray([ct.ivr is not None for ct in sc.call_types])
-    ctype = c["call_type"].astype(np.int64)
+    ctype = c["call_type"]
 
     answered = outcome == Outcome.ANSWERED
     abandoned = outcome == Outcome.ABANDONED
@@ -114,58 +116,60 @@ def aggregate(m: Compiled, run: RunRecord, keep_calls: bool = False) -> RepCount
     via_ivr = ivr_types[ctype] if ctype.size else np.zeros(0, dtype=bool)
     fcr_ok, repeat = caller_flags(m, c, answered)
     dialect = c["dialect"].astype(bool)
-    group = c["group"].astype(np.int64)
-    net = c["network"].astype(np.int64)
+    group = c["group"]
+    net = c["network"]
     speaks_tab = np.zeros((len(m.group_ids) + 1, len(m.network_ids)), dtype=bool)
     for gi, nets in enumerate(m.group_speaks):
         speaks_tab[gi, list(nets)] = True
     speaks = speaks_tab[group, net] if group.size else np.zeros(0, dtype=bool)
 
-    cols: dict[str, NDArray[Any]] = {
-        "calls": np.ones(outcome.size),
-        "blocked": blocked,
-        "ivr_entries": via_ivr & ~blocked,
-        "ivr_requests": via_ivr & requests,
-        "contained": outcome == Outcome.CONTAINED,
-        "ivr_abandoned": outcome == Outcome.IVR_ABANDONED,
-        "disconnected": outcome == Outcome.DISCONNECTED,
-        "ivr_at_end": outcome == Outcome.IVR_AT_END,
-        "requests": requests,
-        "answered": answered,
-        "answered_within": answered & (wait <= T),
-        "abandoned": abandoned,
-        "abandoned_within": abandoned & (wait <= T),
-        "abandoned_short": abandoned & (wait <= short),
-        "waiting_at_end": w_end,
-        "waited": requests & (wait > 0),
-        "wait_answered_s": np.where(answered, wait, 0.0),
-        "wait_abandoned_s": np.where(abandoned, wait, 0.0),
-        "talk_s": np.where(answered, c["talk"], 0.0),
-        "wrap_s": np.where(answered, c["wrap"], 0.0),
-        "fresh": kind == Kind.FRESH,
-        "redials": kind == Kind.REDIAL,
-        "returns": kind == Kind.RETURN,
-        "chasers": kind == Kind.CHASER,
-        "dialect_requests": requests & dialect,
-        "answered_in_dialect": answered & dialect & speaks,
-        "answered_without_dialect": answered & dialect & ~speaks,
-        "transfers": answered & c["transferred"].astype(bool),
-        "orders_raised": c["order"] >= 0,
-        "fcr_resolved": fcr_ok,
-        "repeat_calls": repeat,
+    # Each counter's per-call column is built just before it is counted and then
+    # dropped, so that the 30-odd columns of a long run never sit in memory together.
+    cols: dict[str, Callable[[], NDArray[Any]]] = {
+        "calls": lambda: np.ones(outcome.size),
+        "blocked": lambda: blocked,
+        "ivr_entries": lambda: via_ivr & ~blocked,
+        "ivr_requests": lambda: via_ivr & requests,
+        "contained": lambda: outcome == Outcome.CONTAINED,
+        "ivr_abandoned": lambda: outcome == Outcome.IVR_ABANDONED,
+        "disconnected": lambda: outcome == Outcome.DISCONNECTED,
+        "ivr_at_end": lambda: outcome == Outcome.IVR_AT_END,
+        "requests": lambda: requests,
+        "answered": lambda: answered,
+        "answered_within": lambda: answered & (wait <= T),
+        "abandoned": lambda: abandoned,
+        "abandoned_within": lambda: abandoned & (wait <= T),
+        "abandoned_short": lambda: abandoned & (wait <= short),
+        "waiting_at_end": lambda: w_end,
+        "waited": lambda: requests & (wait > 0),
+        "wait_answered_s": lambda: np.where(answered, wait, 0.0),
+        "wait_abandoned_s": lambda: np.where(abandoned, wait, 0.0),
+        "talk_s": lambda: np.where(answered, c["talk"], 0.0),
+        "wrap_s": lambda: np.where(answered, c["wrap"], 0.0),
+        "fresh": lambda: kind == Kind.FRESH,
+        "redials": lambda: kind == Kind.REDIAL,
+        "returns": lambda: kind == Kind.RETURN,
+        "chasers": lambda: kind == Kind.CHASER,
+        "dialect_requests": lambda: requests & dialect,
+        "answered_in_dialect": lambda: answered & dialect & speaks,
+        "answered_without_dialect": lambda: answered & dialect & ~speaks,
+        "transfers": lambda: answered & c["transferred"].astype(bool),
+        "orders_raised": lambda: c["order"] >= 0,
+        "fcr_resolved": lambda: fcr_ok,
+        "repeat_calls": lambda: repeat,
     }
     for extra in sc.sl_thresholds()[1:]:
-        cols[f"answered_within@{extra:g}"] = answered & (wait <= extra)
-        cols[f"abandoned_within@{extra:g}"] = abandoned & (wait <= extra)
+        cols[f"answered_within@{extra:g}"] = partial(_within, answered, wait, extra)
+        cols[f"abandoned_within@{extra:g}"] = partial(_within, abandoned, wait, extra)
     keep = t_arr >= m.warmup_s
     interval = np.minimum((t_arr // m.interval_s).astype(np.int64), m.n_intervals - 1)
-    dims = [
-        interval[keep],
-        ctype[keep],
-        c["tier"].astype(np.int64)[keep],
-        c["network"].astype(np.int64)[keep],
-        c["group"].astype(np.int64)[keep] + 1,  # -1 (no group) -> 0
-    ]
+    dims: tuple[Callable[[], NDArray[np.int64]], ...] = (
+        lambda: interval[keep],
+        lambda: ctype[keep],
+        lambda: c["tier"].astype(np.int64)[keep],
+        lambda: c["network"].astype(np.int64)[keep],
+        lambda: c["group"].astype(np.int64)[keep] + 1,  # -1 (no group) -> 0
+    )
     sizes = [
         m.n_intervals,
         len(m.type_ids),
@@ -175,8 +179,9 @@ def aggregate(m: Compiled, run: RunRecord, keep_calls: bool = False) -> RepCount
     ]
     key = np.zeros(int(keep.sum()), dtype=np.int64)
     for d, s in zip(dims, sizes, strict=True):
-        key = key * s + d
+        key = key * s + d()
     uniq, inv = np.unique(key, return_inverse=True)
+    del key
     cells: dict[str, NDArray[np.float64] | NDArray[np.int64]] = {}
     rest = uniq.copy()
     decoded = []
@@ -186,9 +191,9 @@ def aggregate(m: Compiled, run: RunRecord, keep_calls: bool = False) -> RepCount
     for name, arr in zip(CELL_KEYS, reversed(decoded), strict=True):
         cells[name] = arr
     cells["group"] = cells["group"] - 1
-    for name, v in cols.items():
+    for name, column in cols.items():
         cells[name] = np.bincount(
-            inv, weights=np.asarray(v, dtype=float)[keep], minlength=uniq.size
+            inv, weights=np.asarray(column(), dtype=float)[keep], minlength=uniq.size
         )
 
     agents = agent_time(
@@ -211,3 +216,9 @@ def aggregate(m: Compiled, run: RunRecord, keep_calls: bool = False) -> RepCount
         run.end_s,
         dict(c) if keep_calls else None,
     )
+
+
+def _within(
+    mask: NDArray[np.bool_], wait: NDArray[np.float64], threshold_s: float
+) -> NDArray[np.bool_]:
+    return mask & (wait <= threshold_s)
