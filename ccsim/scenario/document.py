@@ -37,9 +37,16 @@ _FLOAT_12 = re.compile(
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # Unicode "Cc" but tab, LF, CR
+# what YAML 1.1 allows in a stream besides: surrogates, U+FFFE and U+FFFF
+_NOT_YAML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+# libyaml's parser (shipped in PyYAML's wheels) composes a large file several times
+# faster than the pure-Python one; constructors and resolvers stay ours either way.
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_Base):  # type: ignore[misc]
     """Safe loader that remembers duplicate mapping keys (a silent typo otherwise)."""
 
     duplicates: list[tuple[str, int]]
@@ -82,18 +89,20 @@ _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
 
 
 def _control_character(text: str) -> Problem | None:
-    """The first control character (NUL included) of a text file, which YAML refuses."""
-    found = _CONTROL.search(text)
+    """The first control character (NUL included) or other character YAML refuses."""
+    found = _CONTROL.search(text) or _NOT_YAML.search(text)
     if found is None:
         return None
     i = found.start()
     line = text.count("\n", 0, i) + 1
     column = i - (text.rfind("\n", 0, i) + 1) + 1
-    return Problem(
-        f"line {line}, column {column}",
-        f"holds the control character U+{ord(text[i]):04X}: is this a text file?",
-        has_value=False,
+    code = ord(text[i])
+    rule = (
+        f"holds the control character U+{code:04X}: is this a text file?"
+        if _CONTROL.match(text[i])
+        else f"holds the character U+{code:04X}, which YAML does not allow"
     )
+    return Problem(f"line {line}, column {column}", rule, has_value=False)
 
 
 #: How many values a file's aliases may add when expanded, beyond ten times the file's
@@ -144,20 +153,32 @@ def _alias_problem(node: yaml.Node) -> Problem | None:
 
 
 def _line_map(node: yaml.Node | None, path: PathKey = ()) -> dict[PathKey, int]:
-    """Line number (1-based) of every node, keyed by its path."""
+    """Line number (1-based) of every node, keyed by its path.
+
+    A list's scalar items on the list's first line are left out: their line is the
+    list's (a flow list of a million replayed arrival times costs one entry, not a
+    million).
+    """
     out: dict[PathKey, int] = {}
-    if node is None:
-        return out
-    out[path] = node.start_mark.line + 1
+    if node is not None:
+        _lines(node, path, out)
+    return out
+
+
+def _lines(node: yaml.Node, path: PathKey, out: dict[PathKey, int]) -> None:
+    first = node.start_mark.line + 1
+    out[path] = first
     if isinstance(node, yaml.MappingNode):
         for k, v in node.value:
             key = k.value if isinstance(k, yaml.ScalarNode) else str(k)
-            out[(*path, key)] = k.start_mark.line + 1
-            out.update({p: ln for p, ln in _line_map(v, (*path, key)).items() if p != (*path, key)})
+            _lines(v, (*path, key), out)
+            out[(*path, key)] = k.start_mark.line + 1  # a key's line names its value
     elif isinstance(node, yaml.SequenceNode):
         for i, v in enumerate(node.value):
-            out.update(_line_map(v, (*path, i)))
-    return out
+            if not isinstance(v, yaml.ScalarNode):
+                _lines(v, (*path, i), out)
+            elif v.start_mark.line + 1 != first:
+                out[(*path, i)] = v.start_mark.line + 1
 
 
 def _json_values(text: str) -> tuple[Any, list[str]]:
@@ -220,6 +241,8 @@ def read_document(text: str, source: str) -> tuple[Any, dict[PathKey, int], list
             node, data = None, as_json
             loader.duplicates = [(k, 0) for k in json_repeats]
         else:
+            if "nesting depth" in str(exc):  # libyaml's own limit
+                raise RecursionError from None
             mark = getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
             what = getattr(exc, "problem", None) or str(exc).splitlines()[0]

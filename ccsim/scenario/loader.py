@@ -154,6 +154,8 @@ def _problem(err: Any, lines: dict[PathKey, int]) -> Problem:
             has_value = False
     path = path_text(loc)
     line = lines.get(loc)
+    if line is None and loc and isinstance(loc[-1], int):  # a list item on the list's line
+        line = lines.get(loc[:-1])
     if line is not None:
         path += f" (line {line})"
     return Problem(path, rule, value, has_value)

@@ -507,7 +507,7 @@ def test_json_with_a_byte_order_mark_or_tabs_loads():
     for text in ("\ufeff" + json.dumps(d), json.dumps(d, indent="\t")):
         assert load_text(text, "s.json").call_types[0].handle_time.mean == 100.0
     twice = json.dumps(d, indent="\t").replace('"seed": 1', '"seed": 1,\n\t"seed": 2')
-    with pytest.raises(InputError, match=r"\(file\): repeats a key in the same object, got 'seed'"):
+    with pytest.raises(InputError, match=r"repeats (a|the) key .*, got 'seed'"):
         load_text(twice, "s.json")
     text = to_yaml(parse_scenario(base())).replace("seed: 1", "seed: 1e30")
     with pytest.raises(InputError, match=r"seed \(line \d+\): must be a whole number, got '1e30'"):
