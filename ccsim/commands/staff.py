@@ -203,7 +203,7 @@ def _print(plan: Any, doc: dict[str, Any]) -> None:
     for s in doc["shortfalls"]:
         con.print(
             f"[red]short:[/red] {s.get('target')}: {s.get('reason')}"
-            + (f" (intervals {s['intervals'][:8]})" if s.get("intervals") else "")
+            + (_at_clock(s["interval_labels"]) if s.get("interval_labels") else "")
         )
     if "roster" in doc:
         for g, r in doc["roster"].items():
@@ -224,3 +224,9 @@ def _print(plan: Any, doc: dict[str, Any]) -> None:
         con.print(
             f"Plan written to {doc['output_dir']} (plan.csv, groups.csv, summary.json, scenario_staffed.yaml)"
         )
+
+
+def _at_clock(labels: list[str], most: int = 8) -> str:
+    """``at 01:00, 01:30 (+3 more)``: the intervals of a shortfall by clock time."""
+    more = f" (+{len(labels) - most} more)" if len(labels) > most else ""
+    return " at " + ", ".join(labels[:most]) + more

@@ -106,6 +106,47 @@ class StaffingPlan:
             )
         return out
 
+    def _targets(self, targets: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """The plan's targets, ``met`` as the search judged it for the targets it enforces.
+
+        The search holds a target at the stated confidence (per interval for a
+        per-interval target); the mean alone (``met_on_mean``) can look better. One
+        verdict per target, so a target is never "met" and "short" at once.
+        """
+        failing = {c.name for c, _ in self.search.evaluation.failures}
+        enforced = {c.name for c in enforced_checks(self.scenario)}
+        out = {}
+        for name, doc in targets.items():
+            doc = {**doc, "met_on_mean": doc["met"]}
+            if name in enforced:
+                doc["met"] = name not in failing
+            out[name] = doc
+        return out
+
+    def _shortfalls(self) -> list[dict[str, Any]]:
+        """What is still short, one entry per target and reason, its intervals by clock time.
+
+        The search notes a blocked interval at a time; they are gathered here, so that
+        ``intervals`` lists those blocked (or, without any, those missing the target)
+        and ``interval_labels`` their clock times.
+        """
+        res = self.search.evaluation.result
+        merged: dict[tuple[Any, Any], dict[str, Any]] = {}
+        for s in self.search.shortfalls:
+            key = (s.get("target"), s.get("reason"))
+            entry = merged.setdefault(key, {k: v for k, v in s.items() if k != "interval"})
+            if "interval" in s:
+                entry.setdefault("blocked", []).append(int(s["interval"]))
+        out = []
+        for entry in merged.values():
+            blocked = entry.pop("blocked", None)
+            if blocked:
+                entry["intervals"] = sorted(set(blocked))
+            if entry.get("intervals"):
+                entry["interval_labels"] = [res.interval_label(int(i)) for i in entry["intervals"]]
+            out.append(entry)
+        return out
+
     def summary(self) -> dict[str, Any]:
         """The ``ccsim staff --json`` document (without the re-simulated KPIs, see ``to_json``)."""
         ev = self.search.evaluation
@@ -131,10 +172,10 @@ class StaffingPlan:
                 "rostered": None if self.rostered is None else self.hours(self.rostered),
             },
             "groups": self.group_summary(),
-            "shortfalls": self.search.shortfalls,
+            "shortfalls": self._shortfalls(),
             "plan": self.rows(),
             "kpis": res.summary()["kpis"],
-            "targets": res.summary()["targets"],
+            "targets": self._targets(res.summary()["targets"]),
         }
         if self.rosters:
             doc["roster"] = {

@@ -64,6 +64,23 @@ def test_infeasible_limits_still_write_the_plan_and_exit_1(ccsim, tmp_path):
     assert max(row["sim_agents"] for row in doc["plan"]) <= 5
     assert (out / "plan.csv").exists()
     assert "Traceback" not in r.err
+    # one verdict per target: a target that falls short is not also "met"
+    short = {s["target"] for s in doc["shortfalls"]}
+    pairs = [(s["target"], s["reason"]) for s in doc["shortfalls"]]
+    assert len(pairs) == len(set(pairs)), pairs  # one entry per target and reason
+    assert short <= set(doc["targets"])
+    for name in short:
+        assert doc["targets"][name]["met"] is False
+    assert all(t["met"] for n, t in doc["targets"].items() if n not in short)
+    # short intervals are named by clock time
+    labelled = [s for s in doc["shortfalls"] if s.get("intervals")]
+    assert labelled, doc["shortfalls"]
+    for s in labelled:
+        assert len(s["interval_labels"]) == len(s["intervals"])
+        assert all(len(x) == 5 and x[2] == ":" for x in s["interval_labels"])
+    text = ccsim("staff", scenario(tmp_path, max_agents={"agents": 5}), "--quiet").out
+    assert f"at {labelled[0]['interval_labels'][0]}" in text
+    assert "MISSED" in text
 
 
 def test_baseline_write_compare_and_drift(ccsim, tmp_path):
