@@ -124,8 +124,13 @@ def plan_intervals(
 
 def read_intervals_csv(
     path: str | Path,
+    aht_s: float | None = None,
+    patience_s: float | None = None,
 ) -> tuple[list[str], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None]:
     """Read an intervals file: columns ``interval``, ``calls``, ``aht_s``, optional ``patience_s``.
+
+    ``aht_s`` (``patience_s``) gives one value for every row instead of the column; a
+    file that has the column as well is refused rather than one of the two ignored.
 
     Raises
     ------
@@ -145,7 +150,18 @@ def read_intervals_csv(
             [Problem("--intervals", f"not a readable CSV file ({type(exc).__name__})", name)]
         ) from None
     df.columns = [str(c).strip() for c in df.columns]
-    missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
+    both = [
+        Problem(option, f"{name} has a {col} column too: give one or the other", value)
+        for option, col, value in (
+            ("--aht-s", "aht_s", aht_s),
+            ("--patience-s", "patience_s", patience_s),
+        )
+        if value is not None and col in df.columns
+    ]
+    if both:
+        raise InputError(both)
+    needed = [c for c in REQUIRED_COLUMNS if not (c == "aht_s" and aht_s is not None)]
+    missing = [c for c in needed if c not in df.columns]
     if missing:
         raise InputError(
             [
@@ -173,8 +189,10 @@ def read_intervals_csv(
         return values
 
     calls = column("calls", strict=False)
-    aht = column("aht_s", strict=True)
+    aht = column("aht_s", strict=True) if aht_s is None else np.full(len(df), float(aht_s))
     patience = column("patience_s", strict=True) if "patience_s" in df.columns else None
+    if patience_s is not None:
+        patience = np.full(len(df), float(patience_s))
     if problems:
         shown: list[Problem | str] = list(problems[:50])
         if len(problems) > 50:

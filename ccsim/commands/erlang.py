@@ -77,7 +77,8 @@ Examples:
     "--intervals",
     "intervals_file",
     type=click.Path(dir_okay=False),
-    help="CSV with columns interval, calls, aht_s[, patience_s]: staff every row.",
+    help="CSV with columns interval, calls, aht_s[, patience_s]: staff every row "
+    "(--aht-s, --patience-s: one value for every row instead of the column).",
 )
 @click.option(
     "--out",
@@ -133,6 +134,13 @@ def erlang_command(
         )
     if out_file and not intervals_file:
         problems.append(Problem("--out", "is only used with --intervals", out_file))
+    if intervals_file is not None:  # used or refused, never ignored
+        if calls is not None:
+            problems.append(
+                Problem("--calls", "comes from the --intervals file: give one or the other", calls)
+            )
+        if agents is not None:
+            problems.append(Problem("--agents", "is not used with --intervals", agents))
     if intervals_file is None:
         if calls is None:
             problems.append(
@@ -173,7 +181,9 @@ def erlang_command(
     interval_s = interval_min * 60.0
     if intervals_file is not None:
         assert targets is not None
-        return staff_intervals(intervals_file, out_file, targets, interval_s, shrinkage, as_json)
+        return staff_intervals(
+            intervals_file, out_file, targets, interval_s, shrinkage, as_json, aht_s, patience_s
+        )
     assert calls is not None and aht_s is not None
     return _single(
         calls,

@@ -25,11 +25,13 @@ def staff_intervals(
     interval_s: float,
     shrinkage: float,
     as_json: bool,
+    aht_s: float | None = None,
+    patience_s: float | None = None,
 ) -> int:
     """Staff every row of the CSV file ``path``; print or write the plan; return the exit code."""
     if out_file is not None and Path(out_file).suffix.lower() not in (".csv", ".json"):
         raise InputError([Problem("--out", "must end in .csv or .json", out_file)])
-    names, calls, aht, patience = read_intervals_csv(path)
+    names, calls, aht, patience = read_intervals_csv(path, aht_s, patience_s)
     problems = [
         p
         for i in range(len(names))
@@ -41,7 +43,7 @@ def staff_intervals(
         problems.append(
             Problem(
                 "--abandon-target",
-                f"needs a patience_s column in {path} (Erlang C has no abandonment)",
+                f"needs --patience-s or a patience_s column in {path} (Erlang C has no abandonment)",
                 targets.abandon_rate,
             )
         )

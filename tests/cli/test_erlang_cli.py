@@ -167,9 +167,37 @@ def test_intervals_abandon_target_needs_patience(ccsim, tmp_path):
     src.write_text("interval,calls,aht_s\n08:00,100,180\n")
     r = ccsim("erlang", "--intervals", src, "--abandon-target", "0.05")
     assert r.code == 2 and "Traceback" not in r.err
-    assert "--abandon-target: needs a patience_s column" in r.err
+    assert "--abandon-target: needs --patience-s or a patience_s column" in r.err
     src.write_text("interval,calls,aht_s,patience_s\n08:00,100,180,120\n")
     assert ccsim("erlang", "--intervals", src, "--abandon-target", "0.05").code == 0
+
+
+def test_intervals_options_are_used_or_refused_never_ignored(ccsim, tmp_path):
+    src = tmp_path / "day.csv"
+    src.write_text("interval,calls\n08:00,100\n08:30,250\n")
+    # one AHT (and patience) for every row when the file has no such column
+    doc = ccsim(
+        "erlang", "--intervals", src, "--aht-s", "180", "--sl-target", "0.8", "--json"
+    ).json()
+    same = tmp_path / "same.csv"
+    same.write_text("interval,calls,aht_s\n08:00,100,180\n08:30,250,180\n")
+    ref = ccsim("erlang", "--intervals", same, "--sl-target", "0.8", "--json").json()
+    assert doc["plan"] == ref["plan"] and doc["model"] == "erlang_c"
+    r = ccsim("erlang", "--intervals", src, "--aht-s", "180", "--patience-s", "300",
+              "--sl-target", "0.8", "--json")  # fmt: skip
+    assert r.json()["model"] == "erlang_a"
+    assert r.json()["plan"][0]["required_agents"] == 13  # as with a patience_s column of 300
+    # the same value given twice is refused, not one of them ignored
+    src.write_text("interval,calls,aht_s\n08:00,100,180\n")
+    r = ccsim("erlang", "--intervals", src, "--aht-s", "200", "--sl-target", "0.8")
+    assert r.code == 2
+    assert f"--aht-s: {src} has a aht_s column too: give one or the other, got 200.0" in r.err
+    r = ccsim(
+        "erlang", "--intervals", src, "--calls", "100", "--agents", "12", "--sl-target", "0.8"
+    )
+    assert r.code == 2
+    assert "--calls: comes from the --intervals file: give one or the other, got 100.0" in r.err
+    assert "--agents: is not used with --intervals, got 12" in r.err
 
 
 def test_missing_intervals_file(ccsim, tmp_path):
