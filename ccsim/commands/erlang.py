@@ -18,6 +18,7 @@ from ccsim.commands.erlang_inputs import (
     too_much_traffic,
 )
 from ccsim.commands.erlang_intervals import staff_intervals
+from ccsim.commands.erlang_lines import size_lines
 from ccsim.errors import InputError, Problem
 from ccsim.reporting.jsonout import dumps
 from ccsim.reporting.text import console, fmt_num, fmt_pct, simple_table
@@ -31,7 +32,8 @@ __all__ = ["MAX_TRAFFIC_ERLANGS", "erlang_command"]
 Examples:
   ccsim erlang --calls 100 --interval-min 30 --aht-s 180 --sl-threshold-s 20 --sl-target 0.8
   ccsim erlang --calls 100 --aht-s 180 --sl-target 0.8 --patience-s 300 --json
-  ccsim erlang --intervals day.csv --aht-s 180 --sl-target 0.8 --out plan.csv""",
+  ccsim erlang --intervals day.csv --aht-s 180 --sl-target 0.8 --out plan.csv
+  ccsim erlang --calls 2000 --interval-min 30 --aht-s 45 --blocking-target 0.01""",
 )
 @click.option("--calls", type=float, help="Calls offered in the interval.")
 @click.option(
@@ -86,6 +88,12 @@ Examples:
     type=click.Path(dir_okay=False),
     help="With --intervals: write the plan to this .csv or .json file.",
 )
+@click.option(
+    "--blocking-target",
+    type=float,
+    help="Erlang B: lines (trunks, IVR ports) for at most this share of calls blocked, e.g. 0.01.",
+)
+@click.option("--lines", type=int, help="Erlang B: also show this many lines in the table.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 def erlang_command(
     calls: float | None,
@@ -102,15 +110,26 @@ def erlang_command(
     agents: int | None,
     intervals_file: str | None,
     out_file: str | None,
+    blocking_target: float | None,
+    lines: int | None,
     as_json: bool,
 ) -> int:
-    """Closed-form staffing: Erlang C, or Erlang A with --patience-s.
+    """Closed-form staffing: Erlang C, or Erlang A with --patience-s; lines by Erlang B.
 
     Prints the fewest agents that meet every target given (service level, ASA,
     abandonment, maximum occupancy) and a table of P(wait), service level, ASA,
     occupancy (and abandonment) around that number. With --intervals, staffs every row
-    of a CSV file (a day, a week, a year).
+    of a CSV file (a day, a week, a year). With --blocking-target (or --lines), sizes
+    lines without a queue (trunks, IVR ports) by Erlang B.
     """
+    if blocking_target is not None or lines is not None:
+        return _lines_mode(
+            calls, interval_min, aht_s, blocking_target, lines, as_json,
+            {"--sl-target": sl_target, "--patience-s": patience_s, "--asa-target-s": asa_target_s,
+             "--abandon-target": abandon_target, "--max-occupancy": max_occupancy,
+             "--agents": agents, "--intervals": intervals_file, "--out": out_file,
+             "--shrinkage": shrinkage or None},
+        )  # fmt: skip
     problems = (
         nonneg_problems("--calls", calls)
         + nonneg_problems("--interval-min", interval_min, strict=True)
@@ -197,6 +216,44 @@ def erlang_command(
         agents,
         as_json,
     )
+
+
+def _lines_mode(
+    calls: float | None,
+    interval_min: float,
+    aht_s: float | None,
+    blocking_target: float | None,
+    lines: int | None,
+    as_json: bool,
+    others: dict[str, Any],
+) -> int:
+    """Erlang B: refuse the options of the queueing models rather than ignore them."""
+    problems = (
+        nonneg_problems("--calls", calls)
+        + nonneg_problems("--interval-min", interval_min, strict=True)
+        + nonneg_problems("--aht-s", aht_s, strict=True)
+        + share_problems("--blocking-target", blocking_target, upper_open=True)
+        + nonneg_problems("--lines", lines)
+    )
+    problems += [
+        Problem(name, "is not used with --blocking-target or --lines (Erlang B has no queue)", v)
+        for name, v in others.items()
+        if v is not None
+    ]
+    if calls is None:
+        problems.append(Problem("--calls", "is required", has_value=False))
+    if aht_s is None:
+        problems.append(
+            Problem("--aht-s", "is required (the holding time of a line)", has_value=False)
+        )
+    if calls is not None and aht_s is not None and not problems:
+        big = too_much_traffic("--calls", calls, aht_s, interval_min * 60.0)
+        if big:
+            problems.append(big)
+    if problems:
+        raise InputError(problems)
+    assert calls is not None and aht_s is not None
+    return size_lines(calls, aht_s, interval_min * 60.0, blocking_target, lines, as_json)
 
 
 def _single(

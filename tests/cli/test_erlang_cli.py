@@ -220,3 +220,43 @@ def test_help_keeps_its_layout(ccsim, command):
     r = ccsim(*command, "--help")
     assert r.code == 0 and "Usage: ccsim" in r.out
     assert "\\b" not in r.out and "\b" not in r.out
+
+
+def _erlang_b_recurrence(n, a):
+    b = 1.0
+    for k in range(1, n + 1):
+        b = a * b / (k + a * b)
+    return b
+
+
+@pytest.mark.parametrize(
+    ("traffic", "target"), [(10.0, 0.01), (0.3, 0.05), (50.0, 0.001), (250.0, 0.02)]
+)
+def test_lines_by_erlang_b(ccsim, traffic, target):
+    calls = traffic * 1800 / 180  # 30-minute interval, 180 s holding time
+    doc = ccsim(
+        "erlang", "--calls", calls, "--aht-s", 180, "--blocking-target", target, "--json"
+    ).json()
+    n = doc["required_lines"]
+    assert doc["model"] == "erlang_b" and doc["traffic_erlangs"] == pytest.approx(traffic)
+    # the fewest lines: blocking at n meets the target, at n - 1 it does not (exact recurrence)
+    assert _erlang_b_recurrence(n, traffic) <= target < _erlang_b_recurrence(n - 1, traffic)
+    row = next(r for r in doc["table"] if r["lines"] == n)
+    assert row["blocking"] == pytest.approx(_erlang_b_recurrence(n, traffic), rel=1e-9)
+    assert row["carried_erlangs"] == pytest.approx(traffic * (1 - row["blocking"]), rel=1e-12)
+    if traffic == 10.0:
+        assert n == 18  # the textbook figure: 10 Erlangs at 1 % blocking need 18 trunks
+
+
+def test_lines_mode_refuses_queue_options(ccsim):
+    r = ccsim("erlang", "--calls", 100, "--aht-s", 180, "--blocking-target", 0.01,
+              "--sl-target", 0.8, "--agents", 12)  # fmt: skip
+    assert r.code == 2 and "Traceback" not in r.err
+    assert (
+        "--sl-target: is not used with --blocking-target or --lines (Erlang B has no queue), got 0.8"
+        in r.err
+    )
+    assert "--agents: is not used with --blocking-target or --lines" in r.err
+    r = ccsim("erlang", "--calls", 100, "--aht-s", 180, "--lines", 12)
+    assert r.code == 0 and "Erlang B" in r.out and "12" in r.out
+    assert ccsim("erlang", "--calls", 100, "--aht-s", 180, "--blocking-target", 1.0).code == 2
