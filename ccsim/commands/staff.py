@@ -200,6 +200,17 @@ def _print(plan: Any, doc: dict[str, Any]) -> None:
         )
     if trows:
         con.print(simple_table(["target (simulated plan)", "rule", "value", ""], trows))
+    floor = doc["floor"]
+    if floor["service_level"] is not None and floor["below"]:
+        worst = ", ".join(
+            f"{b['start']} ({fmt_kpi('service_level', b['service_level'])})"
+            for b in floor["below"][:8]
+        )
+        more = f" (+{len(floor['below']) - 8} more)" if len(floor["below"]) > 8 else ""
+        con.print(
+            f"[red]below the floor[/red] of {fmt_kpi('service_level', floor['service_level'])} in "
+            f"{floor['threshold_s']:g} s per interval: {worst}{more}"
+        )
     for s in doc["shortfalls"]:
         con.print(
             f"[red]short:[/red] {s.get('target')}: {s.get('reason')}"

@@ -118,13 +118,18 @@ def staffing_problems(data: dict[str, Any], known: KnownIds) -> Iterator[Problem
     """The staffing settings name groups and centres."""
     group_ids, centre_ids = known.groups, known.centres
     staffing = as_dict(data.get("staffing"))
-    for gname in as_dict(staffing.get("max_agents")):
-        if gname not in group_ids:
-            yield Problem(
-                f"staffing.max_agents.{gname}",
-                f"names no group (groups: {listing(group_ids)})",
-                gname,
-            )
+    for field in ("max_agents", "min_agents"):
+        for gname in as_dict(staffing.get(field)):
+            if gname not in group_ids:
+                yield Problem(
+                    f"staffing.{field}.{gname}",
+                    f"names no group (groups: {listing(group_ids)})",
+                    gname,
+                )
+    n, per_day = known.n_intervals, known.per_day
+    for gname, value in as_dict(staffing.get("min_agents")).items():
+        if isinstance(value, list):
+            yield from list_length_problems(f"staffing.min_agents.{gname}", value, n, per_day)
     for cname in as_dict(staffing.get("seats")):
         if cname not in centre_ids:
             yield Problem(

@@ -294,8 +294,16 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 def scenario_hash(scenario: Scenario) -> str:
-    """A stable hash of a scenario's content (sha256 of its canonical JSON)."""
-    canon = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    """A stable hash of a scenario's content (sha256 of its canonical JSON).
+
+    Values equal to their defaults are left out, so that a new field with a default (in
+    a later ccsim) does not make every earlier scenario look changed.
+    """
+    canon = json.dumps(
+        scenario.model_dump(mode="json", exclude_defaults=True),
+        sort_keys=True,
+        separators=(",", ":"),
+    )
     return hashlib.sha256(canon.encode()).hexdigest()
 
 

@@ -66,6 +66,16 @@ class StaffingSettings(Model):
         default_factory=dict,
         description="Most agents a group may have in an interval (group id -> agents).",
     )
+    min_agents: dict[str, Headcount | list[Headcount]] = Field(
+        default_factory=dict,
+        description="Fewest agents a group keeps in every interval (group id -> agents, or a list per interval, or per interval of a day).",
+    )
+    floor_service_level: float | None = Field(
+        0.5,
+        gt=0,
+        lt=1,
+        description="Per-interval floor: every group keeps at least the Erlang agents for this service level (at the scenario's threshold) on the calls it is offered in each interval; null for none.",
+    )
     seats: dict[str, Annotated[int, Field(ge=0)]] = Field(
         default_factory=dict,
         description="Seats of a centre: most agents of its groups at once (centre id -> seats).",

@@ -121,3 +121,24 @@ def erlang_for_loads(sc: Scenario, gl: GroupLoad) -> NDArray[np.int64]:
         )
         out[g] = np.where(calls > 0, np.maximum(req, 0), 0)
     return out
+
+
+def floor_agents(sc: Scenario, gl: GroupLoad, service_level: float) -> NDArray[np.int64]:
+    """Agents per group and interval for a floor service level, by Erlang, where calls come.
+
+    The safety net under the search: no group is left so thin in an interval with calls
+    that its own first-choice callers mostly wait past the threshold (a quiet night
+    staffed with nobody because only whole-day targets were set).
+    """
+    step = sc.horizon.interval_s
+    out = np.zeros(gl.calls.shape, dtype=np.int64)
+    for g in range(gl.calls.shape[0]):
+        calls, work = gl.calls[g], gl.work_s[g]
+        if not calls.any():
+            continue
+        with np.errstate(invalid="ignore", divide="ignore"):
+            aht = np.where(calls > 0, work / np.where(calls > 0, calls, 1.0), 1.0)
+        targets = Targets(service_level=service_level, threshold_s=sc.sl.threshold_s)
+        req = np.asarray(required_agents(work / step, aht, targets), dtype=np.int64)
+        out[g] = np.where(calls > 0, np.maximum(req, 1), 0)
+    return out

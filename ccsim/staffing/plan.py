@@ -123,6 +123,27 @@ class StaffingPlan:
             out[name] = doc
         return out
 
+    def floor(self) -> dict[str, Any]:
+        """The per-interval floor and the intervals with calls whose service level is below it.
+
+        Every interval is checked on its own simulated service level (the mean over the
+        plan's replications), whatever the targets: a plan can meet whole-day targets
+        while a quiet interval collapses, and this says so by clock time.
+        """
+        level = self.scenario.staffing.floor_service_level
+        res = self.search.evaluation.result
+        per = res.kpi_values(["interval"]).groupby(level="interval", observed=False).mean()
+        below = []
+        if level is not None:
+            for i, row in per.iterrows():
+                sl, offered = float(row["service_level"]), float(row["offered"])
+                if offered > 0 and sl == sl and sl < level:
+                    below.append(
+                        {"interval": int(str(i)), "start": res.interval_label(int(str(i))),
+                         "service_level": sl, "offered": offered}
+                    )  # fmt: skip
+        return {"service_level": level, "threshold_s": self.scenario.sl.threshold_s, "below": below}
+
     def _shortfalls(self) -> list[dict[str, Any]]:
         """What is still short, one entry per target and reason, its intervals by clock time.
 
@@ -176,6 +197,7 @@ class StaffingPlan:
             "plan": self.rows(),
             "kpis": res.summary()["kpis"],
             "targets": self._targets(res.summary()["targets"]),
+            "floor": self.floor(),
         }
         if self.rosters:
             doc["roster"] = {

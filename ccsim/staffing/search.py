@@ -31,8 +31,9 @@ from numpy.typing import NDArray
 from ccsim.engine.compile import compile_scenario
 from ccsim.runner.pool import stop_pool, worker_pool
 from ccsim.runner.replications import default_workers
-from ccsim.scenario.schema import Scenario
+from ccsim.scenario.schema import Scenario, per_interval
 from ccsim.staffing.checks import Check, enforced_checks
+from ccsim.staffing.erlang_step import erlang_for_loads, floor_agents, group_loads
 from ccsim.staffing.evaluation import Evaluation, IntMatrix, PlanEvaluator
 
 __all__ = ["Check", "Evaluation", "SearchResult", "Searcher", "enforced_checks"]
@@ -79,6 +80,7 @@ class Searcher:
         self.frozen = np.zeros((G, n), dtype=bool)
         self.frozen[np.asarray(self.fixed, dtype=bool), :] = True
         self.frozen[:, : sc.horizon.warmup_intervals] = True
+        self.low = self._lower_bounds()
         self.seat_groups = {
             c: [gi for gi, gc in enumerate(self.m.group_center) if gc == c]
             for c in self.settings.seats
@@ -108,9 +110,28 @@ class Searcher:
                 return False
         return True
 
+    def _lower_bounds(self) -> IntMatrix:
+        """Fewest agents per group and interval: ``min_agents`` and the service-level floor."""
+        sc, G, n = self.sc, *self.m.staffing.shape
+        low = np.zeros((G, n), dtype=np.int64)
+        for gi, (c, grp) in enumerate(sc.groups):
+            for key in (grp.id, f"{c.id}/{grp.id}"):  # a centre/group key wins over a bare id
+                value = self.settings.min_agents.get(key)
+                if value is not None:
+                    per = value if isinstance(value, list) else [value]
+                    low[gi] = per_interval(per, n, sc.horizon.start_interval)
+        floor = self.settings.floor_service_level
+        if floor is not None:
+            low = np.maximum(low, floor_agents(sc, group_loads(sc), floor))
+        low[np.asarray(self.fixed, dtype=bool), :] = 0  # outbound-only groups keep their own
+        return low
+
     def clip(self, plan: IntMatrix) -> IntMatrix:
-        """The plan within the group maxima and the centres' seats (outbound-only groups kept)."""
-        out = np.minimum(plan, self.cap)
+        """The plan within the group minima and maxima and the centres' seats (outbound-only groups kept).
+
+        A maximum (or the seats) wins over a minimum where the two disagree.
+        """
+        out = np.minimum(np.maximum(plan, self.low), self.cap)
         for centre, gs in self.seat_groups.items():
             seats = self.settings.seats[centre]
             movable = [g for g in gs if not self.fixed[g]]
@@ -122,8 +143,6 @@ class Searcher:
 
     def erlang_on_simulated_load(self, ev: Evaluation) -> IntMatrix:
         """Erlang per group and interval on the calls each group was offered in simulation."""
-        from ccsim.staffing.erlang_step import erlang_for_loads, group_loads
-
         base = group_loads(self.sc)
         calls = np.nan_to_num(ev.cells["offered"])
         work = calls * np.nan_to_num(ev.cells["aht_s"])
@@ -230,7 +249,7 @@ class Searcher:
         for g in range(G):
             cost = -float(self.rate[g]) if self.settings.objective == "cost" else 0.0
             for i in range(n):
-                if ev.plan[g, i] <= 0 or (g, i) in tight or self.frozen[g, i]:
+                if ev.plan[g, i] <= self.low[g, i] or (g, i) in tight or self.frozen[g, i]:
                     continue
                 per_agent = off[g, i] / ev.plan[g, i]
                 out.append(
