@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import signal
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,3 +75,23 @@ class Terminated(BaseException):
     A ``BaseException`` like ``KeyboardInterrupt``, so that no ``except Exception`` on
     the way swallows it; the CLI exits with 143 (128 + SIGTERM).
     """
+
+
+HELD = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM (delivered on leaving) around a step that must not be cut.
+
+    Only where the platform can (POSIX) and in the main thread; elsewhere a no-op.
+    """
+    can = (
+        hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
+    )
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, HELD) if can else None
+    try:
+        yield
+    finally:
+        if old is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)

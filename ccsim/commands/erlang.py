@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 import numpy as np
+from click.core import ParameterSource
 
 from ccsim.analytics import SL_FORMULAS, Targets, queue_metrics, required_agents, scheduled_agents
 from ccsim.analytics.sizing import table_around
@@ -123,12 +124,20 @@ def erlang_command(
     lines without a queue (trunks, IVR ports) by Erlang B.
     """
     if blocking_target is not None or lines is not None:
+        ctx = click.get_current_context()
+
+        def given(name: str, value: Any) -> Any:  # options with defaults count when typed
+            source = ctx.get_parameter_source(name)
+            return None if source is ParameterSource.DEFAULT else value
+
         return _lines_mode(
             calls, interval_min, aht_s, blocking_target, lines, as_json,
             {"--sl-target": sl_target, "--patience-s": patience_s, "--asa-target-s": asa_target_s,
              "--abandon-target": abandon_target, "--max-occupancy": max_occupancy,
              "--agents": agents, "--intervals": intervals_file, "--out": out_file,
-             "--shrinkage": shrinkage or None},
+             "--shrinkage": given("shrinkage", shrinkage),
+             "--sl-threshold-s": given("sl_threshold_s", sl_threshold_s),
+             "--sl-formula": given("sl_formula", sl_formula)},
         )  # fmt: skip
     problems = (
         nonneg_problems("--calls", calls)

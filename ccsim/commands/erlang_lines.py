@@ -18,17 +18,28 @@ from ccsim.reporting.text import console, fmt_num, fmt_pct, simple_table
 
 
 def required_lines(traffic: float, blocking_target: float) -> int:
-    """The fewest lines whose Erlang B blocking is at most ``blocking_target``."""
+    """The fewest lines whose Erlang B blocking is at most ``blocking_target``.
+
+    Blocking falls as lines are added: double until the target holds, then bisect, so
+    the work grows with the logarithm of the traffic.
+    """
     if traffic <= 0:
         return 0
-    # blocking falls below any target well before traffic + 10 sd + 10 lines
-    top = math.ceil(traffic + 10.0 * math.sqrt(traffic) + 10.0)
-    while True:
-        ns = np.arange(top + 1, dtype=float)
-        ok = np.flatnonzero(np.asarray(erlang_b(ns, traffic)) <= blocking_target)
-        if ok.size:
-            return int(ok[0])
-        top *= 2
+
+    def ok(n: int) -> bool:
+        return float(erlang_b(n, traffic)) <= blocking_target
+
+    hi = max(1, math.ceil(traffic))
+    while not ok(hi):
+        hi *= 2
+    lo = 0  # blocking 1 with no line: never meets a target below 1
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if ok(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
 
 
 def size_lines(

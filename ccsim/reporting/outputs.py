@@ -14,9 +14,9 @@ place at the end: an interrupted or failed run leaves no half-written folder.
 
 from __future__ import annotations
 
-import glob
 import os
 import platform
+import re
 import shutil
 import tempfile
 import time
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ccsim._version import __version__
-from ccsim.errors import InputError, Problem
+from ccsim.errors import InputError, Problem, signals_held
 from ccsim.reporting.files import MANIFEST, creatable
 from ccsim.reporting.jsonout import dumps
 
@@ -88,21 +88,24 @@ def _alive(pid: int) -> bool:
 
 
 def remove_stale_temporaries(folder: Path) -> list[Path]:
-    """Remove temporary siblings of ``folder`` left by runs that were killed while writing.
+    """Remove temporary folders beside ``folder`` left by runs that were killed while writing.
 
     A temporary folder is named ``.<folder>.tmp-<pid>-<random>`` (or ``.old-``); it is
-    stale when process ``pid`` no longer exists. Returns what was removed.
+    stale when process ``pid`` no longer exists, whichever output folder it was for.
+    Returns what was removed.
     """
     removed: list[Path] = []
     if not folder.parent.is_dir():
         return removed
-    for kind in ("tmp", "old"):
-        for path in folder.parent.glob(f".{glob.escape(folder.name)}.{kind}-*-*"):
-            pid = path.name[len(f".{folder.name}.{kind}-") :].split("-", 1)[0]
-            if path.is_dir() and pid.isdigit() and not _alive(int(pid)):
-                shutil.rmtree(path, ignore_errors=True)
-                removed.append(path)
+    for path in folder.parent.glob(".*.*-*-*"):
+        found = _TEMP_NAME.match(path.name)
+        if found and path.is_dir() and not _alive(int(found.group(1))):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
     return removed
+
+
+_TEMP_NAME = re.compile(r"^\..+\.(?:tmp|old)-(\d+)-[^-]+$")
 
 
 def _usual_permissions(root: Path) -> None:
@@ -127,13 +130,16 @@ def write_atomically(folder: Path, fill: Callable[[Path], None]) -> Path:
     try:
         fill(tmp)
         _usual_permissions(tmp)
-        if folder.exists():
-            old = Path(tempfile.mkdtemp(prefix=_temp_prefix(folder, "old"), dir=folder.parent))
-            os.replace(folder, old / "x")
-            os.replace(tmp, folder)
+        with signals_held():  # the swap is not cut halfway: old results out, new ones in
+            if folder.exists():
+                old = Path(tempfile.mkdtemp(prefix=_temp_prefix(folder, "old"), dir=folder.parent))
+                os.replace(folder, old / "x")
+                os.replace(tmp, folder)
+            else:
+                old = None
+                os.replace(tmp, folder)
+        if old is not None:
             shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, folder)
     except OSError as e:
         shutil.rmtree(tmp, ignore_errors=True)
         raise InputError(

@@ -14,27 +14,54 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 
+from ccsim.errors import HELD, signals_held
+
 PARENT_CHECK_S = 0.5
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, someone else's (a reused process id)
+        return True
+    return True
+
+
 def _watch_parent(parent: int) -> None:
+    # the main process, not the worker's own parent: under a fork server they differ
     while True:
         time.sleep(PARENT_CHECK_S)
-        if os.getppid() != parent:
+        if not _alive(parent):
             os._exit(1)  # the main process is gone: nobody will read our results
 
 
 def _init_worker(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):  # blocked while the pool started (see below)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
 
+def _ready() -> bool:
+    return True
+
+
 def worker_pool(workers: int) -> ProcessPoolExecutor:
-    """A process pool whose workers end when this process ends."""
-    return ProcessPoolExecutor(
-        max_workers=workers, initializer=_init_worker, initargs=(os.getpid(),)
-    )
+    """A process pool whose workers end when this process ends.
+
+    The workers are started at once, with Ctrl-C and SIGTERM held: a signal that comes
+    while a worker is being forked reaches it only after it has set its own handlers.
+    """
+    with signals_held():
+        pool = ProcessPoolExecutor(
+            max_workers=workers, initializer=_init_worker, initargs=(os.getpid(),)
+        )
+        for f in [pool.submit(_ready) for _ in range(workers)]:
+            f.result()
+    return pool
 
 
 def stop_pool(pool: ProcessPoolExecutor) -> None:

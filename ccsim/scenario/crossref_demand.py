@@ -17,6 +17,15 @@ from ccsim.scenario.crossref_raw import TOL, KnownIds, as_dict, as_list, as_numb
 
 def call_type_problems(data: dict[str, Any], known: KnownIds) -> Iterator[Problem]:
     """Call types: arrivals, shares of the demand, first-contact resolution; the demand."""
+    factor = as_number(as_dict(data.get("dialect")).get("fcr_factor", 1.0))
+    dialect_fcr_below_one = (
+        factor is not None
+        and factor < 1.0
+        and any(
+            (as_number(as_dict(n).get("dialect_share", 0.0)) or 0.0) > 0
+            for n in as_list(data.get("networks"))
+        )
+    )
     n, per_day = known.n_intervals, known.per_day
     tier_ids, net_ids = known.tiers, known.networks
     call_types = as_list(data.get("call_types"))
@@ -67,6 +76,13 @@ def call_type_problems(data: dict[str, Any], known: KnownIds) -> Iterator[Proble
             yield Problem(
                 f"call_types[{ti}].return_delay",
                 "is required when fcr < 1 (when do unresolved callers call again?)",
+                has_value=False,
+            )
+        elif fcr is not None and dialect_fcr_below_one and cd.get("return_delay") is None:
+            yield Problem(
+                f"call_types[{ti}].return_delay",
+                "is required when dialect.fcr_factor < 1 (callers served without their dialect "
+                "may call again: when?)",
                 has_value=False,
             )
     if share_users and abs(share_total - 1.0) > TOL:

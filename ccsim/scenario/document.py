@@ -1,9 +1,10 @@
 """A scenario file's text as data, with the line of every value for error messages.
 
-Safe YAML (each key once, aliases within reason, merge keys) or JSON. Numbers are read
-as YAML 1.2 reads them, not as YAML 1.1 does: ``012`` is twelve (not octal ten) and
-``8:00`` is text (not 480, base 60), so a clock time where a number belongs is an
-error instead of a silent surprise.
+Safe YAML (each key once, aliases within reason, merge keys) or JSON. Whole numbers
+and base-60 forms are read as YAML 1.2 reads them, not as YAML 1.1 does: ``012`` is
+twelve (not octal ten) and ``8:00`` is text (not 480, base 60), so a clock time where
+a number belongs is an error instead of a silent surprise. Decimals keep YAML 1.1's
+form (a dot, and a signed exponent: ``6.0e+1``).
 """
 
 from __future__ import annotations
@@ -65,7 +66,12 @@ def _construct_int(loader: _UniqueKeyLoader, node: yaml.ScalarNode) -> int:
     sign = -1 if text[:1] == "-" else 1
     digits = text.lstrip("+-")
     base = {"0b": 2, "0o": 8, "0x": 16}.get(digits[:2].lower(), 10)
-    return sign * int(digits[2:] if base != 10 else digits, base)
+    try:
+        return sign * int(digits[2:] if base != 10 else digits, base)
+    except ValueError:  # "0x_" (no digit), or more digits than Python converts
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{text[:20]!r} is not a whole number ccsim reads", node.start_mark
+        ) from None
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> Any:

@@ -17,13 +17,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from ccsim.errors import Problem
 from ccsim.scenario.schema import Scenario
-from ccsim.scenario.timeline import segments
+from ccsim.scenario.timeline import segments, weekday_factors
 
-#: Most calls (fresh, redials, returns, chasers) expected in one replication: about
-#: 100 bytes of records each, so beyond this a run outgrows a workstation.
-MAX_CALLS = 50_000_000
+#: Most calls (fresh, redials, returns, chasers) in one replication, as the upper bound
+#: estimated here (every redial taken): twice a realistic province-year, so a typo of an
+#: extra zero or three is caught and a real year is not.
+MAX_CALLS = 100_000_000
 #: Most outbound attempts (campaigns and work-order callbacks) in one replication.
 MAX_ATTEMPTS = 50_000_000
 #: Most queue-length samples (``kpi.queue_sample_s``) in one replication.
@@ -33,16 +36,19 @@ MAX_TRIES = 200_000_000
 
 
 def _fresh(sc: Scenario) -> list[float]:
-    """Expected fresh calls per call type (at the busiest weekday factor)."""
-    demand = sc.demand
-    top = max(demand.day_factors.values(), default=1.0) if demand and demand.day_factors else 1.0
+    """Expected fresh calls per call type, each day with its own weekday factor."""
+    days = math.ceil((sc.horizon.start_s + sc.horizon.duration_h * 3600.0) / 86_400.0)
+    factors = weekday_factors(sc, days)
     out = []
     for ct in sc.call_types:
         if ct.arrivals.times_s is not None:
             out.append(float(len(ct.arrivals.times_s)))
             continue
         seg = segments(sc, ct)
-        out.append(seg.expected * (max(top, 1.0) if seg.uses_day_factors else 1.0))
+        per_seg = (seg.t1 - seg.t0) * seg.rate_per_s
+        if seg.uses_day_factors:
+            per_seg = per_seg * factors[np.minimum(seg.day, days - 1)]
+        out.append(float(per_seg.sum()))
     return out
 
 
@@ -72,15 +78,19 @@ def _assess(sc: Scenario) -> tuple[Workload, list[Problem]]:
     horizon_s = sc.horizon.duration_h * 3600.0
     fresh = _fresh(sc)
     calls: list[float] = []
+    # callers served without their dialect resolve less often (dialect.fcr_factor)
+    dialect = any(n.dialect_share > 0 for n in sc.network_list)
+    factor = min(1.0, sc.dialect.fcr_factor) if dialect else 1.0
     for i, ct in enumerate(sc.call_types):
         per_matter = 1.0
-        if ct.fcr < 1.0 and ct.return_delay is not None:
+        fcr = ct.fcr * factor
+        if fcr < 1.0 and ct.return_delay is not None:
             loop_s = ct.handle_time.mean + ct.return_delay.mean
             if loop_s <= 0:
                 out.append(
                     Problem(
                         f"call_types[{i}].return_delay",
-                        f"with fcr {ct.fcr:g}, unresolved callers of {ct.id!r} call again after "
+                        f"with fcr {fcr:g}, unresolved callers of {ct.id!r} call again after "
                         "0 s of talk and 0 s of delay: a loop that never moves the clock; give "
                         "handle_time or return_delay a positive mean",
                         ct.return_delay.mean,
@@ -88,7 +98,7 @@ def _assess(sc: Scenario) -> tuple[Workload, list[Problem]]:
                 )
                 calls.append(0.0)
                 continue
-            per_matter = min(1.0 / ct.fcr if ct.fcr > 0 else math.inf, 1.0 + horizon_s / loop_s)
+            per_matter = min(1.0 / fcr if fcr > 0 else math.inf, 1.0 + horizon_s / loop_s)
         redials = 1.0
         if ct.redial is not None:
             chain = 1.0
@@ -146,8 +156,11 @@ def _assess(sc: Scenario) -> tuple[Workload, list[Problem]]:
     for k, camp in enumerate(sc.campaigns):
         if camp.list is not None:
             n = float(camp.list.daily_size) * days * camp.max_attempts
-            field = f"campaigns[{k}].list.daily_size"
-            value: float = camp.list.daily_size
+            # name the larger of the two factors: the likelier typo
+            if camp.max_attempts > camp.list.daily_size:
+                field, value = f"campaigns[{k}].max_attempts", camp.max_attempts
+            else:
+                field, value = f"campaigns[{k}].list.daily_size", camp.list.daily_size
         elif camp.feed is not None:  # closed work orders, or callers who abandoned
             fed = orders if camp.feed.source == "work_orders" else total
             n = fed * camp.feed.share * camp.max_attempts

@@ -185,8 +185,12 @@ def test_intervals_options_are_used_or_refused_never_ignored(ccsim, tmp_path):
     assert doc["plan"] == ref["plan"] and doc["model"] == "erlang_c"
     r = ccsim("erlang", "--intervals", src, "--aht-s", "180", "--patience-s", "300",
               "--sl-target", "0.8", "--json")  # fmt: skip
-    assert r.json()["model"] == "erlang_a"
-    assert r.json()["plan"][0]["required_agents"] == 13  # as with a patience_s column of 300
+    with_column = tmp_path / "with_patience.csv"
+    with_column.write_text(
+        "interval,calls,aht_s,patience_s\n08:00,100,180,300\n08:30,250,180,300\n"
+    )
+    ref = ccsim("erlang", "--intervals", with_column, "--sl-target", "0.8", "--json").json()
+    assert r.json()["model"] == "erlang_a" and r.json()["plan"] == ref["plan"]
     # the same value given twice is refused, not one of them ignored
     src.write_text("interval,calls,aht_s\n08:00,100,180\n")
     r = ccsim("erlang", "--intervals", src, "--aht-s", "200", "--sl-target", "0.8")
@@ -257,6 +261,11 @@ def test_lines_mode_refuses_queue_options(ccsim):
         in r.err
     )
     assert "--agents: is not used with --blocking-target or --lines" in r.err
+    r = ccsim("erlang", "--calls", 100, "--aht-s", 180, "--blocking-target", 0.01,
+              "--sl-threshold-s", 30, "--shrinkage", 0)  # fmt: skip
+    assert r.code == 2
+    assert "--sl-threshold-s: is not used with --blocking-target" in r.err
+    assert "--shrinkage: is not used with --blocking-target" in r.err
     r = ccsim("erlang", "--calls", 100, "--aht-s", 180, "--lines", 12)
     assert r.code == 0 and "Erlang B" in r.out and "12" in r.out
     assert ccsim("erlang", "--calls", 100, "--aht-s", 180, "--blocking-target", 1.0).code == 2

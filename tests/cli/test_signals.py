@@ -102,11 +102,12 @@ def test_stale_temporaries_of_killed_runs_are_removed(tmp_path: Path) -> None:
     stale = tmp_path / f".run.tmp-{dead.pid}-x1y2"
     stale_old = tmp_path / f".run.old-{dead.pid}-z3"
     live = tmp_path / f".run.tmp-{os.getpid()}-w9"  # a writer that is still running
-    other = tmp_path / f".runs.tmp-{dead.pid}-q"  # another folder's
-    for p in (stale, stale_old, live, other):
+    other = tmp_path / f".runs-20261202.tmp-{dead.pid}-q"  # another (timestamped) folder's
+    mine = tmp_path / "notes.tmp-1-x"  # not a temporary folder of a run
+    for p in (stale, stale_old, live, other, mine):
         p.mkdir()
-    assert sorted(remove_stale_temporaries(tmp_path / "run")) == sorted([stale, stale_old])
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, other.name])
+    assert sorted(remove_stale_temporaries(tmp_path / "run")) == sorted([stale, stale_old, other])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, mine.name])
 
 
 def test_output_folders_get_the_usual_permissions(tmp_path: Path) -> None:

@@ -115,3 +115,10 @@ def test_a_horizon_of_nan_or_infinity_is_refused(value: str) -> None:
     assert found == [
         f"horizon.duration_h (line 4): must be a finite number, got {value.replace('.', '')}"
     ]
+
+
+@pytest.mark.parametrize("text", ["0x_", "+0o_", "0b_", "1" * 5000])
+def test_whole_numbers_python_cannot_convert_are_refused(text: str) -> None:
+    (found,) = messages(COMPACT.replace("seed: 7", f"seed: {text}"))
+    assert found.startswith("line 2, column 7: is not valid YAML (")
+    assert "is not a whole number ccsim reads" in found

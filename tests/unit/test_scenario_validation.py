@@ -47,8 +47,8 @@ def with_group(**fields):
             "horizon.interval_min: must be >= 1, got 0.5",
         ),
         (
-            with_type(arrivals={"rate_per_h": 100_000_000}),
-            "call_types: expect about 100,000,000 calls per replication with redials and returns",
+            with_type(arrivals={"rate_per_h": 200_000_000}),
+            "call_types: expect about 200,000,000 calls per replication with redials and returns",
         ),
         (
             {**base(), "horizon": {"duration_h": 1, "interval_min": 7}},

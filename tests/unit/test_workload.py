@@ -5,14 +5,17 @@ Each case once passed ``ccsim validate`` and then ran forever or until memory ra
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from ccsim.runner import simulate
-from ccsim.scenario import parse_scenario
-from ccsim.scenario.workload import MAX_ATTEMPTS, MAX_CALLS, MAX_SAMPLES, MAX_TRIES
+from ccsim.scenario import load_scenario, parse_scenario
+from ccsim.scenario.workload import MAX_ATTEMPTS, MAX_CALLS, MAX_SAMPLES, MAX_TRIES, estimate
 from tests.helpers.problems import problems
 from tests.helpers.scen import base, campaign, const
 from tests.unit.test_centres_traces import orders_case
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def returning(handle_s: float, delay_s: float, fcr: float = 0.0) -> dict[str, Any]:
@@ -44,6 +47,26 @@ def test_returns_far_too_often_are_refused_with_the_figure() -> None:
     assert f"at most {MAX_CALLS:,} fit in memory" in msg
 
 
+def test_a_dialect_that_lowers_resolution_is_a_return_loop_too() -> None:
+    # fcr 1, but callers served without their dialect resolve nothing: they return
+    d = returning(0, 0, fcr=1.0)
+    del d["call_types"][0]["return_delay"]
+    d["networks"] = [{"id": "n", "share": 1.0, "dialect_share": 0.5}]
+    d["dialect"] = {"fcr_factor": 0.0}
+    assert problems(d) == [
+        "call_types[0].return_delay: is required when dialect.fcr_factor < 1 (callers served "
+        "without their dialect may call again: when?)"
+    ]
+    d["call_types"][0]["return_delay"] = const(0)
+    assert problems(d)[0].startswith("call_types[0].return_delay: with fcr 0, unresolved callers")
+
+
+def test_a_province_year_is_not_refused() -> None:
+    sc = load_scenario(ROOT / "scenarios" / "province_10000.yaml")
+    year = sc.replace({"horizon.duration_h": 8760})
+    assert estimate(year).calls < MAX_CALLS
+
+
 def test_returns_within_reason_run_and_finish() -> None:
     sc = parse_scenario(returning(10, 50))  # every answered caller returns a minute later
     res = simulate(sc, replications=1, workers=1)
@@ -73,7 +96,7 @@ def test_a_billion_campaign_attempts_are_refused() -> None:
     d = base(campaigns=[campaign(max_attempts=10**9, retry_after=const(0))])
     d["centers"][0]["groups"].append({"id": "out", "skills": [], "agents": 1})
     (msg,) = problems(d)
-    assert msg.startswith("campaigns[0].list.daily_size: expect about 2,000,000,000 outbound")
+    assert msg.startswith("campaigns[0].max_attempts: expect about 2,000,000,000 outbound")
 
 
 def test_a_billion_chasers_or_callback_attempts_are_refused() -> None:
