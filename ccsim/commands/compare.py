@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from ccsim.commands.options import run_option_problems
+from ccsim.commands.options import run_option_problems, set_option, with_changes
 from ccsim.commands.run import progress_reporter
 from ccsim.errors import InputError, Problem
 from ccsim.reporting.jsonout import dumps
@@ -39,11 +39,13 @@ Examples:
 @click.option("--seed", "-s", type=int, help="Seed for every scenario (default: the first file's).")
 @click.option("--workers", type=int, help="Parallel processes (default: one per core).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
+@set_option
 def compare_command(
     files: tuple[str, ...],
     replications: int | None,
     seed: int | None,
     workers: int | None,
+    changes: tuple[str, ...],
     as_json: bool,
 ) -> int:
     """Run scenarios with common random numbers and show KPIs, agent-hours, cost and work orders side by side.
@@ -63,7 +65,7 @@ def compare_command(
     errors: list[InputError] = []
     for f in files:
         try:
-            scenarios.append((f, load_scenario(f)))
+            scenarios.append((f, with_changes(load_scenario(f), changes, f)))
         except InputError as exc:
             errors.append(exc)
     if len(errors) == 1:  # as ccsim run would report it

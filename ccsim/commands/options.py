@@ -1,9 +1,16 @@
-"""Checks of the options several commands share (replications, seed, workers)."""
+"""Options several commands share: replications, seed and workers checks; ``--set`` what-ifs."""
 
 from __future__ import annotations
 
-from ccsim.errors import Problem
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from ccsim.errors import InputError, Problem
 from ccsim.scenario.common import MAX_REPLICATIONS
+from ccsim.scenario.document import read_document
+from ccsim.scenario.schema import Scenario
 
 
 def run_option_problems(
@@ -20,3 +27,45 @@ def run_option_problems(
     if workers is not None and workers < 1:
         out.append(Problem("--workers", "must be >= 1", workers))
     return out
+
+
+def set_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--set PATH=VALUE`` (repeatable): what-ifs without copying the scenario file."""
+    return click.option(
+        "--set",
+        "changes",
+        multiple=True,
+        metavar="PATH=VALUE",
+        help="Change a field for this command only (repeatable); PATH as Scenario.replace "
+        "takes it, ids for list items: --set centers.main.groups.agents.agents=14",
+    )(command)
+
+
+def parse_changes(items: tuple[str, ...]) -> dict[str, Any]:
+    """``PATH=VALUE`` items as changes; VALUE is read as YAML (``14``, ``0.8``, ``[1, 2]``)."""
+    changes: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for item in items:
+        path, sep, text = item.partition("=")
+        if not sep or not path.strip():
+            problems.append(Problem("--set", "must be PATH=VALUE", item))
+            continue
+        try:
+            data, _, _ = read_document(f"v: {text}" if text.strip() else "v: null", "--set")
+        except InputError:
+            problems.append(Problem("--set", f"{path}: its value is not valid YAML", text))
+            continue
+        changes[path.strip()] = data["v"]
+    if problems:
+        raise InputError(problems)
+    return changes
+
+
+def with_changes(sc: Scenario, items: tuple[str, ...], source: str) -> Scenario:
+    """The scenario with the ``--set`` changes, validated like a file (every problem at once)."""
+    if not items:
+        return sc
+    try:
+        return sc.replace(parse_changes(items))
+    except InputError as exc:
+        raise InputError(exc.problems, f"{source} with --set") from None

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from ccsim.commands.options import run_option_problems
+from ccsim.commands.options import run_option_problems, set_option, with_changes
 from ccsim.errors import InputError, Problem
 from ccsim.reporting.jsonout import dumps
 from ccsim.reporting.text import print_run
@@ -63,6 +63,7 @@ Examples:
 @click.option("--workers", type=int, help="Parallel processes (default: one per core).")
 @click.option("--strict", is_flag=True, help="Exit with code 1 if any target is missed.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
+@set_option
 def run_command(
     file: str,
     replications: int | None,
@@ -73,6 +74,7 @@ def run_command(
     no_figures: bool,
     workers: int | None,
     strict: bool,
+    changes: tuple[str, ...],
     as_json: bool,
 ) -> int:
     """Simulate a scenario: KPIs against targets, and an output folder with tables and a report."""
@@ -81,7 +83,7 @@ def run_command(
         problems.append(Problem("--out", "cannot go with --no-output", out_dir))
     if problems:
         raise InputError(problems)
-    sc = load_scenario(file)
+    sc = with_changes(load_scenario(file), changes, file)
     from ccsim.reporting.outputs import check_target, default_folder, write_run_folder
     from ccsim.runner import simulate
 

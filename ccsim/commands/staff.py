@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from ccsim.commands.options import run_option_problems
+from ccsim.commands.options import run_option_problems, set_option, with_changes
 from ccsim.errors import InputError, Problem
 from ccsim.reporting.files import check_file_target, write_file_atomically
 from ccsim.reporting.jsonout import dumps
@@ -49,6 +49,7 @@ Examples:
 @click.option("--workers", type=int, help="Parallel processes (default: one per core).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
+@set_option
 def staff_command(
     file: str,
     seed: int | None,
@@ -57,6 +58,7 @@ def staff_command(
     write_baseline: bool,
     workers: int | None,
     quiet: bool,
+    changes: tuple[str, ...],
     as_json: bool,
 ) -> int:
     """Staffing plan per interval and group: Erlang estimate, then simulation-verified.
@@ -80,7 +82,7 @@ def staff_command(
     problems += run_option_problems(seed=seed, workers=workers)
     if problems:
         raise InputError(problems)
-    sc = load_scenario(file)
+    sc = with_changes(load_scenario(file), changes, file)
     from ccsim.staffing.baseline import drift, make_baseline, read_baseline
     from ccsim.staffing.plan import staff
 
