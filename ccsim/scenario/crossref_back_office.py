@@ -12,7 +12,14 @@ from typing import Any
 
 from ccsim.errors import Problem
 from ccsim.scenario.crossref_period import list_length_problems
-from ccsim.scenario.crossref_raw import KnownIds, as_dict, as_list, duplicate_ids, ids_of, listing
+from ccsim.scenario.crossref_raw import (
+    KnownIds,
+    as_dict,
+    as_list,
+    duplicate_ids,
+    ids_of,
+    names_no,
+)
 
 
 def back_office_problems(data: dict[str, Any], known: KnownIds) -> Iterator[Problem]:
@@ -47,16 +54,12 @@ def back_office_problems(data: dict[str, Any], known: KnownIds) -> Iterator[Prob
                 if isinstance(o, str):
                     handled.add(o)
                     if o not in order_ids:
-                        yield Problem(
-                            f"{bpath}.order_types[{oi}]",
-                            f"names no work-order type (known: {listing(order_ids)})",
-                            o,
+                        yield names_no(
+                            f"{bpath}.order_types[{oi}]", o, "work-order type", order_ids
                         )
             calname = bd.get("calendar")
             if isinstance(calname, str) and calname not in cal_ids:
-                yield Problem(
-                    f"{bpath}.calendar", f"names no calendar (known: {listing(cal_ids)})", calname
-                )
+                yield names_no(f"{bpath}.calendar", calname, "calendar", cal_ids)
             handlers = bd.get("handlers")
             if isinstance(handlers, dict):
                 yield from list_length_problems(
@@ -71,37 +74,19 @@ def back_office_problems(data: dict[str, Any], known: KnownIds) -> Iterator[Prob
             rbd = as_dict(rb)
             ct = rbd.get("call_type")
             if isinstance(ct, str) and ct not in type_ids:
-                yield Problem(
-                    f"{wpath}.raised_by[{ri}].call_type",
-                    f"names no call type (known: {listing(type_ids)})",
-                    ct,
-                )
+                yield names_no(f"{wpath}.raised_by[{ri}].call_type", ct, "call type", type_ids)
             for ti2, tname in enumerate(as_list(rbd.get("tiers"))):
                 if isinstance(tname, str) and tname not in tier_ids:
-                    yield Problem(
-                        f"{wpath}.raised_by[{ri}].tiers[{ti2}]",
-                        f"names no tier (known: {listing(tier_ids)})",
-                        tname,
-                    )
+                    yield names_no(f"{wpath}.raised_by[{ri}].tiers[{ti2}]", tname, "tier", tier_ids)
         for tname in as_dict(wd.get("limit_by_tier")):
             if tname not in tier_ids:
-                yield Problem(
-                    f"{wpath}.limit_by_tier.{tname}",
-                    f"names no tier (known: {listing(tier_ids)})",
-                    tname,
-                )
+                yield names_no(f"{wpath}.limit_by_tier.{tname}", tname, "tier", tier_ids)
         calname = wd.get("limit_calendar")
         if isinstance(calname, str) and calname not in cal_ids:
-            yield Problem(
-                f"{wpath}.limit_calendar", f"names no calendar (known: {listing(cal_ids)})", calname
-            )
+            yield names_no(f"{wpath}.limit_calendar", calname, "calendar", cal_ids)
         chaser_type = as_dict(wd.get("chaser")).get("call_type")
         if isinstance(chaser_type, str) and chaser_type not in type_ids:
-            yield Problem(
-                f"{wpath}.chaser.call_type",
-                f"names no call type (known: {listing(type_ids)})",
-                chaser_type,
-            )
+            yield names_no(f"{wpath}.chaser.call_type", chaser_type, "call type", type_ids)
         wid = wd.get("id")
         if isinstance(wid, str) and wid not in handled:
             yield Problem(

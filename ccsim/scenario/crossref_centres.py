@@ -18,7 +18,7 @@ from ccsim.scenario.crossref_raw import (
     as_dict,
     as_list,
     duplicate_ids,
-    listing,
+    names_no,
 )
 
 
@@ -49,11 +49,7 @@ def group_problems(centers: list[Any], known: KnownIds) -> Iterator[Problem]:
             skills = [s for s in as_list(gd.get("skills")) if isinstance(s, str)]
             for si, s in enumerate(skills):
                 if s not in type_ids:
-                    yield Problem(
-                        f"{gpath}.skills[{si}]",
-                        f"names no call type (call types: {listing(type_ids)})",
-                        s,
-                    )
+                    yield names_no(f"{gpath}.skills[{si}]", s, "call type", type_ids, "call types")
                 if s in skills[:si]:
                     yield Problem(f"{gpath}.skills[{si}]", "is listed twice", s)
             agents = gd.get("agents")
@@ -95,9 +91,7 @@ def centre_problems(centers: list[Any], known: KnownIds) -> Iterator[Problem]:
                 )
         if isinstance(net, str):
             if net not in net_ids:
-                yield Problem(
-                    f"centers[{ci}].network", f"names no network (known: {listing(net_ids)})", net
-                )
+                yield names_no(f"centers[{ci}].network", net, "network", net_ids)
             elif net in seen_net:
                 yield Problem(
                     f"centers[{ci}].network", f"already has a local centre ({seen_net[net]})", net
@@ -107,10 +101,8 @@ def centre_problems(centers: list[Any], known: KnownIds) -> Iterator[Problem]:
         for gi, g in enumerate(as_list(cd.get("groups"))):
             for di, dname in enumerate(as_list(as_dict(g).get("dialects"))):
                 if isinstance(dname, str) and dname not in net_ids:
-                    yield Problem(
-                        f"centers[{ci}].groups[{gi}].dialects[{di}]",
-                        f"names no network (known: {listing(net_ids)})",
-                        dname,
+                    yield names_no(
+                        f"centers[{ci}].groups[{gi}].dialects[{di}]", dname, "network", net_ids
                     )
 
 
@@ -121,28 +113,18 @@ def staffing_problems(data: dict[str, Any], known: KnownIds) -> Iterator[Problem
     for field in ("max_agents", "min_agents"):
         for gname in as_dict(staffing.get(field)):
             if gname not in group_ids:
-                yield Problem(
-                    f"staffing.{field}.{gname}",
-                    f"names no group (groups: {listing(group_ids)})",
-                    gname,
-                )
+                yield names_no(f"staffing.{field}.{gname}", gname, "group", group_ids, "groups")
     n, per_day = known.n_intervals, known.per_day
     for gname, value in as_dict(staffing.get("min_agents")).items():
         if isinstance(value, list):
             yield from list_length_problems(f"staffing.min_agents.{gname}", value, n, per_day)
     for cname in as_dict(staffing.get("seats")):
         if cname not in centre_ids:
-            yield Problem(
-                f"staffing.seats.{cname}",
-                f"names no centre (centres: {listing(centre_ids)})",
-                cname,
-            )
+            yield names_no(f"staffing.seats.{cname}", cname, "centre", centre_ids, "centres")
     yield from duplicate_ids("staffing.shifts", as_list(staffing.get("shifts")))
     for si, sh in enumerate(as_list(staffing.get("shifts"))):
         for gi, gname in enumerate(as_list(as_dict(sh).get("groups"))):
             if isinstance(gname, str) and gname not in group_ids:
-                yield Problem(
-                    f"staffing.shifts[{si}].groups[{gi}]",
-                    f"names no group (groups: {listing(group_ids)})",
-                    gname,
+                yield names_no(
+                    f"staffing.shifts[{si}].groups[{gi}]", gname, "group", group_ids, "groups"
                 )

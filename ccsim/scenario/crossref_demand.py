@@ -12,7 +12,14 @@ from typing import Any
 
 from ccsim.errors import Problem
 from ccsim.scenario.crossref_period import list_length_problems
-from ccsim.scenario.crossref_raw import TOL, KnownIds, as_dict, as_list, as_number, listing
+from ccsim.scenario.crossref_raw import (
+    TOL,
+    KnownIds,
+    as_dict,
+    as_list,
+    as_number,
+    names_no,
+)
 
 
 def call_type_problems(data: dict[str, Any], known: KnownIds) -> Iterator[Problem]:
@@ -51,11 +58,7 @@ def call_type_problems(data: dict[str, Any], known: KnownIds) -> Iterator[Proble
         for key, names, label in (("tiers", tier_ids, "tier"), ("networks", net_ids, "network")):
             for i, v in enumerate(as_list(arr.get(key))):
                 if isinstance(v, str) and v not in names:
-                    yield Problem(
-                        f"call_types[{ti}].arrivals.{key}[{i}]",
-                        f"names no {label} (known: {listing(names)})",
-                        v,
-                    )
+                    yield names_no(f"call_types[{ti}].arrivals.{key}[{i}]", v, label, names)
         share = as_number(arr.get("share"))
         if share is not None:
             share_users += 1

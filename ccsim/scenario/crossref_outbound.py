@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ccsim.errors import Problem
-from ccsim.scenario.crossref_raw import KnownIds, as_dict, as_list, duplicate_ids, listing
+from ccsim.scenario.crossref_raw import KnownIds, as_dict, as_list, duplicate_ids, names_no
 
 
 def campaign_problems(data: dict[str, Any], known: KnownIds) -> Iterator[Problem]:
@@ -30,11 +30,7 @@ def campaign_problems(data: dict[str, Any], known: KnownIds) -> Iterator[Problem
                 continue
             found = group_refs.get(ref)
             if not found:
-                yield Problem(
-                    f"campaigns[{ki}].groups[{gi}]",
-                    f"names no group (groups: {listing(group_ids)})",
-                    ref,
-                )
+                yield names_no(f"campaigns[{ki}].groups[{gi}]", ref, "group", group_ids, "groups")
             elif len(found) > 1:
                 yield Problem(
                     f"campaigns[{ki}].groups[{gi}]",
@@ -55,10 +51,11 @@ def campaign_problems(data: dict[str, Any], known: KnownIds) -> Iterator[Problem
             known_orders = {str(as_dict(w).get("id")) for w in as_list(data.get("work_orders"))}
             for oi, o in enumerate(as_list(wanted)):
                 if isinstance(o, str) and o not in known_orders:
-                    yield Problem(
+                    yield names_no(
                         f"campaigns[{ki}].feed.order_types[{oi}]",
-                        f"names no work-order type (known: {listing(known_orders)})",
                         o,
+                        "work-order type",
+                        known_orders,
                     )
             fed = (
                 known_orders

@@ -85,3 +85,8 @@ class KnownIds:
     centres: set[str]
     group_refs: GroupRefs
     groups: set[str]  # group ids, bare and as 'centre/group'
+
+
+def names_no(path: str, value: Any, what: str, ids: set[str], label: str = "known") -> Problem:
+    """A reference to something the scenario does not define, with what it does define."""
+    return Problem(path, f"names no {what} ({label}: {listing(ids)})", value)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ccsim.errors import Problem
-from ccsim.scenario.crossref_raw import KnownIds, as_dict, as_list, listing
+from ccsim.scenario.crossref_raw import KnownIds, as_dict, as_list, names_no
 
 
 def routing_problems(data: dict[str, Any], known: KnownIds) -> Iterator[Problem]:
@@ -37,9 +37,7 @@ def routing_problems(data: dict[str, Any], known: KnownIds) -> Iterator[Problem]
         ):
             for i, v in enumerate(as_list(rd.get(key))):
                 if isinstance(v, str) and v not in names:
-                    yield Problem(
-                        f"{rpath}.{key}[{i}]", f"names no {label} (known: {listing(names)})", v
-                    )
+                    yield names_no(f"{rpath}.{key}[{i}]", v, label, names)
         matched_types = (
             [t for t in as_list(rtypes) if isinstance(t, str)]
             if rtypes is not None
@@ -56,9 +54,7 @@ def routing_problems(data: dict[str, Any], known: KnownIds) -> Iterator[Problem]
                     yield Problem(where, f"names no group {gid!r} of a local centre", ref)
                 continue
             if sep and prefix not in centre_ids:
-                yield Problem(
-                    where, f"names no centre {prefix!r} (centres: {listing(centre_ids)})", ref
-                )
+                yield names_no(where, ref, f"centre {prefix!r}", centre_ids, "centres")
                 continue
             found = group_refs.get(ref)
             if not found:
