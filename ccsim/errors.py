@@ -1,7 +1,13 @@
-"""Errors that reach users: bad input (exit code 2) and failed checks (exit code 1)."""
+"""Errors that reach users: bad input (exit code 2) and failed checks (exit code 1).
+
+Also how a run is ended from outside (SIGTERM as ``Terminated``, signals held around a
+step that must not be cut, whether a process is still alive): the runner and the output
+folders both need them, so they sit here, below every layer.
+"""
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from collections.abc import Iterable, Iterator
@@ -95,3 +101,14 @@ def signals_held() -> Iterator[None]:
     finally:
         if old is not None:
             signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (someone else's counts: a reused id is alive)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ccsim._version import __version__
-from ccsim.errors import InputError, Problem, signals_held
+from ccsim.errors import InputError, Problem, process_alive, signals_held
 from ccsim.reporting.files import MANIFEST, creatable
 from ccsim.reporting.jsonout import dumps
 
@@ -77,16 +77,6 @@ def _temp_prefix(folder: Path, kind: str = "tmp") -> str:
     return f".{folder.name}.{kind}-{os.getpid()}-"
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process
-        return True
-    return True
-
-
 def remove_stale_temporaries(folder: Path) -> list[Path]:
     """Remove temporary folders beside ``folder`` left by runs that were killed while writing.
 
@@ -99,7 +89,7 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
         return removed
     for path in folder.parent.glob(".*.*-*-*"):
         found = _TEMP_NAME.match(path.name)
-        if found and path.is_dir() and not _alive(int(found.group(1))):
+        if found and path.is_dir() and not process_alive(int(found.group(1))):
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)
     return removed

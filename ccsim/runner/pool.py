@@ -14,26 +14,16 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 
-from ccsim.errors import HELD, signals_held
+from ccsim.errors import HELD, process_alive, signals_held
 
 PARENT_CHECK_S = 0.5
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, someone else's (a reused process id)
-        return True
-    return True
 
 
 def _watch_parent(parent: int) -> None:
     # the main process, not the worker's own parent: under a fork server they differ
     while True:
         time.sleep(PARENT_CHECK_S)
-        if not _alive(parent):
+        if not process_alive(parent):
             os._exit(1)  # the main process is gone: nobody will read our results
 
 
