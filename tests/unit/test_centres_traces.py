@@ -6,7 +6,7 @@ import pytest
 from ccsim.engine.model import Simulation
 from ccsim.runner import simulate
 from ccsim.scenario import parse_scenario
-from tests.helpers.scen import base, const, trace
+from tests.helpers.scen import base, const, orders_case, trace
 
 
 def two_sites(**routing):
@@ -83,38 +83,6 @@ def test_a_dialect_agent_freeing_first_takes_the_caller():
     c = Simulation(parse_scenario(d), 0).run().calls
     assert list(c["group"]) == [0, 0]
     assert list(c["wait"]) == [0.0, 49.0]
-
-
-def orders_case(handlers=1, reach=1.0, attempts=3, calendar=None, chaser=None, limit_h=1.0):
-    wo = {
-        "id": "complaint_order",
-        "raised_by": [{"call_type": "a", "probability": 1.0}],
-        "handle_time": const(100),
-        "limit_h": limit_h,
-        "callback": {
-            "reach_prob": reach,
-            "attempts": attempts,
-            "spacing": const(50),
-            "talk_time": const(20),
-            "attempt_time": const(5),
-        },
-    }
-    if chaser:
-        wo["chaser"] = chaser
-    bo = {"id": "bo", "order_types": ["complaint_order"], "handlers": handlers}
-    if calendar:
-        bo["calendar"] = "office"
-    d = base(
-        horizon={"duration_h": 24, "interval_min": 60},
-        call_types=[{"id": "a", "arrivals": {"times_s": [0]}, "handle_time": const(10)}],
-        centers=[
-            {"id": "c", "groups": [{"id": "g", "skills": ["a"], "agents": 1}], "back_office": [bo]}
-        ],
-        work_orders=[wo],
-    )
-    if calendar:
-        d["calendars"] = [{"id": "office", "every_day": [calendar]}]
-    return d
 
 
 def run_orders(d):

@@ -12,8 +12,7 @@ from ccsim.runner import simulate
 from ccsim.scenario import load_scenario, parse_scenario
 from ccsim.scenario.workload import MAX_ATTEMPTS, MAX_CALLS, MAX_SAMPLES, MAX_TRIES, estimate
 from tests.helpers.problems import problems
-from tests.helpers.scen import base, campaign, const
-from tests.unit.test_centres_traces import orders_case
+from tests.helpers.scen import base, campaign, const, orders_case
 
 ROOT = Path(__file__).resolve().parents[2]
 
