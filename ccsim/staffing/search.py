@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,11 +68,7 @@ class Searcher:
         self.workers = default_workers(self.reps) if workers is None else workers
         self.log = log or (lambda msg: None)
         G, n = self.m.staffing.shape
-        self.cap = np.full((G, n), np.iinfo(np.int64).max // 4, dtype=np.int64)
-        for gi, (c, grp) in enumerate(sc.groups):
-            for key in (grp.id, f"{c.id}/{grp.id}"):  # a centre/group key wins over a bare id
-                if key in self.settings.max_agents:
-                    self.cap[gi, :] = self.settings.max_agents[key]
+        self.cap = self._per_group(self.settings.max_agents, np.iinfo(np.int64).max // 4)
         # outbound-only groups keep the scenario's agents: no inbound target speaks for them
         self.fixed = [not grp.skills for _, grp in sc.groups]
         # cells the search leaves as they start: outbound-only groups, and the warm-up
@@ -110,16 +107,26 @@ class Searcher:
                 return False
         return True
 
-    def _lower_bounds(self) -> IntMatrix:
-        """Fewest agents per group and interval: ``min_agents`` and the service-level floor."""
-        sc, G, n = self.sc, *self.m.staffing.shape
-        low = np.zeros((G, n), dtype=np.int64)
+    def _per_group(self, setting: Mapping[str, int | list[int]], default: int) -> IntMatrix:
+        """A per-group setting (``max_agents``, ``min_agents``) as agents per group and interval.
+
+        Keys are group ids or ``centre/group`` (which wins over a bare id); a value is a
+        number, or a list per interval (or per interval of a day).
+        """
+        sc, (G, n) = self.sc, self.m.staffing.shape
+        out = np.full((G, n), default, dtype=np.int64)
         for gi, (c, grp) in enumerate(sc.groups):
-            for key in (grp.id, f"{c.id}/{grp.id}"):  # a centre/group key wins over a bare id
-                value = self.settings.min_agents.get(key)
+            for key in (grp.id, f"{c.id}/{grp.id}"):
+                value = setting.get(key)
                 if value is not None:
                     per = value if isinstance(value, list) else [value]
-                    low[gi] = per_interval(per, n, sc.horizon.start_interval)
+                    out[gi] = per_interval(per, n, sc.horizon.start_interval)
+        return out
+
+    def _lower_bounds(self) -> IntMatrix:
+        """Fewest agents per group and interval: ``min_agents`` and the service-level floor."""
+        sc = self.sc
+        low = self._per_group(self.settings.min_agents, 0)
         floor = self.settings.floor_service_level
         if floor is not None:
             low = np.maximum(low, floor_agents(sc, group_loads(sc), floor))
