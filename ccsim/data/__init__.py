@@ -1,0 +1,6 @@
+"""From a centre's data to a scenario: reading call logs and fitting a scenario from them.
+
+``read_call_log`` reads an ACD/IVR call-detail export (CSV, ``.csv.gz`` or Parquet) into
+the canonical columns, through a column map for foreign exports; ``fit`` estimates a
+scenario from it, with a confidence interval and a sample size for every figure.
+"""
