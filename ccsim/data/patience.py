@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import numpy as np
@@ -91,27 +91,11 @@ class PatienceFit:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping (NaN written as ``None``)."""
-        out: dict[str, Any] = _clean(
-            {
-                "name": self.name,
-                "n": self.n,
-                "abandoned": self.abandoned,
-                "censored": self.censored,
-                "km": {c: self.km[c].tolist() for c in self.km.columns},
-                "km_median_s": self.km_median_s,
-                "naive_mean_s": self.naive_mean_s,
-                "dist": self.dist,
-                "mean_s": self.mean_s,
-                "mean_ci95": self.mean_ci95,
-                "shape_ci95": self.shape_ci95,
-                "balk_share": self.balk_share,
-                "balk_ci95": self.balk_ci95,
-                "chosen": self.chosen,
-                "reason": self.reason,
-                "candidates": self.candidates.to_dict(orient="records"),
-            }
-        )
-        return out
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["km"] = {c: self.km[c].tolist() for c in self.km.columns}
+        out["candidates"] = self.candidates.to_dict(orient="records")
+        clean: dict[str, Any] = _clean(out)
+        return clean
 
 
 def fit_patience(
