@@ -10,6 +10,8 @@ Typical use::
     ccsim.erlang_c_metrics(agents=14, traffic=10.0, aht_s=180, threshold_s=20)
     plan = ccsim.staff(sc)          # agents per group and interval: Erlang, then simulation
     ccsim.compare([sc_a, sc_b])     # designs side by side, common random numbers
+    log = ccsim.read_call_log("calls.csv.gz")     # a call log in canonical columns
+    fitted, report = ccsim.fit(log)                # a scenario estimated from it
 """
 
 from ccsim._version import __version__
@@ -26,6 +28,7 @@ from ccsim.analytics import (
     scheduled_agents,
     traffic_erlangs,
 )
+from ccsim.data import FitReport, fit, read_call_log
 from ccsim.errors import InputError
 from ccsim.results import SimulationResult
 from ccsim.runner import compare_scenarios as compare
@@ -35,6 +38,7 @@ from ccsim.staffing import StaffingPlan, staff
 
 __all__ = [
     "SL_FORMULAS",
+    "FitReport",
     "InputError",
     "QueueMetrics",
     "Scenario",
@@ -47,10 +51,12 @@ __all__ = [
     "erlang_b",
     "erlang_c",
     "erlang_c_metrics",
+    "fit",
     "json_schema",
     "load_scenario",
     "parse_scenario",
     "queue_metrics",
+    "read_call_log",
     "required_agents",
     "scheduled_agents",
     "simulate",

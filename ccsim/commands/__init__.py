@@ -2,6 +2,7 @@
 
 from ccsim.commands.compare import compare_command
 from ccsim.commands.erlang import erlang_command
+from ccsim.commands.fit import fit_command
 from ccsim.commands.run import report_command, run_command
 from ccsim.commands.scenario import schema_command, validate_command
 from ccsim.commands.staff import staff_command
@@ -13,5 +14,6 @@ COMMANDS = [
     staff_command,
     compare_command,
     report_command,
+    fit_command,
     schema_command,
 ]

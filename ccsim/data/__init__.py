@@ -4,3 +4,9 @@
 the canonical columns, through a column map for foreign exports; ``fit`` estimates a
 scenario from it, with a confidence interval and a sample size for every figure.
 """
+
+from ccsim.data.calllog import read_call_log
+from ccsim.data.fit import fit
+from ccsim.data.report import FitReport
+
+__all__ = ["FitReport", "fit", "read_call_log"]

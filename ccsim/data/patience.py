@@ -28,6 +28,10 @@ _log = logging.getLogger(__name__)
 
 #: Fewest hang-ups for a parametric fit; below this the fit is guesswork.
 MIN_ABANDONS = 20
+#: Largest number of points of the Kaplan-Meier curve written in ``to_dict``.
+KM_POINTS = 500
+#: Fits within this many AIC units of the lowest count as equally good (then fewest parameters).
+AIC_MARGIN = 2.0
 #: A hang-up logged with wait 0 is taken as one within this many seconds (logs count whole
 #: seconds), so that families with no density at 0 still have a likelihood.
 ZERO_WAIT_S = 0.5
@@ -92,7 +96,11 @@ class PatienceFit:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping (NaN written as ``None``)."""
         out = {f.name: getattr(self, f.name) for f in fields(self)}
-        out["km"] = {c: self.km[c].tolist() for c in self.km.columns}
+        # the curve thinned to at most KM_POINTS rows: a log in fractions of seconds has
+        # one row per hang-up, too many for a JSON document
+        step = max(1, -(-len(self.km) // KM_POINTS))
+        km = self.km.iloc[::step]
+        out["km"] = {c: km[c].tolist() for c in km.columns}
         out["candidates"] = self.candidates.to_dict(orient="records")
         clean: dict[str, Any] = _clean(out)
         return clean
@@ -120,7 +128,8 @@ def fit_patience(
     -------
     PatienceFit
         Fits the exponential, weibull, gamma and lognormal families, each with and
-        without a balk share, by censored maximum likelihood and keeps the lowest AIC.
+        without a balk share, by censored maximum likelihood, and keeps the one with
+        the fewest parameters among those within 2 AIC units of the lowest AIC.
         Callers answered with no wait are left out (they never queued).
 
     Raises
@@ -151,7 +160,12 @@ def fit_patience(
         plain = _fit(f, False, data, balk_within_s, None)
         fits += [plain, _fit(f, True, data, balk_within_s, plain["theta"])]
     fits.sort(key=lambda r: float(r["aic"]))
-    best, second = fits[0], fits[1]
+    # parsimony: the fewest parameters among the fits within AIC_MARGIN of the lowest AIC
+    # (a difference below 2 is no evidence for the extra parameter, and small samples
+    # otherwise overfit: a balk share or a shape fitted to noise)
+    close = [r for r in fits if float(r["aic"]) - float(fits[0]["aic"]) <= AIC_MARGIN]
+    best = min(close, key=lambda r: (len(r["theta"]), float(r["aic"])))
+    second = next(r for r in fits if r is not best)
     fam, th, cov = best["family"], best["theta"], best["cov"]
     dist: dict[str, Any] = {"dist": fam, "mean_s": best["mean_s"]}
     if fam != "exponential":
@@ -161,11 +175,21 @@ def fit_patience(
         b = float(special.expit(th[-1]))
         dist |= {"balk_share": b, "balk_within_s": float(balk_within_s)}
         balk_ci = _wald(th, cov, -1, special.expit) or (0.0, 1.0)
+    lowest = best is fits[0]
     why = (
-        f"{_label(best, balk_within_s)} has the lowest AIC of {len(fits)} censored "
-        f"maximum-likelihood fits to {d} hang-ups and {n - d} censored waits "
-        f"({best['aic']:.1f}; next: {_label(second, balk_within_s)}, "
-        f"{second['aic'] - best['aic']:.1f} higher)"
+        f"{_label(best, balk_within_s)} "
+        + (
+            "has the lowest AIC"
+            if lowest
+            else f"is the simplest within {AIC_MARGIN:g} AIC units of the lowest"
+        )
+        + f" of {len(fits)} censored maximum-likelihood fits to {d} hang-ups and "
+        f"{n - d} censored waits ({best['aic']:.1f}; "
+        + (
+            f"next: {_label(second, balk_within_s)}, {second['aic'] - best['aic']:.1f} higher)"
+            if lowest
+            else f"lowest: {_label(fits[0], balk_within_s)}, {fits[0]['aic']:.1f})"
+        )
     )
     return replace(
         unfitted,

@@ -161,6 +161,10 @@ def _problem(err: Any, lines: dict[PathKey, int]) -> Problem:
     return Problem(path, rule, value, has_value)
 
 
+#: A pydantic error as a user's problem (path with its line, rule, value): for other files too.
+pydantic_problem = _problem
+
+
 def parse_scenario(
     data: Any, source: str | None = None, lines: dict[PathKey, int] | None = None
 ) -> Scenario:
