@@ -54,6 +54,8 @@ FloatArray = NDArray[np.float64]
 FAMILIES = ("exponential", "gamma", "lognormal", "weibull")
 #: Largest share of exact zeros a family may leave unexplained.
 ZERO_LIMIT = 0.01
+#: Families within this many AIC units of the lowest count as equally good (the simplest wins).
+AIC_MARGIN = 2.0
 #: Largest sample for the KS distance.
 _SUBSAMPLE = 200_000
 _SEED = 20_240_601
@@ -181,7 +183,15 @@ def fit_duration(
         fits = _fit_families(pos, ks_sample)
         table = pd.DataFrame([{c: f[c] for c in _COLUMNS} for f in fits], columns=_COLUMNS)
         usable = [f["family"] for f in fits if f["in_range"]]
-        best = min((f for f in fits if f["in_range"]), key=lambda f: f["aic"], default=None)
+        ok = [f for f in fits if f["in_range"]]
+        lowest = min((f["aic"] for f in ok), default=math.inf)
+        # parsimony: the exponential (one parameter) when it is within AIC_MARGIN of the
+        # lowest AIC; a smaller difference is no evidence for a shape parameter
+        best = min(
+            (f for f in ok if f["aic"] - lowest <= AIC_MARGIN),
+            key=lambda f: (f["shape"] is not None, f["aic"]),
+            default=None,
+        )
         tried = " and ".join([", ".join(usable[:-1]), *usable[-1:]] if usable[:-1] else usable)
         if skipped := [f["family"] for f in fits if not f["in_range"]]:
             tried += (
@@ -200,8 +210,13 @@ def fit_duration(
         else:
             ends = sorted(_cv_of(family, k) for k in shape_ci)
             cv, cv_ci = best["cv"], (ends[0], ends[1])
+        how = (
+            "has the lowest AIC"
+            if best["aic"] <= lowest
+            else f"is within {AIC_MARGIN:g} AIC units of the lowest and simplest"
+        )
         reason = (
-            f"{family} has the lowest AIC of {tried}, and its KS distance "
+            f"{family} {how} of {tried}, and its KS distance "
             f"{best['ks_distance']:.3f} is within the limit {ks_limit:g} (n={n:,})"
         )
         return DurationFit(
