@@ -42,6 +42,13 @@ Examples:
     help="A caller's next call this soon after a failed attempt is a redial.",
 )
 @click.option(
+    "--repeat-window-h",
+    type=float,
+    default=24.0,
+    show_default=True,
+    help="A caller's next call this soon after an answered one is a return (not resolved).",
+)
+@click.option(
     "--staffing",
     "staffing_file",
     type=click.Path(dir_okay=False),
@@ -74,6 +81,7 @@ def fit_command(
     start: str | None,
     sl_threshold_s: float,
     redial_window_min: float,
+    repeat_window_h: float,
     staffing_file: str | None,
     name: str | None,
     check: bool,
@@ -103,26 +111,26 @@ def fit_command(
         raise InputError(problems)
     cl = load_call_log(log, map_file, start)
     agents = None
+    if staffing_file is not None:
+        from ccsim.data.period import period_of
+
+        reps = max(1, int(cl.frame["replication"].nunique()))
+        period = (
+            period_of(cl.frame["arrival"], interval_min, reps, cl.run_folder)
+            if len(cl.frame)
+            else None
+        )
+        agents = read_staffing(staffing_file, period)
     scenario, report = fit(
         cl,
         interval_min=interval_min,
         threshold_s=sl_threshold_s,
         redial_window_min=redial_window_min,
+        repeat_window_h=repeat_window_h,
         name=name,
         seed=seed,
-        agents=None,
+        agents=agents,
     )
-    if staffing_file is not None:
-        agents = read_staffing(staffing_file, report)
-        scenario, report = fit(
-            cl,
-            interval_min=interval_min,
-            threshold_s=sl_threshold_s,
-            redial_window_min=redial_window_min,
-            name=name,
-            seed=seed,
-            agents=agents,
-        )
     folder = None if no_output else Path(out_dir) if out_dir else default_folder(scenario.name)
     if folder is not None:
         check_target(folder)
@@ -154,7 +162,7 @@ def fit_command(
     return 0
 
 
-def read_staffing(path: str, report: Any) -> pd.DataFrame:
+def read_staffing(path: str, period: Any) -> pd.DataFrame:
     """A staffing CSV: ``group``, ``agents`` and ``interval`` (index) or ``start`` (clock time)."""
     p = Path(path)
     try:
@@ -182,7 +190,8 @@ def read_staffing(path: str, report: Any) -> pd.DataFrame:
                 f"{path} line {i + 2}, column agents", "must be a number >= 0", df["agents"].iloc[i]
             )
         )
-    period = report.period
+    if period is None:
+        return pd.DataFrame(columns=["interval", "group", "agents"])
     if "interval" in df.columns:
         iv = pd.to_numeric(df["interval"], errors="coerce")
     else:

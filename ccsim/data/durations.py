@@ -11,12 +11,14 @@ The analyst's procedure, stated once:
    likelihood equation) and weibull (the root of its profile likelihood equation in the
    shape, by ``scipy.optimize.brentq``: 50 times faster than ``weibull_min.fit``, whose
    generic optimiser gives the same shape). The family with the lowest AIC
-   (2 parameters - 2 log-likelihood) is chosen among those whose parameters the
+   (2 parameters - 2 log-likelihood) is chosen, or the exponential when it is within
+   2 AIC units of it (no evidence for a shape), among those whose parameters the
    scenario accepts (lognormal and gamma cv at most 100, weibull shape 0.1 to 1000).
 4. Goodness of fit: the Kolmogorov-Smirnov distance (the largest gap between fitted and
    observed CDF, not its p-value, which is tiny for any real data set of thousands of
    calls) of the chosen family against all values, zeros included, on a subsample of at
-   most 200,000. If it exceeds ``ks_limit``, or more than 1 % of the values are exactly 0
+   most 200,000. If it exceeds ``ks_limit`` and the test's 5 % critical distance
+   1.36/sqrt(n) (a small sample cannot reject a family), or more than 1 % of the values are exactly 0
    (no family puts mass at 0), the result is ``empirical``: at most
    ``max_empirical_points`` values (means of equal-count bins of the sorted positive
    values, so the mean is kept, plus 0 with the share of zeros), weighted by share.
@@ -56,6 +58,8 @@ FAMILIES = ("exponential", "gamma", "lognormal", "weibull")
 ZERO_LIMIT = 0.01
 #: Families within this many AIC units of the lowest count as equally good (the simplest wins).
 AIC_MARGIN = 2.0
+#: Kolmogorov-Smirnov 5 % critical distance times sqrt(n) (large-sample value).
+KS_CRITICAL = 1.36
 #: Largest sample for the KS distance.
 _SUBSAMPLE = 200_000
 _SEED = 20_240_601
@@ -197,6 +201,9 @@ def fit_duration(
             tried += (
                 f" ({' and '.join(skipped)} left out: parameters outside the scenario's ranges)"
             )
+        # a small sample cannot reject a family: the limit is at least the KS test's 5 %
+        # critical distance 1.36 / sqrt(n) (a 17-value sample lies 0.33 from its own law)
+        ks_limit = max(ks_limit, KS_CRITICAL / math.sqrt(len(pos)))
         why = _rejection(best, tried, zero_share, ks_limit)
     if best is not None and why is None:
         family, shape, shape_ci = best["family"], best["shape"], best["shape_ci"]
@@ -217,7 +224,7 @@ def fit_duration(
         )
         reason = (
             f"{family} {how} of {tried}, and its KS distance "
-            f"{best['ks_distance']:.3f} is within the limit {ks_limit:g} (n={n:,})"
+            f"{best['ks_distance']:.3f} is within the limit {ks_limit:.3g} (n={n:,})"
         )
         return DurationFit(
             name, n, dist, mean, mean_ci, cv, cv_ci, shape, shape_ci, zero_share, family,
@@ -245,7 +252,7 @@ def _rejection(
     if best["ks_distance"] > ks_limit:
         return (
             f"{best['family']} has the lowest AIC of {tried} but its KS distance "
-            f"{best['ks_distance']:.3f} exceeds the limit {ks_limit:g}"
+            f"{best['ks_distance']:.3f} exceeds the limit {ks_limit:.3g}"
         )
     return None
 

@@ -26,6 +26,8 @@ from ccsim.data.patience import PatienceFit, fit_patience
 from ccsim.data.period import period_of
 from ccsim.data.redials import RedialFit, find_redials, fit_redials
 from ccsim.data.report import FitReport
+from ccsim.data.returns import ReturnFit, find_returns, fit_returns
+from ccsim.data.routing_fit import fit_routing
 from ccsim.data.scenario_text import build_scenario
 from ccsim.data.stats import share_ci
 from ccsim.data.volumes import VolumeFit, fit_demand, fit_volume
@@ -44,6 +46,7 @@ def fit(
     interval_min: float = 30,
     threshold_s: float = 20.0,
     redial_window_min: float = 120.0,
+    repeat_window_h: float = 24.0,
     name: str | None = None,
     seed: int = 1,
     replications: int = 10,
@@ -64,6 +67,9 @@ def fit(
         Service-level threshold for the observed KPIs and the scenario.
     redial_window_min
         A caller's next call within this many minutes of a failed attempt is its redial.
+    repeat_window_h
+        A caller's next call within this many hours after an answered call is a return
+        (the matter was not resolved at first contact).
     agents
         Known staffing (columns ``interval``, ``group``, ``agents``), used instead of the
         staffing the log shows.
@@ -73,7 +79,7 @@ def fit(
     (Scenario, FitReport)
     """
     cl = _as_log(log, map, start)
-    problems = _option_problems(interval_min, threshold_s, redial_window_min)
+    problems = _option_problems(interval_min, threshold_s, redial_window_min, repeat_window_h)
     if problems:
         raise InputError(problems)
     df = cl.frame
@@ -93,7 +99,9 @@ def fit(
         notes.append(
             "no caller_id: redials cannot be told from first calls and count as first calls"
         )
-    fresh = ~is_redial
+    t_answer = period.seconds(df["answer"])
+    is_return, answered = find_returns(df, t, t_answer, period.duration_s, repeat_window_h * 3600.0)
+    fresh = ~is_redial & ~is_return
     demand = fit_demand(period, t[fresh], reps[fresh])
     types = list(pd.unique(df["call_type"].dropna()))
     ctype = df["call_type"].to_numpy(dtype=object)
@@ -103,6 +111,7 @@ def fit(
     wrap: dict[str, DurationFit] = {}
     patience: dict[str, PatienceFit] = {}
     redials: dict[str, RedialFit] = {}
+    returns: dict[str, ReturnFit] = {}
     outcome = df["outcome"].to_numpy(dtype=object)
     for k in types:
         of_k = ctype == k
@@ -131,10 +140,14 @@ def fit(
         fk = failures[failures["call_type"] == k]
         if len(fk) and not df["caller_id"].isna().all():
             redials[k] = fit_redials(k, fk, window_s)
+        ak = answered[answered["call_type"] == k]
+        if len(ak):
+            returns[k] = fit_returns(k, ak)
     staff, method = staffing(df, period, cl.run_folder)
     if agents is not None:
         staff = _given_agents(staff, agents)
         method = "the staffing given (--staffing)"
+    rules, routing_table = fit_routing(df)
     report = FitReport(
         source=cl.source,
         rows_read=cl.rows_read,
@@ -153,9 +166,13 @@ def fit(
         talk_by_group=_talk_by_group(df),
         patience=patience,
         redials=redials,
+        returns=returns,
+        repeat_window_s=repeat_window_h * 3600.0,
         staffing=staff,
         staffing_method=method,
         skills=skills(df),
+        routing=rules,
+        routing_table=routing_table,
         observed=observed_kpis(df, period, threshold_s, staff),
     )
     for k in types:
@@ -190,7 +207,9 @@ def _as_log(log: str | Path | pd.DataFrame | CallLog, map: Any, start: str | Non
     return load_call_log(log, map, start)
 
 
-def _option_problems(interval_min: float, threshold_s: float, window_min: float) -> list[Problem]:
+def _option_problems(
+    interval_min: float, threshold_s: float, window_min: float, repeat_h: float
+) -> list[Problem]:
     out = []
     if not (interval_min > 0 and (1440 / interval_min).is_integer()):
         out.append(
@@ -200,6 +219,8 @@ def _option_problems(interval_min: float, threshold_s: float, window_min: float)
         out.append(Problem("--sl-threshold-s", "must be >= 0", threshold_s))
     if not window_min > 0:
         out.append(Problem("--redial-window-min", "must be > 0", window_min))
+    if not repeat_h > 0:
+        out.append(Problem("--repeat-window-h", "must be > 0", repeat_h))
     return out
 
 

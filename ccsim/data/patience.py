@@ -27,7 +27,10 @@ FloatArray = NDArray[np.float64]
 _log = logging.getLogger(__name__)
 
 #: Fewest hang-ups for a parametric fit; below this the fit is guesswork.
-MIN_ABANDONS = 20
+MIN_ABANDONS = 5
+#: Hang-ups needed to fit every family and a balk share; with fewer, only the exponential
+#: (one parameter: the hang-up rate per second waited) is fitted.
+MIN_ABANDONS_SHAPES = 20
 #: Largest number of points of the Kaplan-Meier curve written in ``to_dict``.
 KM_POINTS = 500
 #: Fits within this many AIC units of the lowest count as equally good (then fewest parameters).
@@ -147,7 +150,7 @@ def fit_patience(
     if d == 0:
         why = f"no caller of {name} abandoned in the log ({n} answered or still waiting): patience cannot be estimated; {never}"
     else:
-        why = f"only {d} callers of {name} abandoned (fewer than {MIN_ABANDONS}): a parametric fit on so few hang-ups would be guesswork, so patience is not estimated; {never}"
+        why = f"only {d} callers of {name} abandoned (fewer than {MIN_ABANDONS}): a fit on so few hang-ups would be guesswork, so patience is not estimated; {never}"
     unfitted = PatienceFit(
         name, n, d, n - d, km, median, naive, None, None, None, None, 0.0, (0.0, 0.0),
         "none", why, pd.DataFrame(columns=_COLUMNS),
@@ -156,16 +159,21 @@ def fit_patience(
         return unfitted
     data = _group(t, ev)
     fits = []
-    for f in FAMILIES:  # the balk variant starts from the plain optimum
+    few = d < MIN_ABANDONS_SHAPES
+    for f in (
+        ("exponential",) if few else FAMILIES
+    ):  # the balk variant starts from the plain optimum
         plain = _fit(f, False, data, balk_within_s, None)
-        fits += [plain, _fit(f, True, data, balk_within_s, plain["theta"])]
+        fits.append(plain)
+        if not few:
+            fits.append(_fit(f, True, data, balk_within_s, plain["theta"]))
     fits.sort(key=lambda r: float(r["aic"]))
     # parsimony: the fewest parameters among the fits within AIC_MARGIN of the lowest AIC
     # (a difference below 2 is no evidence for the extra parameter, and small samples
     # otherwise overfit: a balk share or a shape fitted to noise)
     close = [r for r in fits if float(r["aic"]) - float(fits[0]["aic"]) <= AIC_MARGIN]
     best = min(close, key=lambda r: (len(r["theta"]), float(r["aic"])))
-    second = next(r for r in fits if r is not best)
+    second = next((r for r in fits if r is not best), best)
     fam, th, cov = best["family"], best["theta"], best["cov"]
     dist: dict[str, Any] = {"dist": fam, "mean_s": best["mean_s"]}
     if fam != "exponential":
@@ -176,21 +184,28 @@ def fit_patience(
         dist |= {"balk_share": b, "balk_within_s": float(balk_within_s)}
         balk_ci = _wald(th, cov, -1, special.expit) or (0.0, 1.0)
     lowest = best is fits[0]
-    why = (
-        f"{_label(best, balk_within_s)} "
-        + (
-            "has the lowest AIC"
-            if lowest
-            else f"is the simplest within {AIC_MARGIN:g} AIC units of the lowest"
+    if few:
+        why = (
+            f"only {d} callers of {name} abandoned (fewer than {MIN_ABANDONS_SHAPES}): "
+            f"the exponential alone (the hang-up rate per second waited) is fitted, by "
+            f"censored maximum likelihood to {d} hang-ups and {n - d} censored waits"
         )
-        + f" of {len(fits)} censored maximum-likelihood fits to {d} hang-ups and "
-        f"{n - d} censored waits ({best['aic']:.1f}; "
-        + (
-            f"next: {_label(second, balk_within_s)}, {second['aic'] - best['aic']:.1f} higher)"
-            if lowest
-            else f"lowest: {_label(fits[0], balk_within_s)}, {fits[0]['aic']:.1f})"
+    else:
+        why = (
+            f"{_label(best, balk_within_s)} "
+            + (
+                "has the lowest AIC"
+                if lowest
+                else f"is the simplest within {AIC_MARGIN:g} AIC units of the lowest"
+            )
+            + f" of {len(fits)} censored maximum-likelihood fits to {d} hang-ups and "
+            f"{n - d} censored waits ({best['aic']:.1f}; "
+            + (
+                f"next: {_label(second, balk_within_s)}, {second['aic'] - best['aic']:.1f} higher)"
+                if lowest
+                else f"lowest: {_label(fits[0], balk_within_s)}, {fits[0]['aic']:.1f})"
+            )
         )
-    )
     return replace(
         unfitted,
         dist=dist,

@@ -12,6 +12,7 @@ from ccsim.data.ivr import IvrFit
 from ccsim.data.patience import PatienceFit
 from ccsim.data.period import Period
 from ccsim.data.redials import RedialFit
+from ccsim.data.returns import ReturnFit
 from ccsim.data.volumes import DemandFit, VolumeFit
 
 
@@ -36,9 +37,13 @@ class FitReport:
     talk_by_group: pd.DataFrame
     patience: dict[str, PatienceFit]
     redials: dict[str, RedialFit]
+    returns: dict[str, ReturnFit]
+    repeat_window_s: float
     staffing: pd.DataFrame
     staffing_method: str
     skills: pd.DataFrame
+    routing: list[dict[str, Any]]
+    routing_table: pd.DataFrame
     observed: pd.DataFrame
     scenario_text: str = ""
     warnings: list[str] = field(default_factory=list)
@@ -130,10 +135,13 @@ class FitReport:
             "talk_by_group": self.talk_by_group.to_dict(orient="records"),
             "patience": [v.to_dict() for v in self.patience.values()],
             "redials": [v.to_dict() for v in self.redials.values()],
+            "returns": [v.to_dict() for v in self.returns.values()],
+            "repeat_window_h": self.repeat_window_s / 3600.0,
             "staffing": {
                 "method": self.staffing_method,
                 "table": self.staffing.to_dict(orient="records"),
             },
             "skills": self.skills.to_dict(orient="records"),
+            "routing": self.routing,
             "observed": self.observed.to_dict(orient="records"),
         }

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import yaml
 
+from ccsim.data.routing_fit import MIN_SHARE
 from ccsim.scenario.loader import load_text
 from ccsim.scenario.schema import Scenario
 
@@ -101,11 +102,13 @@ def build_scenario(
     if demand:
         add(f"# {r.demand.day_factors_note}; {r.demand.busyness_note}")
         add(f"demand: {_flow(demand)}")
+    ids_of: dict[str, dict[str, str]] = {}
     for dim, key in (("tier", "tiers"), ("network", "networks")):
         m = r.mix[r.mix["dimension"] == dim]
         if m.empty:
             continue
         ids = group_ids(list(m["id"]))
+        ids_of[dim] = ids
         add(f"# {dim} mix of {int(m['n'].iloc[0]):,} first calls")
         add(f"{key}:")
         shares = _shares(list(m["share"]))
@@ -163,7 +166,19 @@ def build_scenario(
                 f"{_num(rd.window_s / 60)} min; per attempt n={rd.per_attempt_n}"
             )
             add(f"    redial: {_flow(rs)}")
-    _groups(r, add, tids)
+        rt = r.returns.get(k)
+        if rt is not None and rt.scenario() is not None:
+            add(
+                f"    # returns: {rt.returns:,} of {rt.answered:,} answered calls came back within "
+                f"{_num(r.repeat_window_s / 3600)} h; share {_ci(rt.share_ci95)}, delay mean "
+                f"{_num(rt.delay_mean_s or 0)} s ({_ci(rt.delay_mean_ci95)})"
+            )
+            for key, value in (rt.scenario() or {}).items():
+                add(f"    {key}: {_flow(value)}")
+        elif rt is not None:
+            add(f"    # returns: {rt.reason}")
+    gids = _groups(r, add, tids)
+    _routing(r, add, tids, gids, ids_of.get("tier", {}))
     add(f"targets: {_flow({'service_level': {'threshold_s': _num(r.threshold_s, 12)}})}")
     text = "\n".join(lines) + "\n"
     return load_text(text, "<fitted scenario>"), text
@@ -177,7 +192,37 @@ def _shares(values: list[float]) -> list[float]:
     return out
 
 
-def _groups(r: FitReport, add: Any, tids: dict[str, str]) -> None:
+def _routing(
+    r: FitReport, add: Any, tids: dict[str, str], gids: dict[str, str], tier_ids: dict[str, str]
+) -> None:
+    if not r.routing:
+        return
+    left = r.routing_table[r.routing_table["order"] < 0]
+    add(
+        f"# routing: the groups that answered each call type and tier, most first; a group "
+        f"answering under {MIN_SHARE:.0%} of a cell's calls is left out "
+        f"({int(left['answered'].sum()):,} calls)"
+    )
+    add("routing:")
+    add("  rules:")
+    for rule in r.routing:
+        targets = []
+        for g, delay in rule["groups"]:
+            if g not in gids:
+                continue
+            targets.append(
+                gids[g] if delay <= 0 else {"group": gids[g], "delay_s": _num(delay, 12)}
+            )
+        if not targets:
+            continue
+        out: dict[str, Any] = {"call_types": [tids[rule["call_type"]]]}
+        if rule["tiers"] is not None:
+            out["tiers"] = [tier_ids.get(t, t) for t in rule["tiers"]]
+        out["groups"] = targets
+        add(f"    - {_flow(out)}")
+
+
+def _groups(r: FitReport, add: Any, tids: dict[str, str]) -> dict[str, str]:
     staff = r.staffing
     sk = r.skills
     names = sorted(set(staff["group"]) | set(sk["group"])) if len(staff) else ["agents"]
@@ -185,6 +230,7 @@ def _groups(r: FitReport, add: Any, tids: dict[str, str]) -> None:
     answered_types = set(sk["call_type"]) if len(sk) else set()
     orphans = [k for k in r.volumes if k not in answered_types]
     busiest = sk.groupby("group")["answered"].sum().idxmax() if len(sk) else names[0]
+    kept: set[str] = set()
     add(f"# agents per interval: {r.staffing_method}")
     add("centers:")
     add("  - id: main")
@@ -200,6 +246,7 @@ def _groups(r: FitReport, add: Any, tids: dict[str, str]) -> None:
         if not skills:
             add(f"      # {g}: staffed in the log but answered no call; left out")
             continue
+        kept.add(g)
         st = staff[staff["group"] == g].sort_values("interval")
         per = np.zeros(r.period.n_intervals)
         per[st["interval"].to_numpy(dtype=np.int64)] = st["agents"].to_numpy(dtype=float)
@@ -216,3 +263,4 @@ def _groups(r: FitReport, add: Any, tids: dict[str, str]) -> None:
             )
         add(f"        skills: {_flow(skills)}")
         add(f"        agents: {_flow(agents if len(set(agents)) > 1 else agents[0])}")
+    return {g: gids[g] for g in names if g in kept}

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from scipy import special
 
-from ccsim.data.patience import MIN_ABANDONS, fit_patience
+from ccsim.data.patience import MIN_ABANDONS, MIN_ABANDONS_SHAPES, fit_patience
 from ccsim.scenario import Patience
 
 
@@ -124,6 +124,19 @@ def test_few_abandons_keep_the_curve():
     assert fit.dist is None and fit.chosen == "none"
     assert fit.reason.startswith(f"only {MIN_ABANDONS - 1} callers of patience of query abandoned")
     assert len(fit.km) == MIN_ABANDONS - 1
+
+
+def test_few_abandons_fit_the_exponential_alone():
+    # 12 hang-ups: only the hang-up rate is fitted; its MLE is hang-ups / time waited
+    rng = np.random.default_rng(3)
+    wait = rng.exponential(60.0, 200)
+    ab = np.zeros(200, dtype=bool)
+    ab[:12] = True
+    fit = fit_patience(wait, ab, name="patience of query")
+    assert 12 < MIN_ABANDONS_SHAPES
+    assert fit.chosen == "exponential" and len(fit.candidates) == 1
+    assert fit.dist == {"dist": "exponential", "mean_s": pytest.approx(wait.sum() / 12, rel=1e-3)}
+    assert fit.reason.startswith("only 12 callers of patience of query abandoned (fewer than 20)")
 
 
 @pytest.mark.parametrize("bad", [-1.0, math.nan, math.inf])
