@@ -228,7 +228,7 @@ def _write_folder(
 
     talk_values: dict[str, np.ndarray] = {
         str(k): g["talk_s"].dropna().to_numpy(dtype=float)
-        for k, g in frame[frame["outcome"].eq("answered")].groupby("call_type")
+        for k, g in frame[frame["outcome"].eq("answered")].groupby("call_type", observed=True)
     }
 
     def fill(tmp: Path) -> None:

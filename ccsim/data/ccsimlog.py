@@ -60,23 +60,23 @@ def from_ccsim_log(
             base = DEFAULT_START
             notes.append(f"second 0 taken as {base:%a %H:%M} (give --start)")
     n = len(frame)
-    outcome = frame["outcome"].astype("str")
+    outcome = frame["outcome"].astype("category")
     t_arr = frame["t_arrival"].to_numpy(dtype=float)
     t_q = frame["t_queue"].to_numpy(dtype=float)
     queued = outcome.isin(["answered", "abandoned"]).to_numpy()
-    ctype = frame["call_type"].astype("str")
+    ctype = frame["call_type"].astype("category")
     in_ivr = outcome.isin(["contained", "ivr_abandoned", "disconnected"])
     # a call type has an IVR if some call ended there or spent time before the queue
-    ivr_types = set(ctype[in_ivr | pd.Series(t_q - t_arr > 0, index=frame.index)])
+    ivr_types = ctype[in_ivr | pd.Series(t_q - t_arr > 0, index=frame.index)].unique()
     with_ivr = ctype.isin(ivr_types).to_numpy()
     ivr_s = np.where(queued & with_ivr, t_q - t_arr, np.nan)
     ivr_out = np.full(n, None, dtype=object)
     ivr_out[queued & with_ivr] = "to_agent"
     ivr_out[(outcome == "contained").to_numpy()] = "self_service"
     ivr_out[(outcome.isin(["ivr_abandoned", "disconnected"])).to_numpy()] = "abandoned"
-    canon = outcome.replace(
-        {"contained": "ivr", "ivr_abandoned": "ivr", "disconnected": "ivr"}
-    ).to_numpy(dtype=object)
+    words = {"contained": "ivr", "ivr_abandoned": "ivr", "disconnected": "ivr"}
+    cats = [words.get(str(c), str(c)) for c in outcome.cat.categories]
+    canon = np.asarray(cats, dtype=object)[outcome.cat.codes.to_numpy()]
     answered = (outcome == "answered").to_numpy()
     rep = frame["replication"] if "replication" in frame else pd.Series(0, index=frame.index)
     sec = pd.to_timedelta(t_arr, unit="s")
@@ -86,20 +86,20 @@ def from_ccsim_log(
         {
             "replication": rep.to_numpy(),
             "arrival": base + sec,
-            "call_type": ctype.to_numpy(),
-            "tier": frame["tier"].astype("str").to_numpy(),
-            "network": frame["network"].astype("str").to_numpy(),
-            "caller_id": frame["caller"].astype("str").to_numpy(),
+            "call_type": ctype,
+            "tier": frame["tier"].astype("category"),
+            "network": frame["network"].astype("category"),
+            "caller_id": frame["caller"].to_numpy(),  # integers: ids within a replication
             "ivr_s": ivr_s,
-            "ivr_outcome": pd.array(ivr_out, dtype="str"),
+            "ivr_outcome": pd.Categorical(ivr_out),
             "queue_entry": q_time,
             "wait_s": np.where(queued, wait, np.nan),
             "answer": q_time + pd.to_timedelta(np.where(answered, wait, np.nan), unit="s"),
-            "outcome": pd.array(canon, dtype="str"),
+            "outcome": pd.Categorical(canon),
             "talk_s": np.where(answered, frame["talk"].to_numpy(dtype=float), np.nan),
             "wrap_s": np.where(answered, frame["wrap"].to_numpy(dtype=float), np.nan),
-            "agent": pd.array([None] * n, dtype="str"),
-            "group": frame["group"].astype("str").where(answered).to_numpy(),
+            "agent": pd.Categorical([None] * n),
+            "group": frame["group"].astype("category").where(answered),
         }
     )
     skipped = []

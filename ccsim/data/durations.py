@@ -6,7 +6,8 @@ The analyst's procedure, stated once:
    non-finite value raises ``ValueError`` naming the duration. No values: ``None``.
 2. All values equal, to a millionth (all 0 included): ``{dist: constant, mean_s: mean}``.
 3. Otherwise four families are fitted by maximum likelihood with location fixed at 0 to
-   the positive values: exponential (closed form: the mean), lognormal (closed form: mean
+   the positive values (beyond 200,000 of them, to a fixed subsample of 200,000, whose
+   intervals are then those of the subsample): exponential (closed form: the mean), lognormal (closed form: mean
    and sd of the logs), gamma (``scipy.stats.gamma.fit(floc=0)``, which solves the
    likelihood equation) and weibull (the root of its profile likelihood equation in the
    shape, by ``scipy.optimize.brentq``: 50 times faster than ``weibull_min.fit``, whose
@@ -184,7 +185,10 @@ def fit_duration(
         table, best, tried = pd.DataFrame(columns=_COLUMNS), None, ""
         why: str | None = f"the positive values are all equal ({pos[0]:g} s): no family fits"
     else:
-        fits = _fit_families(pos, ks_sample)
+        # beyond _SUBSAMPLE positive values, the families are fitted to a fixed subsample:
+        # their shapes are then known to well under 1 %, and a month of calls fits in seconds
+        fit_on = pos if pos.size <= _SUBSAMPLE else rng.choice(pos, _SUBSAMPLE, replace=False)
+        fits = _fit_families(fit_on, ks_sample)
         table = pd.DataFrame([{c: f[c] for c in _COLUMNS} for f in fits], columns=_COLUMNS)
         usable = [f["family"] for f in fits if f["in_range"]]
         ok = [f for f in fits if f["in_range"]]
@@ -257,10 +261,18 @@ def _rejection(
     return None
 
 
+def _ks_distance(srt: FloatArray, cdf: FloatArray) -> float:
+    """Kolmogorov-Smirnov distance of sorted values to a fitted CDF (``stats.kstest``'s
+    statistic, without its p-value, whose exact computation costs seconds at this size)."""
+    n = srt.size
+    i = np.arange(1, n + 1)
+    return float(max(np.max(i / n - cdf), np.max(cdf - (i - 1) / n)))
+
+
 def _fit_families(pos: FloatArray, ks_sample: FloatArray) -> list[dict[str, Any]]:
     """Maximum-likelihood fits (location 0) of every family to the positive values.
 
-    Each with its log-likelihood and AIC on all positive values, and its KS distance to
+    Each with its log-likelihood and AIC on the positive values given (a 200,000-value subsample for larger logs), and its KS distance to
     ``ks_sample`` (all values, zeros included, subsampled).
     """
     m = pos.size
@@ -282,6 +294,7 @@ def _fit_families(pos: FloatArray, ks_sample: FloatArray) -> list[dict[str, Any]
         ("weibull", stats.weibull_min(k_weib, scale=scale_weib), k_weib,
          _normal_ci(k_weib, se_weib)),
     ]  # fmt: skip
+    srt = np.sort(ks_sample)
     fits = []
     for family, frozen, shape, shape_ci in specs:
         loglik = float(frozen.logpdf(pos).sum())
@@ -293,7 +306,7 @@ def _fit_families(pos: FloatArray, ks_sample: FloatArray) -> list[dict[str, Any]
                 "mean_s": float(frozen.mean()), "cv": cv,
                 "shape": None if shape is None else float(shape), "shape_ci": shape_ci,
                 "in_range": _in_range(family, cv, shape),
-                "ks_distance": float(stats.kstest(ks_sample, frozen.cdf).statistic),
+                "ks_distance": _ks_distance(srt, frozen.cdf(srt)),
             }
         )  # fmt: skip
     return fits

@@ -255,10 +255,10 @@ def _talk_by_group(df: pd.DataFrame) -> pd.DataFrame:
     ans = df[df["outcome"].eq("answered") & df["talk_s"].notna() & df["group"].notna()]
     if ans.empty:
         return pd.DataFrame(columns=["call_type", "group", "n", "mean_talk_s", "se_s", "differs"])
-    g = ans.groupby(["call_type", "group"])["talk_s"].agg(["count", "mean", "std"]).reset_index()
-    overall = ans.groupby("call_type")["talk_s"].mean()
+    g = ans.groupby(["call_type", "group"], observed=True)["talk_s"].agg(["count", "mean", "std"]).reset_index()
+    overall = ans.groupby("call_type", observed=True)["talk_s"].mean()
     g["se"] = g["std"].fillna(0.0) / np.sqrt(g["count"])
-    z = (g["mean"] - g["call_type"].map(overall)).abs() / g["se"].replace(0.0, np.nan)
+    z = (g["mean"] - g["call_type"].astype(object).map(overall).astype(float)).abs() / g["se"].replace(0.0, np.nan)
     g["differs"] = (z > DIFFERS_Z).fillna(False)
     return g.rename(columns={"count": "n", "mean": "mean_talk_s", "se": "se_s"})[
         ["call_type", "group", "n", "mean_talk_s", "se_s", "differs"]

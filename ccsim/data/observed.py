@@ -64,7 +64,7 @@ def staffing(df: pd.DataFrame, period: Period, folder: Path | None) -> tuple[pd.
     and ``agents_seen`` when the log names agents.
     """
     start, end, ans = busy_spells(df, period)
-    groups = df["group"].where(df["group"].notna(), "agents").to_numpy(dtype=object)
+    groups = df["group"].astype(object).where(df["group"].notna(), "agents").to_numpy(dtype=object)
     names = sorted(set(groups[ans].tolist())) or ["agents"]
     rows = []
     for g in names:
@@ -123,7 +123,7 @@ def _agents_seen(
             "agent": agent[sel][rep],
         }
     ).drop_duplicates()
-    seen = frame.groupby(["interval", "group"]).size().rename("agents_seen").reset_index()
+    seen = frame.groupby(["interval", "group"], observed=True).size().rename("agents_seen").reset_index()
     seen["agents_seen"] = seen["agents_seen"].astype(float) / period.replications
     return seen
 
@@ -163,8 +163,8 @@ def skills(df: pd.DataFrame) -> pd.DataFrame:
     ans = df[df["outcome"].eq("answered") & df["group"].notna()]
     if ans.empty:
         return pd.DataFrame(columns=["group", "call_type", "answered", "share"])
-    t = ans.groupby(["group", "call_type"]).size().rename("answered").reset_index()
-    t["share"] = t["answered"] / t.groupby("group")["answered"].transform("sum")
+    t = ans.groupby(["group", "call_type"], observed=True).size().rename("answered").reset_index()
+    t["share"] = t["answered"] / t.groupby("group", observed=True)["answered"].transform("sum")
     return t.sort_values(["group", "answered"], ascending=[True, False]).reset_index(drop=True)
 
 

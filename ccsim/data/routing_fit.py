@@ -35,21 +35,21 @@ def fit_routing(df: pd.DataFrame) -> tuple[list[dict[str, Any]], pd.DataFrame]:
     cols = ["call_type", "tier", "group", "answered", "share", "wait_p01_s", "order"]
     if ans.empty:
         return [], pd.DataFrame(columns=cols)
-    tier = ans["tier"].fillna("(any)")
+    tier = ans["tier"].astype(object).fillna("(any)")
     g = (
         ans.assign(tier=tier)
-        .groupby(["call_type", "tier", "group"])["wait_s"]
+        .groupby(["call_type", "tier", "group"], observed=True)["wait_s"]
         .agg(
             answered="size",
             wait_p01_s=lambda w: float(np.nanquantile(w, 0.01)) if w.notna().any() else 0.0,
         )
         .reset_index()
     )
-    g["share"] = g["answered"] / g.groupby(["call_type", "tier"])["answered"].transform("sum")
+    g["share"] = g["answered"] / g.groupby(["call_type", "tier"], observed=True)["answered"].transform("sum")
     g = g.sort_values(["call_type", "tier", "answered"], ascending=[True, True, False])
     g["order"] = -1
     plans: dict[tuple[str, str], tuple[Any, ...]] = {}
-    for (k, t), cell in g.groupby(["call_type", "tier"], sort=False):
+    for (k, t), cell in g.groupby(["call_type", "tier"], sort=False, observed=True):
         kept = cell[cell["share"] >= MIN_SHARE]
         g.loc[kept.index, "order"] = np.arange(len(kept))
         targets: list[Any] = []

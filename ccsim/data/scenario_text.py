@@ -229,7 +229,7 @@ def _groups(r: FitReport, add: Any, tids: dict[str, str]) -> dict[str, str]:
     gids = group_ids(names)
     answered_types = set(sk["call_type"]) if len(sk) else set()
     orphans = [k for k in r.volumes if k not in answered_types]
-    busiest = sk.groupby("group")["answered"].sum().idxmax() if len(sk) else names[0]
+    busiest = sk.groupby("group", observed=True)["answered"].sum().idxmax() if len(sk) else names[0]
     kept: set[str] = set()
     add(f"# agents per interval: {r.staffing_method}")
     add("centers:")

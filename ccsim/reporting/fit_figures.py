@@ -107,7 +107,7 @@ def staffing_figure(report: Any) -> Any:
     plt = _plt()
     fig, ax = plt.subplots(figsize=(10, 3.6))
     st = report.staffing
-    for j, (g, rows) in enumerate(st.groupby("group")):
+    for j, (g, rows) in enumerate(st.groupby("group", observed=True)):
         rows = rows.sort_values("interval")
         ax.step(rows["interval"], rows["agents"], where="post", color=f"C{j % 10}", label=f"{g}")
         ax.plot(rows["interval"], rows["busy_agents"], ls=":", color=f"C{j % 10}")
