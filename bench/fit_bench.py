@@ -63,7 +63,9 @@ def main() -> None:
         text=True,
     )
     out = json.loads(res.stdout.strip().splitlines()[-1])
-    print(f"log: {rows:,} calls over {args.days:g} days ({log.stat().st_size / 2**20:.0f} MiB gzip)")
+    print(
+        f"log: {rows:,} calls over {args.days:g} days ({log.stat().st_size / 2**20:.0f} MiB gzip)"
+    )
     print(
         f"read {out['read_s']:.1f} s + fit {out['fit_s']:.1f} s = {out['total_s']:.1f} s; "
         f"peak RSS {out['peak_mb']:.0f} MiB"

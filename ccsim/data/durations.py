@@ -262,8 +262,11 @@ def _rejection(
 
 
 def _ks_distance(srt: FloatArray, cdf: FloatArray) -> float:
-    """Kolmogorov-Smirnov distance of sorted values to a fitted CDF (``stats.kstest``'s
-    statistic, without its p-value, whose exact computation costs seconds at this size)."""
+    """Kolmogorov-Smirnov distance of sorted values to their fitted CDF.
+
+    ``stats.kstest``'s statistic, without its p-value, whose exact computation costs
+    seconds at this size.
+    """
     n = srt.size
     i = np.arange(1, n + 1)
     return float(max(np.max(i / n - cdf), np.max(cdf - (i - 1) / n)))

@@ -103,8 +103,8 @@ def fit(
     is_return, answered = find_returns(df, t, t_answer, period.duration_s, repeat_window_h * 3600.0)
     fresh = ~is_redial & ~is_return
     demand = fit_demand(period, t[fresh], reps[fresh])
-    types = list(pd.unique(df["call_type"].dropna()))
-    ctype = df["call_type"].to_numpy(dtype=object)
+    codes, uniques = pd.factorize(df["call_type"])
+    types = [str(u) for u in uniques]
     volumes: dict[str, VolumeFit] = {}
     ivr: dict[str, IvrFit] = {}
     talk: dict[str, DurationFit] = {}
@@ -113,8 +113,8 @@ def fit(
     redials: dict[str, RedialFit] = {}
     returns: dict[str, ReturnFit] = {}
     outcome = df["outcome"].to_numpy(dtype=object)
-    for k in types:
-        of_k = ctype == k
+    for code, k in enumerate(types):
+        of_k = codes == code
         volumes[k] = fit_volume(k, period, t[fresh & of_k], reps[fresh & of_k], demand)
         iv = fit_ivr(k, df[fresh & of_k])
         if iv is not None:
@@ -255,10 +255,16 @@ def _talk_by_group(df: pd.DataFrame) -> pd.DataFrame:
     ans = df[df["outcome"].eq("answered") & df["talk_s"].notna() & df["group"].notna()]
     if ans.empty:
         return pd.DataFrame(columns=["call_type", "group", "n", "mean_talk_s", "se_s", "differs"])
-    g = ans.groupby(["call_type", "group"], observed=True)["talk_s"].agg(["count", "mean", "std"]).reset_index()
+    g = (
+        ans.groupby(["call_type", "group"], observed=True)["talk_s"]
+        .agg(["count", "mean", "std"])
+        .reset_index()
+    )
     overall = ans.groupby("call_type", observed=True)["talk_s"].mean()
     g["se"] = g["std"].fillna(0.0) / np.sqrt(g["count"])
-    z = (g["mean"] - g["call_type"].astype(object).map(overall).astype(float)).abs() / g["se"].replace(0.0, np.nan)
+    z = (g["mean"] - g["call_type"].astype(object).map(overall).astype(float)).abs() / g[
+        "se"
+    ].replace(0.0, np.nan)
     g["differs"] = (z > DIFFERS_Z).fillna(False)
     return g.rename(columns={"count": "n", "mean": "mean_talk_s", "se": "se_s"})[
         ["call_type", "group", "n", "mean_talk_s", "se_s", "differs"]

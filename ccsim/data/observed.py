@@ -76,13 +76,14 @@ def staffing(df: pd.DataFrame, period: Period, folder: Path | None) -> tuple[pd.
             )
         )
     out = pd.concat(rows, ignore_index=True)
-    out.insert(1, "clock", [period.label(int(i)) for i in out["interval"]])
+    labels = np.asarray(period.labels(), dtype=object)
+    out.insert(1, "clock", labels[out["interval"].to_numpy(dtype=np.int64)])
     staffed = _run_staffing(folder, period) if folder is not None else None
     if staffed is not None:
         out = out.merge(staffed, on=["interval", "group"], how="outer").fillna(
             {"busy_agents": 0.0, "staffed": 0.0}
         )
-        out["clock"] = [period.label(int(i)) for i in out["interval"]]
+        out["clock"] = labels[out["interval"].to_numpy(dtype=np.int64)]
         out["agents"] = out["staffed"]
         return out.sort_values(["group", "interval"]).reset_index(drop=True), (
             "staffed agents of the run (agents.csv of its folder)"
@@ -123,7 +124,12 @@ def _agents_seen(
             "agent": agent[sel][rep],
         }
     ).drop_duplicates()
-    seen = frame.groupby(["interval", "group"], observed=True).size().rename("agents_seen").reset_index()
+    seen = (
+        frame.groupby(["interval", "group"], observed=True)
+        .size()
+        .rename("agents_seen")
+        .reset_index()
+    )
     seen["agents_seen"] = seen["agents_seen"].astype(float) / period.replications
     return seen
 

@@ -73,6 +73,10 @@ class Period:
         out: NDArray[np.int64] = (self.first_slot + interval) // self.slots_per_day
         return out
 
+    def labels(self) -> list[str]:
+        """Clock labels of every interval (``label``)."""
+        return [self.label(i) for i in range(self.n_intervals)]
+
     def label(self, i: int) -> str:
         """Clock label of an interval: ``09:30``, with the day when the period spans days."""
         t = self.start + pd.Timedelta(seconds=i * self.interval_s)

@@ -45,7 +45,9 @@ def fit_routing(df: pd.DataFrame) -> tuple[list[dict[str, Any]], pd.DataFrame]:
         )
         .reset_index()
     )
-    g["share"] = g["answered"] / g.groupby(["call_type", "tier"], observed=True)["answered"].transform("sum")
+    g["share"] = g["answered"] / g.groupby(["call_type", "tier"], observed=True)[
+        "answered"
+    ].transform("sum")
     g = g.sort_values(["call_type", "tier", "answered"], ascending=[True, True, False])
     g["order"] = -1
     plans: dict[tuple[str, str], tuple[Any, ...]] = {}

@@ -68,7 +68,9 @@ def run_calls(tmp: Path, scenario_text: str, name: str, *extra: str) -> Path:
     src = tmp / f"{name}.yaml"
     src.write_text(scenario_text, encoding="utf-8")
     out = tmp / name
-    r = CliRunner().invoke(cli, ["run", str(src), "--calls", "--no-figures", "--out", str(out), *extra])
+    r = CliRunner().invoke(
+        cli, ["run", str(src), "--calls", "--no-figures", "--out", str(out), *extra]
+    )
     assert r.exit_code == 0, r.output
     return out / "calls.csv.gz"
 
@@ -156,9 +158,15 @@ def test_province_parameters_are_recovered(province) -> None:
         ivr = r.ivr[k]
         pw = ct.ivr.password
         # callers failing every password try reach an agent without the containment step
-        fail_all = pw.share * pw.fail_prob**pw.tries if pw and pw.after_last_failure == "agent" else 0.0
+        fail_all = (
+            pw.share * pw.fail_prob**pw.tries if pw and pw.after_last_failure == "agent" else 0.0
+        )
         expected = (1.0 - fail_all) * ct.ivr.containment
-        assert inside(expected, ivr.containment_ci95, ivr.containment), (k, ivr.containment, expected)
+        assert inside(expected, ivr.containment_ci95, ivr.containment), (
+            k,
+            ivr.containment,
+            expected,
+        )
         assert inside(ct.ivr.abandon, ivr.abandon_ci95, ivr.abandon), (k, ivr.abandon)
         shares[k] = ct.arrivals.share
     # the business mix of first calls (the day's busyness multiplies every type alike)
