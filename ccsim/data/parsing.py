@@ -82,7 +82,7 @@ def raw_column(frame: pd.DataFrame, fm: FieldMap) -> pd.Series:
 
 def missing_mask(raw: pd.Series, fm: FieldMap | None) -> NDArray[np.bool_]:
     """Rows whose value means "not known": empty cells and the field's declared markers."""
-    miss = raw.isna().to_numpy()
+    miss = raw.isna().to_numpy().copy()
     if fm is not None and fm.missing:
         miss |= raw.astype("str").str.strip().isin(fm.missing).to_numpy()
         if pd.api.types.is_numeric_dtype(raw.dtype):

@@ -33,6 +33,17 @@ def _num(x: float, digits: int = 4) -> float | int:
     return int(v) if v.is_integer() and abs(v) < 1e15 else v
 
 
+def _rounded(d: dict[str, Any]) -> dict[str, Any]:
+    """A distribution's numbers to 4 significant digits (shares to 4 places)."""
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        if isinstance(v, float):
+            out[k] = round(v, 4) if k == "balk_share" else _num(v)
+        else:
+            out[k] = v
+    return out
+
+
 def _ci(ci: tuple[float, float] | None, digits: int = 3) -> str:
     if ci is None:
         return ""
@@ -155,7 +166,7 @@ def build_scenario(
                 f"    # patience: {pt.n:,} queued, {pt.abandoned:,} abandoned; mean {_num(pt.mean_s or 0)} s "
                 f"({_ci(pt.mean_ci95)}); naive mean of abandoners' waits {_num(pt.naive_mean_s)} s; {pt.reason}"
             )
-            add(f"    patience: {_flow(pt.dist)}")
+            add(f"    patience: {_flow(_rounded(pt.dist))}")
         elif pt is not None:
             add(f"    # patience: {pt.reason}")
         rd = r.redials.get(k)
