@@ -142,21 +142,16 @@ def _opener(p: Path, m: LogMap | None) -> tuple[list[str], Any]:
         "encoding": opts.encoding,
         "decimal": opts.decimal,
         "skiprows": opts.skip_rows,
+        # a blank line stays a row (left out as "no arrival time"), so that the line
+        # numbers of the rows after it are the file's
+        "skip_blank_lines": False,
     }
     try:
         header = [str(c).strip() for c in pd.read_csv(p, nrows=0, **kw).columns]
     except pd.errors.EmptyDataError:
         raise InputError([Problem("LOG", "is empty (no header line)", source)]) from None
     except (UnicodeDecodeError, LookupError) as exc:
-        raise InputError(
-            [
-                Problem(
-                    "LOG",
-                    f"cannot be read as {opts.encoding} text ({exc}); set csv.encoding",
-                    source,
-                )
-            ]
-        ) from None
+        raise _encoding_error(opts.encoding, exc, source) from None
     except (pd.errors.ParserError, OSError, EOFError, ValueError) as exc:
         raise InputError([Problem("LOG", f"cannot be read as CSV ({exc})", source)]) from None
 
@@ -165,7 +160,9 @@ def _opener(p: Path, m: LogMap | None) -> tuple[list[str], Any]:
             df: pd.DataFrame = pd.read_csv(
                 p, usecols=lambda c: str(c).strip() in cols, low_memory=False, **kw
             )
-        except (pd.errors.ParserError, UnicodeDecodeError, OSError, EOFError, ValueError) as exc:
+        except UnicodeDecodeError as exc:  # a bad byte past the header line
+            raise _encoding_error(opts.encoding, exc, source) from None
+        except (pd.errors.ParserError, OSError, EOFError, ValueError) as exc:
             raise InputError([Problem("LOG", f"cannot be read as CSV ({exc})", source)]) from None
         df.columns = [str(c).strip() for c in df.columns]
         df.attrs["line_offset"] = opts.skip_rows + 2  # the header is line skip_rows + 1
@@ -173,6 +170,12 @@ def _opener(p: Path, m: LogMap | None) -> tuple[list[str], Any]:
         return df
 
     return header, read_csv
+
+
+def _encoding_error(encoding: str, exc: Exception, source: str) -> InputError:
+    return InputError(
+        [Problem("LOG", f"cannot be read as {encoding} text ({exc}); set csv.encoding", source)]
+    )
 
 
 def _resolve(m: LogMap, header: list[str], source: str) -> dict[str, Any]:

@@ -128,6 +128,19 @@ class FieldMap(Model):
             return [str(x) if isinstance(x, int | float) else x for x in v]
         return v
 
+    @field_validator("format")
+    @classmethod
+    def _readable_format(cls, v: str | None) -> str | None:
+        # a bad directive (%Q) would otherwise stop the reading with pandas' ValueError
+        if v is not None:
+            import pandas as pd
+
+            try:
+                pd.to_datetime(pd.Series(["0"]), format=v, errors="coerce")
+            except ValueError as exc:
+                raise ValueError(f"is not a strptime format ({exc})") from None
+        return v
+
     @model_validator(mode="after")
     def _one_source(self) -> FieldMap:
         given = [k for k in ("column", "columns", "value") if getattr(self, k) is not None]

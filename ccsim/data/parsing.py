@@ -82,6 +82,7 @@ def raw_column(frame: pd.DataFrame, fm: FieldMap) -> pd.Series:
 
 def missing_mask(raw: pd.Series, fm: FieldMap | None) -> NDArray[np.bool_]:
     """Rows whose value means "not known": empty cells and the field's declared markers."""
+    # a copy: under copy-on-write (pandas 3) to_numpy() is a read-only view
     miss = raw.isna().to_numpy().copy()
     if fm is not None and fm.missing:
         miss |= raw.astype("str").str.strip().isin(fm.missing).to_numpy()
@@ -148,7 +149,9 @@ def read_duration(
 
 
 def _clock_seconds(text: pd.Series) -> NDArray[np.float64]:
-    parts = text.str.split(":", expand=True)
+    # the sign belongs to the whole duration: -0:05 is -5 s (not -0 min + 5 s)
+    sign = np.where(text.str.startswith("-").to_numpy(dtype=bool), -1.0, 1.0)
+    parts = text.str.lstrip("-").str.split(":", expand=True)
     parts = parts.apply(pd.to_numeric, errors="coerce")
     n = parts.notna().sum(axis=1).to_numpy()
     vals = parts.to_numpy(dtype=float, na_value=np.nan)
@@ -159,7 +162,7 @@ def _clock_seconds(text: pd.Series) -> NDArray[np.float64]:
         out[two] = vals[two, 0] * 60 + vals[two, 1]
     if vals.shape[1] >= 3:
         out[three] = vals[three, 0] * 3600 + vals[three, 1] * 60 + vals[three, 2]
-    return out
+    return out * sign
 
 
 def read_time(
@@ -196,28 +199,46 @@ def read_time(
 def _parse_times(text: pd.Series, fmt: str | None) -> tuple[pd.Series, str | None]:
     """Parse with the given format, or the format guessed from the first value (day first too)."""
     if fmt is not None:
-        out = pd.to_datetime(text, format=fmt, errors="coerce")
-        return _naive(out), fmt
+        return _to_datetime(text, fmt), fmt
     first = text.dropna()
     if first.empty:
         return pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]"), None
     best: tuple[pd.Series, str | None] | None = None
     guesses: list[str | None] = []
     for dayfirst in (False, True):
-        g = pd.tseries.api.guess_datetime_format(str(first.iloc[0]), dayfirst=dayfirst)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "dayfirst=True was specified" for a year-first value
+            g = pd.tseries.api.guess_datetime_format(str(first.iloc[0]), dayfirst=dayfirst)
         if g not in guesses:
             guesses.append(g)
     for g in guesses:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            out = pd.to_datetime(text, format=g if g else "ISO8601", errors="coerce")
+        out = _to_datetime(text, g if g else "ISO8601")
         fails = int((out.isna() & text.notna()).sum())
         if best is None or fails < int((best[0].isna() & text.notna()).sum()):
-            best = (_naive(out), g)
+            best = (out, g)
         if fails == 0:
             break
     assert best is not None
     return best
+
+
+#: A UTC offset ending a time: Z, +08:00, -0500.
+_OFFSET = r"\s*(?:Z|[+-]\d{2}:?\d{2})$"
+
+
+def _to_datetime(text: pd.Series, fmt: str) -> pd.Series:
+    """Local wall-clock times read with ``fmt``; unreadable values are NaT."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return _naive(pd.to_datetime(text, format=fmt, errors="coerce"))
+        except ValueError:
+            # several UTC offsets in one log (summer time began or ended): pandas will not
+            # mix them in one column, so each time keeps its wall clock and drops its offset
+            wall = text.str.replace(_OFFSET, "", regex=True)
+            plain = fmt if fmt == "ISO8601" else fmt.replace("%z", "").rstrip()
+            out: pd.Series = pd.to_datetime(wall, format=plain, errors="coerce")
+            return out
 
 
 def _naive(times: pd.Series) -> pd.Series:
