@@ -83,8 +83,13 @@ def make_export() -> pd.DataFrame:
             "IVR_RESULT": ivr_result,
             "IVR_SECS": ivr.round(0).astype("Int64"),
             "RESULT": result,
-            "QUEUE_TIME": wait.map(lambda w: f"{int(w) // 60:02d}:{int(w) % 60:02d}", na_action="ignore"),
-            "TALK_MS": (calls["talk"] * 1000).round(0).astype("Int64").where(outcome.eq("answered")),
+            "QUEUE_TIME": wait.map(
+                lambda w: f"{int(w) // 60:02d}:{int(w) % 60:02d}", na_action="ignore"
+            ),
+            "TALK_MS": (calls["talk"] * 1000)
+            .round(0)
+            .astype("Int64")
+            .where(outcome.eq("answered")),
             "ACW": calls["wrap"].round(0).astype("Int64").where(outcome.eq("answered")),
             "SERVER": agent,
             "SPLIT": calls["group"].astype(str).where(outcome.eq("answered"), ""),
