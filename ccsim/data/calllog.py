@@ -273,7 +273,7 @@ def _canonical_log(
     problems = issues.problems()
     if problems:
         raise InputError(problems, source)
-    df, skipped = _skip(df, line_of)
+    df, skipped = _skip(df, line_of, frame.isna().all(axis=1).to_numpy())
     return CallLog(finish(df), source, n, skipped, sorted(set(known) | set(derived)), origin, notes)
 
 
@@ -341,9 +341,12 @@ def _derive(df: pd.DataFrame, issues: RowIssues) -> tuple[pd.DataFrame, list[str
     return df, derived
 
 
-def _skip(df: pd.DataFrame, line_of: np.ndarray) -> tuple[pd.DataFrame, list[Skipped]]:
+def _skip(
+    df: pd.DataFrame, line_of: np.ndarray, blank: np.ndarray
+) -> tuple[pd.DataFrame, list[Skipped]]:
     """Leave out rows that cannot count as a call, counted per reason."""
     reasons = [
+        ("blank line", pd.Series(blank, index=df.index)),
         ("marked ignore in the log", df["outcome"].eq("ignore") | df["ivr_outcome"].eq("ignore")),
         ("no arrival time", df["arrival"].isna()),
         ("no call type", df["call_type"].isna()),

@@ -587,8 +587,8 @@ def test_blank_lines_keep_the_line_numbers_of_the_rows_after_them(tmp_path):
     df = read_call_log(log)
     assert len(df) == 1
     assert df.attrs["skipped"] == [
+        {"reason": "blank line", "rows": 1, "examples": [3]},
         {"reason": "marked ignore in the log", "rows": 1, "examples": [4]},
-        {"reason": "no arrival time", "rows": 1, "examples": [3]},
     ]
 
 
