@@ -84,7 +84,11 @@ def load_call_log(
             raise InputError(bad, "map")
     header, reader = _opener(p, m)
     if m is None and not _canonical(header) and set(CCSIM_COLUMNS) <= set(header):
-        frame = reader(list(CCSIM_COLUMNS) + (["replication"] if "replication" in header else []))
+        # ccsim's labels have few values: read as categories (a month of calls stays small)
+        labels = {c: "category" for c in ("call_type", "tier", "network", "outcome", "group")}
+        frame = reader(
+            list(CCSIM_COLUMNS) + (["replication"] if "replication" in header else []), labels
+        )
         folder = p.parent if (p.parent / "scenario.yaml").is_file() else None
         base = _start(start, None) if start is not None else None
         return from_ccsim_log(frame, source, base, folder)
@@ -129,7 +133,7 @@ def _opener(p: Path, m: LogMap | None) -> tuple[list[str], Any]:
         except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
             raise InputError([Problem("LOG", f"is not a Parquet file ({exc})", source)]) from None
 
-        def read_parquet(cols: list[str]) -> pd.DataFrame:
+        def read_parquet(cols: list[str], dtype: dict[str, str] | None = None) -> pd.DataFrame:
             df = pd.read_parquet(p, columns=cols)
             df.attrs["line_offset"] = 1
             df.attrs["row_word"] = "row"
@@ -155,10 +159,10 @@ def _opener(p: Path, m: LogMap | None) -> tuple[list[str], Any]:
     except (pd.errors.ParserError, OSError, EOFError, ValueError) as exc:
         raise InputError([Problem("LOG", f"cannot be read as CSV ({exc})", source)]) from None
 
-    def read_csv(cols: list[str]) -> pd.DataFrame:
+    def read_csv(cols: list[str], dtype: dict[str, str] | None = None) -> pd.DataFrame:
         try:
             df: pd.DataFrame = pd.read_csv(
-                p, usecols=lambda c: str(c).strip() in cols, low_memory=False, **kw
+                p, usecols=lambda c: str(c).strip() in cols, low_memory=False, dtype=dtype, **kw
             )
         except UnicodeDecodeError as exc:  # a bad byte past the header line
             raise _encoding_error(opts.encoding, exc, source) from None
