@@ -178,8 +178,19 @@ def fit(
     for k in types:
         if k not in talk:
             report.warnings.append(
-                f"{k}: no answered call with a talk time; its handle time is a guess of the other types' mean"
+                f"{k}: no answered call with a talk time: its handle time is a placeholder "
+                "(the mean of the other call types, else 180 s)"
             )
+        if k not in patience:
+            report.warnings.append(
+                f"{k}: the log gives no waits (wait_s, or answer and queue entry): patience "
+                "cannot be estimated and the fitted callers never hang up"
+            )
+    if not staff["agents"].any():
+        report.warnings.append(
+            "the log shows no staffing (no agent column, no talk times): the groups have "
+            "0 agents; give the staffing with --staffing"
+        )
     scenario, text = build_scenario(report, name or _name(cl.source), seed, replications)
     report.scenario_text = text
     return scenario, report

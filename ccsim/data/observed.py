@@ -184,14 +184,18 @@ def observed_kpis(
     wait = df["wait_s"].to_numpy(dtype=float)
     ans = outcome == "answered"
     ab = outcome == "abandoned"
+    known = np.isfinite(wait)
     frame = pd.DataFrame(
         {
             "interval": iv,
             "R": (ans | ab).astype(float),
             "A": ans.astype(float),
-            "A_T": (ans & (np.nan_to_num(wait, nan=np.inf) <= threshold_s)).astype(float),
             "Ab": ab.astype(float),
-            "wait_A": np.where(ans, np.nan_to_num(wait), 0.0),
+            # the service level and ASA need waits: only calls whose wait the log gives
+            "R_w": ((ans | ab) & known).astype(float),
+            "A_w": (ans & known).astype(float),
+            "A_T": (ans & known & (np.nan_to_num(wait, nan=np.inf) <= threshold_s)).astype(float),
+            "wait_A": np.where(ans & known, np.nan_to_num(wait), 0.0),
         }
     )
     per = frame.groupby("interval").sum().reindex(range(period.n_intervals), fill_value=0.0)
@@ -208,10 +212,13 @@ def observed_kpis(
             {
                 "interval": per.index,
                 "offered": per["R"] / period.replications,
-                "service_level": per["A_T"] / per["R"],
+                "service_level": per["A_T"] / per["R_w"],
                 "abandon_rate": per["Ab"] / per["R"],
-                "asa_s": per["wait_A"] / per["A"],
-                "occupancy": per["busy_s"] / np.maximum(per["staffed_s"], per["busy_s"]),
+                "asa_s": per["wait_A"] / per["A_w"],
+                # no talk times in the log: its occupancy is unknown, not 0
+                "occupancy": per["busy_s"] / np.maximum(per["staffed_s"], per["busy_s"])
+                if has.any()
+                else np.nan,
             }
         )
     out = out.replace([np.inf, -np.inf], np.nan)

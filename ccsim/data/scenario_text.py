@@ -152,7 +152,9 @@ def build_scenario(
             add(f"    # talk: n={t.n:,}, mean {_num(t.mean_s)} s ({_ci(t.mean_ci95)}); {t.reason}")
             add(f"    handle_time: {_flow(t.dist)}")
         else:
-            add("    # talk: no answered call with a talk time: the mean of the other call types")
+            add(
+                "    # talk: no answered call with a talk time: a placeholder (other types' mean, else 180 s)"
+            )
             add(f"    handle_time: {_flow({'dist': 'exponential', 'mean_s': _num(mean_talk)})}")
         w = r.wrap.get(k)
         if w is not None:
