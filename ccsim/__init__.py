@@ -28,7 +28,7 @@ from ccsim.analytics import (
     scheduled_agents,
     traffic_erlangs,
 )
-from ccsim.data import FitReport, fit, read_call_log
+from ccsim.data import FitReport, ForecastReport, fit, forecast, read_call_log
 from ccsim.errors import InputError
 from ccsim.results import SimulationResult
 from ccsim.runner import compare_scenarios as compare
@@ -39,6 +39,7 @@ from ccsim.staffing import StaffingPlan, staff
 __all__ = [
     "SL_FORMULAS",
     "FitReport",
+    "ForecastReport",
     "InputError",
     "QueueMetrics",
     "Scenario",
@@ -52,6 +53,7 @@ __all__ = [
     "erlang_c",
     "erlang_c_metrics",
     "fit",
+    "forecast",
     "json_schema",
     "load_scenario",
     "parse_scenario",

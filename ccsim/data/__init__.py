@@ -7,6 +7,16 @@ scenario from it, with a confidence interval and a sample size for every figure.
 
 from ccsim.data.calllog import read_call_log
 from ccsim.data.fit import fit
+from ccsim.data.forecast import ForecastReport, forecast
+from ccsim.data.history import History, read_history
 from ccsim.data.report import FitReport
 
-__all__ = ["FitReport", "fit", "read_call_log"]
+__all__ = [
+    "FitReport",
+    "ForecastReport",
+    "History",
+    "fit",
+    "forecast",
+    "read_call_log",
+    "read_history",
+]
