@@ -86,7 +86,17 @@ def forecast_scenario(
             wrap = (ct.get("wrap_time") or {}).get("mean_s", 0.0) or 0.0
             if np.isfinite(aht) and "mean_s" in ht and aht - wrap > 0:
                 ht["mean_s"] = round(aht - wrap, 2)
-    scenario = parse_scenario(doc, "<forecast scenario>")
+    try:
+        scenario = parse_scenario(doc, "<forecast scenario>")
+    except InputError as exc:
+        hint = Problem(
+            "--scenario",
+            f"the forecast horizon is {days} days from {start:%a %Y-%m-%d} 00:00: per-interval lists "
+            "of the base scenario (agents, handlers) must be given per interval of a day, or as "
+            "one number, to carry over to it",
+            source,
+        )
+        raise InputError([*exc.problems, hint], exc.source) from None
     header = (
         f"# {base.name} with the demand forecast by `ccsim forecast` from {h.source}:\n"
         f"# {days} days from {start:%Y-%m-%d} ({report.method}: {report.reason});\n"
