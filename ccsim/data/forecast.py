@@ -2,7 +2,7 @@
 
 Every method (``forecast_methods``) is measured by a rolling-origin backtest on the last
 weeks of history: from each origin, the method sees only the days before it and forecasts
-the next week. Accuracy is the WAPE (sum of absolute errors over the sum of actuals) of
+the next week. All methods are measured from the same origins. Accuracy is the WAPE (sum of absolute errors over the sum of actuals) of
 daily totals and of interval volumes, and the bias, beside the Poisson noise floor: the
 WAPE that a perfect forecast of the rate would still show, E|Y - l| / l with Y Poisson(l),
 which is 2 l P(Y = floor(l)) / l. ``method="auto"`` takes the lowest interval WAPE.
@@ -105,7 +105,11 @@ def forecast(
         One row per interval and call type: ``start``, ``call_type``, ``calls`` (expected),
         ``low``, ``high``, and ``aht_s`` when the history has handle times.
     """
-    h = history if isinstance(history, History) else read_history(history, map, None, interval_min)
+    h = (
+        history
+        if isinstance(history, History)
+        else read_history(history, map, None, interval_min, special_days)
+    )
     problems = _option_problems(days, method, level, backtest_weeks)
     specials = _special_rows(h, special_days, problems)
     if problems:
@@ -131,6 +135,12 @@ def forecast(
         m: f"needs {n} days of history ({usable} usable)" for m, n in MIN_DAYS.items() if usable < n
     }
     candidates = [m for m in METHODS if m not in skipped]
+    # every method is measured from the same origins (those the most demanding one can use);
+    # one that leaves no origin at all is left out of the comparison
+    while len(candidates) > 1 and h.days - BACKTEST_DAYS < max(MIN_DAYS[m] for m in candidates):
+        worst = max(candidates, key=lambda m: MIN_DAYS[m])
+        skipped[worst] = f"its {MIN_DAYS[worst]} days of history leave no week to backtest it on"
+        candidates.remove(worst)
     bt = _backtest(mats, weekday0, candidates, backtest_weeks)
     if method == "auto":
         overall = bt[bt["call_type"] == "all"].dropna(subset=["wape_interval"])
@@ -196,6 +206,7 @@ def _backtest(
 ) -> pd.DataFrame:
     """Rolling-origin backtest: per method and call type, errors of the next week's forecast."""
     n = next(iter(mats.values())).shape[0]
+    first = max((MIN_DAYS[m] for m in methods), default=0)
     rows = []
     for m in methods:
         acc: dict[str, dict[str, float]] = {}
@@ -203,7 +214,7 @@ def _backtest(
             a = acc.setdefault(k, _zero())
             for w in range(1, weeks + 1):
                 origin = n - BACKTEST_DAYS * w
-                if origin < MIN_DAYS[m]:
+                if origin < first:
                     break
                 horizon = min(BACKTEST_DAYS, n - origin)
                 f = METHODS[m](hist[:origin], weekday0, horizon)
@@ -213,8 +224,9 @@ def _backtest(
         total = _zero()
         for k, a in acc.items():
             rows.append(_metrics(m, k, a))
-            for key in ("abs_d", "abs_i", "err", "sum", "floor_d", "floor_i", "days"):
+            for key in ("abs_d", "abs_i", "err", "sum", "floor_d", "floor_i"):
                 total[key] += a[key]
+            total["days"] = max(total["days"], a["days"])  # the same days for every call type
         rows.append(_metrics(m, "all", total))
     return pd.DataFrame(rows)
 

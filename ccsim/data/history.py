@@ -60,10 +60,16 @@ def read_history(
     map: str | Path | None = None,
     start: str | None = None,
     interval_min: float | None = None,
+    special_days: tuple[str, ...] | list[str] = (),
 ) -> History:
-    """Read a counts table or a call log into a ``History``; raise ``InputError`` on bad input."""
+    """Read a counts table or a call log into a ``History``; raise ``InputError`` on bad input.
+
+    Intervals missing on ``special_days`` (dates) are not gaps: those days are left out
+    of the forecast anyway.
+    """
+    special = {f"{pd.Timestamp(d):%Y-%m-%d}" for d in special_days if _is_date(d)}
     if isinstance(path, pd.DataFrame):
-        return _from_counts(path, "<DataFrame>", interval_min)
+        return _from_counts(path, "<DataFrame>", interval_min, special)
     p = Path(path)
     if not p.is_file():
         raise InputError([Problem("HISTORY", "no such file", str(path))])
@@ -78,7 +84,7 @@ def read_history(
                 raise InputError(
                     [Problem("HISTORY", f"cannot be read as CSV ({exc})", str(p))]
                 ) from None
-        return _from_counts(table, str(p), interval_min)
+        return _from_counts(table, str(p), interval_min, special)
     return _from_log(p, map, start, interval_min or 30.0)
 
 
@@ -98,7 +104,17 @@ def _header(p: Path) -> list[str]:
         return []
 
 
-def _from_counts(table: pd.DataFrame, source: str, interval_min: float | None) -> History:
+def _is_date(d: str) -> bool:
+    try:
+        pd.Timestamp(d)
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
+def _from_counts(
+    table: pd.DataFrame, source: str, interval_min: float | None, special: set[str]
+) -> History:
     problems: list[Problem] = []
     need = [c for c in ("timestamp", "call_type", "calls") if c not in table.columns]
     if need:
@@ -139,7 +155,7 @@ def _from_counts(table: pd.DataFrame, source: str, interval_min: float | None) -
         if problems:
             raise InputError(problems, source)
         aht = frame.assign(aht=a).pivot(index="t", columns="call_type", values="aht").sort_index()
-    return _regular(counts, aht, step_min, source, [])
+    return _regular(counts, aht, step_min, source, [], special)
 
 
 def _from_log(p: Path, map: str | Path | None, start: str | None, interval_min: float) -> History:
@@ -255,7 +271,12 @@ def _step(t: pd.Series, interval_min: float | None, source: str) -> float:
 
 
 def _regular(
-    counts: pd.DataFrame, aht: pd.DataFrame | None, step_min: float, source: str, notes: list[str]
+    counts: pd.DataFrame,
+    aht: pd.DataFrame | None,
+    step_min: float,
+    source: str,
+    notes: list[str],
+    special: set[str],
 ) -> History:
     """Check the grid: whole days from midnight, no missing interval; NaN cells are gaps."""
     per_day = round(1440 / step_min)
@@ -272,7 +293,8 @@ def _regular(
         inclusive="left",
     )
     full = counts.reindex(grid)
-    missing = full.isna().any(axis=1).to_numpy()
+    missing = full.isna().any(axis=1).to_numpy().copy()
+    missing &= ~np.isin(np.asarray(grid.strftime("%Y-%m-%d")), sorted(special))
     if missing.any():
         runs = _runs(grid, missing, step_min)
         problems.append(
