@@ -220,7 +220,7 @@ def _backtest(
                 f = METHODS[m](hist[:origin], weekday0, horizon)
                 actual = hist[origin : origin + horizon]
                 ok = ~np.isnan(actual).any(axis=1)
-                _accumulate(a, f[ok], actual[ok], origin)
+                _accumulate(a, f[ok], actual[ok], origin + np.flatnonzero(ok))
         total = _zero()
         for k, a in acc.items():
             rows.append(_metrics(m, k, a))
@@ -252,7 +252,7 @@ def _mad(lam: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 def _accumulate(
-    a: dict[str, Any], f: NDArray[np.float64], actual: NDArray[np.float64], origin: int
+    a: dict[str, Any], f: NDArray[np.float64], actual: NDArray[np.float64], days: NDArray[np.int64]
 ) -> None:
     fd, ad = f.sum(axis=1), actual.sum(axis=1)
     a["abs_d"] += float(np.abs(fd - ad).sum())
@@ -262,7 +262,7 @@ def _accumulate(
     a["floor_d"] += float(_mad(fd).sum())
     a["floor_i"] += float(_mad(f).sum())
     a["days"] += float(len(fd))
-    a["ratios"].extend([(float(x), float(y)) for x, y in zip(fd, ad, strict=True) if x > 0])
+    a["ratios"].extend([(int(d), float(x), float(y)) for d, x, y in zip(days, fd, ad, strict=True)])
 
 
 def _metrics(method: str, call_type: str, a: dict[str, Any]) -> dict[str, Any]:
@@ -283,6 +283,7 @@ def _metrics(method: str, call_type: str, a: dict[str, Any]) -> dict[str, Any]:
 
 def _cv(ratios: list[tuple[float, float]]) -> float:
     """Day-to-day error beyond Poisson of forecast daily totals F against actuals A."""
+    ratios = [r for r in ratios if r[0] > 0]
     if len(ratios) < 3:
         return 0.0
     f = np.array([r[0] for r in ratios])
