@@ -296,14 +296,16 @@ def _cv(ratios: list[tuple[float, float]]) -> float:
 def _busyness(bt: pd.DataFrame, method: str) -> tuple[float, dict[str, float]]:
     sel = bt[bt["method"] == method]
     by = {
-        str(r["call_type"]): _cv(r["_ratios"]) for _, r in sel.iterrows() if r["call_type"] != "all"
+        str(r["call_type"]): _cv([(f, a) for _, f, a in r["_ratios"]])
+        for _, r in sel.iterrows()
+        if r["call_type"] != "all"
     }
     # the scenario's busyness multiplies every call type on a day: from the days' totals
     totals: dict[int, tuple[float, float]] = {}
     for _, r in sel[sel["call_type"] != "all"].iterrows():
-        for i, (f, a) in enumerate(r["_ratios"]):
-            x = totals.get(i, (0.0, 0.0))
-            totals[i] = (x[0] + f, x[1] + a)
+        for day, f, a in r["_ratios"]:
+            x = totals.get(day, (0.0, 0.0))
+            totals[day] = (x[0] + f, x[1] + a)
     bt.drop(columns=["_ratios"], inplace=True, errors="ignore")
     return _cv(list(totals.values())), by
 
