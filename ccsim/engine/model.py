@@ -316,6 +316,12 @@ class Simulation(Routing):
             self.bo = BackOffice(self)
         if self.m.scenario.campaigns:
             self.ob = Outbound(self)
+        live = self.m.extras.get("live")
+        if live is not None:
+            from ccsim.engine.live import LiveStart, schedule_live
+
+            assert isinstance(live, LiveStart)
+            schedule_live(self, live)
         if self._arr_t:
             self.after(self._arr_t[0], self._on_arrival, None)
         if self._sample_s is not None:

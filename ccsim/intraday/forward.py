@@ -1,0 +1,177 @@
+"""The rest of the day from a live state: reforecast, forward simulation, projected KPIs.
+
+Reforecast. Per call type, the first calls so far (O) against what the scenario expected
+by now (E): the rest of the day's rates are multiplied by ``1 + w (O/E - 1)`` with
+``w = E / (E + PRIOR_CALLS)``: a morning of a few calls barely moves the forecast, one of
+thousands sets it. The day's busyness is then known, so the forward model has none.
+
+Forward model. The scenario with: arrivals only from ``at`` (rates reforecast), the
+agents logged in now for the current interval and the planned staffing after it, the
+callers waiting and the calls in talk put in at ``at`` (``engine/live.py``), and the
+intervals before the current one left out of the KPIs (its warm-up).
+
+Not carried over from the morning: callers still in the IVR at ``at``, and the redials
+and returns of the morning's callers that fall after it (the forward model has those of
+the afternoon's callers only).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ccsim.engine.compile import Compiled, compile_scenario
+from ccsim.engine.live import LiveStart
+from ccsim.engine.model import Simulation
+from ccsim.intraday.state import LiveState, at_seconds, group_labels, spread
+from ccsim.results import SimulationResult
+from ccsim.results.aggregate import RepCounts, aggregate
+from ccsim.runner.pool import stop_pool, worker_pool
+from ccsim.runner.replications import default_workers
+from ccsim.scenario.schema import Scenario
+
+#: Calls expected by now that weigh as much as the forecast itself in the reforecast.
+PRIOR_CALLS = 200.0
+
+
+@dataclass
+class Forward:
+    """A forward model ready to run: the compiled scenario and what it was built from."""
+
+    scenario: Scenario
+    m: Compiled
+    at_s: float
+    current: int  # interval of `at`
+    reforecast: pd.DataFrame  # call_type, expected_so_far, observed_so_far, weight, factor, rest_before, rest_after
+
+
+def build_forward(sc: Scenario, state: LiveState, extra: np.ndarray | None = None) -> Forward:
+    """The forward model of ``sc`` from ``state`` (``extra``: agents added, groups x intervals)."""
+    t_at = at_seconds(state, sc)
+    iv = sc.horizon.interval_min * 60.0
+    current = int(t_at // iv)
+    changes: dict[str, Any] = {"horizon.warmup_h": current * iv / 3600.0}
+    if sc.demand.busyness_cv > 0:
+        changes["demand.busyness_cv"] = 0.0
+    fsc = sc.replace(changes)
+    m = compile_scenario(fsc)
+    rows = []
+    segments = []
+    for k, seg in enumerate(m.segments):
+        k_id = m.type_ids[k]
+        before = np.clip(np.minimum(seg.t1, t_at) - seg.t0, 0.0, None)
+        expected = float((before * seg.rate_per_s).sum())
+        observed = float(sum(state.calls_so_far.get(k_id, []))) if k_id in state.calls_so_far else None
+        if observed is None or expected <= 0:
+            w, factor = 0.0, 1.0
+        else:
+            w = expected / (expected + PRIOR_CALLS)
+            factor = 1.0 + w * (observed / expected - 1.0)
+        keep = seg.t1 > t_at
+        new = dataclasses.replace(
+            seg,
+            t0=np.maximum(seg.t0[keep], t_at),
+            t1=seg.t1[keep],
+            rate_per_s=seg.rate_per_s[keep] * factor,
+            day=seg.day[keep],
+        )
+        rest_before = float(((np.minimum(seg.t1, np.inf) - np.maximum(seg.t0, t_at)).clip(0) * seg.rate_per_s).sum())
+        rows.append(
+            {
+                "call_type": k_id,
+                "expected_so_far": expected,
+                "observed_so_far": observed,
+                "weight": w,
+                "factor": factor,
+                "rest_forecast": rest_before,
+                "rest_reforecast": rest_before * factor,
+            }
+        )
+        segments.append(new)
+    staffing = m.staffing.copy()
+    labels = group_labels(sc)
+    for g, vals in state.staffing.items():
+        gi = labels[g]
+        for j, n in enumerate(vals):
+            if current + j < staffing.shape[1]:
+                staffing[gi, current + j] = n
+    for g, n in state.agents_now.items():
+        staffing[labels[g], current] = n
+    if extra is not None:
+        staffing = staffing + extra
+    tier_ix = {t: i for i, t in enumerate(m.tier_ids)}
+    net_ix = {x: i for i, x in enumerate(m.network_ids)}
+    type_ix = {t: i for i, t in enumerate(m.type_ids)}
+    tier_default = int(np.argmax(np.diff(np.concatenate([[0.0], m.tier_cum]))))
+    net_default = int(np.argmax(np.diff(np.concatenate([[0.0], m.network_cum]))))
+    waiting = tuple(
+        (
+            type_ix[w.call_type],
+            tier_ix[w.tier] if w.tier else tier_default,
+            net_ix[w.network] if w.network else net_default,
+            x,
+        )
+        for w in state.waiting
+        for x in spread(w.waited_s, w.count)
+    )
+    in_progress = tuple(
+        (labels[c.group], type_ix[c.call_type], x) for c in state.in_progress for x in spread(c.elapsed_s, c.count)
+    )
+    extras = dict(m.extras)
+    extras["live"] = LiveStart(t_at, waiting, in_progress)
+    fm = dataclasses.replace(m, segments=segments, staffing=staffing, extras=extras)
+    return Forward(fsc, fm, t_at, current, pd.DataFrame(rows))
+
+
+def _job(args: tuple[Compiled, int, int]) -> RepCounts:
+    m, r, seed = args
+    return aggregate(m, Simulation(m, r, seed).run())
+
+
+def run_forward(fw: Forward, replications: int, seed: int, workers: int | None = None, pool: Any = None) -> SimulationResult:
+    """Simulate the forward model; a result whose KPIs are the rest of the day's."""
+    t0 = time.perf_counter()
+    jobs = [(fw.m, r, seed) for r in range(replications)]
+    if pool is not None:
+        reps = list(pool.map(_job, jobs))
+    else:
+        n = default_workers(replications) if workers is None else max(1, min(workers, replications))
+        if n == 1:
+            reps = [_job(j) for j in jobs]
+        else:
+            own = worker_pool(n)
+            try:
+                reps = list(own.map(_job, jobs))
+            except BaseException:
+                stop_pool(own)
+                raise
+            own.shutdown()
+    return SimulationResult(fw.scenario, seed, replications, reps, time.perf_counter() - t0, fw.m)
+
+
+def whole_day(res: SimulationResult, state: LiveState) -> pd.DataFrame:
+    """Per replication: the morning's finished calls plus the simulated rest of the day."""
+    v = res.sums([])
+    T = res.scenario.sl.threshold_s
+    so = state.kpis_so_far
+    ans0 = so.answered if so else 0
+    ok0 = so.answered_within_threshold if so else 0
+    ab0 = so.abandoned if so else 0
+    R = v["answered"] + v["abandoned"] + v.get("waiting_at_end", 0.0) + ans0 + ab0
+    A = v["answered"] + ans0
+    A_T = v[f"answered_within@{T:g}"] if f"answered_within@{T:g}" in v else v.get("answered_within", v["answered"] * np.nan)
+    out = pd.DataFrame(
+        {
+            "offered": R,
+            "answered": A,
+            "abandoned": v["abandoned"] + ab0,
+            "service_level": (A_T + ok0) / R,
+            "abandon_rate": (v["abandoned"] + ab0) / R,
+        }
+    )
+    return out

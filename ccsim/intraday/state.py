@@ -1,0 +1,208 @@
+"""The live state of a day: what is true now, read from a file and checked against the scenario.
+
+```yaml
+at: "11:20"                      # clock time now, on the horizon's first day (day: 2 ...)
+calls_so_far:                    # first calls that arrived before `at`, per interval from
+  query: [310, 402, 455, 120]    #   the start of the horizon (the current one so far)
+kpis_so_far: {answered: 9120, answered_within_threshold: 7410, abandoned: 388}
+waiting:                         # callers waiting for an agent now
+  - {call_type: query, tier: gold, network: city01, waited_s: 35}
+  - {call_type: query, count: 40, waited_s: [0, 120]}   # 40 spread evenly over 0-120 s
+in_progress:                     # calls in talk now
+  - {group: general, call_type: query, elapsed_s: 95}
+  - {group: general, call_type: query, count: 60, elapsed_s: [0, 300]}
+agents_now: {general: 96, vip_desk: 8}
+staffing: {general: [100, 104, ...]}   # optional: planned agents per interval from now
+```
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator
+
+from ccsim.errors import InputError, Problem
+from ccsim.scenario.common import Model, normalize_clock
+from ccsim.scenario.document import read_document
+from ccsim.scenario.loader import pydantic_problem
+from ccsim.scenario.schema import Scenario
+
+
+class Waiting(Model):
+    """Callers waiting: one, or ``count`` spread evenly over a band of waits."""
+
+    call_type: str
+    tier: str | None = None
+    network: str | None = None
+    waited_s: float | list[float] = Field(description="Seconds waited, or [low, high] with count.")
+    count: int = Field(1, ge=1)
+
+
+class InProgress(Model):
+    """Calls in talk: one, or ``count`` spread evenly over a band of elapsed talk times."""
+
+    group: str
+    call_type: str
+    elapsed_s: float | list[float] = Field(description="Seconds of talk so far, or [low, high].")
+    count: int = Field(1, ge=1)
+
+
+class KpisSoFar(Model):
+    """Calls finished before ``at`` (for the whole day's KPIs)."""
+
+    answered: int = Field(ge=0)
+    answered_within_threshold: int = Field(ge=0)
+    abandoned: int = Field(ge=0)
+    busy_agent_s: float | None = Field(None, ge=0)
+    staffed_agent_s: float | None = Field(None, ge=0)
+
+
+class LiveState(Model):
+    """What is true now."""
+
+    at: str = Field(description="Clock time now (HH:MM).")
+    day: int = Field(1, ge=1, description="Day of the horizon (1 = the first).")
+    calls_so_far: dict[str, list[float]] = Field(default_factory=dict)
+    kpis_so_far: KpisSoFar | None = None
+    waiting: list[Waiting] = Field(default_factory=list)
+    in_progress: list[InProgress] = Field(default_factory=list)
+    agents_now: dict[str, int] = Field(default_factory=dict)
+    staffing: dict[str, list[int]] = Field(default_factory=dict)
+
+    @field_validator("at", mode="before")
+    @classmethod
+    def _clock(cls, v: Any) -> Any:
+        return normalize_clock(v)
+
+
+def spread(value: float | list[float], count: int) -> list[float]:
+    """``count`` values: the value itself, or the midpoints of equal parts of [low, high]."""
+    if isinstance(value, list):
+        lo, hi = value
+        return [lo + (hi - lo) * (i + 0.5) / count for i in range(count)]
+    return [float(value)] * count
+
+
+def read_state(path: str | Path, scenario: Scenario) -> LiveState:
+    """Read a state file and check it against the scenario; every problem listed (exit 2)."""
+    p = Path(path)
+    source = str(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError([Problem("--state", "no such file", source)]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Problem("--state", f"cannot be read ({exc})", source)]) from None
+    data, lines, problems = read_document(text, source)
+    if problems:
+        raise InputError(problems, source)
+    return parse_state(data, scenario, source, lines)
+
+
+def parse_state(
+    data: Any, scenario: Scenario, source: str = "<state>", lines: dict[Any, int] | None = None
+) -> LiveState:
+    """Validate state data against the scenario; raise ``InputError`` with every problem."""
+    if not isinstance(data, dict):
+        raise InputError([Problem("(top level)", "must be a mapping", type(data).__name__)], source)
+    try:
+        state = LiveState.model_validate(data)
+    except ValidationError as exc:
+        raise InputError([pydantic_problem(e, lines or {}) for e in exc.errors()], source) from None
+    problems = state_problems(state, scenario)
+    if problems:
+        raise InputError(problems, source)
+    return state
+
+
+def group_labels(scenario: Scenario) -> dict[str, int]:
+    """Group index by every name a state may use: ``group`` (when unique) or ``centre/group``."""
+    out: dict[str, int] = {}
+    ids = [g.id for _, g in scenario.groups]
+    for i, (c, g) in enumerate(scenario.groups):
+        out[f"{c.id}/{g.id}"] = i
+        if ids.count(g.id) == 1:
+            out[g.id] = i
+    return out
+
+
+def at_seconds(state: LiveState, scenario: Scenario) -> float:
+    """Seconds from the horizon's start to ``at``."""
+    h, m = (int(x) for x in state.at.split(":"))
+    return (state.day - 1) * 86400.0 + h * 3600.0 + m * 60.0 - scenario.horizon.start_s
+
+
+def state_problems(state: LiveState, sc: Scenario) -> list[Problem]:
+    """What the state says that the scenario cannot hold, or that cannot be true."""
+    out: list[Problem] = []
+    types = {ct.id for ct in sc.call_types}
+    tiers = {t.id for t in sc.tiers} if sc.tiers else {"regular"}
+    nets = {n.id for n in sc.networks} if sc.networks else {"all"}
+    groups = group_labels(sc)
+    t_at = at_seconds(state, sc)
+    hz = sc.horizon.duration_h * 3600.0
+    if not 0 < t_at < hz:
+        out.append(Problem("at", f"must fall inside the horizon ({sc.horizon.start} + {sc.horizon.duration_h:g} h)", state.at))
+    iv = sc.horizon.interval_min * 60.0
+    elapsed_iv = int(t_at // iv) + 1 if t_at > 0 else 0
+
+    def names(path: str, value: str, known: set[str] | dict[str, int], what: str) -> None:
+        if value not in known:
+            out.append(Problem(path, f"names no {what} (known: {', '.join(sorted(known))})", value))
+
+    for k, counts in state.calls_so_far.items():
+        names(f"calls_so_far.{k}", k, types, "call type")
+        if len(counts) > elapsed_iv:
+            out.append(Problem(f"calls_so_far.{k}", f"has {len(counts)} intervals, but only {elapsed_iv} have begun by {state.at}", len(counts)))
+        for i, c in enumerate(counts):
+            if c < 0:
+                out.append(Problem(f"calls_so_far.{k}[{i}]", "must be >= 0", c))
+    for i, w in enumerate(state.waiting):
+        names(f"waiting[{i}].call_type", w.call_type, types, "call type")
+        if w.tier is not None:
+            names(f"waiting[{i}].tier", w.tier, tiers, "tier")
+        if w.network is not None:
+            names(f"waiting[{i}].network", w.network, nets, "network")
+        out += _band(f"waiting[{i}].waited_s", w.waited_s, t_at, "a wait longer than the time since the horizon opened")
+    busy: dict[int, int] = {}
+    for i, c in enumerate(state.in_progress):
+        names(f"in_progress[{i}].group", c.group, groups, "group")
+        names(f"in_progress[{i}].call_type", c.call_type, types, "call type")
+        out += _band(f"in_progress[{i}].elapsed_s", c.elapsed_s, t_at, "a talk longer than the time since the horizon opened")
+        if c.group in groups:
+            busy[groups[c.group]] = busy.get(groups[c.group], 0) + c.count
+            g = sc.groups[groups[c.group]][1]
+            if c.call_type in types and c.call_type not in g.skills:
+                out.append(Problem(f"in_progress[{i}].call_type", f"is not a skill of group {c.group}", c.call_type))
+    now: dict[int, int] = {}
+    for g, n in state.agents_now.items():
+        names(f"agents_now.{g}", g, groups, "group")
+        if n < 0:
+            out.append(Problem(f"agents_now.{g}", "must be >= 0", n))
+        if g in groups:
+            now[groups[g]] = n
+    for gi, n in busy.items():
+        if gi in now and n > now[gi]:
+            name = next(k for k, v in groups.items() if v == gi)
+            out.append(Problem(f"in_progress ({name})", f"{n} calls in talk, but only {now[gi]} agents logged in (agents_now.{name})", n))
+    for g, vals in state.staffing.items():
+        names(f"staffing.{g}", g, groups, "group")
+        for i, n in enumerate(vals):
+            if n < 0:
+                out.append(Problem(f"staffing.{g}[{i}]", "must be >= 0", n))
+    return out
+
+
+def _band(path: str, v: float | list[float], limit: float, rule: str) -> list[Problem]:
+    vals = v if isinstance(v, list) else [v]
+    if isinstance(v, list) and (len(v) != 2 or v[0] > v[1]):
+        return [Problem(path, "a band is [low, high] with low <= high", v)]
+    out = []
+    for x in vals:
+        if x < 0:
+            out.append(Problem(path, "must be >= 0", x))
+        elif x > limit:
+            out.append(Problem(path, rule, x))
+    return out
