@@ -7,6 +7,7 @@ from ccsim.commands.forecast import forecast_command
 from ccsim.commands.run import report_command, run_command
 from ccsim.commands.scenario import schema_command, validate_command
 from ccsim.commands.staff import staff_command
+from ccsim.commands.sweep import sweep_command
 
 COMMANDS = [
     erlang_command,
@@ -14,6 +15,7 @@ COMMANDS = [
     run_command,
     staff_command,
     compare_command,
+    sweep_command,
     report_command,
     fit_command,
     forecast_command,

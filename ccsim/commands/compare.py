@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import click
@@ -11,6 +12,7 @@ from ccsim.commands.run import progress_reporter
 from ccsim.errors import InputError, Problem
 from ccsim.reporting.jsonout import dumps
 from ccsim.reporting.text import LABELS, console, fmt_kpi, simple_table
+from ccsim.runner.cluster import dask_client, dask_option
 from ccsim.scenario import load_scenario
 
 ROWS = (
@@ -38,6 +40,7 @@ Examples:
 )
 @click.option("--seed", "-s", type=int, help="Seed for every scenario (default: the first file's).")
 @click.option("--workers", type=int, help="Parallel processes (default: one per core).")
+@dask_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 @set_option
 def compare_command(
@@ -45,6 +48,7 @@ def compare_command(
     replications: int | None,
     seed: int | None,
     workers: int | None,
+    dask_address: str | None,
     changes: tuple[str, ...],
     as_json: bool,
 ) -> int:
@@ -87,19 +91,23 @@ def compare_command(
     reps = replications if replications is not None else first.replications
     s = seed if seed is not None else first.seed
     results = []
-    for f, sc in scenarios:
-        results.append(
-            (
-                f,
-                simulate(
-                    sc,
-                    reps,
-                    s,
-                    workers=workers,
-                    progress=progress_reporter(reps, f"simulating {sc.name}"),
-                ),
+    with contextlib.ExitStack() as stack:
+        client = stack.enter_context(dask_client(dask_address)) if dask_address else None
+        for f, sc in scenarios:
+            results.append(
+                (
+                    f,
+                    simulate(
+                        sc,
+                        reps,
+                        s,
+                        workers=workers,
+                        progress=progress_reporter(reps, f"simulating {sc.name}"),
+                        backend="dask" if client is not None else "processes",
+                        dask_client=client,
+                    ),
+                )
             )
-        )
     doc = compare(results)
     if as_json:
         click.echo(dumps(doc))

@@ -14,6 +14,7 @@ from ccsim.commands.options import run_option_problems, set_option, with_changes
 from ccsim.errors import InputError, Problem
 from ccsim.reporting.jsonout import dumps
 from ccsim.reporting.text import print_run
+from ccsim.runner.cluster import dask_client, dask_option
 from ccsim.scenario import load_scenario
 
 
@@ -61,6 +62,7 @@ Examples:
 )
 @click.option("--no-figures", is_flag=True, help="Skip the figures (faster).")
 @click.option("--workers", type=int, help="Parallel processes (default: one per core).")
+@dask_option
 @click.option("--strict", is_flag=True, help="Exit with code 1 if any target is missed.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 @set_option
@@ -73,6 +75,7 @@ def run_command(
     keep_calls: bool,
     no_figures: bool,
     workers: int | None,
+    dask_address: str | None,
     strict: bool,
     changes: tuple[str, ...],
     as_json: bool,
@@ -91,10 +94,13 @@ def run_command(
     if folder is not None:
         check_target(folder)
     reps = sc.replications if replications is None else replications
-    res = simulate(
-        sc, replications, seed, workers=workers, keep_calls=keep_calls and not no_output,
-        progress=progress_reporter(reps, f"simulating {sc.name}"),
-    )  # fmt: skip
+    with contextlib.ExitStack() as stack:
+        client = stack.enter_context(dask_client(dask_address)) if dask_address else None
+        res = simulate(
+            sc, replications, seed, workers=workers, keep_calls=keep_calls and not no_output,
+            progress=progress_reporter(reps, f"simulating {sc.name}"),
+            backend="dask" if client is not None else "processes", dask_client=client,
+        )  # fmt: skip
     doc = res.summary()
     if folder is not None:
         write_run_folder(res, folder, doc, keep_calls=keep_calls, figures=not no_figures)

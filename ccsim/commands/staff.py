@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from pathlib import Path
@@ -15,6 +16,7 @@ from ccsim.reporting.files import check_file_target, write_file_atomically
 from ccsim.reporting.jsonout import dumps
 from ccsim.reporting.outputs import check_target
 from ccsim.reporting.text import console, fmt_kpi, simple_table
+from ccsim.runner.cluster import dask_client, dask_option
 from ccsim.scenario import load_scenario
 
 
@@ -47,6 +49,7 @@ Examples:
     help="Write (or refresh) the --baseline file from this plan instead of comparing.",
 )
 @click.option("--workers", type=int, help="Parallel processes (default: one per core).")
+@dask_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 @set_option
@@ -57,6 +60,7 @@ def staff_command(
     baseline: str | None,
     write_baseline: bool,
     workers: int | None,
+    dask_address: str | None,
     quiet: bool,
     changes: tuple[str, ...],
     as_json: bool,
@@ -93,7 +97,10 @@ def staff_command(
         check_file_target(baseline, "--baseline")
     log = None if quiet else (lambda msg: click.echo(msg, err=True))
     try:
-        plan = staff(sc, seed=seed, workers=workers, log=log)
+        with contextlib.ExitStack() as stack:
+            client = stack.enter_context(dask_client(dask_address)) if dask_address else None
+            executor = client.get_executor(pure=False) if client is not None else None
+            plan = staff(sc, seed=seed, workers=workers, log=log, executor=executor)
     except ValueError as exc:
         raise InputError([Problem(file, str(exc), has_value=False)]) from None
     doc = plan.summary()

@@ -13,6 +13,8 @@ def compare_scenarios(
     replications: int | None = None,
     seed: int | None = None,
     workers: int | None = None,
+    backend: str = "processes",
+    dask_client: Any = None,
 ) -> dict[str, Any]:
     """Simulate scenarios with common random numbers and compare them (the ``ccsim compare`` document).
 
@@ -23,4 +25,12 @@ def compare_scenarios(
     first = scenarios[0]
     reps = first.replications if replications is None else replications
     s = first.seed if seed is None else seed
-    return compare([(sc.name, simulate(sc, reps, s, workers=workers)) for sc in scenarios])
+    return compare(
+        [
+            (
+                sc.name,
+                simulate(sc, reps, s, workers=workers, backend=backend, dask_client=dask_client),
+            )
+            for sc in scenarios
+        ]
+    )

@@ -86,30 +86,48 @@ def run_replications(
     """
     t0 = time.perf_counter()
     jobs: list[Job] = [(scenario, r, seed, keep_calls, staffing) for r in range(replications)]
+    out = run_jobs(jobs, workers, progress, backend, dask_client, executor)
+    return out, time.perf_counter() - t0
+
+
+def run_jobs(
+    jobs: list[Job],
+    workers: int | None = None,
+    progress: Progress | None = None,
+    backend: str = "processes",
+    dask_client: Any = None,
+    executor: Executor | None = None,
+) -> list[RepCounts]:
+    """Run replication jobs ``(scenario, replication, seed, keep_calls, staffing)``, in order.
+
+    Jobs of several scenarios may be mixed (a sweep runs all its points' replications as
+    one batch): each job's numbers depend on its own arguments only.
+    """
     out: list[RepCounts] = []
     if executor is not None:
         out = list(executor.map(_job, jobs))
     elif backend == "dask":
         out = _run_dask(jobs, dask_client, progress)
     else:
-        n = default_workers(replications) if workers is None else max(1, min(workers, replications))
+        total = len(jobs)
+        n = default_workers(total) if workers is None else max(1, min(workers, total))
         if n == 1:
             for i, job in enumerate(jobs):
                 out.append(_job(job))
                 if progress:
-                    progress(i + 1, replications)
+                    progress(i + 1, total)
         else:
             pool = worker_pool(n)
             try:
                 for i, res in enumerate(pool.map(_job, jobs)):
                     out.append(res)
                     if progress:
-                        progress(i + 1, replications)
+                        progress(i + 1, total)
             except BaseException:  # Ctrl-C, SIGTERM, a failed replication: stop at once
                 stop_pool(pool)
                 raise
             pool.shutdown()
-    return out, time.perf_counter() - t0
+    return out
 
 
 def _run_dask(jobs: list[Job], client: Any, progress: Progress | None) -> list[RepCounts]:

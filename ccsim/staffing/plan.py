@@ -281,6 +281,7 @@ def staff(
     seed: int | None = None,
     workers: int | None = None,
     log: Callable[[str], None] | None = None,
+    executor: Any = None,
 ) -> StaffingPlan:
     """Plan agents per group and interval: Erlang, then simulation, then shifts.
 
@@ -295,6 +296,9 @@ def staff(
         Parallel processes.
     log : callable, optional
         Receives one line per evaluated plan.
+    executor : concurrent.futures.Executor, optional
+        Where the search's replications run instead of local processes (a Dask client's
+        ``get_executor()``); the plan is the same.
     """
     t0 = time.perf_counter()
     m = compile_scenario(sc)
@@ -303,7 +307,7 @@ def staff(
         raise ValueError(
             "the scenario has no target staffing can act on (service level, abandonment, ASA, answer rate, occupancy cap, tier targets)"
         )
-    searcher = Searcher(sc, seed, workers, log)
+    searcher = Searcher(sc, seed, workers, log, executor)
     result = searcher.run(start)
     sim = result.plan
     shrink = sc.staffing.shrinkage

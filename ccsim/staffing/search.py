@@ -58,9 +58,16 @@ class Searcher:
     """Runs the search for one scenario, with a pool of worker processes kept throughout."""
 
     def __init__(
-        self, sc: Scenario, seed: int | None = None, workers: int | None = None, log: Any = None
+        self,
+        sc: Scenario,
+        seed: int | None = None,
+        workers: int | None = None,
+        log: Any = None,
+        executor: Any = None,
     ) -> None:
         self.sc = sc
+        #: a pool the caller owns (a Dask cluster's executor): used as it is, never shut down
+        self.executor = executor
         self.settings = sc.staffing
         self.seed = sc.seed if seed is None else seed
         self.reps = self.settings.replications
@@ -276,7 +283,8 @@ class Searcher:
         plan = self.clip(start)
         history: list[dict[str, Any]] = []
         shortfalls: list[dict[str, Any]] = []
-        pool = worker_pool(self.workers) if self.workers > 1 else None
+        own = self.executor is None
+        pool = self.executor if not own else worker_pool(self.workers) if self.workers > 1 else None
         try:
             ev = self.evaluate(plan, pool)
             history.append(self._note("start", ev))
@@ -337,12 +345,12 @@ class Searcher:
                     for c, _ in ev.failures
                 ]
         except BaseException:  # Ctrl-C, SIGTERM: stop the workers at once
-            if pool is not None:
+            if pool is not None and own:
                 stop_pool(pool)
                 pool = None
             raise
         finally:
-            if pool is not None:
+            if pool is not None and own:
                 pool.shutdown()
         if not ev.feasible and not shortfalls:
             shortfalls = [{"target": c.name, "reason": "not met"} for c, _ in ev.failures]
