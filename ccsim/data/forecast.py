@@ -164,6 +164,7 @@ def forecast(
         else:
             chosen, reason = method, "chosen by the user"
     cv_all, cv_by = _busyness(bt, chosen)
+    bt = bt.drop(columns=["_ratios"])
     fc = _forecast_rows(h, mats, weekday0, chosen, days, cv_by, level)
     report = ForecastReport(
         chosen, reason, bt, cv_all, cv_by, level, h,
@@ -306,7 +307,6 @@ def _busyness(bt: pd.DataFrame, method: str) -> tuple[float, dict[str, float]]:
         for day, f, a in r["_ratios"]:
             x = totals.get(day, (0.0, 0.0))
             totals[day] = (x[0] + f, x[1] + a)
-    bt.drop(columns=["_ratios"], inplace=True, errors="ignore")
     return _cv(list(totals.values())), by
 
 

@@ -8,8 +8,9 @@ day by a weekday-by-slot profile, as workforce-management tools forecast.
 * ``seasonal_naive``: each day repeats the same weekday of the last week (the baseline).
 * ``profile``: weekday factors and a smoothed daily level (simple exponential smoothing
   of the deseasonalised daily totals), split by the weekday's intraday profile.
-* ``ets``: Holt-Winters exponential smoothing of the daily totals (statsmodels: additive
-  damped trend, multiplicative weekly season), split by the same profile.
+* ``ets``: Holt-Winters exponential smoothing of the daily totals of the last 26 weeks
+  (statsmodels: additive damped trend, multiplicative weekly season), split by the same
+  profile.
 
 Special days (holidays, outages) are NaN rows: left out of every estimate.
 """
@@ -27,6 +28,8 @@ Matrix = NDArray[np.float64]
 MIN_DAYS = {"seasonal_naive": 7, "profile": 7, "ets": 21}
 #: Weeks of recent history the intraday profiles are averaged over.
 PROFILE_WEEKS = 8
+#: Days of recent history Holt-Winters is fitted to (``ets``).
+ETS_DAYS = 182
 #: Smoothing constant of the daily level (``profile``).
 LEVEL_ALPHA = 0.2
 
@@ -93,6 +96,11 @@ def ets(hist: Matrix, weekday0: int, days: int) -> Matrix:
     """Holt-Winters on daily totals (damped additive trend, multiplicative weekly season)."""
     from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
+    # the last ETS_DAYS days: enough for the level, trend and weekly season, and a year of
+    # history then fits in a fraction of the time
+    cut = max(0, hist.shape[0] - ETS_DAYS)
+    hist = hist[cut:]
+    weekday0 = (weekday0 + cut) % 7
     totals = hist.sum(axis=1)
     ok = ~np.isnan(totals)
     # special days: the same weekday's mean stands in, so the season stays aligned

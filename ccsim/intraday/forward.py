@@ -47,7 +47,9 @@ class Forward:
     m: Compiled
     at_s: float
     current: int  # interval of `at`
-    reforecast: pd.DataFrame  # call_type, expected_so_far, observed_so_far, weight, factor, rest_before, rest_after
+    reforecast: (
+        pd.DataFrame
+    )  # call_type, expected_so_far, observed_so_far, weight, factor, rest_before, rest_after
 
 
 def build_forward(sc: Scenario, state: LiveState, extra: np.ndarray | None = None) -> Forward:
@@ -56,7 +58,7 @@ def build_forward(sc: Scenario, state: LiveState, extra: np.ndarray | None = Non
     iv = sc.horizon.interval_min * 60.0
     current = int(t_at // iv)
     changes: dict[str, Any] = {"horizon.warmup_h": current * iv / 3600.0}
-    if sc.demand.busyness_cv > 0:
+    if sc.demand is not None and sc.demand.busyness_cv > 0:
         changes["demand.busyness_cv"] = 0.0
     fsc = sc.replace(changes)
     m = compile_scenario(fsc)
@@ -66,7 +68,9 @@ def build_forward(sc: Scenario, state: LiveState, extra: np.ndarray | None = Non
         k_id = m.type_ids[k]
         before = np.clip(np.minimum(seg.t1, t_at) - seg.t0, 0.0, None)
         expected = float((before * seg.rate_per_s).sum())
-        observed = float(sum(state.calls_so_far.get(k_id, []))) if k_id in state.calls_so_far else None
+        observed = (
+            float(sum(state.calls_so_far.get(k_id, []))) if k_id in state.calls_so_far else None
+        )
         if observed is None or expected <= 0:
             w, factor = 0.0, 1.0
         else:
@@ -80,7 +84,9 @@ def build_forward(sc: Scenario, state: LiveState, extra: np.ndarray | None = Non
             rate_per_s=seg.rate_per_s[keep] * factor,
             day=seg.day[keep],
         )
-        rest_before = float(((np.minimum(seg.t1, np.inf) - np.maximum(seg.t0, t_at)).clip(0) * seg.rate_per_s).sum())
+        rest_before = float(
+            ((np.minimum(seg.t1, np.inf) - np.maximum(seg.t0, t_at)).clip(0) * seg.rate_per_s).sum()
+        )
         rows.append(
             {
                 "call_type": k_id,
@@ -120,7 +126,9 @@ def build_forward(sc: Scenario, state: LiveState, extra: np.ndarray | None = Non
         for x in spread(w.waited_s, w.count)
     )
     in_progress = tuple(
-        (labels[c.group], type_ix[c.call_type], x) for c in state.in_progress for x in spread(c.elapsed_s, c.count)
+        (labels[c.group], type_ix[c.call_type], x)
+        for c in state.in_progress
+        for x in spread(c.elapsed_s, c.count)
     )
     extras = dict(m.extras)
     extras["live"] = LiveStart(t_at, waiting, in_progress)
@@ -133,7 +141,9 @@ def _job(args: tuple[Compiled, int, int]) -> RepCounts:
     return aggregate(m, Simulation(m, r, seed).run())
 
 
-def run_forward(fw: Forward, replications: int, seed: int, workers: int | None = None, pool: Any = None) -> SimulationResult:
+def run_forward(
+    fw: Forward, replications: int, seed: int, workers: int | None = None, pool: Any = None
+) -> SimulationResult:
     """Simulate the forward model; a result whose KPIs are the rest of the day's."""
     t0 = time.perf_counter()
     jobs = [(fw.m, r, seed) for r in range(replications)]
@@ -164,7 +174,11 @@ def whole_day(res: SimulationResult, state: LiveState) -> pd.DataFrame:
     ab0 = so.abandoned if so else 0
     R = v["answered"] + v["abandoned"] + v.get("waiting_at_end", 0.0) + ans0 + ab0
     A = v["answered"] + ans0
-    A_T = v[f"answered_within@{T:g}"] if f"answered_within@{T:g}" in v else v.get("answered_within", v["answered"] * np.nan)
+    A_T = (
+        v[f"answered_within@{T:g}"]
+        if f"answered_within@{T:g}" in v
+        else v.get("answered_within", v["answered"] * np.nan)
+    )
     out = pd.DataFrame(
         {
             "offered": R,

@@ -144,7 +144,13 @@ def state_problems(state: LiveState, sc: Scenario) -> list[Problem]:
     t_at = at_seconds(state, sc)
     hz = sc.horizon.duration_h * 3600.0
     if not 0 < t_at < hz:
-        out.append(Problem("at", f"must fall inside the horizon ({sc.horizon.start} + {sc.horizon.duration_h:g} h)", state.at))
+        out.append(
+            Problem(
+                "at",
+                f"must fall inside the horizon ({sc.horizon.start} + {sc.horizon.duration_h:g} h)",
+                state.at,
+            )
+        )
     iv = sc.horizon.interval_min * 60.0
     elapsed_iv = int(t_at // iv) + 1 if t_at > 0 else 0
 
@@ -155,43 +161,71 @@ def state_problems(state: LiveState, sc: Scenario) -> list[Problem]:
     for k, counts in state.calls_so_far.items():
         names(f"calls_so_far.{k}", k, types, "call type")
         if len(counts) > elapsed_iv:
-            out.append(Problem(f"calls_so_far.{k}", f"has {len(counts)} intervals, but only {elapsed_iv} have begun by {state.at}", len(counts)))
-        for i, c in enumerate(counts):
-            if c < 0:
-                out.append(Problem(f"calls_so_far.{k}[{i}]", "must be >= 0", c))
+            out.append(
+                Problem(
+                    f"calls_so_far.{k}",
+                    f"has {len(counts)} intervals, but only {elapsed_iv} have begun by {state.at}",
+                    len(counts),
+                )
+            )
+        for i, x in enumerate(counts):
+            if x < 0:
+                out.append(Problem(f"calls_so_far.{k}[{i}]", "must be >= 0", x))
     for i, w in enumerate(state.waiting):
         names(f"waiting[{i}].call_type", w.call_type, types, "call type")
         if w.tier is not None:
             names(f"waiting[{i}].tier", w.tier, tiers, "tier")
         if w.network is not None:
             names(f"waiting[{i}].network", w.network, nets, "network")
-        out += _band(f"waiting[{i}].waited_s", w.waited_s, t_at, "a wait longer than the time since the horizon opened")
+        out += _band(
+            f"waiting[{i}].waited_s",
+            w.waited_s,
+            t_at,
+            "a wait longer than the time since the horizon opened",
+        )
     busy: dict[int, int] = {}
-    for i, c in enumerate(state.in_progress):
-        names(f"in_progress[{i}].group", c.group, groups, "group")
-        names(f"in_progress[{i}].call_type", c.call_type, types, "call type")
-        out += _band(f"in_progress[{i}].elapsed_s", c.elapsed_s, t_at, "a talk longer than the time since the horizon opened")
-        if c.group in groups:
-            busy[groups[c.group]] = busy.get(groups[c.group], 0) + c.count
-            g = sc.groups[groups[c.group]][1]
-            if c.call_type in types and c.call_type not in g.skills:
-                out.append(Problem(f"in_progress[{i}].call_type", f"is not a skill of group {c.group}", c.call_type))
+    for i, ip in enumerate(state.in_progress):
+        names(f"in_progress[{i}].group", ip.group, groups, "group")
+        names(f"in_progress[{i}].call_type", ip.call_type, types, "call type")
+        out += _band(
+            f"in_progress[{i}].elapsed_s",
+            ip.elapsed_s,
+            t_at,
+            "a talk longer than the time since the horizon opened",
+        )
+        if ip.group in groups:
+            busy[groups[ip.group]] = busy.get(groups[ip.group], 0) + ip.count
+            grp = sc.groups[groups[ip.group]][1]
+            if ip.call_type in types and ip.call_type not in grp.skills:
+                out.append(
+                    Problem(
+                        f"in_progress[{i}].call_type",
+                        f"is not a skill of group {ip.group}",
+                        ip.call_type,
+                    )
+                )
     now: dict[int, int] = {}
-    for g, n in state.agents_now.items():
-        names(f"agents_now.{g}", g, groups, "group")
+    for gname, n in state.agents_now.items():
+        names(f"agents_now.{gname}", gname, groups, "group")
         if n < 0:
-            out.append(Problem(f"agents_now.{g}", "must be >= 0", n))
-        if g in groups:
-            now[groups[g]] = n
+            out.append(Problem(f"agents_now.{gname}", "must be >= 0", n))
+        if gname in groups:
+            now[groups[gname]] = n
     for gi, n in busy.items():
         if gi in now and n > now[gi]:
             name = next(k for k, v in groups.items() if v == gi)
-            out.append(Problem(f"in_progress ({name})", f"{n} calls in talk, but only {now[gi]} agents logged in (agents_now.{name})", n))
-    for g, vals in state.staffing.items():
-        names(f"staffing.{g}", g, groups, "group")
+            out.append(
+                Problem(
+                    f"in_progress ({name})",
+                    f"{n} calls in talk, but only {now[gi]} agents logged in (agents_now.{name})",
+                    n,
+                )
+            )
+    for gname, vals in state.staffing.items():
+        names(f"staffing.{gname}", gname, groups, "group")
         for i, n in enumerate(vals):
             if n < 0:
-                out.append(Problem(f"staffing.{g}[{i}]", "must be >= 0", n))
+                out.append(Problem(f"staffing.{gname}[{i}]", "must be >= 0", n))
     return out
 
 
