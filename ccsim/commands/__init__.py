@@ -4,6 +4,7 @@ from ccsim.commands.compare import compare_command
 from ccsim.commands.erlang import erlang_command
 from ccsim.commands.fit import fit_command
 from ccsim.commands.forecast import forecast_command
+from ccsim.commands.intraday import intraday_command
 from ccsim.commands.run import report_command, run_command
 from ccsim.commands.scenario import schema_command, validate_command
 from ccsim.commands.staff import staff_command
@@ -19,5 +20,6 @@ COMMANDS = [
     report_command,
     fit_command,
     forecast_command,
+    intraday_command,
     schema_command,
 ]

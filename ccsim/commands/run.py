@@ -61,6 +61,17 @@ Examples:
     "--calls", "keep_calls", is_flag=True, help="Also write per-call records (calls.csv.gz)."
 )
 @click.option("--no-figures", is_flag=True, help="Skip the figures (faster).")
+@click.option(
+    "--snapshot-at",
+    metavar="HH:MM",
+    help="Take the live state of replication 0 at this clock time (day 1)...",
+)
+@click.option(
+    "--snapshot",
+    "snapshot_file",
+    type=click.Path(dir_okay=False),
+    help="... and write it to this state file (for ccsim intraday).",
+)
 @click.option("--workers", type=int, help="Parallel processes (default: one per core).")
 @dask_option
 @click.option("--strict", is_flag=True, help="Exit with code 1 if any target is missed.")
@@ -74,6 +85,8 @@ def run_command(
     no_output: bool,
     keep_calls: bool,
     no_figures: bool,
+    snapshot_at: str | None,
+    snapshot_file: str | None,
     workers: int | None,
     dask_address: str | None,
     strict: bool,
@@ -84,9 +97,19 @@ def run_command(
     problems = run_option_problems(replications, seed, workers)
     if out_dir and no_output:
         problems.append(Problem("--out", "cannot go with --no-output", out_dir))
+    if (snapshot_at is None) != (snapshot_file is None):
+        problems.append(
+            Problem(
+                "--snapshot-at",
+                "goes with --snapshot FILE (both or neither)",
+                snapshot_at or snapshot_file,
+            )
+        )
     if problems:
         raise InputError(problems)
     sc = with_changes(load_scenario(file), changes, file)
+    if snapshot_at is not None:
+        _check_snapshot_at(sc, snapshot_at)
     from ccsim.reporting.outputs import check_target, default_folder, write_run_folder
     from ccsim.runner import simulate
 
@@ -97,11 +120,20 @@ def run_command(
     with contextlib.ExitStack() as stack:
         client = stack.enter_context(dask_client(dask_address)) if dask_address else None
         res = simulate(
-            sc, replications, seed, workers=workers, keep_calls=keep_calls and not no_output,
+            sc, replications, seed, workers=workers,
+            keep_calls=(keep_calls and not no_output) or snapshot_at is not None,
             progress=progress_reporter(reps, f"simulating {sc.name}"),
             backend="dask" if client is not None else "processes", dask_client=client,
         )  # fmt: skip
     doc = res.summary()
+    if snapshot_at is not None and snapshot_file is not None:
+        from ccsim.intraday.snapshot import snapshot, state_yaml
+        from ccsim.reporting.files import write_file_atomically
+
+        write_file_atomically(
+            snapshot_file, state_yaml(snapshot(res, snapshot_at), file), "--snapshot"
+        )
+        doc["snapshot"] = snapshot_file
     if folder is not None:
         write_run_folder(res, folder, doc, keep_calls=keep_calls, figures=not no_figures)
         doc["output_dir"] = str(folder)
@@ -110,6 +142,30 @@ def run_command(
     else:
         print_run(doc, str(folder) if folder else None)
     return 1 if strict and not doc["all_targets_met"] else 0
+
+
+def _check_snapshot_at(sc: Any, at: str) -> None:
+    from ccsim.scenario.common import normalize_clock
+
+    text = normalize_clock(at)
+    ok = (
+        isinstance(text, str)
+        and len(text) == 5
+        and text[2] == ":"
+        and text.replace(":", "").isdigit()
+    )
+    if ok:
+        h, m = int(text[:2]), int(text[3:])
+        t = h * 3600 + m * 60 - sc.horizon.start_s
+        ok = h < 24 and m < 60 and 0 < t < sc.horizon.duration_h * 3600
+    if not ok:
+        raise InputError(
+            [
+                Problem(
+                    "--snapshot-at", "must be a clock time HH:MM inside the horizon's first day", at
+                )
+            ]
+        )
 
 
 @click.command(

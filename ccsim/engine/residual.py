@@ -11,7 +11,8 @@ what was spent, as the family's hazard says.
 from __future__ import annotations
 
 import math
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 import numpy as np
 from scipy import special, stats
@@ -22,7 +23,15 @@ from ccsim.scenario.distributions import Dist, Patience
 
 def frozen(d: Dist) -> Any:
     """``d`` as a scipy.stats distribution (None for constant and empirical)."""
-    m = d.mean
+    # building a frozen scipy distribution costs about a millisecond: once per law
+    return _frozen(d.dist, d.mean, d.cv, d.shape, d.min_s, d.max_s)
+
+
+@lru_cache(maxsize=256)
+def _frozen(
+    dist: str, m: float, cv: float | None, shape: float | None, lo: float | None, hi: float | None
+) -> Any:
+    d = _Law(dist, cv, shape, lo, hi)
     if d.dist == "exponential":
         return stats.expon(scale=m)
     if d.dist == "lognormal":
@@ -42,6 +51,14 @@ def frozen(d: Dist) -> Any:
         w = m * (d.cv or 0.0) * math.sqrt(3.0)
         return stats.uniform(m - w, 2 * w) if w > 0 else None
     return None
+
+
+class _Law(NamedTuple):
+    dist: str
+    cv: float | None
+    shape: float | None
+    min_s: float | None
+    max_s: float | None
 
 
 def residual(d: Dist | None, elapsed: float, rng: np.random.Generator) -> float:

@@ -165,27 +165,25 @@ def run_forward(
 
 
 def whole_day(res: SimulationResult, state: LiveState) -> pd.DataFrame:
-    """Per replication: the morning's finished calls plus the simulated rest of the day."""
+    """Per replication: the morning's finished calls plus the simulated rest of the day.
+
+    Offered = answered + abandoned (+ waiting at the end), service level = answered within
+    the threshold / offered, as section 10 counts them. Without ``kpis_so_far`` in the state
+    the whole day is the rest of the day.
+    """
     v = res.sums([])
-    T = res.scenario.sl.threshold_s
     so = state.kpis_so_far
     ans0 = so.answered if so else 0
     ok0 = so.answered_within_threshold if so else 0
     ab0 = so.abandoned if so else 0
-    R = v["answered"] + v["abandoned"] + v.get("waiting_at_end", 0.0) + ans0 + ab0
-    A = v["answered"] + ans0
-    A_T = (
-        v[f"answered_within@{T:g}"]
-        if f"answered_within@{T:g}" in v
-        else v.get("answered_within", v["answered"] * np.nan)
-    )
-    out = pd.DataFrame(
+    R = v["requests"] + ans0 + ab0
+    return pd.DataFrame(
         {
             "offered": R,
-            "answered": A,
+            "answered": v["answered"] + ans0,
             "abandoned": v["abandoned"] + ab0,
-            "service_level": (A_T + ok0) / R,
+            "service_level": (v["answered_within"] + ok0) / R,
+            "answer_rate": (v["answered"] + ans0) / R,
             "abandon_rate": (v["abandoned"] + ab0) / R,
         }
     )
-    return out
