@@ -30,6 +30,8 @@ from ccsim.analytics import (
 )
 from ccsim.data import FitReport, ForecastReport, fit, forecast, read_call_log
 from ccsim.errors import InputError
+from ccsim.intraday import IntradayResult, read_state
+from ccsim.intraday import intraday as intraday
 from ccsim.results import SimulationResult
 from ccsim.runner import compare_scenarios as compare
 from ccsim.runner import simulate
@@ -41,6 +43,7 @@ __all__ = [
     "FitReport",
     "ForecastReport",
     "InputError",
+    "IntradayResult",
     "QueueMetrics",
     "Scenario",
     "SimulationResult",
@@ -54,11 +57,13 @@ __all__ = [
     "erlang_c_metrics",
     "fit",
     "forecast",
+    "intraday",
     "json_schema",
     "load_scenario",
     "parse_scenario",
     "queue_metrics",
     "read_call_log",
+    "read_state",
     "required_agents",
     "scheduled_agents",
     "simulate",

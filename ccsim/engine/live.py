@@ -11,7 +11,7 @@ callers are counted as arriving at ``at_s``: the day's morning is counted from t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from simpy.events import URGENT, Event
 
@@ -19,8 +19,8 @@ from ccsim.engine.call import INF, WAITING, Call
 from ccsim.engine.records import Kind
 from ccsim.engine.residual import residual, residual_patience
 
-if TYPE_CHECKING:
-    from ccsim.engine.model import Simulation
+# the simulation (``model.Simulation``) is passed in, not imported: it imports this module
+Simulation = Any
 
 
 @dataclass(frozen=True)
