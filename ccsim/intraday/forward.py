@@ -52,8 +52,13 @@ class Forward:
     )  # call_type, expected_so_far, observed_so_far, weight, factor, rest_before, rest_after
 
 
-def build_forward(sc: Scenario, state: LiveState, extra: np.ndarray | None = None) -> Forward:
-    """The forward model of ``sc`` from ``state`` (``extra``: agents added, groups x intervals)."""
+def build_forward(
+    sc: Scenario, state: LiveState, extra: np.ndarray | None = None, paused: tuple[str, ...] = ()
+) -> Forward:
+    """The forward model of ``sc`` from ``state``.
+
+    ``extra``: agents added (groups x intervals); ``paused``: campaigns left out.
+    """
     t_at = at_seconds(state, sc)
     iv = sc.horizon.interval_min * 60.0
     current = int(t_at // iv)
@@ -61,6 +66,8 @@ def build_forward(sc: Scenario, state: LiveState, extra: np.ndarray | None = Non
     if sc.demand is not None and sc.demand.busyness_cv > 0:
         changes["demand.busyness_cv"] = 0.0
     fsc = sc.replace(changes)
+    if sc.campaigns:
+        fsc = _campaigns_from(fsc, state, t_at, paused)
     m = compile_scenario(fsc)
     rows = []
     segments = []
@@ -134,6 +141,45 @@ def build_forward(sc: Scenario, state: LiveState, extra: np.ndarray | None = Non
     extras["live"] = LiveStart(t_at, waiting, in_progress)
     fm = dataclasses.replace(m, segments=segments, staffing=staffing, extras=extras)
     return Forward(fsc, fm, t_at, current, pd.DataFrame(rows))
+
+
+def _campaigns_from(
+    sc: Scenario, state: LiveState, t_at: float, paused: tuple[str, ...]
+) -> Scenario:
+    """Campaigns from ``at`` on: windows cut at ``at``, lists at what remains, paused ones out.
+
+    The forward model starts empty before ``at``: a window open in the morning would let a
+    campaign dial there. Windows are daily, so the cut holds for a one-day horizon.
+    """
+    from ccsim.scenario.common import parse_range
+
+    clock = (sc.horizon.start_s + t_at) % 86400.0
+    data = sc.to_dict()
+    kept = []
+    for c in data.get("campaigns", []):
+        if c["id"] in paused:
+            continue
+        windows = []
+        for w in c["windows"]:
+            a, b = parse_range(w)
+            if b <= clock:
+                continue
+            a = max(a, clock)
+            windows.append(f"{_hhmm(a)}-{_hhmm(b)}")
+        if not windows:
+            continue
+        c = dict(c, windows=windows)
+        progress = state.campaigns.get(c["id"])
+        if progress is not None and c.get("list") is not None:
+            c["list"] = dict(c["list"], daily_size=progress.remaining)
+        kept.append(c)
+    data["campaigns"] = kept
+    return sc.replace({"campaigns": kept}) if kept != sc.to_dict().get("campaigns") else sc
+
+
+def _hhmm(s: float) -> str:
+    m = round(s / 60.0)
+    return f"{m // 60:02d}:{m % 60:02d}"
 
 
 def _job(args: tuple[Compiled, int, int]) -> RepCounts:

@@ -4,11 +4,11 @@
 2. Projected KPIs of the rest of the day per interval and in all, and of the whole day
    (the morning's finished calls plus the simulated rest), with 95 % intervals, and the
    probability that each daily target ends met (the share of replications meeting it).
-3. Actions: agents called in, one at a time, to the group the simulation shows worst
-   served (lowest service level among the groups that may be called in and are below
-   their limit), for every remaining interval from the next one, until the daily targets
-   (and the per-interval service-level target over the remaining intervals) are met on
-   the mean, or no group may take more. Every step is simulated with the same random
+3. Actions: agents called in to the group the simulation shows worst served (lowest
+   service level among the groups that may be called in and are below their limit), in
+   the intervals from the next one where it falls short, until the daily targets (and the
+   per-interval service-level target from the next interval) are met on the mean, or no
+   group may take more (``_search``). Every step is simulated with the same random
    numbers, and shown with the agent-hours it costs and the KPIs it buys.
 """
 
@@ -30,7 +30,7 @@ from ccsim.runner.replications import default_workers
 from ccsim.scenario.schema import Scenario
 
 #: Steps of the action search at most.
-MAX_STEPS = 40
+MAX_STEPS = 30
 
 
 @dataclass
@@ -44,6 +44,7 @@ class IntradayResult:
     day: pd.DataFrame  # per replication: whole-day KPIs
     targets: list[dict[str, Any]]
     actions: list[dict[str, Any]] = field(default_factory=list)
+    pauses: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def intervals(self) -> pd.DataFrame:
@@ -99,6 +100,7 @@ class IntradayResult:
             "whole_day": {k: _est(k, self.day[k]) for k in self.day.columns},
             "targets": self.targets,
             "actions": self.actions,
+            "campaign_pauses": self.pauses,
             "notes": self.notes,
         }
 
@@ -202,14 +204,20 @@ def intraday(
         out.notes += [
             "callers still in the IVR at the snapshot and the morning callers' redials and returns due later are not in the forward model",
         ]
-        if scenario.campaigns:
-            out.notes.append(
-                "outbound campaigns run in the forward model as planned; pausing them is not yet assessed"
-            )
         if recommend and targets and not all(t["met"] for t in targets):
             out.actions = _search(
                 scenario, state, fw, res, replications, s, max_extra, call_in, pool, log
             )
+        per_iv = [t for t in targets if t["scope"] != "whole day" and not t["met"]]
+        if per_iv and not out.actions:
+            out.notes.append(
+                f"the interval under way ({res.interval_label(fw.current)}) misses the interval "
+                "target: calling in helps from the next interval on"
+            )
+        if recommend and fw.scenario.campaigns:
+            out.pauses = [
+                _pause(scenario, state, c.id, replications, s, pool) for c in fw.scenario.campaigns
+            ]
     except BaseException:
         if pool is not None:
             stop_pool(pool)
@@ -219,6 +227,22 @@ def intraday(
         if pool is not None:
             pool.shutdown()
     return out
+
+
+def _pause(
+    sc: Scenario, state: LiveState, campaign: str, replications: int, seed: int, pool: Any
+) -> dict[str, Any]:
+    """The day with one campaign paused from now on."""
+    fw = build_forward(sc, state, paused=(campaign,))
+    res = run_forward(fw, replications, seed, pool=pool)
+    day = whole_day(res, state)
+    targets = _targets(sc, day, res, fw.current)
+    return {
+        "campaign": campaign,
+        "whole_day": {k: _est(k, day[k]) for k in ("service_level", "abandon_rate")},
+        "targets": targets,
+        "all_met": all(t["met"] for t in targets),
+    }
 
 
 def _search(
@@ -233,6 +257,14 @@ def _search(
     pool: Any,
     log: Any,
 ) -> list[dict[str, Any]]:
+    """Call in agents where the simulation shows a group short, until the targets hold.
+
+    Only intervals from the next one can change (the current one has begun): the targets
+    the search aims at are the daily ones and the per-interval service level from there.
+    Each step adds to the worst-served group in the intervals where it falls short; a
+    group chosen again in a row gets twice the agents of its last step (a deep shortfall
+    is closed in a few steps, a shallow one agent by agent).
+    """
     labels = group_labels(sc)
     m = fw.m
     G, n_iv = m.staffing.shape
@@ -242,44 +274,158 @@ def _search(
         else [i for i, (_, g) in enumerate(sc.groups) if g.skills]
     )
     start = fw.current + 1 if fw.current + 1 < n_iv else fw.current
-    hours = (n_iv - start) * sc.horizon.interval_min / 60.0
     extra = np.zeros((G, n_iv), dtype=np.int64)
     actions: list[dict[str, Any]] = []
+    step_size: dict[int, int] = {}
+    last = -1
+    targets = _targets(sc, whole_day(res, state), res, start)
+    if not all(t["met"] for t in targets):
+        # a first guess by Erlang C on the load each group showed in the simulation: a deep
+        # shortfall then closes in one step, and the steps below only refine it
+        guess = _erlang_guess(sc, res, m, allowed, start, max_extra)
+        if guess.any():
+            extra = guess
+            res = run_forward(build_forward(sc, state, extra), replications, seed, pool=pool)
+            day = whole_day(res, state)
+            targets = _targets(sc, day, res, start)
+            actions.append(
+                _action(0, "Erlang C on the simulated load", extra, sc, res, day, targets)
+            )
+            log(
+                f"Erlang guess: +{int(extra.sum())} agent-intervals; day SL {np.nanmean(day['service_level']):.1%}"
+            )
     for step in range(MAX_STEPS):
-        per_group = res.kpis("group")[("service_level", "mean")]
-        sl = {
-            m.group_ids.index(str(g)): float(v)
-            for g, v in per_group.items()
-            if str(g) in m.group_ids
-        }
-        open_groups = [g for g in allowed if extra[g, start] < max_extra]
-        if not open_groups:
+        if all(t["met"] for t in targets):
             break
-        g = min(
-            open_groups,
-            key=lambda i: (sl.get(i, 1.0) if not math.isnan(sl.get(i, 1.0)) else 1.0, i),
-        )
-        extra[g, start:] += 1
+        short = {g: _short_intervals(sc, res, m.group_ids[g], start, n_iv) for g in allowed}
+        daily_missed = any(not t["met"] and t["scope"] == "whole day" for t in targets)
+        sl = _group_sl(res, m.group_ids, start)
+        candidates = [
+            g for g in allowed
+            if (len(short[g]) or daily_missed) and (extra[g, start:] < max_extra).any()
+        ]  # fmt: skip
+        if not candidates:
+            break
+        g = min(candidates, key=lambda i: (sl.get(i, 1.0), i))
+        cells = short[g] if len(short[g]) else np.arange(start, n_iv, dtype=np.int64)
+        cells = cells[extra[g, cells] < max_extra]
+        if not len(cells):
+            break
+        inc = step_size.get(g, 1) * 2 if g == last else 1
+        inc = int(min(inc, max_extra - extra[g, cells].max()))
+        inc = max(inc, 1)
+        step_size[g], last = inc, g
+        extra[g, cells] = np.minimum(extra[g, cells] + inc, max_extra)
         fw2 = build_forward(sc, state, extra)
         res = run_forward(fw2, replications, seed, pool=pool)
         day = whole_day(res, state)
-        targets = _targets(sc, day, res, fw.current)
+        targets = _targets(sc, day, res, start)
         actions.append(
             {
                 "step": step + 1,
                 "group": m.group_ids[g],
-                "extra_agents": int(extra[g, start]),
-                "from": res.interval_label(start),
+                "added": inc,
+                "extra_agents": int(extra[g, cells].max()),
+                "from": res.interval_label(int(cells[0])),
+                "to": res.interval_label(int(cells[-1])),
+                "intervals": [res.interval_label(int(i)) for i in cells],
+                "added_agent_hours": float(inc * len(cells) * sc.horizon.interval_min / 60.0),
                 "agent_hours": float(extra.sum() * sc.horizon.interval_min / 60.0),
-                "added_agent_hours": hours,
                 "whole_day": {k: _est(k, day[k]) for k in ("service_level", "abandon_rate")},
                 "targets": targets,
                 "all_met": all(t["met"] for t in targets),
             }
         )
         log(
-            f"step {step + 1}: +1 {m.group_ids[g]} from {res.interval_label(start)}: day SL {np.nanmean(day['service_level']):.1%}"
+            f"step {step + 1}: +{inc} {m.group_ids[g]} in {len(cells)} intervals from "
+            f"{res.interval_label(int(cells[0]))}: day SL {np.nanmean(day['service_level']):.1%}"
         )
-        if all(t["met"] for t in targets):
-            break
     return actions
+
+
+def _erlang_guess(
+    sc: Scenario, res: SimulationResult, m: Any, allowed: list[int], start: int, max_extra: int
+) -> np.ndarray:
+    """Agents to add per group and interval so each meets the service-level target by Erlang C."""
+    from ccsim.analytics import Targets, required_agents
+
+    t = sc.targets.service_level
+    target = (t.interval_target or t.target or 0.8) if t is not None else 0.8
+    threshold = sc.sl.threshold_s
+    G, n_iv = m.staffing.shape
+    extra = np.zeros((G, n_iv), dtype=np.int64)
+    reps = max(1, res.replications)
+    sums = (
+        res.sums(["interval", "group"]).groupby(level=["interval", "group"], observed=False).sum()
+    )
+    aht = res.kpis("group")[("aht_s", "mean")]
+    iv_s = sc.horizon.interval_min * 60.0
+    for g in allowed:
+        name = m.group_ids[g]
+        a = float(aht.get(name, np.nan))
+        if not np.isfinite(a) or a <= 0:
+            continue
+        ivs = np.arange(start, n_iv)
+        req = np.array([float(sums["requests"].get((int(i), name), 0.0)) for i in ivs]) / reps
+        traffic = req * a / iv_s
+        need = np.asarray(
+            required_agents(traffic, a, Targets(service_level=target, threshold_s=threshold))
+        )
+        add = np.clip(need - m.staffing[g, ivs], 0, max_extra)
+        extra[g, ivs] = np.where(need < 0, 0, add)
+    return extra
+
+
+def _action(
+    step: int, what: str, extra: np.ndarray, sc: Scenario, res: SimulationResult,
+    day: pd.DataFrame, targets: list[dict[str, Any]],
+) -> dict[str, Any]:  # fmt: skip
+    added = extra.sum(axis=0)
+    cells = np.flatnonzero(added)
+    return {
+        "step": step,
+        "group": what,
+        "added": int(extra.sum()),
+        "extra_agents": int(extra.max()) if extra.size else 0,
+        "from": res.interval_label(int(cells[0])) if len(cells) else "",
+        "to": res.interval_label(int(cells[-1])) if len(cells) else "",
+        "intervals": [res.interval_label(int(i)) for i in cells],
+        "by_group": {
+            res.compiled.group_ids[g]: int(extra[g].sum())
+            for g in range(extra.shape[0])
+            if extra[g].any()
+        },
+        "added_agent_hours": float(extra.sum() * sc.horizon.interval_min / 60.0),
+        "agent_hours": float(extra.sum() * sc.horizon.interval_min / 60.0),
+        "whole_day": {k: _est(k, day[k]) for k in ("service_level", "abandon_rate")},
+        "targets": targets,
+        "all_met": all(t["met"] for t in targets),
+    }
+
+
+def _group_sl(res: SimulationResult, group_ids: list[str], start: int) -> dict[int, float]:
+    """Each group's service level over the intervals from ``start`` (mean of replications)."""
+    v = res.sums(["interval", "group"])
+    v = v[v.index.get_level_values("interval") >= start]
+    per = v.groupby(level="group", observed=False)[["answered_within", "requests"]].sum()
+    out = {}
+    for g, r in per.iterrows():
+        if str(g) in group_ids and r["requests"] > 0:
+            out[group_ids.index(str(g))] = float(r["answered_within"] / r["requests"])
+    return out
+
+
+def _short_intervals(
+    sc: Scenario, res: SimulationResult, group: str, start: int, n_iv: int
+) -> np.ndarray:
+    """Intervals from ``start`` where ``group`` answers under the service-level target."""
+    t = sc.targets.service_level
+    target = (t.interval_target or t.target or 0.8) if t is not None else 0.8
+    v = res.kpi_values(["interval", "group"])["service_level"]
+    means = v.groupby(level=["interval", "group"], observed=False).mean()
+    cells = []
+    for i in range(start, n_iv):
+        x = means.get((i, group), np.nan)
+        if not math.isnan(float(x)) and float(x) < target:
+            cells.append(i)
+    return np.asarray(cells, dtype=np.int64)

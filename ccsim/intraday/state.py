@@ -13,6 +13,7 @@ in_progress:                     # calls in talk now
   - {group: general, call_type: query, count: 60, elapsed_s: [0, 300]}
 agents_now: {general: 96, vip_desk: 8}
 staffing: {general: [100, 104, ...]}   # optional: planned agents per interval from now
+campaigns: {retention: {remaining: 320}}  # optional: records left of today's lists
 ```
 """
 
@@ -59,6 +60,12 @@ class KpisSoFar(Model):
     staffed_agent_s: float | None = Field(None, ge=0)
 
 
+class CampaignProgress(Model):
+    """How far a list campaign is today."""
+
+    remaining: int = Field(ge=0, description="Records of today's list not yet finished.")
+
+
 class LiveState(Model):
     """What is true now."""
 
@@ -70,6 +77,7 @@ class LiveState(Model):
     in_progress: list[InProgress] = Field(default_factory=list)
     agents_now: dict[str, int] = Field(default_factory=dict)
     staffing: dict[str, list[int]] = Field(default_factory=dict)
+    campaigns: dict[str, CampaignProgress] = Field(default_factory=dict)
 
     @field_validator("at", mode="before")
     @classmethod
@@ -219,6 +227,17 @@ def state_problems(state: LiveState, sc: Scenario) -> list[Problem]:
                     f"in_progress ({name})",
                     f"{n} calls in talk, but only {now[gi]} agents logged in (agents_now.{name})",
                     n,
+                )
+            )
+    camps = {c.id: c for c in sc.campaigns}
+    for cid in state.campaigns:
+        names(f"campaigns.{cid}", cid, set(camps), "campaign")
+        if cid in camps and camps[cid].list is None:
+            out.append(
+                Problem(
+                    f"campaigns.{cid}.remaining",
+                    "applies to a campaign with a daily list, not a feed",
+                    cid,
                 )
             )
     for gname, vals in state.staffing.items():

@@ -69,8 +69,8 @@ def print_intraday(doc: dict[str, Any]) -> None:
         rows = [
             [
                 str(a["step"]),
-                f"+1 {a['group']} (now +{a['extra_agents']})",
-                a["from"],
+                f"+{a.get('added', 1)} {a['group']} (now +{a['extra_agents']})",
+                f"{a['from']}-{a['to']} ({len(a['intervals'])} intervals)",
                 fmt_num(a["agent_hours"], 1),
                 fmt_kpi("service_level", a["whole_day"]["service_level"]["mean"]),
                 fmt_kpi("abandon_rate", a["whole_day"]["abandon_rate"]["mean"]),
