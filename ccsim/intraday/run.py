@@ -207,9 +207,11 @@ def intraday(
                 "outbound campaigns run in the forward model as planned; pausing them is not yet assessed"
             )
         if recommend and targets and not all(t["met"] for t in targets):
-            out.actions = _search(
+            out.actions, why_not = _search(
                 scenario, state, fw, res, replications, s, max_extra, call_in, pool, log
             )
+            if why_not:
+                out.notes.append(why_not)
     except BaseException:
         if pool is not None:
             stop_pool(pool)
@@ -232,7 +234,8 @@ def _search(
     call_in: list[str] | None,
     pool: Any,
     log: Any,
-) -> list[dict[str, Any]]:
+) -> tuple[list[dict[str, Any]], str | None]:
+    """The call-in steps, and why the targets stay missed after the last one (None if met)."""
     labels = group_labels(sc)
     m = fw.m
     G, n_iv = m.staffing.shape
@@ -281,5 +284,11 @@ def _search(
             f"step {step + 1}: +1 {m.group_ids[g]} from {res.interval_label(start)}: day SL {np.nanmean(day['service_level']):.1%}"
         )
         if all(t["met"] for t in targets):
-            break
-    return actions
+            return actions, None
+    if len(actions) >= MAX_STEPS:
+        return actions, f"targets not met after the search's {MAX_STEPS} steps"
+    names = ", ".join(m.group_ids[g] for g in allowed) or "none"
+    return actions, (
+        f"targets not met: every group that may be called in ({names}) is at "
+        f"--max-extra ({max_extra}) from {res.interval_label(start)}"
+    )
