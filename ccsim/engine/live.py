@@ -11,7 +11,7 @@ callers are counted as arriving at ``at_s``: the day's morning is counted from t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from simpy.events import URGENT, Event
 
@@ -19,8 +19,9 @@ from ccsim.engine.call import INF, WAITING, Call
 from ccsim.engine.records import Kind
 from ccsim.engine.residual import residual, residual_patience
 
-if TYPE_CHECKING:
-    from ccsim.engine.model import Simulation
+# ``sim`` below is the replication's ``Simulation`` (``model.py``), typed ``Any``: the
+# model imports this module, and naming it here, even for type checking only, would be
+# an import circle (tests/unit/test_layers.py)
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class LiveStart:
     in_progress: tuple[tuple[int, int, float], ...]  # (group, call type, talk elapsed s)
 
 
-def schedule_live(sim: Simulation, live: LiveStart) -> None:
+def schedule_live(sim: Any, live: LiveStart) -> None:
     """Put the state in at ``live.at_s``, after the staffing change of that moment."""
     ev = Event(sim.env)
     ev._ok = True
@@ -41,7 +42,7 @@ def schedule_live(sim: Simulation, live: LiveStart) -> None:
     sim.env.schedule(ev, URGENT, live.at_s)
 
 
-def _start(sim: Simulation, live: LiveStart) -> None:
+def _start(sim: Any, live: LiveStart) -> None:
     rng = sim.streams.rng("live")
     now = sim.env.now
     types = sim.m.scenario.call_types
@@ -55,9 +56,7 @@ def _start(sim: Simulation, live: LiveStart) -> None:
         _enqueue(sim, k, tier, net, waited, now, rng)
 
 
-def _enqueue(
-    sim: Simulation, k: int, tier: int, net: int, waited: float, now: float, rng: Any
-) -> None:
+def _enqueue(sim: Any, k: int, tier: int, net: int, waited: float, now: float, rng: Any) -> None:
     sim._callers += 1
     call = Call(sim._callers, k, tier, net, Kind.FRESH, 0, now)
     d = sim._repeat[k].next()
