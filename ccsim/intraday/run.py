@@ -205,9 +205,11 @@ def intraday(
             "callers still in the IVR at the snapshot and the morning callers' redials and returns due later are not in the forward model",
         ]
         if recommend and targets and not all(t["met"] for t in targets):
-            out.actions = _search(
+            out.actions, why_not = _search(
                 scenario, state, fw, res, replications, s, max_extra, call_in, pool, log
             )
+            if why_not:
+                out.notes.append(why_not)
         per_iv = [t for t in targets if t["scope"] != "whole day" and not t["met"]]
         if per_iv and not out.actions:
             out.notes.append(
@@ -256,8 +258,10 @@ def _search(
     call_in: list[str] | None,
     pool: Any,
     log: Any,
-) -> list[dict[str, Any]]:
+) -> tuple[list[dict[str, Any]], str | None]:
     """Call in agents where the simulation shows a group short, until the targets hold.
+
+    Returns the steps, and why the targets stay missed after the last one (None if met).
 
     Only intervals from the next one can change (the current one has begun): the targets
     the search aims at are the daily ones and the per-interval service level from there.
@@ -296,7 +300,7 @@ def _search(
             )
     for step in range(MAX_STEPS):
         if all(t["met"] for t in targets):
-            break
+            return actions, None
         short = {g: _short_intervals(sc, res, m.group_ids[g], start, n_iv) for g in allowed}
         daily_missed = any(not t["met"] and t["scope"] == "whole day" for t in targets)
         sl = _group_sl(res, m.group_ids, start)
@@ -340,7 +344,15 @@ def _search(
             f"step {step + 1}: +{inc} {m.group_ids[g]} in {len(cells)} intervals from "
             f"{res.interval_label(int(cells[0]))}: day SL {np.nanmean(day['service_level']):.1%}"
         )
-    return actions
+    if all(t["met"] for t in targets):
+        return actions, None
+    if len(actions) >= MAX_STEPS:
+        return actions, f"targets not met after the search's {MAX_STEPS} steps"
+    names = ", ".join(m.group_ids[g] for g in allowed) or "none"
+    return actions, (
+        f"targets not met: no group that may be called in ({names}) is short and below "
+        f"--max-extra ({max_extra}) from {res.interval_label(start)}"
+    )
 
 
 def _erlang_guess(
