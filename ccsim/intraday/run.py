@@ -29,6 +29,8 @@ from ccsim.runner.pool import stop_pool, worker_pool
 from ccsim.runner.replications import default_workers
 from ccsim.scenario.schema import Scenario
 
+#: Halvings of the share of the Erlang guess kept (the guess overshoots).
+GUESS_BISECTIONS = 3
 #: Steps of the action search at most.
 MAX_STEPS = 30
 
@@ -288,15 +290,32 @@ def _search(
         # shortfall then closes in one step, and the steps below only refine it
         guess = _erlang_guess(sc, res, m, allowed, start, max_extra)
         if guess.any():
-            extra = guess
-            res = run_forward(build_forward(sc, state, extra), replications, seed, pool=pool)
-            day = whole_day(res, state)
-            targets = _targets(sc, day, res, start)
+            # Erlang per group is stricter than the targets (they hold for the centre, and
+            # overflow pools the groups): the smallest share of the guess that meets them,
+            # by bisection on the share
+            lo, hi = 0.0, 1.0
+            best = None
+            for _ in range(GUESS_BISECTIONS + 1):
+                f = hi if best is None else (lo + hi) / 2.0
+                trial = np.ceil(guess * f - 1e-9).astype(np.int64)
+                tres = run_forward(build_forward(sc, state, trial), replications, seed, pool=pool)
+                tday = whole_day(tres, state)
+                tt = _targets(sc, tday, tres, start)
+                if all(t["met"] for t in tt) or best is None:
+                    best = (trial, tres, tday, tt)
+                    hi = f
+                else:
+                    lo = f
+                if not all(t["met"] for t in tt) and f == 1.0:
+                    break  # even the whole guess falls short: the steps below go on from it
+            assert best is not None
+            extra, res, day, targets = best
             actions.append(
                 _action(0, "Erlang C on the simulated load", extra, sc, res, day, targets)
             )
             log(
-                f"Erlang guess: +{int(extra.sum())} agent-intervals; day SL {np.nanmean(day['service_level']):.1%}"
+                f"Erlang guess: +{int(extra.sum())} agent-intervals; day SL "
+                f"{np.nanmean(day['service_level']):.1%}"
             )
     for step in range(MAX_STEPS):
         if all(t["met"] for t in targets):
