@@ -1,0 +1,55 @@
+"""An intraday answer for the default province at 11:00: wall time, with recommendations.
+
+A state is taken from one simulated day (``ccsim run --snapshot-at 11:00``); then
+``intraday`` runs on it as it is, and on a bad day made from it (the rest of the day
+staffed at 75 % of the plan, agents now at 70 %, 150 more callers waiting), where the
+call-in search has work to do.
+
+    python bench/intraday_bench.py [--replications 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+import ccsim
+from ccsim.engine.compile import compile_scenario
+from ccsim.intraday import intraday, parse_state, snapshot
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--replications", type=int, default=10)
+    args = ap.parse_args()
+    sc = ccsim.load_scenario("scenarios/province_10000.yaml")
+    res = ccsim.simulate(sc, replications=1, keep_calls=True)
+    data = snapshot(res, "11:00")
+    m = compile_scenario(sc)
+    busy: dict[str, int] = {}
+    for c in data["in_progress"]:
+        busy[c["group"]] = busy.get(c["group"], 0) + 1
+    bad = dict(data)
+    bad["agents_now"] = {g: max(busy.get(g, 0), n * 7 // 10) for g, n in data["agents_now"].items()}
+    bad["waiting"] = [*data["waiting"], {"call_type": "query", "count": 150, "waited_s": [0, 200]}]
+    bad["staffing"] = {
+        g: [int(x * 0.75) for x in m.staffing[i, 22:]] for i, g in enumerate(m.group_ids)
+    }
+    for name, d in (("as simulated", data), ("bad day", bad)):
+        state = parse_state(d, sc)
+        t0 = time.perf_counter()
+        out = intraday(sc, state, replications=args.replications)
+        wall = time.perf_counter() - t0
+        doc = out.to_dict()
+        hours = doc["actions"][-1]["agent_hours"] if doc["actions"] else 0.0
+        print(
+            f"{name}: {wall:.1f} s, {len(doc['actions'])} action steps, "
+            f"{hours:.1f} extra agent-hours, day SL "
+            f"{np.nanmean(out.day['service_level']):.1%} before actions"
+        )
+
+
+if __name__ == "__main__":
+    main()
