@@ -22,6 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from pydantic import Field, ValidationError, field_validator
 
 from ccsim.errors import InputError, Problem
@@ -66,6 +67,15 @@ class CampaignProgress(Model):
     remaining: int = Field(ge=0, description="Records of today's list not yet finished.")
 
 
+class CallLogSource(Model):
+    """Today's call log up to now, read as ``ccsim fit`` reads it (for calls and KPIs so far)."""
+
+    path: str = Field(
+        description="The log file (CSV, .csv.gz or Parquet), relative to the state file."
+    )
+    map: str | None = Field(None, description="Its column map, relative to the state file.")
+
+
 class LiveState(Model):
     """What is true now."""
 
@@ -78,6 +88,10 @@ class LiveState(Model):
     agents_now: dict[str, int] = Field(default_factory=dict)
     staffing: dict[str, list[int]] = Field(default_factory=dict)
     campaigns: dict[str, CampaignProgress] = Field(default_factory=dict)
+    call_log: CallLogSource | None = Field(
+        None,
+        description="Today's call log: gives calls_so_far and kpis_so_far when they are not given.",
+    )
 
     @field_validator("at", mode="before")
     @classmethod
@@ -119,10 +133,74 @@ def parse_state(
         state = LiveState.model_validate(data)
     except ValidationError as exc:
         raise InputError([pydantic_problem(e, lines or {}) for e in exc.errors()], source) from None
+    if state.call_log is not None:
+        state = _from_call_log(
+            state, scenario, Path(source).parent if source != "<state>" else Path(".")
+        )
     problems = state_problems(state, scenario)
     if problems:
         raise InputError(problems, source)
     return state
+
+
+def _from_call_log(state: LiveState, sc: Scenario, base: Path) -> LiveState:
+    """``calls_so_far`` and ``kpis_so_far`` counted from today's call log up to ``at``.
+
+    First calls per call type and interval (redials and returns left out when the log has
+    caller ids, as ``ccsim fit`` tells them); calls finished before ``at``: answered, within
+    the threshold, abandoned. The log's first day is the horizon's first day.
+    """
+    import numpy as np
+
+    from ccsim.data.calllog import load_call_log
+    from ccsim.data.redials import find_redials
+    from ccsim.data.returns import find_returns
+
+    assert state.call_log is not None
+    src = state.call_log
+    log = load_call_log(base / src.path, base / src.map if src.map else None)
+    df = log.frame
+    if df.empty:
+        return state
+    day0 = df["arrival"].min().normalize() + pd.Timedelta(seconds=sc.horizon.start_s)
+    t = (df["arrival"] - day0).dt.total_seconds().to_numpy(dtype=float)
+    t_at = at_seconds(state, sc)
+    iv = sc.horizon.interval_min * 60.0
+    first = np.ones(len(df), dtype=bool)
+    if df["caller_id"].notna().any():
+        t_ans = (df["answer"] - day0).dt.total_seconds().to_numpy(dtype=float, na_value=np.nan)
+        red, _ = find_redials(df, t, t_at, 7200.0)
+        ret, _ = find_returns(df, t, t_ans, t_at, 86400.0)
+        first = ~red & ~ret
+    before = (t >= 0) & (t < t_at)
+    n_iv = int(t_at // iv) + 1
+    so_far = dict(state.calls_so_far)
+    ctype = df["call_type"].astype(str).to_numpy()
+    for ct in sc.call_types:
+        if ct.id in so_far:
+            continue
+        sel = before & first & (ctype == ct.id)
+        so_far[ct.id] = [
+            float(x) for x in np.bincount((t[sel] // iv).astype(np.int64), minlength=n_iv)[:n_iv]
+        ]
+    kpis = state.kpis_so_far
+    if kpis is None:
+        end = (
+            t
+            + (df["queue_entry"] - df["arrival"]).dt.total_seconds().fillna(0).to_numpy()
+            + df["wait_s"].fillna(0).to_numpy()
+        )
+        outcome = df["outcome"].astype(str).to_numpy()
+        done = end <= t_at
+        ans = done & (outcome == "answered")
+        kpis = KpisSoFar(
+            answered=int(ans.sum()),
+            answered_within_threshold=int(
+                (ans & (df["wait_s"].to_numpy() <= sc.sl.threshold_s)).sum()
+            ),
+            abandoned=int((done & (outcome == "abandoned")).sum()),
+        )
+    return state.model_copy(update={"calls_so_far": so_far, "kpis_so_far": kpis})
 
 
 def group_labels(scenario: Scenario) -> dict[str, int]:
