@@ -51,6 +51,27 @@ def print_intraday(doc: dict[str, Any]) -> None:
             ]
         )
     con.print(simple_table(["KPI", "rest of day", "whole day", "95 %"], rows, title="Projection"))
+    per = doc.get("intervals", [])
+    if per:
+        rows = [
+            [
+                str(r.get("start", r["interval"])),
+                fmt_num(r.get("offered"), 0),
+                fmt_kpi("service_level", r.get("service_level")),
+                fmt_kpi("abandon_rate", r.get("abandon_rate")),
+                fmt_kpi("asa_s", r.get("asa_s")),
+                fmt_kpi("occupancy", r.get("occupancy")),
+                fmt_num(r.get("agents"), 1),
+            ]
+            for r in per
+        ]
+        con.print(
+            simple_table(
+                ["interval", "offered", "SL", "abandon", "ASA (s)", "occupancy", "agents"],
+                rows,
+                title="The rest of the day per interval (mean of replications)",
+            )
+        )
     rows = [
         [
             f"{t['kpi']} ({t['scope']})",
