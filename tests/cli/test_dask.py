@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import threading
 from pathlib import Path
 
@@ -106,13 +107,17 @@ def test_an_address_dask_cannot_read_is_bad_input(ccsim):
 
 
 def test_an_unreachable_scheduler_is_bad_input(ccsim, monkeypatch):
+    # a port nobody listens on: one just freed (not a fixed one, on a shared machine)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
     monkeypatch.setattr("ccsim.runner.cluster.CONNECT_TIMEOUT_S", 1)
     r = ccsim("sweep", MMN, "--vary", f"{AGENTS}=11,12", "--no-output", "--json",
-              "--dask", "tcp://127.0.0.1:9")  # fmt: skip
+              "--dask", f"tcp://127.0.0.1:{port}")  # fmt: skip
     assert r.code == 2
     assert r.err.startswith(
         "ccsim: error: --dask: cannot reach the scheduler (Timed out trying to connect to "
-        "tcp://127.0.0.1:9 after 1 s)"
+        f"tcp://127.0.0.1:{port} after 1 s)"
     )
     assert r.json()["problems"][0]["path"] == "--dask"
 
