@@ -57,12 +57,16 @@ def dask_client(address: str) -> Iterator[Any]:
             client = Client(cluster)
         else:
             client = Client(address, timeout=CONNECT_TIMEOUT_S)
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, ValueError) as exc:
         if cluster is not None:
             cluster.close()
-        raise InputError(
-            [Problem("--dask", f"cannot reach the scheduler ({exc})", address)]
-        ) from None
+        # dask raises ValueError for an address it cannot read (no port, unknown scheme)
+        rule = (
+            f"must be a scheduler address (tcp://host:8786) or local:N ({exc})"
+            if isinstance(exc, ValueError)
+            else f"cannot reach the scheduler ({exc})"
+        )
+        raise InputError([Problem("--dask", rule, address)]) from None
     try:
         yield client
     finally:

@@ -28,6 +28,8 @@ from ccsim.scenario.schema import Scenario
 
 #: Points a sweep may have (beyond this, sample with a Latin hypercube).
 MAX_POINTS = 10_000
+#: Problems of a sweep's points listed (the rest are counted).
+MAX_PROBLEMS = 100
 
 
 @dataclass(frozen=True)
@@ -88,11 +90,9 @@ def parse_vary(text: str) -> Vary:
         values.append(data["v"])
     if multiply and not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
         raise InputError([Problem("--vary", f"{path}*: factors must be numbers", raw)])
-    nums = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
-    low = float(min(nums)) if len(nums) == len(values) else None
-    high = float(max(nums)) if len(nums) == len(values) else None
     integer = all(isinstance(v, int) and not isinstance(v, bool) for v in values)
-    return Vary(path, tuple(values), multiply, low, high, integer and not multiply)
+    # no low/high: a Latin hypercube picks from a list, it does not fill the span of its values
+    return Vary(path, tuple(values), multiply, integer=integer and not multiply)
 
 
 def _split(raw: str) -> list[str]:
@@ -119,8 +119,8 @@ def expand_paths(data: dict[str, Any], path: str) -> list[str]:
     for part in parts:
         nxt = []
         for prefix in found:
-            node = _get(data, prefix)
             if part == "*":
+                node = _get(data, prefix)
                 if isinstance(node, list):
                     nxt += [
                         [*prefix, str(it.get("id", i)) if isinstance(it, dict) else str(i)]
@@ -131,9 +131,23 @@ def expand_paths(data: dict[str, Any], path: str) -> list[str]:
                 else:
                     raise KeyError(".".join([*prefix, part]))
             else:
+                _check_items(data, [*prefix, part])
                 nxt.append([*prefix, part])
         found = nxt
     return [".".join(p) for p in found]
+
+
+def _check_items(data: Any, parts: list[str]) -> None:
+    """Raise ``KeyError`` if ``parts`` names a list item that does not exist.
+
+    A field the file leaves out is no error: ``Scenario.replace`` creates it, as ``--set``
+    does (``call_types.general.patience.mean_s`` on a type without patience).
+    """
+    node = data
+    for part in parts:
+        if isinstance(node, dict) and part not in node:
+            return
+        node = _get(node, [part])
 
 
 def _get(data: Any, parts: list[str]) -> Any:
@@ -143,7 +157,10 @@ def _get(data: Any, parts: list[str]) -> Any:
             if part.lstrip("-").isdigit():
                 node = node[int(part)]
             else:
-                node = next(it for it in node if isinstance(it, dict) and it.get("id") == part)
+                items = [it for it in node if isinstance(it, dict) and it.get("id") == part]
+                if not items:
+                    raise KeyError(part)
+                node = items[0]
         elif isinstance(node, dict):
             node = node[part]
         else:
@@ -212,7 +229,7 @@ def point_scenarios(
     for v in varies:
         try:
             concrete[v.label] = expand_paths(data, v.path)
-        except (KeyError, IndexError, StopIteration) as exc:
+        except (KeyError, IndexError) as exc:
             problems.append(
                 Problem(f"--vary {v.label}", f"no such field or item ({exc})", has_value=False)
             )
@@ -227,7 +244,7 @@ def point_scenarios(
                     try:
                         base_value = _get(data, path.split("."))
                         changes[path] = _scaled(base_value, float(point[v.label]))
-                    except (KeyError, IndexError, StopIteration):
+                    except (KeyError, IndexError):
                         problems.append(
                             Problem(
                                 f"--vary {v.label}",
@@ -261,5 +278,11 @@ def point_scenarios(
                 for p in exc.problems
             ]
     if problems:
-        raise InputError(problems[:100])
+        # a multiplier's problem comes once per point: say it once, so that it cannot
+        # crowd the other problems out of the list
+        unique = list({str(p): p for p in problems}.values())
+        shown: list[Problem | str] = list(unique[:MAX_PROBLEMS])
+        if len(unique) > MAX_PROBLEMS:
+            shown.append(f"... and {len(unique) - MAX_PROBLEMS} more problems")
+        raise InputError(shown)
     return out
