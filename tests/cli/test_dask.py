@@ -126,7 +126,7 @@ def test_an_unreachable_scheduler_is_bad_input(ccsim, monkeypatch):
                 "--json",
                 "--dask",
                 f"tcp://127.0.0.1:{port}",
-            )  # fmt: skip
+            )
         ),
         daemon=True,
     )
