@@ -28,10 +28,7 @@ from ccsim.analytics import (
     scheduled_agents,
     traffic_erlangs,
 )
-from ccsim.data import FitReport, ForecastReport, fit, forecast, read_call_log
 from ccsim.errors import InputError
-from ccsim.intraday import IntradayResult, read_state
-from ccsim.intraday import intraday as intraday
 from ccsim.results import SimulationResult
 from ccsim.runner import compare_scenarios as compare
 from ccsim.runner import simulate
@@ -70,3 +67,28 @@ __all__ = [
     "staff",
     "traffic_erlangs",
 ]
+
+# The data road (call logs, forecasts, the live day) is imported on first use: it brings
+# statsmodels and scipy's fitting, which every other command and worker process would
+# otherwise pay for at start-up.
+_LAZY = {
+    "FitReport": ("ccsim.data.report", "FitReport"),
+    "ForecastReport": ("ccsim.data.forecast", "ForecastReport"),
+    "IntradayResult": ("ccsim.intraday.run", "IntradayResult"),
+    "fit": ("ccsim.data.fit", "fit"),
+    "forecast": ("ccsim.data.forecast", "forecast"),
+    "intraday": ("ccsim.intraday.run", "intraday"),
+    "read_call_log": ("ccsim.data.calllog", "read_call_log"),
+    "read_state": ("ccsim.intraday.state", "read_state"),
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        value = getattr(importlib.import_module(module), attr)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'ccsim' has no attribute {name!r}")

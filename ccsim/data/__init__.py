@@ -5,12 +5,6 @@ the canonical columns, through a column map for foreign exports; ``fit`` estimat
 scenario from it, with a confidence interval and a sample size for every figure.
 """
 
-from ccsim.data.calllog import read_call_log
-from ccsim.data.fit import fit
-from ccsim.data.forecast import ForecastReport, forecast
-from ccsim.data.history import History, read_history
-from ccsim.data.report import FitReport
-
 __all__ = [
     "FitReport",
     "ForecastReport",
@@ -20,3 +14,24 @@ __all__ = [
     "read_call_log",
     "read_history",
 ]
+
+_LAZY = {
+    "FitReport": "ccsim.data.report",
+    "ForecastReport": "ccsim.data.forecast",
+    "History": "ccsim.data.history",
+    "fit": "ccsim.data.fit",
+    "forecast": "ccsim.data.forecast",
+    "read_call_log": "ccsim.data.calllog",
+    "read_history": "ccsim.data.history",
+}
+
+
+def __getattr__(name: str) -> object:
+    # imported on first use: fitting brings statsmodels and scipy's optimisers
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'ccsim.data' has no attribute {name!r}")
