@@ -1,4 +1,4 @@
-"""Every scenario in scenarios/ validates and runs (a few replications)."""
+"""Every scenario in scenarios/ validates and runs (one replication)."""
 
 from pathlib import Path
 
@@ -13,7 +13,7 @@ SCENARIOS = sorted((Path(__file__).resolve().parents[2] / "scenarios").glob("*.y
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_scenario_runs(path):
     sc = load_scenario(path)
-    res = simulate(sc, replications=2, workers=1)
+    res = simulate(sc, replications=1, workers=1)
     k = res.kpis()
     assert k.loc["offered", "mean"] > 0
     assert 0 <= k.loc["service_level", "mean"] <= 1
