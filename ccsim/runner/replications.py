@@ -97,29 +97,34 @@ def run_jobs(
     backend: str = "processes",
     dask_client: Any = None,
     executor: Executor | None = None,
-) -> list[RepCounts]:
+    fn: Callable[[Job], Any] | None = None,
+) -> list[Any]:
     """Run replication jobs ``(scenario, replication, seed, keep_calls, staffing)``, in order.
+
+    ``fn`` (a module-level function, so workers can import it) runs each job instead of
+    the plain replication: a sweep reduces each replication to its KPIs where it ran.
 
     Jobs of several scenarios may be mixed (a sweep runs all its points' replications as
     one batch): each job's numbers depend on its own arguments only.
     """
-    out: list[RepCounts] = []
+    job_fn = _job if fn is None else fn
+    out: list[Any] = []
     if executor is not None:
-        out = list(executor.map(_job, jobs))
+        out = list(executor.map(job_fn, jobs))
     elif backend == "dask":
-        out = _run_dask(jobs, dask_client, progress)
+        out = _run_dask(jobs, dask_client, progress, job_fn)
     else:
         total = len(jobs)
         n = default_workers(total) if workers is None else max(1, min(workers, total))
         if n == 1:
             for i, job in enumerate(jobs):
-                out.append(_job(job))
+                out.append(job_fn(job))
                 if progress:
                     progress(i + 1, total)
         else:
             pool = worker_pool(n)
             try:
-                for i, res in enumerate(pool.map(_job, jobs)):
+                for i, res in enumerate(pool.map(job_fn, jobs)):
                     out.append(res)
                     if progress:
                         progress(i + 1, total)
@@ -130,7 +135,9 @@ def run_jobs(
     return out
 
 
-def _run_dask(jobs: list[Job], client: Any, progress: Progress | None) -> list[RepCounts]:
+def _run_dask(
+    jobs: list[Job], client: Any, progress: Progress | None, fn: Callable[[Job], Any] = _job
+) -> list[Any]:
     try:
         from dask.distributed import Client
     except ImportError:  # pragma: no cover - depends on the optional extra
@@ -139,7 +146,7 @@ def _run_dask(jobs: list[Job], client: Any, progress: Progress | None) -> list[R
     if own:
         client = Client(processes=True, dashboard_address=None)
     try:
-        futures = client.map(_job, jobs, pure=False)
+        futures = client.map(fn, jobs, pure=False)
         results = []
         for i, f in enumerate(futures):
             results.append(f.result())

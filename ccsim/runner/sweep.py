@@ -17,7 +17,7 @@ import pandas as pd
 
 from ccsim.results import SimulationResult
 from ccsim.results.kpis import bounds, estimate
-from ccsim.runner.replications import Job, Progress, run_jobs
+from ccsim.runner.replications import Job, Progress, run_jobs, run_replication
 from ccsim.scenario.schema import Scenario
 
 #: KPIs in the sweep tables (the headline ones; every KPI is in the per-replication table).
@@ -72,14 +72,13 @@ def run_sweep(
     """Simulate every point's scenario with the same seed; tidy tables of their KPIs."""
     t0 = time.perf_counter()
     jobs: list[Job] = [(sc, r, seed, False, None) for sc in scenarios for r in range(replications)]
-    counts = run_jobs(jobs, workers, progress, backend, dask_client)
+    # each replication is reduced to its KPIs where it ran: the main process only gathers
+    kpis = run_jobs(jobs, workers, progress, backend, dask_client, fn=_kpi_job)
     wall = time.perf_counter() - t0
     labels = list(points[0]) if points else []
     rep_frames, rows = [], []
-    for k, (sc, point) in enumerate(zip(scenarios, points, strict=True)):
-        reps = counts[k * replications : (k + 1) * replications]
-        res = SimulationResult.from_reps(sc, seed, reps, wall)
-        values = res.kpi_values([]).reset_index()
+    for k, (_sc, point) in enumerate(zip(scenarios, points, strict=True)):
+        values = pd.concat(kpis[k * replications : (k + 1) * replications], ignore_index=True)
         for lbl in reversed(labels):
             values.insert(0, lbl, [point[lbl]] * len(values))
         values.insert(0, "point", k + 1)
@@ -92,6 +91,13 @@ def run_sweep(
     table = pd.concat(rep_frames, ignore_index=True) if rep_frames else pd.DataFrame()
     targets = _targets(scenarios[0]) if scenarios else {}
     return SweepResult(labels, points, table, pd.DataFrame(rows), seed, wall, targets)
+
+
+def _kpi_job(job: Job) -> pd.DataFrame:
+    """One replication of a point, reduced to its KPIs (one row: ``replication`` and KPIs)."""
+    counts = run_replication(*job)
+    res = SimulationResult.from_reps(job[0], job[2], [counts], 0.0)
+    return res.kpi_values([]).reset_index()
 
 
 def _estimate(kpi: str, x: np.ndarray) -> dict[str, float]:
