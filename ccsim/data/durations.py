@@ -45,11 +45,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
-from scipy import optimize, special, stats
-
-from ccsim.scenario.distributions import GAMMA_MIN_SHAPE, MAX_CV, WEIBULL_SHAPE
+from scipy import stats
 
 __all__ = ["FAMILIES", "ZERO_LIMIT", "DurationFit", "fit_duration"]
+
+from ccsim.data.duration_families import cv_of, fit_families
 
 FloatArray = NDArray[np.float64]
 
@@ -188,7 +188,7 @@ def fit_duration(
         # beyond _SUBSAMPLE positive values, the families are fitted to a fixed subsample:
         # their shapes are then known to well under 1 %, and a month of calls fits in seconds
         fit_on = pos if pos.size <= _SUBSAMPLE else rng.choice(pos, _SUBSAMPLE, replace=False)
-        fits = _fit_families(fit_on, ks_sample)
+        fits = fit_families(fit_on, ks_sample)
         table = pd.DataFrame([{c: f[c] for c in _COLUMNS} for f in fits], columns=_COLUMNS)
         usable = [f["family"] for f in fits if f["in_range"]]
         ok = [f for f in fits if f["in_range"]]
@@ -219,7 +219,7 @@ def fit_duration(
         if shape is None:  # exponential: cv 1; does the sample's cv agree?
             cv, cv_ci = 1.0, _sample_cv(x, mean)[1]
         else:
-            ends = sorted(_cv_of(family, k) for k in shape_ci)
+            ends = sorted(cv_of(family, k) for k in shape_ci)
             cv, cv_ci = best["cv"], (ends[0], ends[1])
         how = (
             "has the lowest AIC"
@@ -259,60 +259,6 @@ def _rejection(
             f"{best['ks_distance']:.3f} exceeds the limit {ks_limit:.3g}"
         )
     return None
-
-
-def _ks_distance(srt: FloatArray, cdf: FloatArray) -> float:
-    """Kolmogorov-Smirnov distance of sorted values to their fitted CDF.
-
-    ``stats.kstest``'s statistic, without its p-value, whose exact computation costs
-    seconds at this size.
-    """
-    n = srt.size
-    i = np.arange(1, n + 1)
-    return float(max(np.max(i / n - cdf), np.max(cdf - (i - 1) / n)))
-
-
-def _fit_families(pos: FloatArray, ks_sample: FloatArray) -> list[dict[str, Any]]:
-    """Maximum-likelihood fits (location 0) of every family to the positive values.
-
-    Each with its log-likelihood and AIC on the positive values given (a 200,000-value subsample for larger logs), and its KS distance to
-    ``ks_sample`` (all values, zeros included, subsampled).
-    """
-    m = pos.size
-    logs = np.log(pos)
-    mu, sigma = float(logs.mean()), float(logs.std())
-    k_gamma, _, scale_gamma = stats.gamma.fit(pos, floc=0)
-    k_weib, scale_weib = _weibull_mle(logs)
-    s2 = float(logs.var(ddof=1))
-    chi_hi, chi_lo = stats.chi2.ppf([0.975, 0.025], m - 1)
-    info_gamma = max(float(special.polygamma(1, k_gamma)) - 1.0 / k_gamma, 1e-300)
-    se_gamma = 1.0 / math.sqrt(m * info_gamma)
-    se_weib = math.sqrt(0.608 / m) * k_weib
-    specs: list[tuple[str, Any, float | None, tuple[float, float] | None]] = [
-        ("exponential", stats.expon(scale=float(pos.mean())), None, None),
-        ("gamma", stats.gamma(k_gamma, scale=scale_gamma), k_gamma,
-         _normal_ci(k_gamma, se_gamma)),
-        ("lognormal", stats.lognorm(sigma, scale=math.exp(mu)), sigma,
-         (math.sqrt((m - 1) * s2 / chi_hi), math.sqrt((m - 1) * s2 / chi_lo))),
-        ("weibull", stats.weibull_min(k_weib, scale=scale_weib), k_weib,
-         _normal_ci(k_weib, se_weib)),
-    ]  # fmt: skip
-    srt = np.sort(ks_sample)
-    fits = []
-    for family, frozen, shape, shape_ci in specs:
-        loglik = float(frozen.logpdf(pos).sum())
-        cv = 1.0 if shape is None else _cv_of(family, shape)
-        fits.append(
-            {
-                "family": family, "frozen": frozen, "loglik": loglik,
-                "aic": 2.0 * (1 if shape is None else 2) - 2.0 * loglik,
-                "mean_s": float(frozen.mean()), "cv": cv,
-                "shape": None if shape is None else float(shape), "shape_ci": shape_ci,
-                "in_range": _in_range(family, cv, shape),
-                "ks_distance": _ks_distance(srt, frozen.cdf(srt)),
-            }
-        )  # fmt: skip
-    return fits
 
 
 def _empirical(
@@ -357,56 +303,6 @@ def _sample_cv(x: FloatArray, mean: float) -> tuple[float, tuple[float, float]]:
     var = cv**2 / x.size * ((m4 - m2**2) / (4 * m2**2) - m3 / (mean * m2) + m2 / mean**2)
     se = math.sqrt(max(var, 0.0))
     return cv, (max(cv - _Z95 * se, 0.0), cv + _Z95 * se)
-
-
-def _weibull_mle(logs: FloatArray) -> tuple[float, float]:
-    """Weibull shape and scale (s) by maximum likelihood, location 0, from log values.
-
-    The shape k solves sum(x^k ln x) / sum(x^k) - 1/k = mean(ln x), whose left side rises
-    with k; the scale is mean(x^k)^(1/k). Powers are taken relative to the largest value
-    so that they cannot overflow. A root beyond the bracket returns the bracket's end
-    (outside the scenario's range, so the family is not chosen).
-    """
-    top = float(logs.max())
-    rel, mean_log = logs - top, float(logs.mean())
-
-    def score(k: float) -> float:
-        w = np.exp(k * rel)
-        return float(np.dot(w, logs) / w.sum()) - 1.0 / k - mean_log
-
-    lo, hi = 1e-3, 1e4
-    if score(hi) <= 0:
-        k = hi
-    elif score(lo) >= 0:
-        k = lo
-    else:
-        k = float(optimize.brentq(score, lo, hi, xtol=1e-12, rtol=1e-10))
-    return k, math.exp(top + math.log(float(np.mean(np.exp(k * rel)))) / k)
-
-
-def _normal_ci(k: float, se: float) -> tuple[float, float]:
-    # floored at k/100: the normal interval reaches 0 only for n < 4
-    return (max(k - _Z95 * se, k / 100.0), k + _Z95 * se)
-
-
-def _cv_of(family: str, shape: float) -> float:
-    """Coefficient of variation of a family with the given shape (lognormal: sigma)."""
-    if family == "gamma":
-        return 1.0 / math.sqrt(shape)
-    if family == "lognormal":
-        log_ratio = shape * shape  # log of E[X^2] / E[X]^2
-    else:
-        log_ratio = special.gammaln(1 + 2 / shape) - 2 * special.gammaln(1 + 1 / shape)
-    # capped: beyond it the cv is astronomically out of range anyway, and exp overflows
-    return math.sqrt(math.expm1(min(float(log_ratio), 700.0)))
-
-
-def _in_range(family: str, cv: float, shape: float | None) -> bool:
-    if family == "weibull":
-        return shape is not None and WEIBULL_SHAPE[0] <= shape <= WEIBULL_SHAPE[1]
-    if family == "gamma":
-        return shape is not None and shape >= GAMMA_MIN_SHAPE and cv <= MAX_CV
-    return cv <= MAX_CV
 
 
 def _sig(v: float, digits: int = 4) -> float:

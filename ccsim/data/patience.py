@@ -21,7 +21,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
-from scipy import optimize, special
+from scipy import special
+
+from ccsim.data.patience_likelihood import fit_family, group_waits, log_sf, theta_of, wald
 
 FloatArray = NDArray[np.float64]
 _log = logging.getLogger(__name__)
@@ -35,17 +37,8 @@ MIN_ABANDONS_SHAPES = 20
 KM_POINTS = 500
 #: Fits within this many AIC units of the lowest count as equally good (then fewest parameters).
 AIC_MARGIN = 2.0
-#: A hang-up logged with wait 0 is taken as one within this many seconds (logs count whole
-#: seconds), so that families with no density at 0 still have a likelihood.
-ZERO_WAIT_S = 0.5
-#: The likelihood groups waits to this many significant digits (relative error < 0.5 %),
-#: so its cost does not grow with the number of callers.
-DIGITS = 3
 FAMILIES = ("exponential", "weibull", "gamma", "lognormal")
-_Z95 = 1.959963984540054
 _COLUMNS = ["family", "balk", "loglik", "aic", "mean_s", "shape", "cv", "balk_share"]
-# log-scale bounds of the second parameter: the ranges the scenario accepts (section 9)
-_SECOND = {"weibull": (0.1, 1000.0), "gamma": (1e-4, 1e4), "lognormal": (1e-3, 100.0)}
 
 
 @dataclass(frozen=True)
@@ -90,8 +83,8 @@ class PatienceFit:
         if self.dist is None:
             return np.ones_like(tt)
         d = self.dist
-        theta = _theta(d["dist"], d["mean_s"], d.get("shape", d.get("cv")))
-        log_s = _log_sf(d["dist"], theta, np.maximum(tt, 1e-300))
+        theta = theta_of(d["dist"], d["mean_s"], d.get("shape", d.get("cv")))
+        log_s = log_sf(d["dist"], theta, np.maximum(tt, 1e-300))
         b, w = float(d.get("balk_share", 0.0)), float(d.get("balk_within_s", 0.0))
         balk = np.clip(1.0 - tt / w, 0.0, 1.0) if w > 0 else (tt < 0).astype(float)
         return np.where(tt < 0, 1.0, (1.0 - b) * np.exp(log_s) + b * balk)
@@ -157,16 +150,16 @@ def fit_patience(
     )  # fmt: skip
     if d < MIN_ABANDONS:
         return unfitted
-    data = _group(t, ev)
+    data = group_waits(t, ev)
     fits = []
     few = d < MIN_ABANDONS_SHAPES
     for f in (
         ("exponential",) if few else FAMILIES
     ):  # the balk variant starts from the plain optimum
-        plain = _fit(f, False, data, balk_within_s, None)
+        plain = fit_family(f, False, data, balk_within_s, None)
         fits.append(plain)
         if not few:
-            fits.append(_fit(f, True, data, balk_within_s, plain["theta"]))
+            fits.append(fit_family(f, True, data, balk_within_s, plain["theta"]))
     fits.sort(key=lambda r: float(r["aic"]))
     # parsimony: the fewest parameters among the fits within AIC_MARGIN of the lowest AIC
     # (a difference below 2 is no evidence for the extra parameter, and small samples
@@ -182,7 +175,7 @@ def fit_patience(
     if best["balk"]:
         b = float(special.expit(th[-1]))
         dist |= {"balk_share": b, "balk_within_s": float(balk_within_s)}
-        balk_ci = _wald(th, cov, -1, special.expit) or (0.0, 1.0)
+        balk_ci = wald(th, cov, -1, special.expit) or (0.0, 1.0)
     lowest = best is fits[0]
     if few:
         why = (
@@ -210,8 +203,8 @@ def fit_patience(
         unfitted,
         dist=dist,
         mean_s=best["mean_s"],
-        mean_ci95=_wald(th, cov, 0, np.exp),
-        shape_ci95=_wald(th, cov, 1, np.exp) if fam != "exponential" else None,
+        mean_ci95=wald(th, cov, 0, np.exp),
+        shape_ci95=wald(th, cov, 1, np.exp) if fam != "exponential" else None,
         balk_share=b,
         balk_ci95=balk_ci,
         chosen=fam,
@@ -262,166 +255,6 @@ def _km(t: FloatArray, ev: NDArray[np.bool_]) -> tuple[pd.DataFrame, float | Non
     km = pd.DataFrame({"time_s": sf.surv_times, "survival": s, "ci_low": lo, "ci_high": hi})
     hit = np.flatnonzero(s <= 0.5)
     return km, float(sf.surv_times[hit[0]]) if hit.size else None
-
-
-def _group(t: FloatArray, ev: NDArray[np.bool_]) -> dict[str, FloatArray]:
-    """Waits to ``DIGITS`` significant digits, then counts per (wait, outcome).
-
-    Hang-ups of a log in whole seconds are intervals: a wait logged as t ended within
-    half a second of t. Otherwise they are exact, but for those logged as 0 (within
-    ``ZERO_WAIT_S``), which families with no density at 0 could not explain.
-    """
-    whole = bool(np.all(t == np.round(t)))
-    pos = t > 0
-    r = t.copy()
-    scale = 10.0 ** (np.floor(np.log10(t[pos])) + 1 - DIGITS)
-    r[pos] = np.round(t[pos] / scale) * scale
-    u, inv = np.unique(r, return_inverse=True)
-    events = np.bincount(inv, weights=ev, minlength=u.size)
-    cens = np.bincount(inv, minlength=u.size).astype(float) - events
-    c, e = (cens > 0) & (u > 0), events > 0
-    exact = e & (u > 0) & (not whole)
-    inter = e & ~exact
-    half = np.where(u[inter] > 0, 0.5, ZERO_WAIT_S) if whole else np.full(inter.sum(), ZERO_WAIT_S)
-    lo = np.maximum(u[inter] - half, 0.0)
-    g = {"te": u[exact], "we": events[exact], "tc": u[c], "wc": cens[c]}
-    g |= {"lo": lo, "hi": u[inter] + half, "wi": events[inter]}
-    return {k: np.asarray(v, dtype=np.float64) for k, v in g.items()}
-
-
-def _theta(family: str, mean_s: float, second: float | None) -> FloatArray:
-    return np.log([mean_s] if second is None else [mean_s, second])
-
-
-def _params(family: str, th: FloatArray) -> tuple[float, float]:
-    """(log scale, shape) of weibull and gamma, (mu, sigma) of lognormal, (log mean, 1)."""
-    m = float(th[0])
-    if family == "exponential":
-        return m, 1.0
-    k = math.exp(th[1])
-    if family == "weibull":
-        return m - float(special.gammaln(1.0 + 1.0 / k)), k
-    if family == "gamma":
-        return m - math.log(k), k
-    s2 = math.log1p(k * k)  # lognormal: k is the cv
-    return m - s2 / 2.0, math.sqrt(s2)
-
-
-def _log_sf(family: str, th: FloatArray, t: FloatArray) -> FloatArray:
-    """Log S(t) of the continuous part, for t > 0."""
-    a, k = _params(family, th)
-    if family == "exponential":
-        return -t / math.exp(a)
-    if family == "weibull":
-        return -np.exp(k * (np.log(t) - a))
-    if family == "gamma":
-        sf: FloatArray = special.gammaincc(k, t / math.exp(a))
-        return np.log(np.maximum(sf, 1e-300))
-    out: FloatArray = special.log_ndtr((a - np.log(t)) / k)
-    return out
-
-
-def _log_pdf(family: str, th: FloatArray, t: FloatArray) -> FloatArray:
-    """Log f(t) of the continuous part, for t > 0."""
-    a, k = _params(family, th)
-    lt = np.log(t)
-    if family == "exponential":
-        return -a - t / math.exp(a)
-    if family == "weibull":
-        return math.log(k) - a + (k - 1.0) * (lt - a) - np.exp(k * (lt - a))
-    if family == "gamma":
-        return (k - 1.0) * lt - t / math.exp(a) - float(special.gammaln(k)) - k * a
-    z = (lt - a) / k
-    return -lt - math.log(k) - 0.5 * math.log(2 * math.pi) - z * z / 2.0
-
-
-def _loglik(th: FloatArray, family: str, balk: bool, g: dict[str, FloatArray], w: float) -> float:
-    # the mixture (1 - b) * continuous + b * uniform on [0, w] (all at 0 when w is 0)
-    lb, l1b = (special.log_expit(th[-1]), special.log_expit(-th[-1])) if balk else (-np.inf, 0.0)
-    ls_c, lf_e = _log_sf(family, th, g["tc"]), _log_pdf(family, th, g["te"])
-    ls_lo = _log_sf(family, th, np.maximum(g["lo"], 1e-300))
-    ls_hi = _log_sf(family, th, g["hi"])
-    lp_i = ls_lo + np.log(-np.expm1(ls_hi - ls_lo)) + l1b  # log P(lo < T <= hi)
-    ls_c, lf_e = ls_c + l1b, lf_e + l1b
-    if balk:
-        if w > 0:
-            mc, me = g["tc"] < w, g["te"] < w
-            ls_c[mc] = np.logaddexp(ls_c[mc], lb + np.log1p(-g["tc"][mc] / w))
-            lf_e[me] = np.logaddexp(lf_e[me], lb - math.log(w))
-            mass = np.clip(g["hi"] / w, 0, 1) - np.clip(g["lo"] / w, 0, 1)
-        else:
-            mass = (g["lo"] == 0).astype(float)
-        mi = mass > 0
-        lp_i[mi] = np.logaddexp(lp_i[mi], lb + np.log(mass[mi]))
-    return float(g["wc"] @ ls_c + g["we"] @ lf_e + g["wi"] @ lp_i)
-
-
-def _fit(
-    family: str, balk: bool, g: dict[str, FloatArray], w: float, start: FloatArray | None
-) -> dict[str, Any]:
-    d = float(g["we"].sum() + g["wi"].sum())
-    n = d + float(g["wc"].sum())
-    exposure = float(g["te"] @ g["we"] + g["hi"] @ g["wi"] + g["tc"] @ g["wc"])
-    x0, bounds = [math.log(max(exposure / d, 1e-3))], [(math.log(1e-3), math.log(1e8))]
-    if family != "exponential":
-        lo, hi = _SECOND[family]
-        x0.append(0.0)
-        bounds.append((math.log(lo), math.log(hi)))
-    if start is not None:
-        x0 = list(start)
-    if balk:
-        x0.append(special.logit(0.02))
-        bounds.append((-20.0, 20.0))
-
-    def nll(th: FloatArray) -> float:  # per caller: keeps the numerical gradient accurate
-        with np.errstate(all="ignore"):
-            v = -_loglik(th, family, balk, g, w) / n
-        return v if math.isfinite(v) else 1e10
-
-    res = optimize.minimize(nll, np.array(x0), method="L-BFGS-B", bounds=bounds)
-    _log.debug("%s balk=%s: %d evaluations, %s", family, balk, res.nfev, res.message)
-    th = np.asarray(res.x, dtype=float)
-    cov: FloatArray | None = None
-    try:
-        cov = np.asarray(np.linalg.inv(_hessian(nll, th) * n), dtype=np.float64)
-    except np.linalg.LinAlgError:
-        pass
-    if cov is not None and not np.all(np.diag(cov) > 0):
-        cov = None
-    loglik = -res.fun * n
-    second = math.exp(th[1]) if family != "exponential" else math.nan
-    return {
-        "family": family,
-        "balk": balk,
-        "loglik": loglik,
-        "aic": 2.0 * th.size - 2.0 * loglik,
-        "mean_s": math.exp(th[0]),
-        "shape": second if family in ("weibull", "gamma") else math.nan,
-        "cv": second if family == "lognormal" else (1.0 if family == "exponential" else math.nan),
-        "balk_share": float(special.expit(th[-1])) if balk else 0.0,
-        "second": second,
-        "theta": th,
-        "cov": cov,
-    }
-
-
-def _hessian(f: Any, x: FloatArray, h: float = 1e-4) -> FloatArray:
-    """Central-difference Hessian of ``f`` at ``x``."""
-    k = x.size
-    hess = np.empty((k, k))
-    e = np.eye(k) * h
-    for i in range(k):
-        for j in range(i, k):
-            v = f(x + e[i] + e[j]) - f(x + e[i] - e[j]) - f(x - e[i] + e[j]) + f(x - e[i] - e[j])
-            hess[i, j] = hess[j, i] = v / (4.0 * h * h)
-    return hess
-
-
-def _wald(th: FloatArray, cov: FloatArray | None, i: int, back: Any) -> tuple[float, float] | None:
-    if cov is None:
-        return None
-    se = math.sqrt(cov[i, i])
-    return float(back(th[i] - _Z95 * se)), float(back(th[i] + _Z95 * se))
 
 
 def _clean(x: Any) -> Any:
