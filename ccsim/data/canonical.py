@@ -11,25 +11,8 @@ import pandas as pd
 
 from ccsim.data.logmap import FIELDS
 
-#: The columns of a canonical call log, in order.
-CANONICAL = [
-    "replication",
-    "arrival",
-    "call_type",
-    "tier",
-    "network",
-    "caller_id",
-    "ivr_s",
-    "ivr_outcome",
-    "queue_entry",
-    "wait_s",
-    "answer",
-    "outcome",
-    "talk_s",
-    "wrap_s",
-    "agent",
-    "group",
-]
+#: The columns of a canonical call log, in order: the fields (``ivr_exit`` becomes ``ivr_s``).
+CANONICAL = ["replication", *(f for f in FIELDS if f not in ("replication", "ivr_exit"))]
 #: Canonical columns held as categories (few distinct values; caller ids are not).
 CATEGORIES = ("call_type", "tier", "network", "ivr_outcome", "outcome", "agent", "group")
 #: Second 0 of a log whose times are seconds, when nothing says otherwise: a Monday.

@@ -26,7 +26,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from ccsim.errors import InputError, Problem
 from ccsim.scenario.common import Model
-from ccsim.scenario.document import read_document
+from ccsim.scenario.document import read_document_file
 from ccsim.scenario.loader import pydantic_problem
 
 #: Canonical fields, what they hold, and their kind (time, duration, label, vocabulary).
@@ -204,17 +204,8 @@ def vocabulary_problems(m: LogMap) -> list[Problem]:
 
 def load_map(path: str | Path) -> LogMap:
     """Read and validate a map file; raise ``InputError`` listing every problem."""
-    p = Path(path)
     source = str(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError([Problem("--map", "no such file", source)]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem("--map", f"cannot be read ({exc})", source)]) from None
-    data, lines, problems = read_document(text, source)
-    if problems:
-        raise InputError(problems, source)
+    data, lines = read_document_file(path, "--map")
     if data is None:
         data = {}
     if not isinstance(data, dict):

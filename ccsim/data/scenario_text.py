@@ -50,8 +50,8 @@ def _ci(ci: tuple[float, float] | None, digits: int = 3) -> str:
     return f"95 % {_num(ci[0], digits)} to {_num(ci[1], digits)}"
 
 
-def group_ids(labels: list[str]) -> dict[str, str]:
-    """Scenario ids for the log's group names (letters, digits, '_' and '-'; unique)."""
+def scenario_ids(labels: list[str]) -> dict[str, str]:
+    """Scenario ids for the log's names (letters, digits, '_' and '-'; unique)."""
     out: dict[str, str] = {}
     used: set[str] = set()
     for g in labels:
@@ -62,11 +62,6 @@ def group_ids(labels: list[str]) -> dict[str, str]:
         used.add(gid)
         out[g] = gid
     return out
-
-
-def type_ids(labels: list[str]) -> dict[str, str]:
-    """Scenario ids for the log's call types."""
-    return group_ids(labels)
 
 
 def build_scenario(
@@ -118,7 +113,7 @@ def build_scenario(
         m = r.mix[r.mix["dimension"] == dim]
         if m.empty:
             continue
-        ids = group_ids(list(m["id"]))
+        ids = scenario_ids(list(m["id"]))
         ids_of[dim] = ids
         add(f"# {dim} mix of {int(m['n'].iloc[0]):,} first calls")
         add(f"{key}:")
@@ -127,7 +122,7 @@ def build_scenario(
             add(
                 f"  - {{id: {ids[row['id']]}, share: {share}}}  # n={row['calls']:,}, {_ci((row['ci_low'], row['ci_high']))}"
             )
-    tids = type_ids(list(r.volumes))
+    tids = scenario_ids(list(r.volumes))
     mean_talk = float(np.mean([f.mean_s for f in r.talk.values()])) if r.talk else 180.0
     add("call_types:")
     for k, v in r.volumes.items():
@@ -239,7 +234,7 @@ def _groups(r: FitReport, add: Any, tids: dict[str, str]) -> dict[str, str]:
     staff = r.staffing
     sk = r.skills
     names = sorted(set(staff["group"]) | set(sk["group"])) if len(staff) else ["agents"]
-    gids = group_ids(names)
+    gids = scenario_ids(names)
     answered_types = set(sk["call_type"]) if len(sk) else set()
     orphans = [k for k in r.volumes if k not in answered_types]
     busiest = sk.groupby("group", observed=True)["answered"].sum().idxmax() if len(sk) else names[0]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 from scipy import special, stats
@@ -31,34 +31,25 @@ def frozen(d: Dist) -> Any:
 def _frozen(
     dist: str, m: float, cv: float | None, shape: float | None, lo: float | None, hi: float | None
 ) -> Any:
-    d = _Law(dist, cv, shape, lo, hi)
-    if d.dist == "exponential":
+    if dist == "exponential":
         return stats.expon(scale=m)
-    if d.dist == "lognormal":
-        if not d.cv:
+    if dist == "lognormal":
+        if not cv:
             return None
-        s2 = math.log1p(d.cv * d.cv)
+        s2 = math.log1p(cv * cv)
         return stats.lognorm(math.sqrt(s2), scale=math.exp(math.log(m) - s2 / 2.0))
-    if d.dist == "gamma":
-        k = d.shape if d.shape is not None else 1.0 / (d.cv or 1.0) ** 2
+    if dist == "gamma":
+        k = shape if shape is not None else 1.0 / (cv or 1.0) ** 2
         return stats.gamma(k, scale=m / k)
-    if d.dist == "weibull":
-        k = d.shape if d.shape is not None else weibull_shape_for_cv(d.cv or 1.0)
+    if dist == "weibull":
+        k = shape if shape is not None else weibull_shape_for_cv(cv or 1.0)
         return stats.weibull_min(k, scale=m / special.gamma(1.0 + 1.0 / k))
-    if d.dist == "uniform":
-        if d.min_s is not None and d.max_s is not None:
-            return stats.uniform(d.min_s, d.max_s - d.min_s)
-        w = m * (d.cv or 0.0) * math.sqrt(3.0)
+    if dist == "uniform":
+        if lo is not None and hi is not None:
+            return stats.uniform(lo, hi - lo)
+        w = m * (cv or 0.0) * math.sqrt(3.0)
         return stats.uniform(m - w, 2 * w) if w > 0 else None
     return None
-
-
-class _Law(NamedTuple):
-    dist: str
-    cv: float | None
-    shape: float | None
-    min_s: float | None
-    max_s: float | None
 
 
 def residual(d: Dist | None, elapsed: float, rng: np.random.Generator) -> float:

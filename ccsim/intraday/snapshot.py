@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from ccsim.results import SimulationResult
 
@@ -99,8 +98,3 @@ def state_yaml(data: dict[str, Any], source: str) -> str:
 
     head = f"# live state taken from {source} at {data['at']} (ccsim run --snapshot-at)\n"
     return head + yaml.safe_dump(data, sort_keys=False, default_flow_style=None, width=120)
-
-
-def as_frame(data: dict[str, Any]) -> pd.DataFrame:
-    """Waiting callers of a state as a table (for notebooks)."""
-    return pd.DataFrame(data.get("waiting", []))

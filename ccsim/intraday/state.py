@@ -27,7 +27,7 @@ from pydantic import Field, ValidationError, field_validator
 
 from ccsim.errors import InputError, Problem
 from ccsim.scenario.common import Model, normalize_clock
-from ccsim.scenario.document import read_document
+from ccsim.scenario.document import read_document_file
 from ccsim.scenario.loader import pydantic_problem
 from ccsim.scenario.schema import Scenario
 
@@ -109,18 +109,8 @@ def spread(value: float | list[float], count: int) -> list[float]:
 
 def read_state(path: str | Path, scenario: Scenario) -> LiveState:
     """Read a state file and check it against the scenario; every problem listed (exit 2)."""
-    p = Path(path)
-    source = str(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError([Problem("--state", "no such file", source)]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem("--state", f"cannot be read ({exc})", source)]) from None
-    data, lines, problems = read_document(text, source)
-    if problems:
-        raise InputError(problems, source)
-    return parse_state(data, scenario, source, lines)
+    data, lines = read_document_file(path, "--state")
+    return parse_state(data, scenario, str(path), lines)
 
 
 def parse_state(

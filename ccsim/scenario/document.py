@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -272,3 +273,21 @@ def read_document(text: str, source: str) -> tuple[Any, dict[PathKey, int], list
     if isinstance(as_json, dict):  # JSON reads 5e-05 as a number, YAML 1.1 as text
         data = as_json
     return data, _line_map(node), dup
+
+
+def read_document_file(path: str | Path, option: str) -> tuple[Any, dict[PathKey, int]]:
+    """A YAML (or JSON) file's data and the line of each path; what cannot be read is bad input.
+
+    ``option`` names where the path came from (``--map``, ``--state``) in the messages.
+    """
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError([Problem(option, "no such file", source)]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(option, f"cannot be read ({exc})", source)]) from None
+    data, lines, problems = read_document(text, source)
+    if problems:
+        raise InputError(problems, source)
+    return data, lines
