@@ -5,7 +5,8 @@ from ccsim.commands.erlang import erlang_command
 from ccsim.commands.fit import fit_command
 from ccsim.commands.forecast import forecast_command
 from ccsim.commands.intraday import intraday_command
-from ccsim.commands.run import report_command, run_command
+from ccsim.commands.report import report_command
+from ccsim.commands.run import run_command
 from ccsim.commands.scenario import schema_command, validate_command
 from ccsim.commands.staff import staff_command
 from ccsim.commands.sweep import sweep_command

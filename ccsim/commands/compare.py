@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 from typing import Any
 
 import click
@@ -10,18 +11,11 @@ import click
 from ccsim.commands.options import run_option_problems, set_option, with_changes
 from ccsim.commands.run import progress_reporter
 from ccsim.errors import InputError, Problem
+from ccsim.reporting.comparison import comparison_rows, design_names
 from ccsim.reporting.jsonout import dumps
-from ccsim.reporting.text import LABELS, console, fmt_kpi, simple_table
+from ccsim.reporting.text import console, simple_table
 from ccsim.runner.cluster import dask_client, dask_option
 from ccsim.scenario import load_scenario
-
-ROWS = (
-    "offered", "answered", "service_level", "abandon_rate", "asa_s", "occupancy", "agents",
-    "agent_hours", "back_office_hours", "cost", "fcr", "dialect_match_rate", "transfers",
-    "work_orders.created", "work_orders.open_at_end", "work_orders.timeliness",
-    "work_orders.callback_reach", "work_orders.chasers", "campaigns.attempts",
-    "campaigns.contacts", "campaigns.successes", "campaigns.abandons", "campaigns.agent_hours",
-)  # fmt: skip
 
 
 @click.command(
@@ -29,7 +23,8 @@ ROWS = (
     epilog="""\b
 Examples:
   ccsim compare scenarios/province_centralized.yaml scenarios/province_local.yaml scenarios/province_hybrid.yaml
-  ccsim compare base.yaml with_campaign.yaml --replications 20 --json""",
+  ccsim compare base.yaml with_campaign.yaml --replications 20 --json
+  ccsim compare scenarios/province_centralized.yaml scenarios/province_local.yaml --out outputs/designs""",
 )
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option(
@@ -40,6 +35,13 @@ Examples:
 )
 @click.option("--seed", "-s", type=int, help="Seed for every scenario (default: the first file's).")
 @click.option("--workers", type=int, help="Parallel processes (default: one per core).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    help="Write the comparison here: report.html side by side, summary.json, intervals.csv.",
+)
+@click.option("--no-figures", is_flag=True, help="Skip the report's figures (faster).")
 @dask_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 @set_option
@@ -48,6 +50,8 @@ def compare_command(
     replications: int | None,
     seed: int | None,
     workers: int | None,
+    out_dir: str | None,
+    no_figures: bool,
     dask_address: str | None,
     changes: tuple[str, ...],
     as_json: bool,
@@ -87,6 +91,11 @@ def compare_command(
     from ccsim.results.compare import compare
     from ccsim.runner import simulate
 
+    if out_dir:
+        from ccsim.reporting.outputs import check_target
+
+        check_target(Path(out_dir))
+
     first = scenarios[0][1]
     reps = replications if replications is not None else first.replications
     s = seed if seed is not None else first.seed
@@ -109,63 +118,48 @@ def compare_command(
                 )
             )
     doc = compare(results)
+    if out_dir:
+        from ccsim.reporting.outputs import write_comparison_folder
+
+        write_comparison_folder([r for _, r in results], Path(out_dir), doc, figures=not no_figures)
+        doc["output_dir"] = out_dir
     if as_json:
         click.echo(dumps(doc))
     else:
-        _print(doc)
+        print_comparison(doc)
     return 0
 
 
-def _value(block: dict[str, Any], key: str) -> Any:
-    if key.startswith("work_orders."):
-        return block.get("work_orders", {}).get(key.split(".", 1)[1])
-    if key.startswith("campaigns."):
-        k = key.split(".", 1)[1]
-        camps = block.get("campaigns", {})
-        if not camps:
-            return None
-        return {"mean": sum((c[k]["mean"] or 0.0) for c in camps.values())}
-    if key in block.get("kpis", {}):
-        return block["kpis"][key]
-    return block.get(key)
-
-
-def _print(doc: dict[str, Any]) -> None:
+def print_comparison(doc: dict[str, Any]) -> None:
+    """The terminal view of a comparison (its ``--json`` document)."""
     con = console()
-    names = [s["name"] for s in doc["scenarios"]]
+    names = design_names(doc)
     con.print(
         f"{len(names)} scenarios, seed {doc['seed']}, {doc['replications']} replications each, common random numbers"
     )
-    values, diffs = [], []
-    for key in ROWS:
-        kpi = key.split(".", 1)[-1]
-        vals = [_value(s, key) for s in doc["scenarios"]]
-        means = [None if v is None else v.get("mean") for v in vals]
-        if all(m is None or m != m or m == 0 for m in means):  # missing, NaN or zero everywhere
-            continue
-        label = LABELS.get(kpi, kpi.replace("_", " "))
-        if key.startswith("work_orders."):
-            label += " (work orders)"
-        elif key.startswith("campaigns."):
-            label = f"outbound {label}"
-        values.append([label] + [fmt_kpi(kpi, m) if m is not None else "-" for m in means])
-        row = [label]
-        for d in doc["differences"]:
-            e = d.get(key)
-            if e is None or e["mean"] is None or e["mean"] != e["mean"]:
-                row.append("-")
-                continue
-            lo, hi = e["ci95"]
-            sign = "+" if e["mean"] >= 0 else ""
-            ci = "" if lo is None or lo != lo else f"  [{fmt_kpi(kpi, lo)}, {fmt_kpi(kpi, hi)}]"
-            row.append(f"{sign}{fmt_kpi(kpi, e['mean'])}{ci}")
-        diffs.append(row)
-    con.print(simple_table(["KPI", *names], values))
+    counts = []
+    for n, sc in zip(names, doc["scenarios"], strict=True):
+        ts = list((sc.get("targets") or {}).values())
+        counts.append(f"{n} {sum(1 for t in ts if t.get('met'))} of {len(ts)}")
+    if any(sc.get("targets") for sc in doc["scenarios"]):
+        con.print("Targets met: " + ", ".join(counts))
+    rows = comparison_rows(doc)
+    mark = {True: "[green]met[/green]", False: "[red]MISSED[/red]", None: ""}
+    columns = ["KPI", "target"]
+    for n in names:
+        columns += [n, ""]
+    values = []
+    for r in rows:
+        row = [r["label"], r["target"]]
+        for v, met in zip(r["values"], r["met"], strict=True):
+            row += [v, mark[met]]
+        values.append(row)
+    con.print(simple_table(columns, values))
     if doc["differences"]:
         cols = ["difference (95% interval)"] + [
             f"{d['name']} - {d['against']}" for d in doc["differences"]
         ]
-        con.print(simple_table(cols, diffs))
+        con.print(simple_table(cols, [[r["label"], *r["differences"]] for r in rows]))
     p = doc["pooling"]
     con.print(
         f"Erlang C pooling estimate ({p['service_level']['target']:.0%} in {p['service_level']['threshold_s']:g} s, "
@@ -178,3 +172,5 @@ def _print(doc: dict[str, Any]) -> None:
     )
     for note in doc.get("notes", []):
         con.print(f"[yellow]Note:[/yellow] {note}")
+    if doc.get("output_dir"):
+        con.print(f"Output: {doc['output_dir']}  (report.html, summary.json, intervals.csv, ...)")

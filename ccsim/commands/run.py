@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import io
 import sys
 from pathlib import Path
 from typing import Any
@@ -166,54 +165,3 @@ def _check_snapshot_at(sc: Any, at: str) -> None:
                 )
             ]
         )
-
-
-@click.command(
-    "report",
-    epilog="""\b
-Examples:
-  ccsim report outputs/mmn-example-20261124-101500""",
-)
-@click.argument("folder", type=click.Path(file_okay=False))
-@click.option("--no-figures", is_flag=True, help="Skip the figures.")
-@click.option("--json", "as_json", is_flag=True, help="Print the run's JSON document on stdout.")
-def report_command(folder: str, no_figures: bool, as_json: bool) -> int:
-    """Re-render a run folder's report (figures, report.html) from its files, without re-running."""
-    from ccsim.reporting.html import read_folder, render_report
-
-    path = Path(folder)
-    if not path.is_dir():
-        raise InputError([Problem(folder, "is not a folder", has_value=False)])
-    _, doc, _, _ = read_folder(path)  # every problem of the folder's files, listed at once
-    if not as_json:  # a summary the terminal view cannot show is refused before any writing
-        try:
-            with contextlib.redirect_stdout(io.StringIO()):
-                print_run(doc, folder)
-        except (KeyError, TypeError, ValueError, AttributeError) as e:
-            raise InputError(
-                [
-                    Problem(
-                        str(path / "summary.json"),
-                        f"holds values ccsim cannot print ({e!r})",
-                        has_value=False,
-                    )
-                ]
-            ) from e
-    try:
-        out = render_report(path, figures=not no_figures)
-    except (KeyError, TypeError, ValueError, AttributeError) as e:
-        raise InputError(
-            [
-                Problem(
-                    str(path),
-                    f"holds files ccsim cannot draw a report from ({e!r})",
-                    has_value=False,
-                )
-            ]
-        ) from e
-    if as_json:
-        click.echo(dumps(doc))
-    else:
-        print_run(doc, folder)
-        click.echo(f"Report: {out}")
-    return 0

@@ -10,10 +10,12 @@ from typing import Any
 
 import click
 
+from ccsim._version import __version__
 from ccsim.commands.options import run_option_problems, set_option, with_changes
 from ccsim.errors import InputError, Problem
 from ccsim.reporting.files import check_file_target, write_file_atomically
 from ccsim.reporting.jsonout import dumps
+from ccsim.reporting.labels import label, target_label
 from ccsim.reporting.outputs import check_target
 from ccsim.reporting.text import console, fmt_kpi, simple_table
 from ccsim.runner.cluster import dask_client, dask_option
@@ -35,7 +37,7 @@ Examples:
     "--out",
     "out_dir",
     type=click.Path(file_okay=False),
-    help="Write plan.csv, roster.csv, summary.json and the staffed scenario here.",
+    help="Write report.html, plan.csv, roster.csv, summary.json and the staffed scenario here.",
 )
 @click.option(
     "--baseline",
@@ -50,6 +52,7 @@ Examples:
 )
 @click.option("--workers", type=int, help="Parallel processes (default: one per core).")
 @dask_option
+@click.option("--no-figures", is_flag=True, help="Skip the report's figures (faster).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 @set_option
@@ -61,6 +64,7 @@ def staff_command(
     write_baseline: bool,
     workers: int | None,
     dask_address: str | None,
+    no_figures: bool,
     quiet: bool,
     changes: tuple[str, ...],
     as_json: bool,
@@ -115,18 +119,19 @@ def staff_command(
         if real:
             code = 1
     if out_dir:
-        _write(Path(out_dir), plan, doc)
+        _write(Path(out_dir), plan, doc, figures=not no_figures)
         doc["output_dir"] = out_dir
     if as_json:
         click.echo(dumps(doc))
     else:
-        _print(plan, doc)
+        print_plan(doc)
     return code
 
 
-def _write(folder: Path, plan: Any, doc: dict[str, Any]) -> None:
+def _write(folder: Path, plan: Any, doc: dict[str, Any], figures: bool = True) -> None:
     from ccsim.reporting.files import MANIFEST
-    from ccsim.reporting.outputs import write_atomically
+    from ccsim.reporting.html import render_report
+    from ccsim.reporting.outputs import agents_table, detail_table, interval_table, write_atomically
 
     def fill(tmp: Path) -> None:
         (tmp / "summary.json").write_text(dumps(doc) + "\n", encoding="utf-8")
@@ -134,6 +139,7 @@ def _write(folder: Path, plan: Any, doc: dict[str, Any]) -> None:
             dumps(
                 {
                     "kind": "staffing plan",
+                    "ccsim_version": __version__,
                     "scenario": plan.scenario.name,
                     "seed": plan.seed,
                     "wall_s": plan.wall_s,
@@ -153,6 +159,12 @@ def _write(folder: Path, plan: Any, doc: dict[str, Any]) -> None:
         (tmp / "scenario_staffed.yaml").write_text(
             plan.staffed_scenario("sim").to_yaml(), encoding="utf-8"
         )
+        # the simulated plan's day, interval by interval, and the report drawn from it all
+        res = plan.search.evaluation.result
+        interval_table(res).to_csv(tmp / "intervals.csv", index=False)
+        detail_table(res).to_csv(tmp / "intervals_detail.csv", index=False)
+        agents_table(res).to_csv(tmp / "agents.csv", index=False)
+        render_report(tmp, figures=figures)
 
     write_atomically(folder, fill)
 
@@ -167,7 +179,8 @@ def _csv(rows: list[dict[str, Any]]) -> str:
     return buf.getvalue()
 
 
-def _print(plan: Any, doc: dict[str, Any]) -> None:
+def print_plan(doc: dict[str, Any]) -> None:
+    """The terminal view of a staffing plan (its ``--json`` document)."""
     con = console()
     h = doc["agent_hours"]
     con.print(
@@ -201,7 +214,7 @@ def _print(plan: Any, doc: dict[str, Any]) -> None:
     for name, t in doc["targets"].items():
         trows.append(
             [
-                name,
+                target_label(name, t),
                 f"{t['rule']} {fmt_kpi(t['kpi'], t['target'])}",
                 fmt_kpi(t["kpi"], t["value"]),
                 "[green]met[/green]" if t["met"] else "[red]MISSED[/red]",
@@ -222,7 +235,7 @@ def _print(plan: Any, doc: dict[str, Any]) -> None:
         )
     for s in doc["shortfalls"]:
         con.print(
-            f"[red]short:[/red] {s.get('target')}: {s.get('reason')}"
+            f"[red]short:[/red] {label(str(s.get('target')))}: {s.get('reason')}"
             + (_at_clock(s["interval_labels"]) if s.get("interval_labels") else "")
         )
     if "roster" in doc:
@@ -242,7 +255,7 @@ def _print(plan: Any, doc: dict[str, Any]) -> None:
                 con.print(f"  {line}")
     if doc.get("output_dir"):
         con.print(
-            f"Plan written to {doc['output_dir']} (plan.csv, groups.csv, summary.json, scenario_staffed.yaml)"
+            f"Plan written to {doc['output_dir']} (report.html, plan.csv, groups.csv, summary.json, scenario_staffed.yaml, ...)"
         )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ccsim.reporting.figures import _plt, _xticks
+from ccsim.reporting.figure_base import _plt, _xticks
 
 #: Call types drawn per figure (the busiest).
 MAX_PANELS = 6

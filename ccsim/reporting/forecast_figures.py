@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from ccsim.reporting.figures import _plt
+from ccsim.reporting.figure_base import _plt
 
 
 def history_figure(counts: pd.DataFrame, fc: pd.DataFrame, weeks: int = 4) -> Any:

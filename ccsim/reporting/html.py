@@ -1,10 +1,12 @@
-"""A self-contained HTML report of a run folder (figures embedded), rebuilt from its files."""
+"""A self-contained HTML report of an output folder (figures embedded), rebuilt from its files.
+
+Three kinds of folder have a report: a run (``ccsim run --out``), a staffing plan
+(``ccsim staff --out``) and a comparison (``ccsim compare --out``); the manifest's
+``kind`` says which. The files are checked first, every problem listed at once.
+"""
 
 from __future__ import annotations
 
-import base64
-import html
-import math
 import os
 import shutil
 import tempfile
@@ -15,65 +17,77 @@ import pandas as pd
 
 from ccsim.errors import InputError, Problem
 from ccsim.reporting.files import MANIFEST, read_json
-from ccsim.results.kpis import KPIS
+from ccsim.reporting.html_parts import Folder
 
-_CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:2em;color:#222;max-width:1100px}
-h1{font-size:1.5em}h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid #ddd}
-table{border-collapse:collapse;font-size:.85em}td,th{padding:.25em .6em;border-bottom:1px solid #eee;text-align:right}
-th{background:#f6f6f6}td:first-child,th:first-child{text-align:left}
-.met{color:#2a7d2a;font-weight:600}.missed{color:#c0392b;font-weight:600}.small{color:#666;font-size:.85em}
-img{max-width:100%}
-"""
+__all__ = ["MAX_HTML_INTERVALS", "Folder", "read_folder", "render_report"]
 
-_PCT = {"service_level", "answer_rate", "abandon_rate", "short_abandon_rate", "occupancy", "p_wait",
-        "ivr_self_service", "containment", "blocked_rate", "fcr", "repeat_caller_rate"}  # fmt: skip
+#: Intervals shown in the report's table (a week of half-hours is 336); the CSV has all.
+MAX_HTML_INTERVALS = 2_000
 
+RUN, PLAN, COMPARISON = "run", "staffing plan", "comparison"
 
-def fmt(kpi: str, v: Any) -> str:
-    """Format a KPI value for display."""
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "-"
-    if kpi in _PCT:
-        return f"{100 * float(v):.1f}%"
-    if kpi.endswith("_s"):
-        return f"{float(v):,.1f}"
-    return f"{float(v):,.1f}" if abs(float(v)) < 1000 else f"{float(v):,.0f}"
-
-
-def _table(df: pd.DataFrame, raw: frozenset[str] = frozenset()) -> str:
-    """An HTML table; columns in ``raw`` hold markup, the rest is escaped."""
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
-    rows = ""
-    for r in df.itertuples(index=False):
-        cells = (v if c in raw else html.escape(str(v)) for c, v in zip(df.columns, r, strict=True))
-        rows += "<tr>" + "".join(f"<td>{v}</td>" for v in cells) + "</tr>"
-    return f"<table><tr>{head}</tr>{rows}</table>"
-
-
-_SUMMARY_KEYS = ("scenario", "seed", "replications", "horizon", "service_level_definition", "kpis")
-_SUMMARY_MAPPINGS = ("horizon", "service_level_definition", "kpis")
-_CSV_COLUMNS = {
+_SUMMARY_KEYS = {
+    RUN: ("scenario", "seed", "replications", "horizon", "service_level_definition", "kpis"),
+    PLAN: ("scenario", "seed", "replications", "kpis", "targets", "plan", "groups", "agent_hours"),
+    COMPARISON: ("seed", "replications", "scenarios", "differences"),
+}
+_SUMMARY_MAPPINGS = {
+    RUN: ("horizon", "service_level_definition", "kpis"),
+    PLAN: ("kpis", "targets", "agent_hours"),
+    COMPARISON: (),
+}
+_RUN_TABLES = {
     "intervals.csv": ("start", "answered", "abandoned", "service_level", "service_level_ci_low",
                       "service_level_ci_high"),
     "agents.csv": ("interval", "start", "staffed_agents", "busy_agents", "logged_in_agents"),
 }  # fmt: skip
+_DETAIL = ("interval", "start", "group", "requests", "answered", "answered_within", "abandoned",
+           "abandoned_within")  # fmt: skip
+_Columns = dict[str, tuple[str, ...]]
+_CSV_COLUMNS: dict[str, tuple[_Columns, _Columns]] = {
+    RUN: (_RUN_TABLES, {"intervals_detail.csv": _DETAIL}),
+    PLAN: (
+        {"plan.csv": ("interval", "start", "group", "erlang_agents", "sim_agents", "scheduled_agents")},
+        {**_RUN_TABLES, "intervals_detail.csv": _DETAIL, "roster.csv": ("group",)},
+    ),
+    COMPARISON: ({}, {"intervals.csv": ("design", "scenario", "interval", "start", "service_level")}),
+}  # fmt: skip
 
 
-def read_folder(
-    folder: Path,
-) -> tuple[dict[str, Any], dict[str, Any], pd.DataFrame, pd.DataFrame]:
+def _not_a_folder(folder: Path) -> InputError:
+    return InputError(
+        [
+            Problem(
+                str(folder),
+                "is not a ccsim output folder (no manifest.json / summary.json)",
+                has_value=False,
+            )
+        ]
+    )
+
+
+def _summary_problems(folder: Path, kind: str, summary: dict[str, Any]) -> list[Problem]:
+    where = str(folder / "summary.json")
+    missing = [k for k in _SUMMARY_KEYS[kind] if k not in summary]
+    if missing:
+        return [Problem(where, f"lacks keys {', '.join(missing)}", has_value=False)]
+    maps = _SUMMARY_MAPPINGS[kind]
+    if not all(isinstance(summary[k], dict) for k in maps):
+        return [Problem(where, f"{', '.join(maps)} must each be a JSON object", has_value=False)]
+    if not all(
+        isinstance(v, dict) and "mean" in v and "ci95" in v
+        for v in summary.get("kpis", {}).values()
+    ):
+        return [Problem(where, "kpis must map each KPI to {mean, ci95}", has_value=False)]
+    if kind == COMPARISON and not isinstance(summary["scenarios"], list):
+        return [Problem(where, "scenarios must be a JSON list", has_value=False)]
+    return []
+
+
+def read_folder(folder: Path) -> Folder:
     """Read and check the files a report is drawn from; every problem is listed at once."""
     if not (folder / MANIFEST).exists() or not (folder / "summary.json").exists():
-        raise InputError(
-            [
-                Problem(
-                    str(folder),
-                    "is not a ccsim run folder (no manifest.json / summary.json)",
-                    has_value=False,
-                )
-            ]
-        )
+        raise _not_a_folder(folder)
     problems: list[Problem] = []
     docs: dict[str, dict[str, Any]] = {}
     for name in (MANIFEST, "summary.json"):
@@ -88,37 +102,19 @@ def read_folder(
             problems.append(Problem(str(folder / name), "must hold a JSON object", has_value=False))
             continue
         docs[name] = doc
-    summary = docs.get("summary.json")
-    if summary is not None:
-        missing = [k for k in _SUMMARY_KEYS if k not in summary]
-        if missing:
-            problems.append(
-                Problem(
-                    str(folder / "summary.json"),
-                    f"lacks keys {', '.join(missing)}",
-                    has_value=False,
-                )
-            )
-        elif not all(isinstance(summary[k], dict) for k in _SUMMARY_MAPPINGS):
-            problems.append(
-                Problem(
-                    str(folder / "summary.json"),
-                    f"{', '.join(_SUMMARY_MAPPINGS)} must each be a JSON object",
-                    has_value=False,
-                )
-            )
-        elif not isinstance(summary["kpis"], dict) or not all(
-            isinstance(v, dict) and "mean" in v and "ci95" in v for v in summary["kpis"].values()
-        ):
-            problems.append(
-                Problem(
-                    str(folder / "summary.json"),
-                    "kpis must map each KPI to {mean, ci95}",
-                    has_value=False,
-                )
-            )
+    kind = str(docs.get(MANIFEST, {}).get("kind", RUN))
+    if kind not in _SUMMARY_KEYS:
+        problems.append(
+            Problem(str(folder / MANIFEST), f"kind must be one of {', '.join(_SUMMARY_KEYS)}", kind)
+        )
+        raise InputError(problems)
+    if "summary.json" in docs:
+        problems += _summary_problems(folder, kind, docs["summary.json"])
     tables: dict[str, pd.DataFrame] = {}
-    for name, cols in _CSV_COLUMNS.items():
+    required, optional = _CSV_COLUMNS[kind]
+    for name, cols in {**required, **optional}.items():
+        if name not in required and not (folder / name).exists():
+            continue
         try:
             df = pd.read_csv(folder / name)
         except (OSError, ValueError) as e:
@@ -134,11 +130,11 @@ def read_folder(
         tables[name] = df
     if problems:
         raise InputError(problems)
-    return docs[MANIFEST], docs["summary.json"], tables["intervals.csv"], tables["agents.csv"]
+    return Folder(folder, kind, docs[MANIFEST], docs["summary.json"], tables)
 
 
 def render_report(folder: str | Path, figures: bool = True) -> Path:
-    """(Re)write ``figures/`` and ``report.html`` of a run folder from its files.
+    """(Re)write ``figures/`` and ``report.html`` of an output folder from its files.
 
     The files are checked first; the new figures and report are drawn beside the old
     ones and swapped in at the end, so a failure leaves the folder as it was. Values the
@@ -146,7 +142,7 @@ def render_report(folder: str | Path, figures: bool = True) -> Path:
     them a damaged folder, a fresh run an internal error.
     """
     folder = Path(folder)
-    manifest, summary, intervals, agents = read_folder(folder)
+    found = read_folder(folder)
     try:
         tmp = Path(tempfile.mkdtemp(prefix=".report.", dir=folder))
     except OSError as e:
@@ -154,7 +150,8 @@ def render_report(folder: str | Path, figures: bool = True) -> Path:
             [Problem(str(folder), f"cannot be written ({e.strerror})", has_value=False)]
         ) from e
     try:
-        doc = _render(tmp, manifest, summary, intervals, agents, figures)
+        (tmp / "figures").mkdir()
+        doc = render(tmp, found, figures)
         (tmp / "report.html").write_text(doc, encoding="utf-8")
         if figures:
             old = folder / "figures"
@@ -171,105 +168,16 @@ def render_report(folder: str | Path, figures: bool = True) -> Path:
     return folder / "report.html"
 
 
-def _render(
-    tmp: Path,
-    manifest: dict[str, Any],
-    summary: dict[str, Any],
-    intervals: pd.DataFrame,
-    agents: pd.DataFrame,
-    figures: bool,
-) -> str:
-    """The report's HTML; figures are drawn into ``tmp/figures``."""
-    imgs = ""
-    if figures:
-        from ccsim.reporting.figures import write_figures
+def render(tmp: Path, found: Folder, figures: bool) -> str:
+    """The report's HTML for a folder of any kind; figures are drawn into ``tmp/figures``."""
+    if found.kind == PLAN:
+        from ccsim.reporting.html_plan import plan_page
 
-        for p in write_figures(tmp, intervals, agents, summary):
-            data = base64.b64encode(p.read_bytes()).decode("ascii")
-            imgs += f'<p><img alt="{p.stem}" src="data:image/png;base64,{data}"></p>\n'
+        return plan_page(tmp, found, figures, MAX_HTML_INTERVALS)
+    if found.kind == COMPARISON:
+        from ccsim.reporting.html_compare import compare_page
 
-    targets = summary.get("targets", {})
-    trows = []
-    for name, t in targets.items():
-        cls = "met" if t["met"] else "missed"
-        lo, hi = t["ci95"]
-        ci = f"{fmt(t['kpi'], lo)} - {fmt(t['kpi'], hi)}" if lo is not None else "-"
-        trows.append({"target": name, "scope": t["scope"], "rule": f"{t['rule']} {fmt(t['kpi'], t['target'])}",
-                      "value": fmt(t["kpi"], t["value"]), "95% interval": ci,
-                      "status": f'<span class="{cls}">{"met" if t["met"] else "MISSED"}</span>'})  # fmt: skip
-    kpi_rows = []
-    for k, v in summary["kpis"].items():
-        lo, hi = v["ci95"]
-        kpi_rows.append({"KPI": k, "mean": fmt(k, v["mean"]), "95% interval": f"{fmt(k, lo)} - {fmt(k, hi)}" if lo is not None else "-",
-                         "meaning": KPIS.get(k, ("", 0))[0]})  # fmt: skip
-    ttable = (
-        _table(pd.DataFrame(trows), frozenset({"status"})) if trows else "<p>No targets set.</p>"
-    )
-    cols = [
-        c
-        for c in (
-            "start",
-            "offered",
-            "answered",
-            "abandoned",
-            "service_level",
-            "asa_s",
-            "abandon_rate",
-            "occupancy",
-            "agents",
-        )
-        if c in intervals
-    ]
-    iv = intervals[cols].head(MAX_HTML_INTERVALS).copy()
-    iv_note = (
-        f'<p class="small">The first {MAX_HTML_INTERVALS:,} of {len(intervals):,} intervals; '
-        "intervals.csv holds them all.</p>"
-        if len(intervals) > MAX_HTML_INTERVALS
-        else ""
-    )
-    for c in cols[1:]:
-        iv[c] = [fmt(c, v) for v in iv[c]]
-    sld = summary.get("service_level_definition", {})
-    days = _days_table(summary.get("days"))
-    doc = f"""<!doctype html><html><head><meta charset="utf-8"><title>ccsim report: {html.escape(summary["scenario"])}</title>
-<style>{_CSS}</style></head><body>
-<h1>{html.escape(summary["scenario"])}</h1>
-<p class="small">ccsim {html.escape(str(manifest.get("ccsim_version")))} &middot; seed {summary["seed"]} &middot;
-{summary["replications"]} replications &middot; scenario hash {html.escape(str(summary.get("scenario_hash", ""))[:12])} &middot;
-service level = {html.escape(str(sld.get("formula", "offered")))} formula, T = {sld.get("threshold_s", 20):g} s &middot;
-{float(manifest.get("wall_s", 0)):.1f} s wall time</p>
-<h2>Targets</h2>{ttable}
-<h2>Figures</h2>{imgs or "<p>(figures not drawn)</p>"}
-<h2>KPIs (whole period, mean over replications)</h2>{_table(pd.DataFrame(kpi_rows))}
-{days}<h2>Per interval</h2>{iv_note}{_table(iv)}
-</body></html>
-"""
-    return doc
+        return compare_page(tmp, found, figures)
+    from ccsim.reporting.html_run import run_page
 
-
-#: Intervals shown in the report's table (a week of half-hours is 336); the CSV has all.
-MAX_HTML_INTERVALS = 2_000
-
-_DAY_KPIS = ("offered", "answered", "service_level", "abandon_rate", "asa_s", "occupancy")
-
-
-def _days_table(days: Any) -> str:
-    """The daily summary (mean and 95 % interval per calendar day), for runs of 2+ days."""
-    if not isinstance(days, list) or len(days) < 2:
-        return ""
-    rows = []
-    for d in days:
-        if not isinstance(d, dict) or not isinstance(d.get("kpis"), dict):
-            continue
-        row: dict[str, str] = {"day": str(d.get("label", d.get("day", "")))}
-        for k in _DAY_KPIS:
-            v = d["kpis"].get(k)
-            if not isinstance(v, dict):
-                continue
-            lo, hi = v.get("ci95", [None, None])
-            ci = f" ({fmt(k, lo)} - {fmt(k, hi)})" if lo is not None and hi is not None else ""
-            row[k] = fmt(k, v.get("mean")) + ci
-        rows.append(row)
-    if not rows:
-        return ""
-    return f"<h2>Per day (mean, 95% interval)</h2>{_table(pd.DataFrame(rows))}\n"
+    return run_page(tmp, found, figures, MAX_HTML_INTERVALS)

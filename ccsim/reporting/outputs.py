@@ -303,3 +303,46 @@ def write_run_folder(
         render_report(tmp, figures=figures)
 
     return write_atomically(folder, fill)
+
+
+def write_comparison_folder(
+    results: list[SimulationResult], folder: Path, doc: dict[str, Any], figures: bool = True
+) -> Path:
+    """Write a comparison's folder atomically: manifest, summary, per-interval tables, report.
+
+    ``intervals.csv`` and ``agents.csv`` hold every design's rows, told apart by
+    ``design`` (its position, 0 the reference) and ``scenario`` (its name).
+    """
+    from ccsim.scenario.loader import scenario_hash
+
+    def stacked(tables: list[pd.DataFrame]) -> pd.DataFrame:
+        parts = []
+        for i, (t, res) in enumerate(zip(tables, results, strict=True)):
+            t = t.copy()
+            t.insert(0, "scenario", res.scenario.name)
+            t.insert(0, "design", i)
+            parts.append(t)
+        return pd.concat(parts, ignore_index=True)
+
+    def fill(tmp: Path) -> None:
+        man = {
+            "kind": "comparison",
+            "ccsim_version": __version__,
+            "seed": doc["seed"],
+            "replications": doc["replications"],
+            "designs": [
+                {"scenario": r.scenario.name, "scenario_hash": scenario_hash(r.scenario)}
+                for r in results
+            ],
+            "wall_s": sum(r.wall_s for r in results),
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        }
+        (tmp / MANIFEST).write_text(dumps(man) + "\n", encoding="utf-8")
+        (tmp / "summary.json").write_text(dumps(doc) + "\n", encoding="utf-8")
+        stacked([interval_table(r) for r in results]).to_csv(tmp / "intervals.csv", index=False)
+        stacked([agents_table(r) for r in results]).to_csv(tmp / "agents.csv", index=False)
+        from ccsim.reporting.html import render_report
+
+        render_report(tmp, figures=figures)
+
+    return write_atomically(folder, fill)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from ccsim.reporting.figures import _plt
+from ccsim.reporting.figure_base import _plt
 
 #: KPIs drawn.
 DRAWN = ("service_level", "abandon_rate", "asa_s", "occupancy")

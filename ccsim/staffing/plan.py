@@ -172,6 +172,7 @@ class StaffingPlan:
         """The ``ccsim staff --json`` document (without the re-simulated KPIs, see ``to_json``)."""
         ev = self.search.evaluation
         res = ev.result
+        run = res.summary()
         doc: dict[str, Any] = {
             "scenario": self.scenario.name,
             "seed": self.seed,
@@ -195,8 +196,10 @@ class StaffingPlan:
             "groups": self.group_summary(),
             "shortfalls": self._shortfalls(),
             "plan": self.rows(),
-            "kpis": res.summary()["kpis"],
-            "targets": self._targets(res.summary()["targets"]),
+            "horizon": run["horizon"],
+            "service_level_definition": run["service_level_definition"],
+            "kpis": run["kpis"],
+            "targets": self._targets(run["targets"]),
             "floor": self.floor(),
         }
         if self.rosters:

@@ -121,7 +121,7 @@ def test_report_rerenders_without_rerunning(ccsim, compact, tmp_path):
         json.loads(ccsim("report", out, "--json", "--no-figures").out)["scenario"] == "mmn-example"
     )
     bad = ccsim("report", tmp_path)
-    assert bad.code == 2 and "is not a ccsim run folder" in bad.err
+    assert bad.code == 2 and "is not a ccsim output folder" in bad.err
 
 
 def test_report_of_a_damaged_folder_lists_every_problem_and_changes_nothing(
