@@ -76,7 +76,7 @@ def subtitle(manifest: dict[str, Any], summary: dict[str, Any]) -> str:
     parts = [
         f"ccsim {esc(manifest.get('ccsim_version', ''))}",
         f"seed {esc(summary.get('seed'))}",
-        f"{esc(summary.get('replications'))} replications",
+        f"{esc(summary.get('replications'))} replication{'' if summary.get('replications') == 1 else 's'}",
     ]
     if summary.get("scenario_hash"):
         parts.append(f"scenario hash {esc(str(summary['scenario_hash'])[:12])}")
