@@ -8,7 +8,14 @@ from typing import Any
 
 import click
 
-from ccsim.commands.options import run_option_problems, set_option, with_changes
+from ccsim.commands.options import (
+    run_option_problems,
+    scale_factors,
+    scale_option,
+    scale_problems,
+    set_option,
+    with_changes,
+)
 from ccsim.commands.run import progress_reporter
 from ccsim.errors import InputError, Problem
 from ccsim.reporting.comparison import comparison_rows, design_names
@@ -45,6 +52,7 @@ Examples:
 @dask_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 @set_option
+@scale_option
 def compare_command(
     files: tuple[str, ...],
     replications: int | None,
@@ -54,6 +62,7 @@ def compare_command(
     no_figures: bool,
     dask_address: str | None,
     changes: tuple[str, ...],
+    scale: tuple[str, ...],
     as_json: bool,
 ) -> int:
     """Run scenarios with common random numbers and show KPIs, agent-hours, cost and work orders side by side.
@@ -66,14 +75,14 @@ def compare_command(
     problems = []
     if len(files) < 2:
         problems.append(Problem("FILES", "give at least two scenario files to compare", len(files)))
-    problems += run_option_problems(replications, seed, workers)
+    problems += run_option_problems(replications, seed, workers) + scale_problems(scale)
     if problems:
         raise InputError(problems)
     scenarios = []
     errors: list[InputError] = []
     for f in files:
         try:
-            scenarios.append((f, with_changes(load_scenario(f), changes, f)))
+            scenarios.append((f, with_changes(load_scenario(f), changes, f, scale)))
         except InputError as exc:
             errors.append(exc)
     if len(errors) == 1:  # as ccsim run would report it
@@ -118,6 +127,8 @@ def compare_command(
                 )
             )
     doc = compare(results)
+    if scale:
+        doc["scale"] = scale_factors(scale)
     if out_dir:
         from ccsim.reporting.outputs import write_comparison_folder
 

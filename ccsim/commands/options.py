@@ -1,4 +1,4 @@
-"""Options several commands share: replications, seed and workers checks; ``--set`` what-ifs."""
+"""Options several commands share: replications, seed and workers checks; ``--set`` and ``--scale`` what-ifs."""
 
 from __future__ import annotations
 
@@ -41,6 +41,36 @@ def set_option(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
+def scale_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--scale volume=1.1,aht=1.05``: demand and handling times scaled for this command only."""
+    return click.option(
+        "--scale",
+        "scale",
+        multiple=True,
+        metavar="NAME=FACTOR,...",
+        help="Scale for this command only (after any --set): volume multiplies every inbound "
+        "arrival rate, aht every handling and wrap time: --scale volume=1.1,aht=1.05",
+    )(command)
+
+
+def scale_problems(scale: tuple[str, ...]) -> list[Problem]:
+    """Problems of ``--scale`` items (a malformed item, an unknown factor, a factor <= 0)."""
+    from ccsim.scenario.scale import parse_factors
+
+    try:
+        parse_factors(scale)
+    except InputError as exc:
+        return [q for q in exc.problems if isinstance(q, Problem)]
+    return []
+
+
+def scale_factors(scale: tuple[str, ...]) -> dict[str, float]:
+    """The ``--scale`` factors by name (checked)."""
+    from ccsim.scenario.scale import parse_factors
+
+    return parse_factors(scale)
+
+
 def parse_changes(items: tuple[str, ...]) -> dict[str, Any]:
     """``PATH=VALUE`` items as changes; VALUE is read as YAML (``14``, ``0.8``, ``[1, 2]``)."""
     changes: dict[str, Any] = {}
@@ -61,11 +91,25 @@ def parse_changes(items: tuple[str, ...]) -> dict[str, Any]:
     return changes
 
 
-def with_changes(sc: Scenario, items: tuple[str, ...], source: str) -> Scenario:
-    """The scenario with the ``--set`` changes, validated like a file (every problem at once)."""
-    if not items:
-        return sc
-    try:
-        return sc.replace(parse_changes(items))
-    except InputError as exc:
-        raise InputError(exc.problems, f"{source} with --set") from None
+def with_changes(
+    sc: Scenario, items: tuple[str, ...], source: str, scale: tuple[str, ...] = ()
+) -> Scenario:
+    """The scenario with the ``--set`` changes, then the ``--scale`` factors, validated like a file.
+
+    Every problem is listed at once: those of the options first (a malformed item, an
+    unknown factor, a factor <= 0), then those of the changed scenario.
+    """
+    from ccsim.scenario.scale import parse_factors, scale_changes
+
+    factors = parse_factors(scale) if scale else {}
+    if items:
+        try:
+            sc = sc.replace(parse_changes(items))
+        except InputError as exc:
+            raise InputError(exc.problems, f"{source} with --set") from None
+    if factors:
+        try:
+            sc = sc.replace(scale_changes(sc.to_dict(), factors))
+        except InputError as exc:
+            raise InputError(exc.problems, f"{source} with --scale") from None
+    return sc

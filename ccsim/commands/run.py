@@ -9,7 +9,14 @@ from typing import Any
 
 import click
 
-from ccsim.commands.options import run_option_problems, set_option, with_changes
+from ccsim.commands.options import (
+    run_option_problems,
+    scale_factors,
+    scale_option,
+    scale_problems,
+    set_option,
+    with_changes,
+)
 from ccsim.errors import InputError, Problem
 from ccsim.reporting.jsonout import dumps
 from ccsim.reporting.text import print_run
@@ -76,6 +83,7 @@ Examples:
 @click.option("--strict", is_flag=True, help="Exit with code 1 if any target is missed.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 @set_option
+@scale_option
 def run_command(
     file: str,
     replications: int | None,
@@ -90,10 +98,11 @@ def run_command(
     dask_address: str | None,
     strict: bool,
     changes: tuple[str, ...],
+    scale: tuple[str, ...],
     as_json: bool,
 ) -> int:
     """Simulate a scenario: KPIs against targets, and an output folder with tables and a report."""
-    problems = run_option_problems(replications, seed, workers)
+    problems = run_option_problems(replications, seed, workers) + scale_problems(scale)
     if out_dir and no_output:
         problems.append(Problem("--out", "cannot go with --no-output", out_dir))
     if (snapshot_at is None) != (snapshot_file is None):
@@ -106,7 +115,7 @@ def run_command(
         )
     if problems:
         raise InputError(problems)
-    sc = with_changes(load_scenario(file), changes, file)
+    sc = with_changes(load_scenario(file), changes, file, scale)
     if snapshot_at is not None:
         _check_snapshot_at(sc, snapshot_at)
     from ccsim.reporting.outputs import check_target, default_folder, write_run_folder
@@ -125,6 +134,8 @@ def run_command(
             backend="dask" if client is not None else "processes", dask_client=client,
         )  # fmt: skip
     doc = res.summary()
+    if scale:
+        doc["scale"] = scale_factors(scale)
     if snapshot_at is not None and snapshot_file is not None:
         from ccsim.intraday.snapshot import snapshot, state_yaml
         from ccsim.reporting.files import write_file_atomically

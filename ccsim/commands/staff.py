@@ -11,7 +11,14 @@ from typing import Any
 import click
 
 from ccsim._version import __version__
-from ccsim.commands.options import run_option_problems, set_option, with_changes
+from ccsim.commands.options import (
+    run_option_problems,
+    scale_factors,
+    scale_option,
+    scale_problems,
+    set_option,
+    with_changes,
+)
 from ccsim.errors import InputError, Problem
 from ccsim.reporting.files import check_file_target, write_file_atomically
 from ccsim.reporting.jsonout import dumps
@@ -56,6 +63,7 @@ Examples:
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 @set_option
+@scale_option
 def staff_command(
     file: str,
     seed: int | None,
@@ -67,6 +75,7 @@ def staff_command(
     no_figures: bool,
     quiet: bool,
     changes: tuple[str, ...],
+    scale: tuple[str, ...],
     as_json: bool,
 ) -> int:
     """Staffing plan per interval and group: Erlang estimate, then simulation-verified.
@@ -87,10 +96,10 @@ def staff_command(
                 "--write-baseline", "needs --baseline FILE (where to write it)", has_value=False
             )
         )
-    problems += run_option_problems(seed=seed, workers=workers)
+    problems += run_option_problems(seed=seed, workers=workers) + scale_problems(scale)
     if problems:
         raise InputError(problems)
-    sc = with_changes(load_scenario(file), changes, file)
+    sc = with_changes(load_scenario(file), changes, file, scale)
     from ccsim.staffing.baseline import drift, make_baseline, read_baseline
     from ccsim.staffing.plan import staff
 
@@ -108,6 +117,8 @@ def staff_command(
     except ValueError as exc:
         raise InputError([Problem(file, str(exc), has_value=False)]) from None
     doc = plan.summary()
+    if scale:
+        doc["scale"] = scale_factors(scale)
     code = 0 if plan.feasible else 1
     if baseline and write_baseline:
         write_file_atomically(baseline, dumps(make_baseline(plan)) + "\n", "--baseline")
