@@ -14,26 +14,36 @@ Typical use::
     fitted, report = ccsim.fit(log)                # a scenario estimated from it
 """
 
+from typing import TYPE_CHECKING
+
 from ccsim._version import __version__
-from ccsim.analytics import (
-    SL_FORMULAS,
-    QueueMetrics,
-    Targets,
-    erlang_a_metrics,
-    erlang_b,
-    erlang_c,
-    erlang_c_metrics,
-    queue_metrics,
-    required_agents,
-    scheduled_agents,
-    traffic_erlangs,
-)
 from ccsim.errors import InputError
-from ccsim.results import SimulationResult
-from ccsim.runner import compare_scenarios as compare
-from ccsim.runner import simulate
-from ccsim.scenario import Scenario, json_schema, load_scenario, parse_scenario
-from ccsim.staffing import StaffingPlan, staff
+
+if TYPE_CHECKING:  # the names below, for type checkers; at run time imported on first use
+    from ccsim.analytics import (
+        SL_FORMULAS,
+        QueueMetrics,
+        Targets,
+        erlang_a_metrics,
+        erlang_b,
+        erlang_c,
+        erlang_c_metrics,
+        queue_metrics,
+        required_agents,
+        scheduled_agents,
+        traffic_erlangs,
+    )
+    from ccsim.data.calllog import read_call_log
+    from ccsim.data.fit import fit
+    from ccsim.data.forecast import ForecastReport, forecast
+    from ccsim.data.report import FitReport
+    from ccsim.intraday.run import IntradayResult, intraday
+    from ccsim.intraday.state import read_state
+    from ccsim.results import SimulationResult
+    from ccsim.runner import compare_scenarios as compare
+    from ccsim.runner import simulate
+    from ccsim.scenario import Scenario, json_schema, load_scenario, parse_scenario
+    from ccsim.staffing import StaffingPlan, staff
 
 __all__ = [
     "SL_FORMULAS",
@@ -68,10 +78,35 @@ __all__ = [
     "traffic_erlangs",
 ]
 
-# The data road (call logs, forecasts, the live day) is imported on first use: it brings
-# statsmodels and scipy's fitting, which every other command and worker process would
-# otherwise pay for at start-up.
+# Everything is imported on first use: ``import ccsim`` (and so the ``ccsim`` command's
+# start-up, ``ccsim --help`` included) does not pay for numpy, scipy and pandas until a
+# name that needs them is used; the data road brings statsmodels too.
 _LAZY = {
+    **{
+        name: ("ccsim.analytics", name)
+        for name in (
+            "SL_FORMULAS",
+            "QueueMetrics",
+            "Targets",
+            "erlang_a_metrics",
+            "erlang_b",
+            "erlang_c",
+            "erlang_c_metrics",
+            "queue_metrics",
+            "required_agents",
+            "scheduled_agents",
+            "traffic_erlangs",
+        )
+    },
+    "SimulationResult": ("ccsim.results", "SimulationResult"),
+    "compare": ("ccsim.runner", "compare_scenarios"),
+    "simulate": ("ccsim.runner", "simulate"),
+    "Scenario": ("ccsim.scenario", "Scenario"),
+    "json_schema": ("ccsim.scenario", "json_schema"),
+    "load_scenario": ("ccsim.scenario", "load_scenario"),
+    "parse_scenario": ("ccsim.scenario", "parse_scenario"),
+    "StaffingPlan": ("ccsim.staffing", "StaffingPlan"),
+    "staff": ("ccsim.staffing", "staff"),
     "FitReport": ("ccsim.data.report", "FitReport"),
     "ForecastReport": ("ccsim.data.forecast", "ForecastReport"),
     "IntradayResult": ("ccsim.intraday.run", "IntradayResult"),
@@ -92,3 +127,7 @@ def __getattr__(name: str) -> object:
         globals()[name] = value
         return value
     raise AttributeError(f"module 'ccsim' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -26,7 +26,40 @@ def _terminate(signum: int, frame: Any) -> None:
 
 
 class _Group(click.Group):
-    """A click group whose errors are one-line messages and documented exit codes."""
+    """A click group whose errors are one-line messages and documented exit codes.
+
+    Its commands are imported when used (``ccsim.commands.COMMANDS``): ``ccsim --help``
+    starts without numpy, scipy or pandas.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from ccsim.commands import COMMANDS
+
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        from ccsim.commands import COMMANDS, load_command
+
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self.add_command(load_command(cmd_name), cmd_name)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from ccsim.commands import COMMANDS
+
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(n) for n in names)
+        rows = []
+        for name in names:
+            if name in self.commands:
+                text = self.commands[name].get_short_help_str(limit)
+            else:  # the command's one line, shortened as click shortens it
+                text = click.Command(name, help=COMMANDS[name][2]).get_short_help_str(limit)
+            rows.append((name, text))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def main(
         self,
@@ -125,14 +158,3 @@ def cli() -> None:
 def main() -> None:
     """Console-script entry point."""
     cli.main(prog_name="ccsim")
-
-
-def _register() -> None:
-    # One module per command under ccsim/commands/.
-    from ccsim.commands import COMMANDS
-
-    for command in COMMANDS:
-        cli.add_command(command)
-
-
-_register()

@@ -80,6 +80,7 @@ Examples:
 )
 @click.option("--workers", type=int, help="Parallel processes (default: one per core).")
 @dask_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar on stderr.")
 @click.option("--strict", is_flag=True, help="Exit with code 1 if any target is missed.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 @set_option
@@ -96,6 +97,7 @@ def run_command(
     snapshot_file: str | None,
     workers: int | None,
     dask_address: str | None,
+    quiet: bool,
     strict: bool,
     changes: tuple[str, ...],
     scale: tuple[str, ...],
@@ -130,7 +132,7 @@ def run_command(
         res = simulate(
             sc, replications, seed, workers=workers,
             keep_calls=(keep_calls and not no_output) or snapshot_at is not None,
-            progress=progress_reporter(reps, f"simulating {sc.name}"),
+            progress=None if quiet else progress_reporter(reps, f"simulating {sc.name}"),
             backend="dask" if client is not None else "processes", dask_client=client,
         )  # fmt: skip
     doc = res.summary()
