@@ -89,6 +89,18 @@ def subtitle(manifest: dict[str, Any], summary: dict[str, Any]) -> str:
     return " &middot; ".join(parts)
 
 
+def _required(summary: dict[str, Any], tables: dict[str, pd.DataFrame], most: int) -> str:
+    """Agents staffed vs required per interval and group, where the targets say what is required."""
+    from ccsim.reporting.required import required_table, required_vs_staffed
+
+    table = required_vs_staffed(summary, tables.get("intervals_detail.csv"), tables["agents.csv"])
+    if table is None or table.empty:
+        return ""
+    return "<h2>Agents staffed vs required, by interval and group</h2>" + required_table(
+        table, most
+    )
+
+
 def run_page(tmp: Path, found: Folder, figures: bool, most: int = 2_000) -> str:
     """The whole report of a run folder."""
     s = found.summary
@@ -101,6 +113,7 @@ def run_page(tmp: Path, found: Folder, figures: bool, most: int = 2_000) -> str:
         + alarms
         + "<h2>Figures</h2>"
         + imgs
+        + _required(s, found.tables, most)
         + "<h2>KPIs (whole period, mean over replications)</h2>"
         + kpi_table(s)
         + block_sections(s)

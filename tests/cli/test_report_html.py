@@ -206,3 +206,15 @@ def test_compare_out_writes_a_side_by_side_report(ccsim, tmp_path):
     (foreign / "notes.txt").write_text("keep")
     r = ccsim("compare", a, b, "-r", "1", "--out", foreign)
     assert r.code == 2 and "not a ccsim output folder" in r.err
+
+
+def test_run_report_sets_agents_staffed_against_required(run_folder):
+    page = (run_folder / "report.html").read_text()
+    part = visible_text(section(page, "Agents staffed vs required"))
+    # the fault desk's peak (200 calls an hour on 6 agents) and its empty last interval
+    for at in ("10:00", "10:30", "11:30"):
+        row = re.search(at + r"\s+(\S+) / (\d+)( ⚠)?\s+(\S+) / (\d+)( ⚠)?", part)
+        assert row and row.group(6) == " ⚠", (at, part)
+        assert float(row.group(4)) < int(row.group(5))
+    row = re.search(r"09:00\s+8\.0 / (\d+)( ⚠)?\s+6\.0 / (\d+)( ⚠)?", part)
+    assert row and row.group(4) is None  # 60 calls an hour: 6 agents are enough
