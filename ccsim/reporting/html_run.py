@@ -58,7 +58,9 @@ def interval_sections(
         drawn = write_figures(tmp, intervals, agents, summary, per_group)
         imgs = '<div class="grid">' + "".join(figure(p, c) for p, c in drawn) + "</div>"
     cols = [c for c in INTERVAL_COLUMNS if c in intervals]
-    shown = intervals.head(most)
+    shown = intervals.head(most).copy()
+    if "occupancy" in shown and "agents" in shown:  # no occupancy where no agent is staffed
+        shown["occupancy"] = shown["occupancy"].where(shown["agents"] > 0)
     rows = [[str(r["start"])] + [fmt_kpi(c, r[c]) for c in cols] for _, r in shown.iterrows()]
     note = (
         f'<p class="small">The first {most:,} of {len(intervals):,} intervals; '
