@@ -29,7 +29,8 @@ ROWS = (
     epilog="""\b
 Examples:
   ccsim compare scenarios/province_centralized.yaml scenarios/province_local.yaml scenarios/province_hybrid.yaml
-  ccsim compare base.yaml with_campaign.yaml --replications 20 --json""",
+  ccsim compare base.yaml with_campaign.yaml --replications 20 --json
+  ccsim compare scenarios/province_centralized.yaml scenarios/province_local.yaml --staff""",
 )
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option(
@@ -41,6 +42,13 @@ Examples:
 @click.option("--seed", "-s", type=int, help="Seed for every scenario (default: the first file's).")
 @click.option("--workers", type=int, help="Parallel processes (default: one per core).")
 @dask_option
+@click.option(
+    "--staff",
+    "staffed",
+    is_flag=True,
+    help="Staff each design with the planner to the first file's targets, then compare "
+    "agent-hours, paid hours and cost at equal service.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 @set_option
 def compare_command(
@@ -50,6 +58,7 @@ def compare_command(
     workers: int | None,
     dask_address: str | None,
     changes: tuple[str, ...],
+    staffed: bool,
     as_json: bool,
 ) -> int:
     """Run scenarios with common random numbers and show KPIs, agent-hours, cost and work orders side by side.
@@ -63,6 +72,14 @@ def compare_command(
     if len(files) < 2:
         problems.append(Problem("FILES", "give at least two scenario files to compare", len(files)))
     problems += run_option_problems(replications, seed, workers)
+    if staffed and replications is not None:
+        problems.append(
+            Problem(
+                "--replications",
+                "--staff simulates each design with its own staffing.replications",
+                replications,
+            )
+        )
     if problems:
         raise InputError(problems)
     scenarios = []
@@ -84,6 +101,10 @@ def compare_command(
                 for q in e.problems
             ]
         )
+    if staffed:
+        from ccsim.commands.compare_staff import compare_staffed
+
+        return compare_staffed(scenarios, seed, workers, dask_address, as_json)
     from ccsim.results.compare import compare
     from ccsim.runner import simulate
 

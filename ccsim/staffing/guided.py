@@ -125,6 +125,7 @@ class Proposal:
     stuck: list[int]  # intervals predicted short that no agent can help
     interval_delta: NDArray[np.float64] | None  # predicted change of each interval's SL
     period_delta: dict[str, float]  # predicted change of each modelled period KPI
+    removals: list[tuple[int, int]]  # cells that lost an agent, cheapest predicted loss first
 
 
 class Model:
@@ -312,6 +313,7 @@ class Model:
             for i in range(n):
                 push(g, i)
         removed = 0
+        order: list[tuple[int, int]] = []
         while heap and removed < max_removals:
             _, g, i = heapq.heappop(heap)
             if k[g, i] <= lo[g, i]:
@@ -324,10 +326,11 @@ class Model:
                 continue
             apply(g, i, -1)
             removed += 1
+            order.append((g, i))
             push(g, i)
         d_i = now_i - self.interval[0] if now_i is not None and self.interval is not None else None
         d_p = {kpi: now_p[kpi] - v[0] for kpi, v in self.period.items()}
-        return Proposal(k, stuck, d_i, d_p)
+        return Proposal(k, stuck, d_i, d_p, order)
 
 
 class Guide:

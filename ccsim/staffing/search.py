@@ -313,18 +313,32 @@ class Searcher:
         max_removals = G * n * 1000
         misses = 0
         stuck: set[int] = set()
+        pending: list[tuple[int, int]] = []  # removals of the last broken proposal
+        tol = 1
         while self.evaluations < budget:
             base = best if best is not None else ev
             # adds only until a plan meets every target: removing while adding can chase
             # the noise of the per-interval bounds from one interval to the next
             prop = self.guide.propose(base, locked, max_removals if best is not None else 0)
             stuck |= set(prop.stuck)
-            proposal = prop.plan
+            proposal, order = prop.plan, prop.removals
             if best is None and not (proposal > base.plan).any():
                 adds, _ = self.increments(base)  # targets the model does not see (tiers)
                 proposal = base.plan.copy()
                 for g, i in adds:
                     proposal[g, i] += 1
+            if best is not None:
+                proposal[:, locked] = best.plan[:, locked]
+            stale = self.clip(proposal).tobytes() in seen
+            if best is not None and pending and (not order or stale):
+                # the corrected model sees no new safe removal; bisect the last broken
+                # proposal's removals instead (cheapest predicted loss first)
+                order = pending[: len(pending) // 2]
+                if len(order) < tol:
+                    break
+                proposal = best.plan.copy()
+                for g, i in order:
+                    proposal[g, i] -= 1
             if best is not None:
                 proposal[:, locked] = best.plan[:, locked]
             proposal = self.clip(proposal)
@@ -342,10 +356,15 @@ class Searcher:
             if tev.feasible:
                 if best is None or self._cost(tev.plan) < self._cost(best.plan):
                     best = tev
+                    tol = max(1, math.ceil(_TOLERANCE * best.plan[~self.frozen].sum()))
+                pending = (
+                    pending[len(order) :] if pending and order == pending[: len(order)] else []
+                )
                 continue
             if best is None:
                 ev = tev  # still on the way to the first feasible plan
                 continue
+            pending = list(order)
             # a second break of the same interval keeps it (and the interval before,
             # whose queue it inherits) at the best plan's agents from then on
             for c, detail in tev.failures:
@@ -361,8 +380,7 @@ class Searcher:
             misses += 1
             if misses >= 2:
                 max_removals = removed // 2
-                movable = best.plan[~self.frozen].sum()
-                if max_removals < max(1, math.ceil(_TOLERANCE * movable)):
+                if max_removals < tol:
                     break
         shortfalls: list[dict[str, Any]] = []
         final = best if best is not None else ev
