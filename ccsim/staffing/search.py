@@ -314,7 +314,7 @@ class Searcher:
         misses = 0
         stuck: set[int] = set()
         pending: list[tuple[int, int]] = []  # removals of the last broken proposal
-        tol = 1
+        tol = max(1, math.ceil(_TOLERANCE * ev.plan[~self.frozen].sum())) if best else 1
         while self.evaluations < budget:
             base = best if best is not None else ev
             # adds only until a plan meets every target: removing while adding can chase
