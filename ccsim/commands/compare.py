@@ -31,7 +31,8 @@ from ccsim.scenario import load_scenario
 Examples:
   ccsim compare scenarios/province_centralized.yaml scenarios/province_local.yaml scenarios/province_hybrid.yaml
   ccsim compare base.yaml with_campaign.yaml --replications 20 --json
-  ccsim compare scenarios/province_centralized.yaml scenarios/province_local.yaml --out outputs/designs""",
+  ccsim compare scenarios/province_centralized.yaml scenarios/province_local.yaml --out outputs/designs
+  ccsim compare scenarios/province_centralized.yaml scenarios/province_local.yaml --staff""",
 )
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option(
@@ -50,6 +51,13 @@ Examples:
 )
 @click.option("--no-figures", is_flag=True, help="Skip the report's figures (faster).")
 @dask_option
+@click.option(
+    "--staff",
+    "staffed",
+    is_flag=True,
+    help="Staff each design with the planner to the first file's targets, then compare "
+    "agent-hours, paid hours and cost at equal service.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 @set_option
 @scale_option
@@ -63,6 +71,7 @@ def compare_command(
     dask_address: str | None,
     changes: tuple[str, ...],
     scale: tuple[str, ...],
+    staffed: bool,
     as_json: bool,
 ) -> int:
     """Run scenarios with common random numbers and show KPIs, agent-hours, cost and work orders side by side.
@@ -76,6 +85,18 @@ def compare_command(
     if len(files) < 2:
         problems.append(Problem("FILES", "give at least two scenario files to compare", len(files)))
     problems += run_option_problems(replications, seed, workers) + scale_problems(scale)
+    if staffed and replications is not None:
+        problems.append(
+            Problem(
+                "--replications",
+                "--staff simulates each design with its own staffing.replications",
+                replications,
+            )
+        )
+    if staffed and out_dir:
+        problems.append(
+            Problem("--out", "does not go with --staff (no run folder to write)", out_dir)
+        )
     if problems:
         raise InputError(problems)
     scenarios = []
@@ -97,6 +118,10 @@ def compare_command(
                 for q in e.problems
             ]
         )
+    if staffed:
+        from ccsim.commands.compare_staff import compare_staffed
+
+        return compare_staffed(scenarios, seed, workers, dask_address, as_json)
     from ccsim.results.compare import compare
     from ccsim.runner import simulate
 

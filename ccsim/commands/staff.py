@@ -196,7 +196,8 @@ def print_plan(doc: dict[str, Any]) -> None:
     h = doc["agent_hours"]
     con.print(
         f"[bold]{doc['scenario']}[/bold]: staffing plan in {doc['wall_s']:.1f} s ({doc['evaluations']} plans simulated, "
-        f"{doc['replications']} replications each, seed {doc['seed']}). {doc['statement'].capitalize()}."
+        f"{doc['replications']} replications each, {doc['replications_run']} replications in all "
+        f"with the plans rejected on their first ones, seed {doc['seed']}). {doc['statement'].capitalize()}."
     )
     con.print(
         f"Agent-hours: Erlang {h['erlang']:,.1f}, simulated {h['sim']:,.1f}, scheduled {h['scheduled']:,.1f} "

@@ -142,3 +142,24 @@ def floor_agents(sc: Scenario, gl: GroupLoad, service_level: float) -> NDArray[n
         req = np.asarray(required_agents(work / step, aht, targets), dtype=np.int64)
         out[g] = np.where(calls > 0, np.maximum(req, 1), 0)
     return out
+
+
+def erlang_on_offered(
+    sc: Scenario, offered: NDArray[np.float64], aht_s: NDArray[np.float64]
+) -> NDArray[np.int64]:
+    """Erlang per group and interval on the calls each group was offered in simulation.
+
+    ``offered`` and ``aht_s`` are [group, interval] (means over replications). Patience
+    per call is each group's first-guess mix over the period (simulation does not report
+    it); a group with no first-guess load takes the overall mix.
+    """
+    base = group_loads(sc)
+    calls = np.nan_to_num(offered)
+    work = calls * np.nan_to_num(aht_s)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_group = base.patience_work.sum(axis=1) / base.calls.sum(axis=1)
+        overall = base.patience_work.sum() / base.calls.sum() if base.calls.sum() > 0 else np.inf
+    per_group = np.where(np.isnan(per_group), overall, per_group)
+    with np.errstate(invalid="ignore"):
+        patience_work = np.where(calls > 0, calls * per_group[:, None], 0.0)
+    return erlang_for_loads(sc, GroupLoad(calls, work, patience_work, base.tier_calls))

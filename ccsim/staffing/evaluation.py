@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import time
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
@@ -24,13 +25,18 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from ccsim.engine.compile import Compiled
+from ccsim.results.aggregate import RepCounts
 from ccsim.results.result import SimulationResult
 from ccsim.results.targets import tier_sl_values
-from ccsim.runner.replications import run_replications
+from ccsim.runner.replications import Job, run_jobs
 from ccsim.scenario.schema import Scenario
 from ccsim.staffing.checks import Check, enforced_checks, is_met
 
 IntMatrix = NDArray[np.int64]
+
+#: a proposal is rejected on its first replications when it misses what the full check
+#: needs by this many standard errors of their mean (one-sided 99 %)
+SCREEN_Z = 2.33
 
 
 @dataclass
@@ -41,6 +47,9 @@ class Evaluation:
     result: SimulationResult
     cells: dict[str, NDArray[np.float64]]  # KPI -> [group, interval], mean over replications
     failures: list[tuple[Check, Any]]  # failed checks with detail (interval index or value)
+    interval_sl: NDArray[np.float64] | None = None  # [replication, interval] service level
+    period: dict[str, NDArray[np.float64]] | None = None  # KPI -> per-replication values
+    screened: bool = False  # rejected on a first part of the replications
 
     @property
     def feasible(self) -> bool:
@@ -76,20 +85,84 @@ class PlanEvaluator:
         self.fixed = fixed
         self.checks = enforced_checks(sc)
         self.evaluations = 0
+        self.replications_run = 0  # over every evaluation, screened ones counting their part
         z = stats.t.ppf(sc.staffing.confidence, self.reps - 1)
         self.z = float(z)
 
-    def evaluate(self, plan: IntMatrix, pool: Executor | None) -> Evaluation:
-        """Simulate a plan with the search's seeds and check the targets."""
+    def evaluate(
+        self, plan: IntMatrix, pool: Executor | None, reference: Evaluation | None = None
+    ) -> Evaluation:
+        """Simulate a plan with the search's seeds and check the targets.
+
+        With a ``reference`` (a plan simulated with every replication), the plan is first
+        simulated with a third of the replications (at least 2) and rejected at once if
+        a target fails there clearly: the mean of those replications falls short of what
+        the full check needs (the target plus its margin ``t sd / sqrt(R)``) by more
+        than its own one-sided 99 % margin (``SCREEN_Z sd / sqrt(r)``), the standard
+        deviation taken from the reference's replications. A plan whose true mean
+        would pass is rejected at most 1 % of the time per target; a plan that is not
+        rejected gets every replication, so a plan that passes is judged exactly as
+        without screening.
+        """
         self.evaluations += 1
-        reps, wall = run_replications(
-            self.sc, self.reps, self.seed, staffing=plan, executor=pool, workers=self.workers
-        )
+        t0 = time.perf_counter()
+        first = max(2, math.ceil(self.reps / 3)) if reference is not None else self.reps
+        reps = self._run(plan, pool, range(first))
+        if first < self.reps:
+            res = SimulationResult(
+                self.sc, self.seed, len(reps), reps, time.perf_counter() - t0,
+                with_staffing(self.m, plan),
+            )  # fmt: skip
+            ev = Evaluation(plan, res, self.matrices(res.kpi_values(["interval", "group"])), [])
+            self._failures(res, ev)  # fills the per-replication figures
+            assert reference is not None
+            clear = self._screen(ev, reference)
+            if clear:
+                ev.failures = clear
+                ev.screened = True
+                return ev
+            reps += self._run(plan, pool, range(first, self.reps))
         res = SimulationResult(
-            self.sc, self.seed, len(reps), reps, wall, with_staffing(self.m, plan)
-        )
+            self.sc, self.seed, len(reps), reps, time.perf_counter() - t0,
+            with_staffing(self.m, plan),
+        )  # fmt: skip
         cells = self.matrices(res.kpi_values(["interval", "group"]))
-        return Evaluation(plan, res, cells, self._failures(res))
+        ev = Evaluation(plan, res, cells, [])
+        ev.failures = self._failures(res, ev)
+        return ev
+
+    def _run(self, plan: IntMatrix, pool: Executor | None, which: range) -> list[RepCounts]:
+        jobs: list[Job] = [(self.sc, r, self.seed, False, plan) for r in which]
+        self.replications_run += len(jobs)
+        out: list[RepCounts] = run_jobs(jobs, self.workers, executor=pool)
+        return out
+
+    def _screen(self, ev: Evaluation, ref: Evaluation) -> list[tuple[Check, Any]]:
+        """The targets a partly simulated plan clearly fails (see ``evaluate``)."""
+        out: list[tuple[Check, Any]] = []
+        r = ev.result.replications
+
+        def clearly(values: NDArray[np.float64], ref_values: NDArray[np.float64], c: Check) -> bool:
+            v, rv = values[~np.isnan(values)], ref_values[~np.isnan(ref_values)]
+            if v.size == 0 or rv.size < 2:
+                return False
+            sd = max(float(rv.std(ddof=1)), 1e-9)
+            return clearly_short(float(v.mean()), sd, r, self.reps, self.z, c.target, c.rule)
+
+        for c in self.checks:
+            if c.scope == "period" and ev.period and ref.period and c.kpi in ref.period:
+                if clearly(ev.period[c.kpi], ref.period[c.kpi], c):
+                    out.append((c, float(np.nanmean(ev.period[c.kpi]))))
+            elif (
+                c.scope == "interval" and ev.interval_sl is not None and ref.interval_sl is not None
+            ):
+                bad = [
+                    i for i in range(ev.interval_sl.shape[1])
+                    if clearly(ev.interval_sl[:, i], ref.interval_sl[:, i], c)
+                ]  # fmt: skip
+                if bad:
+                    out.append((c, bad))
+        return out
 
     def matrices(self, per_rep: pd.DataFrame) -> dict[str, NDArray[np.float64]]:
         """Mean over replications of each KPI per (interval, group), as [group, interval] arrays."""
@@ -122,20 +195,24 @@ class PlanEvaluator:
         half = self.z * float(v.std(ddof=1)) / math.sqrt(v.size)
         return mean - half if rule == ">=" else mean + half
 
-    def _failures(self, res: SimulationResult) -> list[tuple[Check, Any]]:
+    def _failures(self, res: SimulationResult, ev: Evaluation) -> list[tuple[Check, Any]]:
         out: list[tuple[Check, Any]] = []
         total = res.kpi_values()
         per_tier = None
+        ev.period = {}
         for c in self.checks:
             if c.scope == "period":
-                values = total[c.kpi].to_numpy()
+                values = total[c.kpi].to_numpy(dtype=float)
                 if c.kpi == "occupancy" and any(self.fixed):
                     values = self._inbound_occupancy(res)  # outbound-only groups are not planned
+                ev.period[c.kpi] = values
                 b = self._bound(values, c.rule)
                 if not math.isnan(b) and not is_met(b, c):
                     out.append((c, b))
             elif c.scope == "interval":
                 per = res.kpi_values(["interval"])["service_level"].unstack("interval")
+                per = per.reindex(columns=range(self.m.n_intervals))
+                ev.interval_sl = per.to_numpy(dtype=float)
                 bad = []
                 for i in per.columns:
                     b = self._bound(per[i].to_numpy(dtype=float), ">=")
@@ -176,3 +253,16 @@ class PlanEvaluator:
 def with_staffing(m: Compiled, plan: IntMatrix) -> Compiled:
     """The compiled scenario with another staffing matrix."""
     return dataclasses.replace(m, staffing=np.asarray(plan, dtype=np.int64))
+
+
+def clearly_short(
+    mean: float, sd: float, r: int, reps: int, z: float, target: float, rule: str
+) -> bool:
+    """Whether a mean over the first ``r`` of ``reps`` replications rules out passing.
+
+    The full check passes when the mean over ``reps`` replications is beyond the target
+    by ``z sd / sqrt(reps)``; the partial mean is judged short of that when it misses
+    it by more than its own one-sided 99 % margin ``SCREEN_Z sd / sqrt(r)``.
+    """
+    need = z * sd / math.sqrt(reps) - SCREEN_Z * sd / math.sqrt(r)
+    return mean < target + need if rule == ">=" else mean > target - need

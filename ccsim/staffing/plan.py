@@ -185,6 +185,7 @@ class StaffingPlan:
             ),
             "feasible": self.feasible,
             "evaluations": self.search.evaluations,
+            "replications_run": self.search.replications_run,
             "wall_s": self.wall_s,
             "shrinkage": self.scenario.staffing.shrinkage,
             "agent_hours": {

@@ -2,18 +2,21 @@
 
 The search strategy; each candidate plan is simulated and checked by
 ``ccsim.staffing.evaluation`` (the same seeds for every plan, a target met when the
-one-sided confidence bound of its mean is on the right side).
+one-sided confidence bound of its mean is on the right side), and the next plan is
+proposed by ``ccsim.staffing.guided`` (Erlang slopes calibrated on the last simulation).
 
-1. **Add** agents where targets fail: in every interval below the per-interval
-   service-level target, to the group that misses it by the most calls; for a period
-   target (service level, abandonment, ASA, answer rate, occupancy cap, tier targets),
-   to the cells (group x interval) that lose the most calls against it.
-2. **Remove** agents where there is slack, in batches that halve when a batch breaks a
-   target and double when it does not, until single removals keep failing or the budget
-   of evaluations is spent.
+0. **Erlang again**, on the load each group really got in the first simulation (with
+   overflow, repeat calls and priorities), when the Erlang plan misses a target.
+1. **Add** where the model predicts a target short, until a plan meets every target
+   (simulated adds where the model sees nothing to do: tier targets).
+2. **Remove** what the model predicts safe, from the best plan so far. What simulation
+   then shows corrects the model's slopes (actual over predicted change); an interval
+   broken twice keeps the best plan's agents; from the second broken proposal on,
+   the step halves, and the search stops when a step could save less than 0.5 % of
+   the agents (or the budget of evaluations is spent).
 
-Limits (group maxima, seats per centre) are never exceeded; what they prevent is
-reported as a shortfall.
+Limits (group maxima, seats per centre, ``min_agents`` and the service-level floor) are
+never crossed; what they prevent is reported as a shortfall.
 """
 
 from __future__ import annotations
@@ -34,12 +37,15 @@ from ccsim.runner.pool import stop_pool, worker_pool
 from ccsim.runner.replications import default_workers
 from ccsim.scenario.schema import Scenario, per_interval
 from ccsim.staffing.checks import Check, enforced_checks
-from ccsim.staffing.erlang_step import erlang_for_loads, floor_agents, group_loads
+from ccsim.staffing.erlang_step import erlang_on_offered, floor_agents, group_loads
 from ccsim.staffing.evaluation import Evaluation, IntMatrix, PlanEvaluator
+from ccsim.staffing.guided import Guide
+from ccsim.staffing.shortfalls import explain_shortfalls
 
 __all__ = ["Check", "Evaluation", "SearchResult", "Searcher", "enforced_checks"]
 
-_GIVE_UP = 6  # stop removing after this many single-cell removals break a target in a row
+#: the search stops when its next step could save less than this share of the agents
+_TOLERANCE = 0.005
 
 
 @dataclass
@@ -52,6 +58,7 @@ class SearchResult:
     wall_s: float
     shortfalls: list[dict[str, Any]] = field(default_factory=list)
     history: list[dict[str, Any]] = field(default_factory=list)
+    replications_run: int = 0  # over every plan simulated (rejected ones on their first part)
 
 
 class Searcher:
@@ -90,7 +97,10 @@ class Searcher:
             for c in self.settings.seats
         }
         self.rate = np.asarray(self.m.group_cost, dtype=float)
+        self._t0 = time.perf_counter()
         self.evaluator = PlanEvaluator(sc, self.m, self.seed, self.workers, self.fixed)
+        cost = self.rate if self.settings.objective == "cost" else np.ones(G)
+        self.guide = Guide(sc, self.m, self.evaluator, self.low, self.cap, self.frozen, cost)
 
     # -- evaluating a plan ----------------------------------------------------------------
 
@@ -157,21 +167,7 @@ class Searcher:
 
     def erlang_on_simulated_load(self, ev: Evaluation) -> IntMatrix:
         """Erlang per group and interval on the calls each group was offered in simulation."""
-        base = group_loads(self.sc)
-        calls = np.nan_to_num(ev.cells["offered"])
-        work = calls * np.nan_to_num(ev.cells["aht_s"])
-        # patience per call: each group's first-guess mix over the period (simulation does
-        # not report it); a group with no first-guess load takes the overall mix
-        with np.errstate(invalid="ignore", divide="ignore"):
-            per_group = base.patience_work.sum(axis=1) / base.calls.sum(axis=1)
-            overall = (
-                base.patience_work.sum() / base.calls.sum() if base.calls.sum() > 0 else np.inf
-            )
-        per_group = np.where(np.isnan(per_group), overall, per_group)
-        with np.errstate(invalid="ignore"):
-            patience_work = np.where(calls > 0, calls * per_group[:, None], 0.0)
-        loads = type(base)(calls, work, patience_work, base.tier_calls)
-        return erlang_for_loads(self.sc, loads)
+        return erlang_on_offered(self.sc, ev.cells["offered"], ev.cells["aht_s"])
 
     # -- where to add -----------------------------------------------------------------------
 
@@ -251,99 +247,17 @@ class Searcher:
                 )
         return sorted(want, key=lambda x: -want[x]), blocked
 
-    # -- where to remove -----------------------------------------------------------------------
-
-    def removal_order(self, ev: Evaluation, tight: set[tuple[int, int]]) -> list[tuple[int, int]]:
-        """Cells with agents, most slack first (idle groups, then high service level, low occupancy)."""
-        off = np.nan_to_num(ev.cells["offered"])
-        sl = np.nan_to_num(ev.cells["service_level"], nan=1.0)
-        occ = np.nan_to_num(ev.cells.get("occupancy", np.zeros_like(off)))
-        out = []
-        G, n = ev.plan.shape
-        for g in range(G):
-            cost = -float(self.rate[g]) if self.settings.objective == "cost" else 0.0
-            for i in range(n):
-                if ev.plan[g, i] <= self.low[g, i] or (g, i) in tight or self.frozen[g, i]:
-                    continue
-                per_agent = off[g, i] / ev.plan[g, i]
-                out.append(
-                    (0 if off[g, i] <= 0 else 1, cost, -sl[g, i], occ[g, i], per_agent, g, i)
-                )
-        out.sort()
-        return [(g, i) for *_, g, i in out]
-
     # -- the search -----------------------------------------------------------------------------
 
     def run(self, start: IntMatrix) -> SearchResult:
-        """Search from ``start`` (the Erlang plan); return the best feasible plan found."""
-        t0 = time.perf_counter()
-        budget = self.settings.max_evaluations
+        """Search from ``start`` (the Erlang plan); return the cheapest feasible plan found."""
+        t0 = self._t0 = time.perf_counter()
         start = np.asarray(start, dtype=np.int64).copy()
         start[self.fixed] = self.m.staffing[self.fixed]
-        plan = self.clip(start)
-        history: list[dict[str, Any]] = []
-        shortfalls: list[dict[str, Any]] = []
         own = self.executor is None
         pool = self.executor if not own else worker_pool(self.workers) if self.workers > 1 else None
         try:
-            ev = self.evaluate(plan, pool)
-            history.append(self._note("start", ev))
-            # 0. Erlang again, on the load each group really got in simulation (with
-            #    repeat calls and overflow): usually much closer to the answer
-            refined = self.erlang_on_simulated_load(ev)
-            refined[self.frozen] = plan[self.frozen]
-            refined = self.clip(refined)
-            if not np.array_equal(refined, plan) and self.evaluations < budget:
-                rev = self.evaluate(refined, pool)
-                history.append(self._note("Erlang again", rev))
-                if (rev.feasible and (not ev.feasible or rev.plan.sum() < ev.plan.sum())) or (
-                    not ev.feasible and len(rev.failures) <= len(ev.failures)
-                ):
-                    ev = rev
-            # 1. add until every target holds
-            while not ev.feasible and self.evaluations < budget:
-                adds, blocked = self.increments(ev)
-                if not adds:
-                    shortfalls = blocked or [
-                        {"target": c.name, "reason": "no group can take more agents"}
-                        for c, _ in ev.failures
-                    ]
-                    break
-                plan = ev.plan.copy()
-                for g, i in adds:
-                    plan[g, i] += 1
-                ev = self.evaluate(plan, pool)
-                history.append(self._note(f"add {len(adds)}", ev))
-            # 2. remove where there is slack
-            if ev.feasible:
-                tight: set[tuple[int, int]] = set()
-                max_batch = max(1, len(self.removal_order(ev, tight)) // 8)
-                batch = max_batch
-                misses = 0  # single removals refused in a row: a period target binds everywhere
-                while batch >= 1 and self.evaluations < budget and misses < _GIVE_UP:
-                    order = self.removal_order(ev, tight)
-                    if not order:
-                        break
-                    cells = order[:batch]
-                    trial = ev.plan.copy()
-                    for g, i in cells:
-                        trial[g, i] -= 1
-                    tev = self.evaluate(trial, pool)
-                    history.append(self._note(f"remove {len(cells)}", tev))
-                    if tev.feasible:  # keep going, bolder
-                        ev = tev
-                        misses = 0
-                        batch = min(batch * 2, max_batch)
-                    elif batch == 1:
-                        tight.add(cells[0])
-                        misses += 1
-                    else:
-                        batch //= 2
-            elif not shortfalls:
-                shortfalls = [
-                    {"target": c.name, "reason": "not met within the evaluation budget"}
-                    for c, _ in ev.failures
-                ]
+            ev, shortfalls, history = self._search(self.clip(start), pool)
         except BaseException:  # Ctrl-C, SIGTERM: stop the workers at once
             if pool is not None and own:
                 stop_pool(pool)
@@ -359,19 +273,140 @@ class Searcher:
                 if c.name == s.get("target"):
                     s["value"] = detail if not isinstance(detail, list) else None
                     s["target_value"] = c.target
-                    if isinstance(detail, list):
+                    if isinstance(detail, list) and "intervals" not in s:
                         s["intervals"] = detail
         return SearchResult(
-            ev.plan, ev, self.evaluations, time.perf_counter() - t0, shortfalls, history
-        )
+            ev.plan, ev, self.evaluations, time.perf_counter() - t0, shortfalls, history,
+            self.evaluator.replications_run,
+        )  # fmt: skip
+
+    def _search(
+        self, plan: IntMatrix, pool: Executor | None
+    ) -> tuple[Evaluation, list[dict[str, Any]], list[dict[str, Any]]]:
+        """Guided steps from ``plan`` until no proposal is new; simulated adds as a fallback.
+
+        Every proposal is simulated. A feasible one cheaper than the best so far becomes
+        the best, and the next proposal starts from it. When a proposal fails, the
+        intervals whose per-interval target it breaks (and the interval before, whose
+        queue they inherit) keep the best plan's agents from then on; when it breaks a
+        whole-period or tier target, the next proposal removes half as many agents.
+        """
+        budget = self.settings.max_evaluations
+        history: list[dict[str, Any]] = []
+        ev = self.evaluate(plan, pool)
+        history.append(self._note("start", ev))
+        if not ev.feasible and budget > 1:
+            # Erlang again, on the load each group really got in simulation (with repeat
+            # calls and overflow): usually close to the answer, and a better place to
+            # calibrate than an overloaded plan
+            refined = self.erlang_on_simulated_load(ev)
+            refined[self.frozen] = plan[self.frozen]
+            refined = self.clip(np.maximum(refined, plan))
+            if not np.array_equal(refined, plan):
+                ev = self.evaluate(refined, pool)
+                history.append(self._note("Erlang again", ev))
+        best = ev if ev.feasible else None
+        G, n = plan.shape
+        locked = np.zeros(n, dtype=bool)
+        failed = np.zeros(n, dtype=np.int64)  # proposals that broke each interval
+        seen = {plan.tobytes(), ev.plan.tobytes()}
+        max_removals = G * n * 1000
+        misses = 0
+        stuck: set[int] = set()
+        pending: list[tuple[int, int]] = []  # removals of the last broken proposal
+        tol = max(1, math.ceil(_TOLERANCE * ev.plan[~self.frozen].sum())) if best else 1
+        while self.evaluations < budget:
+            base = best if best is not None else ev
+            # adds only until a plan meets every target: removing while adding can chase
+            # the noise of the per-interval bounds from one interval to the next
+            prop = self.guide.propose(base, locked, max_removals if best is not None else 0)
+            stuck |= set(prop.stuck)
+            proposal, order = prop.plan, prop.removals
+            if best is None and not (proposal > base.plan).any():
+                adds, _ = self.increments(base)  # targets the model does not see (tiers)
+                proposal = base.plan.copy()
+                for g, i in adds:
+                    proposal[g, i] += 1
+            if best is not None:
+                proposal[:, locked] = best.plan[:, locked]
+            stale = self.clip(proposal).tobytes() in seen
+            if best is not None and pending and (not order or stale):
+                # the corrected model sees no new safe removal; bisect the last broken
+                # proposal's removals instead (cheapest predicted loss first)
+                order = pending[: len(pending) // 2]
+                if len(order) < tol:
+                    break
+                proposal = best.plan.copy()
+                for g, i in order:
+                    proposal[g, i] -= 1
+            if best is not None:
+                proposal[:, locked] = best.plan[:, locked]
+            proposal = self.clip(proposal)
+            if proposal.tobytes() in seen:
+                break
+            seen.add(proposal.tobytes())
+            tev = self.evaluator.evaluate(proposal, pool, reference=best)
+            self.guide.learn(base, tev, prop)
+            removed = int(np.clip(base.plan - proposal, 0, None).sum())
+            added = int(np.clip(proposal - base.plan, 0, None).sum())
+            step = f"+{added} -{removed}"
+            if tev.screened:
+                step += f" (rejected on {tev.result.replications} of {self.reps} replications)"
+            history.append(self._note(step, tev))
+            if tev.feasible:
+                if best is None or self._cost(tev.plan) < self._cost(best.plan):
+                    best = tev
+                    tol = max(1, math.ceil(_TOLERANCE * best.plan[~self.frozen].sum()))
+                pending = (
+                    pending[len(order) :] if pending and order == pending[: len(order)] else []
+                )
+                continue
+            if best is None:
+                ev = tev  # still on the way to the first feasible plan
+                continue
+            pending = list(order)
+            # a second break of the same interval keeps it (and the interval before,
+            # whose queue it inherits) at the best plan's agents from then on
+            for c, detail in tev.failures:
+                if c.scope == "interval":
+                    for i in detail:
+                        failed[i] += 1
+                        if failed[i] >= 2:
+                            locked[i] = True
+                            if i > 0 and (proposal[:, i - 1] < best.plan[:, i - 1]).any():
+                                locked[i - 1] = True
+            # from the second failed proposal on, the corrected slopes still miss: halve
+            # the step, and stop once a step could save less than the search's tolerance
+            misses += 1
+            if misses >= 2:
+                max_removals = removed // 2
+                if max_removals < tol:
+                    break
+        shortfalls: list[dict[str, Any]] = []
+        final = best if best is not None else ev
+        if not final.feasible:
+            shortfalls = self._shortfalls(final, stuck)
+        return final, shortfalls, history
+
+    def _cost(self, plan: IntMatrix) -> float:
+        return float((plan * self.guide.cost[:, None]).sum())
+
+    def _shortfalls(self, ev: Evaluation, stuck: set[int]) -> list[dict[str, Any]]:
+        """Why the targets the plan still misses are missed, in words."""
+        _, blocked = self.increments(ev)
+        return explain_shortfalls(ev, stuck, blocked)
 
     def _note(self, step: str, ev: Evaluation) -> dict[str, Any]:
         measured = ev.plan[:, self.sc.horizon.warmup_intervals :]  # as the plan's agent-hours
         hours = float(measured.sum()) * self.m.interval_s / 3600.0
         failures = [c.name for c, _ in ev.failures]
         note = {"step": step, "agent_hours": hours, "feasible": ev.feasible, "failures": failures}
+        done = self.evaluations
+        elapsed = time.perf_counter() - self._t0
+        left = max(self.settings.max_evaluations - done, 0)
         self.log(
-            f"  [{self.evaluations:>3}] {step:<12} {hours:10,.1f} agent-hours  "
+            f"  [{done:>3}] {step:<12} {hours:10,.1f} agent-hours  "
             + ("meets every target" if ev.feasible else "misses " + ", ".join(failures))
+            + f"  ({elapsed:.0f} s; at most {left} more plans, about {elapsed / done:.1f} s each)"
         )
         return note

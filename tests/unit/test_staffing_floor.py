@@ -64,10 +64,26 @@ def plans() -> dict[str, ccsim.StaffingPlan]:
     }
 
 
-def test_without_a_floor_whole_day_targets_empty_night_intervals(plans) -> None:
+def test_whole_day_targets_hide_an_empty_night() -> None:
+    """The defect the floor prevents: day figures met while the night has nobody."""
+    per = [0] * 10 + [erlang_floor(r, 0.8) + 2 for r in NIGHT_DAY[10:]]
+    d = copy.deepcopy(CITY)
+    d["centers"][0]["groups"][0]["agents"] = per
+    res = ccsim.simulate(ccsim.parse_scenario(d), replications=4, seed=3)
+    kpis = res.summary()["kpis"]
+    assert kpis["service_level"]["mean"] >= 0.8
+    assert kpis["abandon_rate"]["mean"] <= 0.05
+    night = res.kpi_values(["interval"])["service_level"].groupby(level="interval").mean()
+    assert (night.iloc[:10] < 0.5).all()
+
+
+def test_without_a_floor_the_plan_costs_no_more_and_says_so(plans) -> None:
     plan = plans["none"]
     assert plan.feasible
-    assert (plan.simulated[0] == 0).any()  # the defect the floor prevents
+    need = np.asarray([erlang_floor(r) for r in NIGHT_DAY])
+    assert plan.hours(plan.simulated) <= plans["floor"].hours(plans["floor"].simulated)
+    assert (plan.summary()["floor"]["service_level"]) is None
+    assert (plans["floor"].simulated[0] >= need).all()
 
 
 def test_the_floor_keeps_every_interval_with_calls_staffed(plans) -> None:

@@ -1,0 +1,70 @@
+"""``ccsim compare --staff``: designs staffed to the same targets, then compared at equal service."""
+
+import copy
+
+import yaml
+
+ONE = {
+    "seed": 5,
+    "replications": 4,
+    "horizon": {"duration_h": 2, "interval_min": 30},
+    "call_types": [
+        {
+            "id": t,
+            "arrivals": {"per_interval": [200, 200, 200, 200]},
+            "handle_time": {"dist": "exponential", "mean_s": 180},
+        }
+        for t in ("billing", "technical")
+    ],
+    "targets": {"service_level": {"threshold_s": 20, "target": 0.8}},
+    "staffing": {"replications": 4, "max_evaluations": 12},
+}
+
+
+def write(tmp_path, name, groups, targets=None):
+    d = copy.deepcopy(ONE)
+    d["name"] = name
+    d["centers"] = [{"id": "c", "groups": groups}]
+    if targets is not None:
+        d["targets"] = targets
+    p = tmp_path / f"{name}.yaml"
+    p.write_text(yaml.safe_dump(d))
+    return p
+
+
+def test_pooled_design_needs_fewer_agent_hours_at_equal_service(ccsim, tmp_path):
+    separate = write(
+        tmp_path,
+        "separate",
+        [
+            {"id": "b", "skills": ["billing"], "agents": 5},
+            {"id": "t", "skills": ["technical"], "agents": 5},
+        ],
+    )
+    # a laxer target in the second file: --staff staffs it to the first file's
+    pooled = write(
+        tmp_path,
+        "pooled",
+        [{"id": "all", "skills": ["billing", "technical"], "agents": 5}],
+        targets={"service_level": {"threshold_s": 20, "target": 0.5}},
+    )
+    r = ccsim("compare", separate, pooled, "--staff", "--json")
+    assert r.code == 0, r.out + r.err
+    doc = r.json()
+    assert doc["mode"] == "equal_service" and doc["targets_from"].endswith("separate.yaml")
+    sep, pool = doc["designs"]
+    assert sep["feasible"] and pool["feasible"]
+    assert pool["service_level"] >= 0.8  # the first file's target, not its own 0.5
+    assert pool["agent_hours"] < sep["agent_hours"]  # pooling saves agents
+    assert doc["differences"][0]["agent_hours"] == pool["agent_hours"] - sep["agent_hours"]
+    assert doc["pooling"]["gain_agent_hours"] >= 0
+    text = ccsim("compare", separate, pooled, "--staff")
+    assert text.code == 0
+    assert "agent-hours at equal service" in text.out and "every target met" in text.out
+
+
+def test_staff_refuses_replications(ccsim, tmp_path):
+    a = write(tmp_path, "a", [{"id": "g", "skills": ["billing", "technical"], "agents": 5}])
+    r = ccsim("compare", a, a, "--staff", "--replications", "3")
+    assert r.code == 2
+    assert "--replications" in r.err and "staffing.replications" in r.err
