@@ -2,7 +2,7 @@
 
 ``ccsim --help`` imports no command module (their one-line helps are in a table), and
 ``validate`` only the scenario layer (pydantic and numpy): neither scipy, pandas nor
-matplotlib. Measured on a quiet machine: about 0.1 s and 0.5 s of CPU (2.9 s each before).
+matplotlib. Measured: about 0.1 s and 0.7 s of CPU (2.9 s each before).
 """
 
 import json
