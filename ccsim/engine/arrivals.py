@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 from ccsim.scenario.schema import Scenario
 from ccsim.scenario.timeline import DAY_S, Segments, segments, weekday_factors
 
-__all__ = ["DAY_S", "Segments", "day_multipliers", "draw_arrivals", "segments"]
+__all__ = ["DAY_S", "ArrivalDays", "Segments", "day_multipliers", "draw_arrivals", "segments"]
 
 
 def day_multipliers(
@@ -49,3 +49,53 @@ def draw_arrivals(
     times = np.repeat(seg.t0, counts) + rng.random(total) * np.repeat(length, counts)
     times.sort(kind="stable")
     return times
+
+
+class ArrivalDays:
+    """Arrival times of all call types, merged one simulated day at a time.
+
+    A day's arrivals come in time order (ties: call type order, then draw order): the
+    order of one stable sort of the whole horizon, without holding every arrival of a
+    long run as a Python float.
+
+    Parameters
+    ----------
+    times : list of arrays
+        Sorted arrival times (s) per call type.
+    forced : list of (n, 2) int arrays or None
+        Per call type: replayed tier and network index per arrival (-1: draw), or None.
+    """
+
+    def __init__(self, times: list[NDArray[np.float64]], forced: list[NDArray[np.int64] | None]):
+        self.times = times
+        self.pos = [0] * len(times)
+        self.forced = forced if any(f is not None for f in forced) else None
+        self.end_s = 0.0
+
+    def next_day(self) -> tuple[list[float], list[int], list[list[int]] | None] | None:
+        """Times, call types and replayed (tier, network) of the next day with arrivals, or None."""
+        times, pos = self.times, self.pos
+        while any(p < t.size for p, t in zip(pos, times, strict=True)):
+            self.end_s += DAY_S
+            parts, kinds, fparts = [], [], []
+            for k, t in enumerate(times):
+                hi = int(np.searchsorted(t, self.end_s, side="left"))
+                parts.append(t[pos[k] : hi])
+                kinds.append(np.full(hi - pos[k], k, dtype=np.int16))
+                if self.forced is not None:
+                    f = self.forced[k]
+                    fparts.append(
+                        f[pos[k] : hi] if f is not None else np.full((hi - pos[k], 2), -1)
+                    )
+                pos[k] = hi
+            t_all = np.concatenate(parts)
+            if not t_all.size:
+                continue
+            order = np.argsort(t_all, kind="stable")
+            f_all = np.concatenate(fparts)[order] if fparts else None
+            return (
+                t_all[order].tolist(),
+                np.concatenate(kinds)[order].tolist(),
+                f_all.tolist() if f_all is not None and (f_all >= 0).any() else None,
+            )
+        return None
