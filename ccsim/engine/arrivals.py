@@ -51,12 +51,15 @@ def draw_arrivals(
     return times
 
 
+SPENT = 1_000_000  # arrivals of a call type merged before its array is trimmed
+
+
 class ArrivalDays:
     """Arrival times of all call types, merged one simulated day at a time.
 
     A day's arrivals come in time order (ties: call type order, then draw order): the
     order of one stable sort of the whole horizon, without holding every arrival of a
-    long run as a Python float.
+    long run as a Python float; arrivals already merged are let go as the run goes.
 
     Parameters
     ----------
@@ -88,6 +91,12 @@ class ArrivalDays:
                         f[pos[k] : hi] if f is not None else np.full((hi - pos[k], 2), -1)
                     )
                 pos[k] = hi
+                if hi >= SPENT:  # let the arrivals already merged go
+                    times[k] = t[hi:].copy()
+                    fk = self.forced[k] if self.forced is not None else None
+                    if self.forced is not None and fk is not None:
+                        self.forced[k] = fk[hi:].copy()
+                    pos[k] = 0
             t_all = np.concatenate(parts)
             if not t_all.size:
                 continue

@@ -36,8 +36,14 @@ from ccsim.results.cell_store import CellStore
 from ccsim.results.queue_length import QueueWindows
 from ccsim.results.work_order_counts import work_order_counts
 
-FOLD_ROWS = 1_000_000
-"""Rows gathered before they are folded (about 14 days of the default province, 72 MB)."""
+FOLD_ROWS = 250_000
+"""Rows gathered before they are folded: about 3.7 days of the default province (18 MB).
+
+Each fold holds the chunk, the answered calls still waiting for their caller flags (up
+to the repeat-caller block and the FCR window: about 8 days of answered calls of the
+province) and the transient arrays of counting them; a smaller chunk lowers the peak,
+a larger one lets more runs take the unfolded path.
+"""
 
 Rows = dict[str, NDArray[Any]]
 
@@ -76,21 +82,28 @@ class Fold:
         self.busy.add(rows, answered, now)
         self.queue.add(rows, now, waiting)
         self.callers.add(rows, requests, answered, rows["t_arrival"] >= self.m.warmup_s)
-        del answered, requests
+        del outcome, answered, requests
         self._count(rows, now)
 
     def _count(self, rows: Rows, now: float) -> None:
+        # columns are replaced one at a time in ``rows`` (the recorder's only copy): a
+        # chunk is never held twice
         m = self.m
         if self.pending is not None:
-            rows = {k: np.concatenate([self.pending[k], v]) for k, v in rows.items()}
+            for k in rows:
+                rows[k] = np.concatenate([self.pending.pop(k), rows[k]])
             self.pending = None
         answered = rows["outcome"] == Outcome.ANSWERED
         fcr_ok, repeat = caller_flags(m, rows, answered)
         ready = ~answered | flags_settled(m, rows, now)
+        del answered
         if not ready.all():
-            self.pending = {k: v[~ready] for k, v in rows.items()}
-            rows = {k: v[ready] for k, v in rows.items()}
+            self.pending = {}
+            for k in rows:
+                self.pending[k] = rows[k][~ready]
+                rows[k] = rows[k][ready]
             fcr_ok, repeat = fcr_ok[ready], repeat[ready]
+        del ready
         cells = cell_counts(m, rows, fcr_ok, repeat)
         if not self.empty:
             self.empty = {k: v[:0] for k, v in cells.items()}

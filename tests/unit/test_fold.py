@@ -51,7 +51,13 @@ def small(name: str, **kpi: float) -> Scenario:
     data = _scaled(yaml.safe_load((SCENARIOS / name).read_text()))
     data = {k: v for k, v in data.items() if not k.startswith("x-")}
     data["horizon"] = {**data["horizon"], "duration_h": 48, "warmup_h": 2}
-    data["kpi"] = {**data["kpi"], "repeat_caller_window_days": 0.5, "fcr_window_h": 3, "repeat_caller_calls": 2, **kpi}
+    data["kpi"] = {
+        **data["kpi"],
+        "repeat_caller_window_days": 0.5,
+        "fcr_window_h": 3,
+        "repeat_caller_calls": 2,
+        **kpi,
+    }
     return parse_scenario(data)
 
 
