@@ -91,7 +91,7 @@ class ArrivalDays:
                         f[pos[k] : hi] if f is not None else np.full((hi - pos[k], 2), -1)
                     )
                 pos[k] = hi
-                if hi >= SPENT:  # let the arrivals already merged go
+                if hi >= SPENT or hi == t.size:  # let the arrivals already merged go
                     times[k] = t[hi:].copy()
                     fk = self.forced[k] if self.forced is not None else None
                     if self.forced is not None and fk is not None:
