@@ -84,7 +84,8 @@ class RepCounts:
     """Counts of one replication."""
 
     replication: int
-    cells: dict[str, NDArray[np.float64] | NDArray[np.int64]]  # CELL_KEYS (int) + COUNTERS (float)
+    # CELL_KEYS (int) + COUNTERS (float; a folded run's in compact types: cell_store.py)
+    cells: dict[str, NDArray[np.float64] | NDArray[np.int64]]
     agents: dict[str, NDArray[np.float64]]  # AGENT_COUNTERS, each intervals x groups
     callers: dict[str, NDArray[np.float64]]  # per call type: requesting, answered, lost
     queue: dict[str, NDArray[np.float64]]  # per interval: samples, sum and max of queue length
