@@ -22,10 +22,14 @@ from typing import Any
 
 import numpy as np
 import simpy
-from numpy.typing import NDArray
 from simpy.events import NORMAL, URGENT, Event, Timeout
 
-from ccsim.engine.arrivals import ArrivalDays, day_multipliers, draw_arrivals
+from ccsim.engine.arrivals import (
+    ArrivalDays,
+    DrawnArrivals,
+    ReplayedArrivals,
+    day_multipliers,
+)
 from ccsim.engine.backoffice import BackOffice
 from ccsim.engine.call import (
     CONTAINED,
@@ -131,7 +135,7 @@ class Simulation(Routing):
         self.bo: BackOffice | None = None
         self.ob: Outbound | None = None
         # arrivals: drawn per call type up front, merged one day at a time into lists
-        self._arr_days = ArrivalDays([], [])
+        self._arr_days = ArrivalDays([])
         self._arr_t: list[float] = []
         self._arr_k: list[int] = []
         self._arr_forced: list[list[int]] | None = None
@@ -152,8 +156,7 @@ class Simulation(Routing):
     def _draw_arrivals(self) -> None:
         m = self.m
         factors, busy = day_multipliers(m.scenario, m.n_days, self.streams.rng("busyness"))
-        times = []
-        forced: list[NDArray[np.int64] | None] = []  # replayed tier and network (-1: draw)
+        sources: list[DrawnArrivals | ReplayedArrivals] = []
         tier_ix = {t: i for i, t in enumerate(m.tier_ids)}
         net_ix = {x: i for i, x in enumerate(m.network_ids)}
         for k, seg in enumerate(m.segments):
@@ -167,12 +170,12 @@ class Simulation(Routing):
                 fn = np.asarray(
                     [net_ix[x] for x in arr.networks] if arr.networks else [-1] * n, dtype=np.int64
                 )
-                forced.append(np.stack([ft, fn], axis=1).reshape(n, 2))
+                forced = np.stack([ft, fn], axis=1).reshape(n, 2)  # replayed (-1: draw)
+                sources.append(ReplayedArrivals(t, forced))
             else:
-                t = draw_arrivals(seg, factors, busy, self.streams.rng(f"arrivals/{m.type_ids[k]}"))
-                forced.append(None)
-            times.append(t)
-        self._arr_days = ArrivalDays(times, forced)
+                rng = self.streams.rng(f"arrivals/{m.type_ids[k]}")
+                sources.append(DrawnArrivals(seg, factors, busy, rng))
+        self._arr_days = ArrivalDays(sources)
         self._next_arrivals()
 
     def _next_arrivals(self) -> bool:
