@@ -16,8 +16,10 @@ import numpy as np
 import pytest
 import yaml
 
+from ccsim.engine.arrivals import DAY_S, DrawnArrivals, draw_arrivals
 from ccsim.engine.compile import compile_scenario
 from ccsim.engine.model import Simulation
+from ccsim.engine.streams import generator
 from ccsim.results.aggregate import RepCounts
 from ccsim.results.cell_store import CellStore, compact
 from ccsim.runner import simulate
@@ -170,3 +172,20 @@ def test_cells_merge_chunk_by_chunk_into_the_sums(monkeypatch):
     np.testing.assert_allclose(got["talk_s"], np.bincount(inv, weights=both["talk_s"]))
     assert got["answered"].dtype == np.int32 and got["interval"].dtype == np.int32
     assert compact({"x": np.array([0.5])})["x"].dtype == np.float64  # fractional stays float
+
+
+def test_arrivals_drawn_day_by_day_are_those_drawn_at_once():
+    sc = small("province_hybrid.yaml").replace({"horizon.duration_h": 50, "horizon.start": "08:30"})
+    m = compile_scenario(sc)
+    factors = np.ones(m.n_days) * 1.1
+    busy = np.linspace(0.9, 1.2, m.n_days)
+    for k, seg in enumerate(m.segments):
+        at_once = draw_arrivals(seg, factors, busy, generator(3, 0, f"a{k}"))
+        src = DrawnArrivals(seg, factors, busy, generator(3, 0, f"a{k}"))
+        parts = []
+        end = 0.0
+        while src.left():
+            end += DAY_S
+            parts.append(src.take(end)[0])
+        assert at_once.size > 0 and len(parts) == 3
+        np.testing.assert_array_equal(np.concatenate(parts), at_once)
