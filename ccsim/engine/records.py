@@ -68,7 +68,7 @@ class Recorder:
     of a long run never sit in memory together.
     """
 
-    def __init__(self, sink: Sink | None = None, every: int = 1_000_000) -> None:
+    def __init__(self, sink: Sink | None = None, every: int = 250_000) -> None:
         self.sink = sink
         self.every = every
         self.flushed = False  # rows were handed to the sink at least once
