@@ -9,6 +9,7 @@ counters named ``*_s``) and anything fractional as float64.
 
 from __future__ import annotations
 
+import mmap
 from typing import Any
 
 import numpy as np
@@ -85,7 +86,7 @@ class CellStore:
         key = self.key(merged)
         for lo in range(0, key.size, BLOCK_CELLS):
             hi = min(lo + BLOCK_CELLS, key.size)
-            self.blocks.append({k: v[lo:hi].copy() for k, v in merged.items()})
+            self.blocks.append({k: _mapped(v[lo:hi]) for k, v in merged.items()})
             self.last_keys.append(int(key[hi - 1]))
 
     def _merge(self, parts: list[Cells]) -> Cells:
@@ -105,3 +106,15 @@ class CellStore:
             out[name] = np.concatenate([b.pop(name) for b in self.blocks])
         self.blocks, self.last_keys = [], []
         return out
+
+
+def _mapped(v: NDArray[Any]) -> NDArray[Any]:
+    """A copy of ``v`` in its own anonymous memory map, given back to the system when dropped.
+
+    Blocks are replaced at every merge and joined at the end; copies from the heap would
+    leave it fragmented, and the joined columns would come on top of the blocks' memory.
+    """
+    buf = mmap.mmap(-1, max(v.nbytes, 1))
+    out: NDArray[Any] = np.frombuffer(buf, dtype=v.dtype, count=v.size)
+    out[...] = v
+    return out
