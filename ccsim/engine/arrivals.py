@@ -15,7 +15,16 @@ from numpy.typing import NDArray
 from ccsim.scenario.schema import Scenario
 from ccsim.scenario.timeline import DAY_S, Segments, segments, weekday_factors
 
-__all__ = ["DAY_S", "Segments", "day_multipliers", "draw_arrivals", "segments"]
+__all__ = [
+    "DAY_S",
+    "ArrivalDays",
+    "DrawnArrivals",
+    "ReplayedArrivals",
+    "Segments",
+    "day_multipliers",
+    "draw_arrivals",
+    "segments",
+]
 
 
 def day_multipliers(
@@ -49,3 +58,114 @@ def draw_arrivals(
     times = np.repeat(seg.t0, counts) + rng.random(total) * np.repeat(length, counts)
     times.sort(kind="stable")
     return times
+
+
+class DrawnArrivals:
+    """Arrival times of one call type drawn a stretch at a time: the times of ``draw_arrivals``.
+
+    The Poisson counts of every segment are drawn first, as there; the uniform
+    placements are drawn segment after segment when the run reaches them (one stream
+    gives the same numbers in one call or several), and points of different segments
+    never interleave, so sorting each stretch sorts the whole.
+    """
+
+    forced = None
+
+    def __init__(
+        self,
+        seg: Segments,
+        day_factor: NDArray[np.float64],
+        busy: NDArray[np.float64],
+        rng: np.random.Generator,
+    ) -> None:
+        mult = busy[seg.day] * (day_factor[seg.day] if seg.uses_day_factors else 1.0)
+        self.length = seg.t1 - seg.t0
+        self.counts = rng.poisson(seg.rate_per_s * mult * self.length)
+        self.t0 = seg.t0
+        self.rng = rng
+        self.next_seg = 0
+        self.drawn = np.empty(0)  # drawn, not yet taken (sorted)
+
+    def left(self) -> bool:
+        """Whether arrivals remain to be taken."""
+        return self.next_seg < self.t0.size or self.drawn.size > 0
+
+    def take(self, end_s: float) -> tuple[NDArray[np.float64], None]:
+        """The arrival times before ``end_s`` not taken yet, sorted."""
+        j0 = self.next_seg
+        j1 = int(np.searchsorted(self.t0, end_s, side="left"))
+        if j1 > j0:
+            counts = self.counts[j0:j1]
+            total = int(counts.sum())
+            if total:
+                # t0 + u * length, in place (the same sums as draw_arrivals)
+                t = self.rng.random(total)
+                t *= np.repeat(self.length[j0:j1], counts)
+                t += np.repeat(self.t0[j0:j1], counts)
+                t.sort(kind="stable")
+                self.drawn = np.concatenate([self.drawn, t]) if self.drawn.size else t
+            self.next_seg = j1
+        hi = int(np.searchsorted(self.drawn, end_s, side="left"))
+        out, self.drawn = self.drawn[:hi], self.drawn[hi:].copy()
+        return out, None
+
+
+class ReplayedArrivals:
+    """Arrival times given by the scenario (sorted), with replayed tier and network (-1: draw)."""
+
+    def __init__(self, times: NDArray[np.float64], forced: NDArray[np.int64] | None) -> None:
+        self.times = times
+        self.forced = forced
+        self.pos = 0
+
+    def left(self) -> bool:
+        """Whether arrivals remain to be taken."""
+        return self.pos < self.times.size
+
+    def take(self, end_s: float) -> tuple[NDArray[np.float64], NDArray[np.int64] | None]:
+        """The arrival times before ``end_s`` not taken yet, and their (tier, network)."""
+        lo = self.pos
+        hi = self.pos = int(np.searchsorted(self.times, end_s, side="left"))
+        return self.times[lo:hi], None if self.forced is None else self.forced[lo:hi]
+
+
+class ArrivalDays:
+    """Arrival times of all call types, merged one simulated day at a time.
+
+    A day's arrivals come in time order (ties: call type order, then draw order): the
+    order of one stable sort of the whole horizon, without drawing or holding every
+    arrival of a long run at once.
+
+    Parameters
+    ----------
+    sources : list of DrawnArrivals or ReplayedArrivals
+        Per call type, in call type order.
+    """
+
+    def __init__(self, sources: list[DrawnArrivals | ReplayedArrivals]) -> None:
+        self.sources = sources
+        self.replayed = any(s.forced is not None for s in sources)
+        self.end_s = 0.0
+
+    def next_day(self) -> tuple[list[float], list[int], list[list[int]] | None] | None:
+        """Times, call types and replayed (tier, network) of the next day with arrivals, or None."""
+        while any(s.left() for s in self.sources):
+            self.end_s += DAY_S
+            parts, kinds, fparts = [], [], []
+            for k, src in enumerate(self.sources):
+                t, f = src.take(self.end_s)
+                parts.append(t)
+                kinds.append(np.full(t.size, k, dtype=np.int16))
+                if self.replayed:
+                    fparts.append(f if f is not None else np.full((t.size, 2), -1))
+            t_all = np.concatenate(parts)
+            if not t_all.size:
+                continue
+            order = np.argsort(t_all, kind="stable")
+            f_all = np.concatenate(fparts)[order] if fparts else None
+            return (
+                t_all[order].tolist(),
+                np.concatenate(kinds)[order].tolist(),
+                f_all.tolist() if f_all is not None and (f_all >= 0).any() else None,
+            )
+        return None

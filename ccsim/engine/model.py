@@ -24,7 +24,12 @@ import numpy as np
 import simpy
 from simpy.events import NORMAL, URGENT, Event, Timeout
 
-from ccsim.engine.arrivals import day_multipliers, draw_arrivals
+from ccsim.engine.arrivals import (
+    ArrivalDays,
+    DrawnArrivals,
+    ReplayedArrivals,
+    day_multipliers,
+)
 from ccsim.engine.backoffice import BackOffice
 from ccsim.engine.call import (
     CONTAINED,
@@ -129,6 +134,8 @@ class Simulation(Routing):
         self._fcr = [ct.fcr for ct in sc.call_types]
         self.bo: BackOffice | None = None
         self.ob: Outbound | None = None
+        # arrivals: drawn per call type up front, merged one day at a time into lists
+        self._arr_days = ArrivalDays([])
         self._arr_t: list[float] = []
         self._arr_k: list[int] = []
         self._arr_forced: list[list[int]] | None = None
@@ -149,9 +156,7 @@ class Simulation(Routing):
     def _draw_arrivals(self) -> None:
         m = self.m
         factors, busy = day_multipliers(m.scenario, m.n_days, self.streams.rng("busyness"))
-        times = []
-        kinds = []
-        forced = []  # replayed tier and network (-1: draw)
+        sources: list[DrawnArrivals | ReplayedArrivals] = []
         tier_ix = {t: i for i, t in enumerate(m.tier_ids)}
         net_ix = {x: i for i, x in enumerate(m.network_ids)}
         for k, seg in enumerate(m.segments):
@@ -165,19 +170,22 @@ class Simulation(Routing):
                 fn = np.asarray(
                     [net_ix[x] for x in arr.networks] if arr.networks else [-1] * n, dtype=np.int64
                 )
-                forced.append(np.stack([ft, fn], axis=1).reshape(n, 2))
+                forced = np.stack([ft, fn], axis=1).reshape(n, 2)  # replayed (-1: draw)
+                sources.append(ReplayedArrivals(t, forced))
             else:
-                t = draw_arrivals(seg, factors, busy, self.streams.rng(f"arrivals/{m.type_ids[k]}"))
-                forced.append(np.full((t.size, 2), -1, dtype=np.int64))
-            times.append(t)
-            kinds.append(np.full(t.size, k, dtype=np.int16))
-        t_all = np.concatenate(times) if times else np.empty(0)
-        k_all = np.concatenate(kinds) if kinds else np.empty(0, dtype=np.int16)
-        f_all = np.concatenate(forced) if forced else np.empty((0, 2), dtype=np.int64)
-        order = np.argsort(t_all, kind="stable")
-        self._arr_t = t_all[order].tolist()
-        self._arr_k = k_all[order].tolist()
-        self._arr_forced = f_all[order].tolist() if (f_all >= 0).any() else None
+                rng = self.streams.rng(f"arrivals/{m.type_ids[k]}")
+                sources.append(DrawnArrivals(seg, factors, busy, rng))
+        self._arr_days = ArrivalDays(sources)
+        self._next_arrivals()
+
+    def _next_arrivals(self) -> bool:
+        """Load the next simulated day of arrivals into the lists; False if none are left."""
+        day = self._arr_days.next_day()
+        if day is None:
+            return False
+        self._arr_t, self._arr_k, self._arr_forced = day
+        self._arr_i = 0
+        return True
 
     def _on_sample(self, ev: Event) -> None:
         now = self.env.now
@@ -193,15 +201,18 @@ class Simulation(Routing):
     def _on_arrival(self, ev: Event) -> None:
         i = self._arr_i
         self._arr_i = i + 1
+        k = self._arr_k[i]
+        forced = self._arr_forced[i] if self._arr_forced is not None else None
         if i + 1 < len(self._arr_t):
             self.after(self._arr_t[i + 1] - self.env.now, self._on_arrival, None)
-        k = self._arr_k[i]
+        elif self._next_arrivals():
+            self.after(self._arr_t[0] - self.env.now, self._on_arrival, None)
         d = self._fresh[k].next()
         self._callers += 1
         tier = min(bisect.bisect_right(self.tier_cum, d[1]), len(self.tier_cum) - 1)
         net = min(bisect.bisect_right(self.net_cum, d[0]), len(self.net_cum) - 1)
-        if self._arr_forced is not None:
-            ft, fn = self._arr_forced[i]
+        if forced is not None:
+            ft, fn = forced
             tier = tier if ft < 0 else ft
             net = net if fn < 0 else fn
         call = Call(self._callers, k, tier, net, Kind.FRESH, 0, self.env.now)
@@ -306,6 +317,29 @@ class Simulation(Routing):
             again = call.follow_up(k, Kind.REDIAL, a + 1, t)
             self.after(t - self.env.now, self._on_repeat, again)
 
+    # -- handing rows over during the run --------------------------------------------------
+
+    def _schedule_folds(self) -> None:
+        """At each interval boundary, after the staffing change: hand rows over if enough gathered.
+
+        The check reads the state and changes nothing, so the run's events and draws are
+        the same with or without it.
+        """
+        m = self.m
+        for i in range(1, m.n_intervals):
+            ev = Event(self.env)
+            ev._ok = True
+            ev._value = None
+            ev.callbacks.append(self._on_fold)
+            self.env.schedule(ev, URGENT, i * m.interval_s)
+
+    def _on_fold(self, ev: Event) -> None:
+        rec = self.rec
+        if len(rec) < rec.every:
+            return
+        waiting = [c.t_queue for dq in self.qcalls for c in dq if c.state == WAITING]
+        rec.flush(self.env.now, np.asarray(waiting, dtype=float))
+
     # -- running ---------------------------------------------------------------------------
 
     def run(self) -> RunRecord:
@@ -322,6 +356,8 @@ class Simulation(Routing):
 
             assert isinstance(live, LiveStart)
             schedule_live(self, live)
+        if self.rec.sink is not None:
+            self._schedule_folds()
         if self._arr_t:
             self.after(self._arr_t[0], self._on_arrival, None)
         if self._sample_s is not None:
@@ -345,6 +381,8 @@ class Simulation(Routing):
         if self._ivr_open:
             for call in self._ivr_open.values():
                 self._finish(call, Outcome.IVR_AT_END)
+        if self.rec.flushed:  # the last rows, with nobody left waiting
+            self.rec.flush(end, np.empty(0))
         samples = {
             "t": np.frombuffer(self._samples_t, dtype=np.float64).copy(),
             "waiting": np.frombuffer(self._samples_q, dtype=np.int64).copy(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -55,10 +56,25 @@ COLUMNS: dict[str, str] = {
 }
 
 
-class Recorder:
-    """Appends one row per finished call."""
+Sink = Callable[[dict[str, NDArray[Any]], float, NDArray[np.float64]], None]
+"""Takes rows recorded so far, the time, and the queue-entry times of callers still waiting."""
 
-    def __init__(self) -> None:
+
+class Recorder:
+    """Appends one row per finished call.
+
+    With a ``sink``, the simulation hands the rows over at interval boundaries once
+    ``every`` rows have gathered (``flush``), and the recorder starts afresh: the rows
+    of a long run never sit in memory together.
+    """
+
+    def __init__(self, sink: Sink | None = None, every: int = 250_000) -> None:
+        self.sink = sink
+        self.every = every
+        self.flushed = False  # rows were handed to the sink at least once
+        self._start()
+
+    def _start(self) -> None:
         self.cols: dict[str, array[Any]] = {k: array(t) for k, t in COLUMNS.items()}
         c = self.cols
         # bound methods, looked up once: this runs once per call
@@ -124,6 +140,17 @@ class Recorder:
         a[15](order)
         a[16](transfer)
         a[17](transferred)
+
+    def __len__(self) -> int:
+        return len(self.cols["caller"])
+
+    def flush(self, now: float, waiting: NDArray[np.float64]) -> None:
+        """Hand the rows so far to the sink, with ``now`` and the open queue entries."""
+        assert self.sink is not None
+        rows = self.arrays()
+        self._start()
+        self.flushed = True
+        self.sink(rows, now, waiting)
 
     def arrays(self) -> dict[str, NDArray[Any]]:
         """The columns as numpy arrays (zero-copy views of the typed arrays)."""

@@ -73,3 +73,78 @@ def agent_time(
     for arr in (staffed, busy, logged):
         arr[:warm] = 0.0
     return {"staffed_s": staffed, "busy_s": busy, "logged_in_s": logged}
+
+
+class BusyWindows:
+    """Busy and logged-in agent-seconds of a run whose rows are folded as it goes.
+
+    Busy time is additive over calls, but logged-in time (the larger of staffed and busy
+    agents at each moment) is not: it needs every call in talk at once. Rows are
+    written when a call is answered, so at time ``now`` every call answered before it
+    is known; each window [last fold, now) is integrated with the calls answered in it
+    and those still in talk from before (carried to the next window).
+    """
+
+    def __init__(self, m: Compiled) -> None:
+        self.m = m
+        n, G = m.n_intervals, len(m.group_ids)
+        self.busy = np.zeros((n, G))
+        self.logged = np.zeros((n, G))
+        self.start_s = 0.0
+        empty = np.empty(0)
+        self.carry = (empty, empty, np.empty(0, dtype=np.int64))  # start, end, group
+
+    def add(self, c: dict[str, NDArray[Any]], answered: NDArray[np.bool_], now: float) -> None:
+        """Integrate the window up to ``now`` with the rows recorded since the last call."""
+        m = self.m
+        start = (c["t_queue"] + c["wait"] - c["transfer"])[answered]
+        end = start + (c["transfer"] + c["talk"] + c["wrap"])[answered]
+        starts = np.concatenate([self.carry[0], start])
+        ends = np.concatenate([self.carry[1], end])
+        groups = np.concatenate([self.carry[2], c["group"][answered].astype(np.int64)])
+        for g in range(len(m.group_ids)):
+            sel = groups == g
+            busy, logged = _integrate_window(
+                starts[sel], ends[sel], m, m.staffing[g], self.start_s, now
+            )
+            self.busy[:, g] += busy
+            self.logged[:, g] += logged
+        on = ends > now
+        self.carry = (starts[on], ends[on], groups[on])
+        self.start_s = now
+
+    def result(self) -> dict[str, NDArray[np.float64]]:
+        """Staffed, busy and logged-in agent-seconds per interval and group, as ``agent_time``."""
+        m = self.m
+        staffed = m.staffing.T.astype(float) * m.interval_s
+        warm = m.warmup_intervals
+        for arr in (staffed, self.busy, self.logged):
+            arr[:warm] = 0.0
+        return {"staffed_s": staffed, "busy_s": self.busy, "logged_in_s": self.logged}
+
+
+def _integrate_window(
+    starts: NDArray[np.float64],
+    ends: NDArray[np.float64],
+    m: Compiled,
+    on: NDArray[np.int64],
+    a: float,
+    b: float,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """``integrate_busy`` restricted to the window [a, b) (and to the horizon)."""
+    n, step = m.n_intervals, m.interval_s
+    lo, hi = min(a, m.horizon_s), min(b, m.horizon_s)
+    s = np.clip(starts, lo, hi)
+    e = np.clip(ends, lo, hi)
+    bounds = np.arange(n + 1, dtype=float) * step
+    bounds = np.concatenate([[lo], bounds[(bounds > lo) & (bounds < hi)], [hi]])
+    times = np.concatenate([s, e, bounds])
+    delta = np.concatenate([np.ones(s.size), -np.ones(e.size), np.zeros(bounds.size)])
+    order = np.argsort(times, kind="stable")
+    times, delta = times[order], delta[order]
+    level = np.cumsum(delta)[:-1]
+    seg = np.diff(times)
+    idx = np.minimum((times[:-1] // step).astype(np.int64), n - 1)
+    busy = np.bincount(idx, weights=seg * level, minlength=n).astype(float)
+    logged = np.bincount(idx, weights=seg * np.maximum(level, on[idx]), minlength=n).astype(float)
+    return busy, logged

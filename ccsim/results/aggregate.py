@@ -84,7 +84,8 @@ class RepCounts:
     """Counts of one replication."""
 
     replication: int
-    cells: dict[str, NDArray[np.float64] | NDArray[np.int64]]  # CELL_KEYS (int) + COUNTERS (float)
+    # CELL_KEYS (int) + COUNTERS (float; a folded run's in compact types: cell_store.py)
+    cells: dict[str, NDArray[np.float64] | NDArray[np.int64]]
     agents: dict[str, NDArray[np.float64]]  # AGENT_COUNTERS, each intervals x groups
     callers: dict[str, NDArray[np.float64]]  # per call type: requesting, answered, lost
     queue: dict[str, NDArray[np.float64]]  # per interval: samples, sum and max of queue length
@@ -97,8 +98,54 @@ class RepCounts:
 
 def aggregate(m: Compiled, run: RunRecord, keep_calls: bool = False) -> RepCounts:
     """Counts per cell, agent time per interval and group, caller figures."""
-    sc = m.scenario
     c = run.calls
+    outcome = c["outcome"]  # small integer codes, compared as they are
+    answered = outcome == Outcome.ANSWERED
+    requests = answered | (outcome == Outcome.ABANDONED) | (outcome == Outcome.WAITING_AT_END)
+    fcr_ok, repeat = caller_flags(m, c, answered)
+    cells = cell_counts(m, c, fcr_ok, repeat)
+    keep = c["t_arrival"] >= m.warmup_s
+    agents = agent_time(
+        m, c, answered, run.end_s, run.outbound.get("attempts") if run.outbound else None
+    )
+    callers = callers_per_type(m, c, requests, answered, keep)
+    queue = queue_length(m, c, run.samples)
+    orders = work_order_counts(m, run.orders) if run.orders else {}
+    bo = back_office_time(m, run.bo_tasks) if m.bo_ids else {}
+    ob = outbound_counts(m, run.outbound) if run.outbound else {}
+    return RepCounts(
+        run.replication,
+        cells,
+        agents,
+        callers,
+        queue,
+        orders,
+        bo,
+        ob,
+        run.end_s,
+        dict(c) if keep_calls else None,
+    )
+
+
+def _within(
+    mask: NDArray[np.bool_], wait: NDArray[np.float64], threshold_s: float
+) -> NDArray[np.bool_]:
+    return mask & (wait <= threshold_s)
+
+
+def cell_counts(
+    m: Compiled,
+    c: dict[str, NDArray[Any]],
+    fcr_ok: NDArray[np.bool_],
+    repeat: NDArray[np.bool_],
+) -> dict[str, NDArray[np.float64] | NDArray[np.int64]]:
+    """Counts per cell of some per-call rows: keys (``CELL_KEYS``) and counters.
+
+    Every counter is a sum over the rows of its cell, so the counts of a run are the
+    sums of the counts of any split of its rows. The two caller flags (first-contact
+    resolution, repeat caller) depend on the caller's other calls: they are given.
+    """
+    sc = m.scenario
     T = sc.sl.threshold_s
     short = sc.kpi.short_abandon_s
     outcome = c["outcome"]  # small integer codes, compared as they are
@@ -114,7 +161,6 @@ def aggregate(m: Compiled, run: RunRecord, keep_calls: bool = False) -> RepCount
     blocked = outcome == Outcome.BLOCKED
     requests = answered | abandoned | w_end
     via_ivr = ivr_types[ctype] if ctype.size else np.zeros(0, dtype=bool)
-    fcr_ok, repeat = caller_flags(m, c, answered)
     dialect = c["dialect"].astype(bool)
     group = c["group"]
     net = c["network"]
@@ -195,30 +241,4 @@ def aggregate(m: Compiled, run: RunRecord, keep_calls: bool = False) -> RepCount
         cells[name] = np.bincount(
             inv, weights=np.asarray(column(), dtype=float)[keep], minlength=uniq.size
         )
-
-    agents = agent_time(
-        m, c, answered, run.end_s, run.outbound.get("attempts") if run.outbound else None
-    )
-    callers = callers_per_type(m, c, requests, answered, keep)
-    queue = queue_length(m, c, run.samples)
-    orders = work_order_counts(m, run.orders) if run.orders else {}
-    bo = back_office_time(m, run.bo_tasks) if m.bo_ids else {}
-    ob = outbound_counts(m, run.outbound) if run.outbound else {}
-    return RepCounts(
-        run.replication,
-        cells,
-        agents,
-        callers,
-        queue,
-        orders,
-        bo,
-        ob,
-        run.end_s,
-        dict(c) if keep_calls else None,
-    )
-
-
-def _within(
-    mask: NDArray[np.bool_], wait: NDArray[np.float64], threshold_s: float
-) -> NDArray[np.bool_]:
-    return mask & (wait <= threshold_s)
+    return cells

@@ -71,3 +71,67 @@ def callers_per_type(
     out["callers_answered"] = np.bincount(akey % K, minlength=K).astype(float)
     out["callers_lost"] = out["callers"] - out["callers_answered"]
     return out
+
+
+def flags_settled(m: Compiled, c: dict[str, NDArray[Any]], now: float) -> NDArray[np.bool_]:
+    """Per call: its caller flags can no longer change after ``now`` (answered calls only).
+
+    Calls answered later are answered at ``now`` or after. An answered call's flags are
+    settled once its repeat-caller block has ended and the FCR window after the block's
+    end has passed: every call of that block is then settled at once, so a block's calls
+    are counted together.
+    """
+    sc = m.scenario
+    block_s = sc.kpi.repeat_caller_window_days * 86_400.0
+    t = c["t_queue"] + c["wait"]
+    settled = (np.floor(t / block_s) + 1.0) * block_s + sc.kpi.fcr_window_h * 3600.0 <= now
+    return np.asarray(settled, dtype=bool)
+
+
+class CallerBits:
+    """Callers per call type of a run whose rows are folded as it goes.
+
+    One bit per caller and call type for "asked for an agent" and one for "was
+    answered" (callers are numbered from 1 in order of their first call): the counts
+    grow when a bit is first set.
+    """
+
+    def __init__(self, m: Compiled) -> None:
+        self.K = len(m.type_ids)
+        self.bits = {
+            "callers": np.zeros(0, dtype=np.uint8),
+            "callers_answered": np.zeros(0, np.uint8),
+        }
+        self.counts = {name: np.zeros(self.K) for name in self.bits}
+
+    def add(
+        self,
+        c: dict[str, NDArray[Any]],
+        requests: NDArray[np.bool_],
+        answered: NDArray[np.bool_],
+        keep: NDArray[np.bool_],
+    ) -> None:
+        """Set the bits of some rows' callers."""
+        K = self.K
+        caller = c["caller"].astype(np.int64)
+        ctype = c["call_type"].astype(np.int64)
+        for name, mask in (("callers", requests & keep), ("callers_answered", answered & keep)):
+            if not mask.any():
+                continue
+            idx = np.unique(caller[mask] * K + ctype[mask])
+            bits = self.bits[name]
+            size = int(idx[-1] >> 3) + 1
+            if size > bits.size:
+                bits = self.bits[name] = np.concatenate(
+                    [bits, np.zeros(max(size, 2 * bits.size) - bits.size, dtype=np.uint8)]
+                )
+            byte, bit = idx >> 3, (1 << (idx & 7)).astype(np.uint8)
+            new = (bits[byte] & bit) == 0
+            np.bitwise_or.at(bits, byte[new], bit[new])
+            self.counts[name] += np.bincount(idx[new] % K, minlength=K)
+
+    def result(self) -> dict[str, NDArray[np.float64]]:
+        """Per call type: callers who asked for an agent, were answered, or never were."""
+        out = {name: v.astype(float) for name, v in self.counts.items()}
+        out["callers_lost"] = out["callers"] - out["callers_answered"]
+        return out

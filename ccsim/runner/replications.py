@@ -19,7 +19,9 @@ from numpy.typing import NDArray
 
 from ccsim.engine.compile import compile_scenario
 from ccsim.engine.model import Simulation
+from ccsim.results import fold as folding
 from ccsim.results.aggregate import RepCounts, aggregate
+from ccsim.results.fold import Fold, can_fold
 from ccsim.runner.pool import stop_pool, worker_pool
 from ccsim.scenario.schema import Scenario
 
@@ -35,16 +37,25 @@ def run_replication(
     seed: int,
     keep_calls: bool = False,
     staffing: NDArray[np.int64] | None = None,
+    fold_rows: int | None = None,
 ) -> RepCounts:
     """Simulate one replication and reduce it to counts (what workers return).
 
     ``staffing`` (groups x intervals) replaces the scenario's agents: the staffing
-    search tries many plans of one scenario without rebuilding it.
+    search tries many plans of one scenario without rebuilding it. A run that records
+    more than ``fold_rows`` rows (default ``ccsim.results.fold.FOLD_ROWS``) folds them
+    into counts as it goes, unless its calls are kept (``ccsim.results.fold``).
     """
     m = compile_scenario(scenario)
     if staffing is not None:
         m = dataclasses.replace(m, staffing=np.asarray(staffing, dtype=np.int64))
-    record = Simulation(m, replication, seed).run()
+    sim = Simulation(m, replication, seed)
+    fold = Fold(m) if can_fold(m, keep_calls) else None
+    if fold is not None:  # a long run folds its rows into counts as it goes
+        sim.rec.sink, sim.rec.every = fold, folding.FOLD_ROWS if fold_rows is None else fold_rows
+    record = sim.run()
+    if fold is not None and sim.rec.flushed:
+        return fold.counts(record)
     return aggregate(m, record, keep_calls=keep_calls)
 
 

@@ -31,7 +31,8 @@ def simulate(
     workers : int, optional
         Parallel processes (default: one per core, at most one per replication).
     keep_calls : bool
-        Keep per-call records (``result.calls()``).
+        Keep per-call records (``result.calls()``). Without it, a long replication folds
+        its records into counts as it goes (``ccsim.results.fold``).
     progress : callable(done, total), optional
         Called after each replication.
     backend : {"processes", "dask"}
