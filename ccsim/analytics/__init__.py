@@ -10,6 +10,7 @@ from ccsim.analytics.erlang import (
     queue_metrics,
     traffic_erlangs,
 )
+from ccsim.analytics.finite import mmnk_blocking
 from ccsim.analytics.sizing import Targets, meets, required_agents, scheduled_agents
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "erlang_c",
     "erlang_c_metrics",
     "meets",
+    "mmnk_blocking",
     "queue_metrics",
     "required_agents",
     "scheduled_agents",

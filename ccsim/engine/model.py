@@ -36,6 +36,7 @@ from ccsim.engine.call import (
     WAITING,
     Call,
 )
+from ccsim.engine.capacity import Lines, QueueLimit
 from ccsim.engine.compile import Compiled, compile_scenario
 from ccsim.engine.distributions import sampler
 from ccsim.engine.draws import CallDraws
@@ -127,6 +128,23 @@ class Simulation(Routing):
             list(ct.redial.probabilities) if ct.redial else [] for ct in sc.call_types
         ]
         self._fcr = [ct.fcr for ct in sc.call_types]
+        # blocked callers' own redial settings (streams only for types that set them)
+        self._redial_blocked: list[tuple[list[float], Buffered, Buffered] | None] = [
+            (
+                list(ct.redial.blocked.probabilities),
+                self.streams.buffered(f"redial/{ct.id}/blocked/u", uniform),
+                self.streams.buffered(
+                    f"redial/{ct.id}/blocked/delay", sampler(ct.redial.blocked.delay)
+                ),
+            )
+            if ct.redial is not None and ct.redial.blocked is not None
+            else None
+            for ct in sc.call_types
+        ]
+        has_lines = sc.lines is not None or any(c.lines is not None for c in sc.centers)
+        self.lines: Lines | None = Lines(self) if has_lines else None
+        has_cap = any(ct.queue_capacity is not None for ct in sc.call_types)
+        self.queue_limit: QueueLimit | None = QueueLimit(self) if has_cap else None
         self.bo: BackOffice | None = None
         self.ob: Outbound | None = None
         self._arr_t: list[float] = []
@@ -219,6 +237,8 @@ class Simulation(Routing):
         self._enter(call, self._repeat[call.ctype].next(), fresh=False)
 
     def _enter(self, call: Call, d: list[float], fresh: bool) -> None:
+        if self.lines is not None and not self.lines.seize(call):
+            return
         call.patience = d[9] * self.tier_patience[call.tier]
         call.talk = d[10]
         call.wrap = d[11]
@@ -288,6 +308,8 @@ class Simulation(Routing):
 
     def _finish(self, call: Call, outcome: int) -> None:
         call.state = DONE
+        if self.lines is not None:
+            self.lines.release(call)
         self.rec.add(
             call.caller, call.ctype, call.tier, call.net, call.kind, call.attempt, call.t_arrival,
             outcome, -1, math.nan, math.nan, 0.0, 0.0, 0, call.dialect, -1, 0.0, False,
@@ -298,10 +320,13 @@ class Simulation(Routing):
         if reason not in self._redial_after[k]:
             return
         probs = self._redial_p[k]
+        u, delay = self._redial_u[k], self._redial_delay[k]
+        if reason == "blocked" and self._redial_blocked[k] is not None:
+            probs, u, delay = self._redial_blocked[k]  # type: ignore[misc]
         a = call.attempt
-        if a >= len(probs) or self._redial_u[k]() >= probs[a]:
+        if a >= len(probs) or u() >= probs[a]:
             return
-        t = self.env.now + self._redial_delay[k]()
+        t = self.env.now + delay()
         if t < self.horizon_s:
             again = call.follow_up(k, Kind.REDIAL, a + 1, t)
             self.after(t - self.env.now, self._on_repeat, again)
@@ -352,9 +377,11 @@ class Simulation(Routing):
         orders = self.bo.arrays() if self.bo is not None else {}
         tasks = self.bo.task_arrays() if self.bo is not None else {}
         outbound = self.ob.arrays() if self.ob is not None else {}
+        lines = self.lines.arrays() if self.lines is not None else {}
         return RunRecord(
-            self.rec.arrays(), end, self.replication, self.seed, samples, orders, tasks, outbound
-        )
+            self.rec.arrays(), end, self.replication, self.seed, samples, orders, tasks, outbound,
+            lines,
+        )  # fmt: skip
 
 
 def simulate_once(

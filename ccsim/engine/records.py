@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
@@ -22,6 +22,8 @@ class Outcome(IntEnum):
     DISCONNECTED = 5  # cut off by the IVR (password failures)
     WAITING_AT_END = 6  # still waiting for an agent when the run stopped
     IVR_AT_END = 7  # still in the IVR when the run stopped
+    LINES_BUSY = 8  # no line (trunk) free at arrival: heard busy
+    QUEUE_FULL = 9  # asked for an agent, but the call type's queue was full: heard busy
 
 
 class Kind(IntEnum):
@@ -147,3 +149,4 @@ class RunRecord:
     orders: dict[str, NDArray[Any]]  # work orders (empty without a back office)
     bo_tasks: dict[str, NDArray[Any]]  # back-office tasks: group, start, end
     outbound: dict[str, dict[str, NDArray[Any]]]  # campaign attempts and records (empty without)
+    lines: dict[str, NDArray[Any]] = field(default_factory=dict)  # line seizures (empty without)

@@ -12,7 +12,7 @@ from summed counts at whatever level is asked (``ccsim.results.kpis``). Numpy on
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -24,6 +24,7 @@ from ccsim.engine.records import Kind, Outcome, RunRecord
 from ccsim.results.agent_time import agent_time, integrate_busy
 from ccsim.results.back_office_time import back_office_time
 from ccsim.results.callers import caller_flags, callers_per_type
+from ccsim.results.lines import lines_in_use
 from ccsim.results.outbound_counts import CAMPAIGN_COUNTERS, LIST_COUNTERS, outbound_counts
 from ccsim.results.queue_length import queue_length
 from ccsim.results.work_order_counts import ORDER_COUNTERS, work_order_counts
@@ -44,7 +45,9 @@ CELL_KEYS = ("interval", "call_type", "tier", "network", "group")
 
 COUNTERS = (
     "calls",  # every attempt, blocked included
-    "blocked",
+    "blocked",  # heard busy: no line, no IVR port, or the queue full
+    "lines_blocked",  # found every line busy at arrival
+    "queue_full",  # asked for an agent when the call type's queue was full (in requests)
     "ivr_entries",
     "ivr_requests",  # agent requests of calls that came through the IVR
     "contained",
@@ -93,6 +96,7 @@ class RepCounts:
     outbound: dict[str, NDArray[np.float64]]  # campaign counts per campaign x interval, lists
     end_s: float
     calls: dict[str, NDArray[Any]] | None = None  # per-call records, when kept
+    lines: dict[str, NDArray[np.float64]] = field(default_factory=dict)  # lines in use (if limited)
 
 
 def aggregate(m: Compiled, run: RunRecord, keep_calls: bool = False) -> RepCounts:
@@ -111,8 +115,10 @@ def aggregate(m: Compiled, run: RunRecord, keep_calls: bool = False) -> RepCount
     answered = outcome == Outcome.ANSWERED
     abandoned = outcome == Outcome.ABANDONED
     w_end = outcome == Outcome.WAITING_AT_END
-    blocked = outcome == Outcome.BLOCKED
-    requests = answered | abandoned | w_end
+    lines_blocked = outcome == Outcome.LINES_BUSY
+    queue_full = outcome == Outcome.QUEUE_FULL
+    not_entered = (outcome == Outcome.BLOCKED) | lines_blocked  # never reached the IVR
+    requests = answered | abandoned | w_end | queue_full
     via_ivr = ivr_types[ctype] if ctype.size else np.zeros(0, dtype=bool)
     fcr_ok, repeat = caller_flags(m, c, answered)
     dialect = c["dialect"].astype(bool)
@@ -127,8 +133,10 @@ def aggregate(m: Compiled, run: RunRecord, keep_calls: bool = False) -> RepCount
     # dropped, so that the 30-odd columns of a long run never sit in memory together.
     cols: dict[str, Callable[[], NDArray[Any]]] = {
         "calls": lambda: np.ones(outcome.size),
-        "blocked": lambda: blocked,
-        "ivr_entries": lambda: via_ivr & ~blocked,
+        "blocked": lambda: not_entered | queue_full,
+        "lines_blocked": lambda: lines_blocked,
+        "queue_full": lambda: queue_full,
+        "ivr_entries": lambda: via_ivr & ~not_entered,
         "ivr_requests": lambda: via_ivr & requests,
         "contained": lambda: outcome == Outcome.CONTAINED,
         "ivr_abandoned": lambda: outcome == Outcome.IVR_ABANDONED,
@@ -215,6 +223,7 @@ def aggregate(m: Compiled, run: RunRecord, keep_calls: bool = False) -> RepCount
         ob,
         run.end_s,
         dict(c) if keep_calls else None,
+        lines_in_use(m, run.lines) if run.lines else {},
     )
 
 

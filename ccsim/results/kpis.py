@@ -38,8 +38,12 @@ KPIS: dict[str, tuple[str, int]] = {
     "ivr_entries": ("calls entering the IVR", 0),
     "ivr_self_service": ("(IVR entries - agent requests) / IVR entries", 1),
     "containment": ("finished in IVR self-service / IVR entries", 1),
-    "blocked": ("calls that heard busy (no IVR port)", -1),
+    "blocked": ("calls that heard busy (no line, no IVR port, or the queue full)", -1),
     "blocked_rate": ("blocked / calls", -1),
+    "lines_blocked": ("calls that found every line busy", -1),
+    "line_blocking": ("lines_blocked / calls (Erlang B's blocking)", -1),
+    "queue_full": ("requests refused because the call type's queue was full", -1),
+    "queue_full_rate": ("queue_full / R", -1),
     "fcr": ("first-contact resolution of answered calls", 1),
     "repeat_caller_rate": ("answered calls of repeat callers / answered", -1),
     "redials": ("calls that were redials after abandoning or busy", 0),
@@ -54,6 +58,8 @@ KPIS: dict[str, tuple[str, int]] = {
     "orders_raised": ("work orders raised by answered calls", 0),
     "avg_queue": ("average number of callers waiting for an agent", -1),
     "max_queue": ("largest number of callers waiting for an agent", -1),
+    "lines_busy": ("average number of lines in use (with lines limited)", 0),
+    "max_lines": ("largest number of lines in use at once (with lines limited)", 0),
 }
 
 SL_FORMULAS = ("offered", "answered", "excl_short_abandons", "abandons_within_met")
@@ -112,6 +118,10 @@ def compute(
         "containment": _div(c["contained"], c["ivr_entries"]),
         "blocked": np.asarray(c["blocked"], dtype=float),
         "blocked_rate": _div(c["blocked"], c["calls"]),
+        "lines_blocked": np.asarray(c["lines_blocked"], dtype=float),
+        "line_blocking": _div(c["lines_blocked"], c["calls"]),
+        "queue_full": np.asarray(c["queue_full"], dtype=float),
+        "queue_full_rate": _div(c["queue_full"], r),
         "fcr": _div(c["fcr_resolved"], a),
         "repeat_caller_rate": _div(c["repeat_calls"], a),
         "redials": np.asarray(c["redials"], dtype=float),

@@ -21,6 +21,7 @@ from ccsim.results import clock
 from ccsim.results import kpis as K
 from ccsim.results.aggregate import AGENT_COUNTERS, COUNTERS, RepCounts
 from ccsim.results.campaigns import campaign_figures, campaign_kpis
+from ccsim.results.lines import lines_kpis
 from ccsim.results.summary import summary_document
 from ccsim.results.tables import AGENT_DIMS, DIMENSIONS, agents_table, calls_table, cells_table
 from ccsim.results.targets import TargetCheck, check_targets
@@ -140,6 +141,8 @@ class SimulationResult:
         vals = K.compute(c, self.scenario.sl.formula, agents, period)
         if by in ([], ["interval"], ["day"]):
             vals.update(self._queue_kpis(by, sums.index))
+        if self.reps and self.reps[0].lines and by in ([], ["interval"], ["day"], ["center"]):
+            vals.update(lines_kpis(self.compiled, self.reps, by, sums.index, self.interval_day))
         return pd.DataFrame(vals, index=sums.index)
 
     def _queue_kpis(self, by: list[str], index: pd.Index) -> dict[str, np.ndarray]:

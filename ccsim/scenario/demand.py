@@ -122,6 +122,16 @@ class Ivr(Model):
 RedialAfter = Literal["queue_abandon", "blocked", "ivr_abandon"]
 
 
+class BlockedRedial(Model):
+    """Redials of callers who heard busy, when they differ from those of abandoners."""
+
+    probabilities: list[Share] = Field(
+        min_length=1,
+        description="Probability of trying again after the 1st, 2nd, ... failed attempt, when the attempt was blocked.",
+    )
+    delay: Dist = Field(description="Time until the next attempt after a blocked one.")
+
+
 class Redial(Model):
     """Callers who try again after giving up (or hearing busy)."""
 
@@ -133,6 +143,19 @@ class Redial(Model):
     after: list[RedialAfter] = Field(
         ["queue_abandon", "blocked"], description="Which failures lead to redials."
     )
+    blocked: BlockedRedial | None = Field(
+        None,
+        description="Own probabilities and delay for blocked attempts (busy tone: no line, "
+        "no IVR port, queue full); default: those above.",
+    )
+
+    @model_validator(mode="after")
+    def _blocked_listed(self) -> Redial:
+        if self.blocked is not None and "blocked" not in self.after:
+            raise PydanticCustomError(
+                "redial", "blocked settings given, but 'blocked' is not in after"
+            )
+        return self
 
 
 class CallType(Model):
@@ -153,6 +176,12 @@ class CallType(Model):
         None, description="Time a caller waits before hanging up; omit for callers who never do."
     )
     redial: Redial | None = None
+    queue_capacity: int | None = Field(
+        None,
+        ge=0,
+        description="Most callers of this type waiting for an agent at once; a caller who "
+        "finds the queue full hears busy (blocked; 0: no queue). Default: unlimited.",
+    )
     fcr: Share = Field(
         1.0,
         description="Probability an answered call resolves the matter (first-contact resolution).",

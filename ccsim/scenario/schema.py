@@ -31,6 +31,7 @@ from ccsim.scenario.common import (
 )
 from ccsim.scenario.demand import (
     Arrivals,
+    BlockedRedial,
     CallType,
     Demand,
     Ivr,
@@ -76,6 +77,12 @@ class Scenario(Model):
     work_orders: list[WorkOrderType] = Field(default_factory=list)
     ivr_ports: int | None = Field(
         None, ge=1, description="Simultaneous IVR sessions; callers beyond hear busy (blocked)."
+    )
+    lines: int | None = Field(
+        None,
+        ge=0,
+        description="Lines (trunks) of the whole hotline: a call holds one from arrival to "
+        "the end of its talk; a call finding all busy hears busy (blocked). Default: unlimited.",
     )
     targets: Targets = Field(default_factory=Targets)
 
@@ -172,6 +179,7 @@ __all__ = [
     "Arrivals",
     "BackOfficeGroup",
     "Blending",
+    "BlockedRedial",
     "CalendarSpec",
     "CallType",
     "Campaign",
