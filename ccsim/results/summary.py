@@ -127,6 +127,7 @@ def summary_document(res: Summarised) -> dict[str, Any]:
         "networks": with_occupancy_null(block(res.kpis("network"))),
         "callers": {k: e.as_dict() for k, e in res.callers().items()},
         **{k: K.estimate(v, 0.0).as_dict() for k, v in res.cost_values().items()},
+        **({"capacity": _capacity(sc)} if _capacity(sc) else {}),
         "targets": {t.name: t.as_dict() for t in res.targets()},
         "all_targets_met": res.all_targets_met,
         **({"work_orders": res.work_orders()} if res.compiled.order_ids else {}),
@@ -134,3 +135,14 @@ def summary_document(res: Summarised) -> dict[str, Any]:
         "wall_s": res.wall_s,
     }
     return doc
+
+
+def _capacity(sc: Scenario) -> dict[str, Any]:
+    """The scenario's lines and queue capacities, when it sets any (``null``: unlimited)."""
+    out: dict[str, Any] = {}
+    if sc.lines is not None or any(c.lines is not None for c in sc.centers):
+        out["lines"] = {"hotline": sc.lines, "centers": {c.id: c.lines for c in sc.centers}}
+    caps = {ct.id: ct.queue_capacity for ct in sc.call_types if ct.queue_capacity is not None}
+    if caps:
+        out["queue_capacity"] = caps
+    return out

@@ -77,6 +77,7 @@ _RULES = {
     "ivr_self_service": ("ivr_self_service", ">="),
     "fcr": ("fcr", ">="),
     "repeat_caller_rate": ("repeat_caller_rate", "<="),
+    "blocked_rate": ("blocked_rate", "<="),
 }
 
 

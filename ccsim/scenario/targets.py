@@ -86,3 +86,9 @@ class Targets(Model):
     repeat_caller_rate: float | None = Field(
         None, ge=0, le=1, description="Maximum repeat-caller rate."
     )
+    blocked_rate: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="Maximum share of calls that hear busy (no line, no IVR port, queue full).",
+    )
