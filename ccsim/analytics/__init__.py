@@ -10,7 +10,7 @@ from ccsim.analytics.erlang import (
     queue_metrics,
     traffic_erlangs,
 )
-from ccsim.analytics.finite import mmnk_blocking
+from ccsim.analytics.finite import mmnk_blocking, required_lines
 from ccsim.analytics.sizing import Targets, meets, required_agents, scheduled_agents
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "mmnk_blocking",
     "queue_metrics",
     "required_agents",
+    "required_lines",
     "scheduled_agents",
     "traffic_erlangs",
 ]

@@ -13,10 +13,13 @@ Poisson arrival), a stationary system.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import gammaln, logsumexp
 
+from ccsim.analytics.erlang_c import erlang_b
 from ccsim.analytics.metrics import FloatLike, _arr, _is_scalar, _out
 
 
@@ -61,3 +64,28 @@ def mmnk_blocking(agents: ArrayLike, capacity: ArrayLike, traffic: ArrayLike) ->
         dtype=float,
     ).reshape(n.shape)
     return _out(out, scalar)
+
+
+def required_lines(traffic: float, blocking_target: float) -> int:
+    """The fewest lines whose Erlang B blocking is at most ``blocking_target``.
+
+    Blocking falls as lines are added: double until the target holds, then bisect, so
+    the work grows with the logarithm of the traffic.
+    """
+    if traffic <= 0:
+        return 0
+
+    def ok(n: int) -> bool:
+        return float(erlang_b(n, traffic)) <= blocking_target
+
+    hi = max(1, math.ceil(traffic))
+    while not ok(hi):
+        hi *= 2
+    lo = 0  # blocking 1 with no line: never meets a target below 1
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if ok(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi

@@ -9,9 +9,9 @@ of its type wait as the type's ``queue_capacity`` allows hears busy too. Both co
 blocked and may redial (``redial.after`` with ``blocked``).
 
 The limits are objects the simulation holds only when the scenario sets them, so the
-event loop pays one ``is not None`` check per call without them. Each line seizure and
-release is logged (time, centre, +1 or -1) for the time-weighted lines in use
-(``ccsim.results.lines``).
+event loop pays one ``is not None`` check per call without them. Each line seizure,
+release and refusal is logged (time, centre, +1, -1 or 0) for the time-weighted lines
+in use and the offered line load (``ccsim.results.lines``).
 """
 
 from __future__ import annotations
@@ -64,6 +64,7 @@ class Lines:
                 call.t_arrival, Outcome.LINES_BUSY, groups[0] if groups else -1, math.nan,
                 math.nan, 0.0, 0.0, 0, call.dialect, -1, 0.0, False,
             )  # fmt: skip
+            self._log(c, 0)  # a refused attempt, for the offered load per site
             sim._maybe_redial(call, "blocked")
             return False
         self.total += 1
@@ -91,7 +92,7 @@ class Lines:
         self._d.append(delta)
 
     def arrays(self) -> dict[str, NDArray[Any]]:
-        """Every seizure (+1) and release (-1) in time order, with the call's centre."""
+        """Every seizure (+1), release (-1) and refusal (0) in time order, with the call's centre."""
         return {
             "t": np.asarray(self._t, dtype=np.float64),
             "center": np.asarray(self._c, dtype=np.int64),

@@ -44,7 +44,9 @@ def lines_in_use(m: Compiled, log: dict[str, NDArray[Any]]) -> dict[str, NDArray
     """Lines in use per interval, for the hotline and per centre.
 
     ``lines_area_s`` and ``lines_max`` (intervals) for the hotline,
-    ``center_lines_area_s`` and ``center_lines_max`` (centres x intervals) per centre.
+    ``center_lines_area_s`` and ``center_lines_max`` (centres x intervals) per centre;
+    ``lines_seized`` and ``lines_refused`` (and ``center_...``): attempts that took a line
+    and that found none, by interval of the attempt and the site the call reached.
     """
     t = np.asarray(log["t"], dtype=float)
     delta = np.asarray(log["delta"], dtype=np.int64)
@@ -56,11 +58,22 @@ def lines_in_use(m: Compiled, log: dict[str, NDArray[Any]]) -> dict[str, NDArray
     for ci in range(n_c):
         mine = centre == ci
         c_area[ci], c_top[ci] = _level(m, t[mine], delta[mine])
+    n = m.n_intervals
+    idx = np.minimum((t // m.interval_s).astype(np.int64), n - 1)
+    keep = t >= m.warmup_s
+    cell = centre[keep] * n + idx[keep]
+    size = (n_c + 1) * n
+    seized = np.bincount(cell[delta[keep] > 0], minlength=size).reshape(n_c + 1, n)
+    refused = np.bincount(cell[delta[keep] == 0], minlength=size).reshape(n_c + 1, n)
     return {
         "lines_area_s": area,
         "lines_max": top,
+        "lines_seized": seized.sum(axis=0).astype(float),
+        "lines_refused": refused.sum(axis=0).astype(float),
         "center_lines_area_s": c_area,
         "center_lines_max": c_top,
+        "center_lines_seized": seized[:n_c].astype(float),
+        "center_lines_refused": refused[:n_c].astype(float),
     }
 
 
