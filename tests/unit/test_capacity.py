@@ -37,8 +37,9 @@ def test_a_call_holds_its_line_through_queue_and_talk_not_wrap():
         (6, 11.0, "lines_busy", None),
     ]
     log = Simulation(parse_scenario(d)).run().lines
-    assert log["t"].tolist() == [0, 1, 10, 10, 25, 40]
-    assert log["delta"].tolist() == [1, 1, -1, 1, -1, -1]
+    # seizures +1, releases -1, refusals 0 (for the offered load), in time order
+    assert log["t"].tolist() == [0, 1, 2, 5, 10, 10, 11, 25, 40]
+    assert log["delta"].tolist() == [1, 1, 0, 0, -1, 1, 0, -1, -1]
 
 
 def test_a_line_is_held_in_the_ivr_and_freed_when_the_ivr_ends():
