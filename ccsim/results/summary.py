@@ -118,6 +118,7 @@ def summary_document(res: Summarised) -> dict[str, Any]:
             "threshold_s": sc.sl.threshold_s,
             "formula": sc.sl.formula,
         },
+        "estimator": {"kpis": sc.kpi.estimator, "occupancy": sc.kpi.occupancy},
         "kpis": kp,
         "call_types": with_occupancy_null(block(res.kpis("call_type"))),
         "groups": groups,
