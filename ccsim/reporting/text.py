@@ -118,6 +118,15 @@ def print_run(doc: dict[str, Any], out_dir: str | None = None) -> None:
         f"{hz['duration_h']:g} h in {hz['intervals']} intervals of {hz['interval_min']:g} min "
         f"({doc.get('wall_s', 0):.1f} s)"
     )
+    est = doc.get("estimator", {})
+    notes = []
+    if est.get("kpis") == "ratio_of_totals":
+        notes.append("KPIs are ratios of totals over the replications (delta-method intervals)")
+    if est.get("occupancy") == "until_last_call":
+        notes.append("occupancy counts the time after closing until the last call ends")
+    if notes:
+        text = "; ".join(notes)
+        con.print(text[:1].upper() + text[1:] + ".")
     by_kpi: dict[str, list[dict[str, Any]]] = {}
     for t in doc.get("targets", {}).values():
         if t["scope"] == "all" or t["scope"].startswith("every interval"):
