@@ -1,5 +1,6 @@
 """Closed-form queueing analytics: Erlang B, C and A, and staffing by inverse Erlang."""
 
+from ccsim.analytics.deterministic import MaxWaitMetrics, mmn_max_wait
 from ccsim.analytics.erlang import (
     SL_FORMULAS,
     QueueMetrics,
@@ -15,6 +16,7 @@ from ccsim.analytics.sizing import Targets, meets, required_agents, scheduled_ag
 
 __all__ = [
     "SL_FORMULAS",
+    "MaxWaitMetrics",
     "QueueMetrics",
     "Targets",
     "erlang_a_metrics",
@@ -22,6 +24,7 @@ __all__ = [
     "erlang_c",
     "erlang_c_metrics",
     "meets",
+    "mmn_max_wait",
     "mmnk_blocking",
     "queue_metrics",
     "required_agents",

@@ -40,6 +40,7 @@ from ccsim.engine.capacity import Lines, QueueLimit
 from ccsim.engine.compile import Compiled, compile_scenario
 from ccsim.engine.distributions import sampler
 from ccsim.engine.draws import CallDraws
+from ccsim.engine.exits import Closing, MaxWaitRule
 from ccsim.engine.outbound import Outbound
 from ccsim.engine.records import Kind, Outcome, Recorder, RunRecord
 from ccsim.engine.routing import Routing
@@ -80,7 +81,10 @@ class Simulation(Routing):
         self.ivr_ports = sc.ivr_ports
         self.ivr_active = 0
         self._callers = 0
-        self._ivr_open: dict[int, Call] | None = {} if m.drain_limit_s is not None else None
+        closing = sc.at_closing != "serve"
+        self._ivr_open: dict[int, Call] | None = (
+            {} if m.drain_limit_s is not None or closing else None
+        )
         self._types = sc.call_types
         self._fresh = [
             CallDraws(self.streams, f"fresh/{ct.id}", ct, m.tier_patience) for ct in sc.call_types
@@ -145,6 +149,9 @@ class Simulation(Routing):
         self.lines: Lines | None = Lines(self) if has_lines else None
         has_cap = any(ct.queue_capacity is not None for ct in sc.call_types)
         self.queue_limit: QueueLimit | None = QueueLimit(self) if has_cap else None
+        has_max_wait = any(ct.max_wait is not None for ct in sc.call_types)
+        self.max_wait: MaxWaitRule | None = MaxWaitRule(self) if has_max_wait else None
+        self.closing: Closing | None = Closing(self) if closing else None
         self.bo: BackOffice | None = None
         self.ob: Outbound | None = None
         self._arr_t: list[float] = []
@@ -293,6 +300,8 @@ class Simulation(Routing):
             self.ivr_active -= 1
         if self._ivr_open is not None:
             self._ivr_open.pop(id(call), None)
+            if call.state == DONE:  # ended at closing time while in the IVR
+                return
         e = call.exit
         if e == TO_AGENT:
             self._request(call)
@@ -349,6 +358,8 @@ class Simulation(Routing):
             schedule_live(self, live)
         if self._arr_t:
             self.after(self._arr_t[0], self._on_arrival, None)
+        if self.closing is not None:
+            self.closing.schedule()
         if self._sample_s is not None:
             # queue-length samples at the midpoints of sampling periods, in the horizon
             self.after(self._sample_s / 2.0, self._on_sample, None)

@@ -24,6 +24,10 @@ class Outcome(IntEnum):
     IVR_AT_END = 7  # still in the IVR when the run stopped
     LINES_BUSY = 8  # no line (trunk) free at arrival: heard busy
     QUEUE_FULL = 9  # asked for an agent, but the call type's queue was full: heard busy
+    TIMED_OUT = 10  # cut off at the call type's maximum wait
+    MESSAGE = 11  # left a message (at the maximum wait, or at closing time)
+    CALLBACK = 12  # accepted a callback offered at the maximum wait
+    CLOSED = 13  # cut off at closing time (in the IVR or waiting)
 
 
 class Kind(IntEnum):

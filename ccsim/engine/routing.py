@@ -28,6 +28,7 @@ from ccsim.engine.backoffice import BackOffice
 from ccsim.engine.call import DONE, INF, WAITING, Call
 from ccsim.engine.capacity import Lines, QueueLimit
 from ccsim.engine.compile import Compiled
+from ccsim.engine.exits import MaxWaitRule
 from ccsim.engine.outbound import Outbound
 from ccsim.engine.records import Kind, Outcome, Recorder
 from ccsim.engine.streams import Buffered
@@ -51,6 +52,7 @@ class Routing:
     ob: Outbound | None
     lines: Lines | None  # lines (trunks), when the scenario limits them
     queue_limit: QueueLimit | None  # queue capacity per call type, when the scenario sets one
+    max_wait: MaxWaitRule | None  # maximum wait per call type, when the scenario sets one
     _fcr: list[float]  # per call type: first-contact resolution probability
     _return_delay: list[Buffered]  # per call type: when an unresolved caller calls again
     # provided by Simulation: scheduling, and a caller calling again
@@ -110,6 +112,8 @@ class Routing:
             waiting[g] += 1
         if call.patience < INF:
             self.after(call.patience, self._on_patience, call)
+        if self.max_wait is not None:
+            self.max_wait.arm(call)
         for g, delay in self.q_delayed[q]:
             self.after(delay, self._on_eligible, (call, g))
 

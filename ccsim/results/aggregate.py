@@ -48,6 +48,10 @@ COUNTERS = (
     "blocked",  # heard busy: no line, no IVR port, or the queue full
     "lines_blocked",  # found every line busy at arrival
     "queue_full",  # asked for an agent when the call type's queue was full (in requests)
+    "timed_out",  # cut off at the call type's maximum wait
+    "messages",  # left a message: at the maximum wait, or at closing time
+    "callbacks_requested",  # accepted a callback offered at the maximum wait
+    "closed",  # cut off at closing time, in the IVR or waiting
     "ivr_entries",
     "ivr_requests",  # agent requests of calls that came through the IVR
     "contained",
@@ -118,7 +122,9 @@ def aggregate(m: Compiled, run: RunRecord, keep_calls: bool = False) -> RepCount
     lines_blocked = outcome == Outcome.LINES_BUSY
     queue_full = outcome == Outcome.QUEUE_FULL
     not_entered = (outcome == Outcome.BLOCKED) | lines_blocked  # never reached the IVR
-    requests = answered | abandoned | w_end | queue_full
+    exits = outcome >= Outcome.TIMED_OUT  # the queue's exits and closing time
+    queued = ~np.isnan(c["t_queue"])
+    requests = answered | abandoned | w_end | queue_full | (exits & queued)
     via_ivr = ivr_types[ctype] if ctype.size else np.zeros(0, dtype=bool)
     fcr_ok, repeat = caller_flags(m, c, answered)
     dialect = c["dialect"].astype(bool)
@@ -136,6 +142,10 @@ def aggregate(m: Compiled, run: RunRecord, keep_calls: bool = False) -> RepCount
         "blocked": lambda: not_entered | queue_full,
         "lines_blocked": lambda: lines_blocked,
         "queue_full": lambda: queue_full,
+        "timed_out": lambda: outcome == Outcome.TIMED_OUT,
+        "messages": lambda: outcome == Outcome.MESSAGE,
+        "callbacks_requested": lambda: outcome == Outcome.CALLBACK,
+        "closed": lambda: outcome == Outcome.CLOSED,
         "ivr_entries": lambda: via_ivr & ~not_entered,
         "ivr_requests": lambda: via_ivr & requests,
         "contained": lambda: outcome == Outcome.CONTAINED,

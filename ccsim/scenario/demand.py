@@ -158,6 +158,30 @@ class Redial(Model):
         return self
 
 
+class MaxWait(Model):
+    """What happens to a caller who has waited ``after_s`` for an agent."""
+
+    after_s: float = Field(ge=0, description="Longest wait, seconds, before the action.")
+    action: Literal["disconnect", "message", "callback"] = Field(
+        description="disconnect: the caller is cut off; message: leaves a message; "
+        "callback: is offered a callback."
+    )
+    accept: Share = Field(
+        1.0, description="callback: probability that the caller accepts the offer."
+    )
+    otherwise: Literal["wait", "leave"] = Field(
+        "wait", description="callback: callers who decline keep waiting, or hang up."
+    )
+
+    @model_validator(mode="after")
+    def _callback_only(self) -> MaxWait:
+        if self.action != "callback" and "accept" in self.model_fields_set:
+            raise PydanticCustomError("max_wait", "accept goes with action: callback")
+        if self.action != "callback" and "otherwise" in self.model_fields_set:
+            raise PydanticCustomError("max_wait", "otherwise goes with action: callback")
+        return self
+
+
 class CallType(Model):
     """An inbound business type (查询 / 咨询 / 受理 / 障碍申告 / 投诉 or any)."""
 
@@ -181,6 +205,9 @@ class CallType(Model):
         ge=0,
         description="Most callers of this type waiting for an agent at once; a caller who "
         "finds the queue full hears busy (blocked; 0: no queue). Default: unlimited.",
+    )
+    max_wait: MaxWait | None = Field(
+        None, description="A limit on the wait for an agent and what happens at it."
     )
     fcr: Share = Field(
         1.0,

@@ -12,7 +12,7 @@ The top-level ``Scenario`` lives here; its parts have modules of their own (``ho
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import Field
@@ -35,6 +35,7 @@ from ccsim.scenario.demand import (
     CallType,
     Demand,
     Ivr,
+    MaxWait,
     Password,
     Redial,
     RedialAfter,
@@ -83,6 +84,11 @@ class Scenario(Model):
         ge=0,
         description="Lines (trunks) of the whole hotline: a call holds one from arrival to "
         "the end of its talk; a call finding all busy hears busy (blocked). Default: unlimited.",
+    )
+    at_closing: Literal["serve", "disconnect", "message"] = Field(
+        "serve",
+        description="Callers still in the IVR or waiting for an agent at the end of the "
+        "horizon (closing time): served as usual, cut off, or sent to leave a message.",
     )
     targets: Targets = Field(default_factory=Targets)
 
@@ -194,6 +200,7 @@ __all__ = [
     "Id",
     "Ivr",
     "KpiSettings",
+    "MaxWait",
     "Model",
     "Network",
     "Password",

@@ -1,4 +1,4 @@
-"""Invariants of lines and queue capacity on random small scenarios."""
+"""Invariants of lines, queue capacity, maximum waits and closing time on random scenarios."""
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -24,6 +24,12 @@ def scenarios(draw):
             ct["queue_capacity"] = draw(st.integers(0, 4))
         if draw(st.booleans()):
             ct["patience"] = {"dist": "exponential", "mean_s": draw(st.floats(10, 300))}
+        if draw(st.booleans()):
+            action = draw(st.sampled_from(["disconnect", "message", "callback"]))
+            ct["max_wait"] = {"after_s": draw(st.floats(0, 200)), "action": action}
+            if action == "callback":
+                ct["max_wait"]["accept"] = draw(st.floats(0, 1))
+                ct["max_wait"]["otherwise"] = draw(st.sampled_from(["wait", "leave"]))
         if draw(st.booleans()):
             ct["ivr"] = {
                 "containment": draw(st.floats(0, 0.8)),
@@ -68,6 +74,7 @@ def scenarios(draw):
         data["lines"] = draw(st.integers(0, 10))
     if draw(st.booleans()):
         data["ivr_ports"] = draw(st.integers(1, 5))
+    data["at_closing"] = draw(st.sampled_from(["serve", "disconnect", "message"]))
     return parse_scenario(data)
 
 
@@ -100,9 +107,7 @@ def test_limits_hold_and_every_call_is_accounted_for(sc):
         assert not (outcome == Outcome.LINES_BUSY).any()
     # callers of a type waiting at once never exceed its queue capacity
     for k, ct in enumerate(sc.call_types):
-        mine = (c["call_type"] == k) & np.isin(
-            outcome, [Outcome.ANSWERED, Outcome.ABANDONED, Outcome.WAITING_AT_END]
-        )
+        mine = (c["call_type"] == k) & ~np.isnan(c["t_queue"]) & (outcome != Outcome.QUEUE_FULL)
         if ct.queue_capacity is None:
             assert not ((c["call_type"] == k) & (outcome == Outcome.QUEUE_FULL)).any()
             continue
@@ -113,16 +118,38 @@ def test_limits_hold_and_every_call_is_accounted_for(sc):
         step = np.concatenate([np.ones(waited.sum()), -np.ones(waited.sum())])
         order = np.lexsort((step, times))  # leave before enter at equal times
         assert np.cumsum(step[order]).max(initial=0) <= ct.queue_capacity
+    # the exits happen at their limit, and only where the scenario sets them
+    for k, ct in enumerate(sc.call_types):
+        mine = c["call_type"] == k
+        exits = mine & np.isin(outcome, [Outcome.TIMED_OUT, Outcome.CALLBACK])
+        if ct.max_wait is None:
+            assert not exits.any()
+        else:
+            np.testing.assert_allclose(c["wait"][exits], ct.max_wait.after_s, atol=1e-6)
+            mw = ct.max_wait
+            if not (mw.action == "callback" and mw.otherwise == "wait"):  # nobody waits longer
+                waits = c["wait"][mine & ~np.isnan(c["wait"])]
+                assert (waits <= mw.after_s + 1e-6).all()
+    if sc.at_closing == "serve":
+        assert not (outcome == Outcome.CLOSED).any()
+    else:
+        assert not np.isin(outcome, [Outcome.WAITING_AT_END, Outcome.IVR_AT_END]).any()
     # conservation of the counts
     cells = aggregate(sim.m, rec).cells
     s = {k: float(np.sum(v)) for k, v in cells.items()}
-    assert s["requests"] == s["answered"] + s["abandoned"] + s["waiting_at_end"] + s["queue_full"]
+    queued = ~np.isnan(c["t_queue"])
+    left = np.isin(outcome, [Outcome.MESSAGE, Outcome.CLOSED])
+    assert s["requests"] == (
+        s["answered"] + s["abandoned"] + s["waiting_at_end"] + s["queue_full"] + s["timed_out"]
+        + s["callbacks_requested"] + float((left & queued).sum())
+    )  # fmt: skip
     ivr_blocked = s["blocked"] - s["lines_blocked"] - s["queue_full"]
     assert ivr_blocked == float((outcome == Outcome.BLOCKED).sum())
     assert s["calls"] == (
         s["requests"] + s["contained"] + s["ivr_abandoned"] + s["disconnected"]
-        + s["ivr_at_end"] + s["lines_blocked"] + ivr_blocked
+        + s["ivr_at_end"] + s["lines_blocked"] + ivr_blocked + float((left & ~queued).sum())
     )  # fmt: skip
+    assert s["messages"] + s["closed"] == float(left.sum())
 
 
 @given(scenarios())
