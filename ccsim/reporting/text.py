@@ -55,13 +55,14 @@ def simple_table(
 _PCT_KPIS = {
     "service_level", "answer_rate", "abandon_rate", "short_abandon_rate", "occupancy", "p_wait",
     "ivr_self_service", "containment", "blocked_rate", "fcr", "repeat_caller_rate",
-    "line_blocking", "queue_full_rate",
+    "line_blocking", "queue_full_rate", "timed_out_rate", "callback_rate",
 }  # fmt: skip
 
 HEADLINE = (
     "offered", "answered", "abandoned", "service_level", "answer_rate", "abandon_rate",
     "short_abandon_rate", "asa_s", "occupancy", "agents", "ivr_self_service", "blocked_rate",
-    "line_blocking", "queue_full_rate", "lines_busy", "max_lines", "fcr", "repeat_caller_rate",
+    "line_blocking", "queue_full_rate", "lines_busy", "max_lines", "timed_out_rate",
+    "callback_rate", "messages", "closed", "fcr", "repeat_caller_rate",
 )  # fmt: skip
 
 LABELS = {
@@ -81,6 +82,10 @@ LABELS = {
     "queue_full_rate": "  queue full (of offered)",
     "lines_busy": "lines in use (average)",
     "max_lines": "lines in use (peak)",
+    "timed_out_rate": "cut off at the maximum wait",
+    "callback_rate": "callbacks requested (of offered)",
+    "messages": "messages left",
+    "closed": "cut off at closing time",
     "fcr": "first-contact resolution",
     "repeat_caller_rate": "repeat-caller rate",
     "mean_wait_s": "mean wait (s)",
@@ -139,7 +144,10 @@ def print_run(doc: dict[str, Any], out_dir: str | None = None) -> None:
         missing = v["mean"] is None or (isinstance(v["mean"], float) and math.isnan(v["mean"]))
         if missing and k not in by_kpi:
             continue
-        quiet = ("blocked_rate", "short_abandon_rate", "line_blocking", "queue_full_rate")
+        quiet = (
+            "blocked_rate", "short_abandon_rate", "line_blocking", "queue_full_rate",
+            "timed_out_rate", "callback_rate", "messages", "closed",
+        )  # fmt: skip
         if k in quiet and not v["mean"] and k not in by_kpi:
             continue
         if k in ("fcr", "repeat_caller_rate") and v["mean"] in (1.0, 0.0) and k not in by_kpi:
