@@ -6,6 +6,7 @@
   accepts and leaves the queue; otherwise it keeps waiting (``otherwise: wait``) or
   hangs up (``leave``, an abandon). A caller cut off, or hanging up after declining,
   redials as an abandoner does (``redial.after`` with ``queue_abandon``).
+- **Messages** raise the work order their call type names (``message_order``), if any.
 - **Closing time** (``at_closing``): at the end of the horizon, callers still in the
   IVR or waiting for an agent are cut off (``disconnect``) or sent to leave a message
   (``message``); ``serve`` (the default) lets them be served as before.
@@ -17,6 +18,7 @@ without them the event loop pays one ``is not None`` check per queued call.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from simpy.events import Event
@@ -29,6 +31,16 @@ from ccsim.engine.streams import uniform
 Simulation = Any
 
 
+def message_order(sim: Simulation, call: Call) -> int:
+    """The work order a caller's message raises (created now), or -1."""
+    name = sim.m.scenario.call_types[call.ctype].message_order
+    if name is None or sim.bo is None:
+        return -1
+    oi: int = sim.m.order_ids.index(name)
+    sim.bo.raise_order(call, oi)
+    return oi
+
+
 def leave_queue(sim: Simulation, call: Call, outcome: int) -> None:
     """End a waiting call now with ``outcome``: out of its queue, its line freed, recorded."""
     call.state = DONE
@@ -38,9 +50,11 @@ def leave_queue(sim: Simulation, call: Call, outcome: int) -> None:
     now = sim.env.now
     groups = sim.q_groups[call.queue]
     g = groups[0] if groups else -1
+    order = message_order(sim, call) if outcome == Outcome.MESSAGE else -1
     sim.rec.add(
         call.caller, call.ctype, call.tier, call.net, call.kind, call.attempt, call.t_arrival,
-        outcome, g, call.t_queue, now - call.t_queue, 0.0, 0.0, 0, call.dialect, -1, 0.0, False,
+        outcome, g, call.t_queue, now - call.t_queue, 0.0, 0.0, 0, call.dialect, order, 0.0,
+        False,
     )  # fmt: skip
     if sim._sl_guard and g >= 0:
         sim._sl_req[g] += 1
@@ -113,4 +127,13 @@ class Closing:
         assert ivr is not None
         for key, call in list(ivr.items()):
             del ivr[key]
-            sim._finish(call, self.outcome)  # its IVR end, still scheduled, finds it done
+            # its IVR end, still scheduled, finds it done
+            call.state = DONE
+            if sim.lines is not None:
+                sim.lines.release(call)
+            order = message_order(sim, call) if self.outcome == Outcome.MESSAGE else -1
+            sim.rec.add(
+                call.caller, call.ctype, call.tier, call.net, call.kind, call.attempt,
+                call.t_arrival, self.outcome, -1, math.nan, math.nan, 0.0, 0.0, 0, call.dialect,
+                order, 0.0, False,
+            )  # fmt: skip

@@ -209,6 +209,11 @@ class CallType(Model):
     max_wait: MaxWait | None = Field(
         None, description="A limit on the wait for an agent and what happens at it."
     )
+    message_order: Id | None = Field(
+        None,
+        description="The work-order type a message of this call type raises (at the "
+        "maximum wait or at closing time); default: none.",
+    )
     fcr: Share = Field(
         1.0,
         description="Probability an answered call resolves the matter (first-contact resolution).",

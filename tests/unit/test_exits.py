@@ -8,7 +8,7 @@ from ccsim.engine.records import Outcome
 from ccsim.runner import simulate
 from ccsim.scenario import parse_scenario
 from tests.helpers.problems import has
-from tests.helpers.scen import base, const, trace
+from tests.helpers.scen import base, const, orders_case, trace
 
 REDIAL = {"probabilities": [1.0], "delay": const(100)}
 
@@ -171,3 +171,27 @@ def test_validation_messages(max_wait, expected):
 
 def test_closing_rule_validation():
     has(base(at_closing="later"), "at_closing: must be one of")
+
+
+def test_a_message_raises_the_work_order_its_call_type_names():
+    # raised_by probability 0: only the message raises an order; two calls at 0 and 1,
+    # talk 50: the second leaves a message at 6, the order is worked 6-106
+    d = orders_case()
+    d["work_orders"][0]["raised_by"][0]["probability"] = 0.0
+    d["call_types"][0].update(
+        arrivals={"times_s": [0, 1]},
+        handle_time=const(50),
+        max_wait={"after_s": 5, "action": "message"},
+        message_order="complaint_order",
+    )
+    rec = Simulation(parse_scenario(d), 0).run()
+    c, o = rec.calls, rec.orders
+    msg = c["outcome"] == Outcome.MESSAGE
+    assert msg.sum() == 1 and c["order"][msg][0] == 0 and c["order"][~msg][0] == -1
+    assert o["t_created"].tolist() == [6.0] and o["t_closed"].tolist() == [106.0]
+
+
+def test_message_order_names_a_work_order():
+    d = base()
+    d["call_types"][0]["message_order"] = "nothing"
+    has(d, "call_types[0].message_order: names no work-order type")
