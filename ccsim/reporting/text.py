@@ -55,12 +55,12 @@ def simple_table(
 _PCT_KPIS = {
     "service_level", "answer_rate", "abandon_rate", "short_abandon_rate", "occupancy", "p_wait",
     "ivr_self_service", "containment", "blocked_rate", "fcr", "repeat_caller_rate",
-    "line_blocking", "queue_full_rate", "timed_out_rate", "callback_rate",
+    "line_blocking", "queue_full_rate", "timed_out_rate", "callback_rate", "caller_service_level",
 }  # fmt: skip
 
 HEADLINE = (
-    "offered", "answered", "abandoned", "service_level", "answer_rate", "abandon_rate",
-    "short_abandon_rate", "asa_s", "occupancy", "agents", "ivr_self_service", "blocked_rate",
+    "offered", "answered", "abandoned", "service_level", "caller_service_level", "answer_rate",
+    "abandon_rate", "short_abandon_rate", "asa_s", "occupancy", "agents", "ivr_self_service", "blocked_rate",
     "line_blocking", "queue_full_rate", "lines_busy", "max_lines", "timed_out_rate",
     "callback_rate", "messages", "closed", "fcr", "repeat_caller_rate",
 )  # fmt: skip
@@ -83,6 +83,7 @@ LABELS = {
     "lines_busy": "lines in use (average)",
     "max_lines": "lines in use (peak)",
     "timed_out_rate": "cut off at the maximum wait",
+    "caller_service_level": "  callers, total wait across redials",
     "callback_rate": "callbacks requested (of offered)",
     "messages": "messages left",
     "closed": "cut off at closing time",
@@ -148,6 +149,9 @@ def print_run(doc: dict[str, Any], out_dir: str | None = None) -> None:
             "blocked_rate", "short_abandon_rate", "line_blocking", "queue_full_rate",
             "timed_out_rate", "callback_rate", "messages", "closed",
         )  # fmt: skip
+        redials = doc["kpis"].get("redials", {}).get("mean")
+        if k == "caller_service_level" and not redials and k not in by_kpi:
+            continue  # without redials it is the service level under the offered formula
         if k in quiet and not v["mean"] and k not in by_kpi:
             continue
         if k in ("fcr", "repeat_caller_rate") and v["mean"] in (1.0, 0.0) and k not in by_kpi:

@@ -23,6 +23,7 @@ from ccsim.engine.compile import Compiled
 from ccsim.engine.records import Kind, Outcome, RunRecord
 from ccsim.results.agent_time import agent_time, integrate_busy
 from ccsim.results.back_office_time import back_office_time
+from ccsim.results.caller_waits import chain_flags
 from ccsim.results.callers import caller_flags, callers_per_type
 from ccsim.results.lines import lines_in_use
 from ccsim.results.outbound_counts import CAMPAIGN_COUNTERS, LIST_COUNTERS, outbound_counts
@@ -52,6 +53,8 @@ COUNTERS = (
     "messages",  # left a message: at the maximum wait, or at closing time
     "callbacks_requested",  # accepted a callback offered at the maximum wait
     "closed",  # cut off at closing time, in the IVR or waiting
+    "chains_requesting",  # attempt chains (a call and its redials) that asked for an agent
+    "chains_answered_within",  # ... answered with a total wait across attempts of at most T
     "ivr_entries",
     "ivr_requests",  # agent requests of calls that came through the IVR
     "contained",
@@ -127,6 +130,7 @@ def aggregate(m: Compiled, run: RunRecord, keep_calls: bool = False) -> RepCount
     requests = answered | abandoned | w_end | queue_full | (exits & queued)
     via_ivr = ivr_types[ctype] if ctype.size else np.zeros(0, dtype=bool)
     fcr_ok, repeat = caller_flags(m, c, answered)
+    chains, chains_within = chain_flags(c, requests, answered, T)
     dialect = c["dialect"].astype(bool)
     group = c["group"]
     net = c["network"]
@@ -146,6 +150,8 @@ def aggregate(m: Compiled, run: RunRecord, keep_calls: bool = False) -> RepCount
         "messages": lambda: outcome == Outcome.MESSAGE,
         "callbacks_requested": lambda: outcome == Outcome.CALLBACK,
         "closed": lambda: outcome == Outcome.CLOSED,
+        "chains_requesting": lambda: chains,
+        "chains_answered_within": lambda: chains_within,
         "ivr_entries": lambda: via_ivr & ~not_entered,
         "ivr_requests": lambda: via_ivr & requests,
         "contained": lambda: outcome == Outcome.CONTAINED,

@@ -50,6 +50,10 @@ KPIS: dict[str, tuple[str, int]] = {
     "callbacks_requested": ("callers who accepted a callback at the maximum wait", 0),
     "callback_rate": ("callbacks_requested / R", 0),
     "closed": ("callers cut off at closing time, in the IVR or waiting", -1),
+    "caller_service_level": (
+        "callers (a call and its redials) answered within T of total wait / those who asked",
+        1,
+    ),
     "fcr": ("first-contact resolution of answered calls", 1),
     "repeat_caller_rate": ("answered calls of repeat callers / answered", -1),
     "redials": ("calls that were redials after abandoning or busy", 0),
@@ -134,6 +138,7 @@ def compute(
         "callbacks_requested": np.asarray(c["callbacks_requested"], dtype=float),
         "callback_rate": _div(c["callbacks_requested"], r),
         "closed": np.asarray(c["closed"], dtype=float),
+        "caller_service_level": _div(c["chains_answered_within"], c["chains_requesting"]),
         "fcr": _div(c["fcr_resolved"], a),
         "repeat_caller_rate": _div(c["repeat_calls"], a),
         "redials": np.asarray(c["redials"], dtype=float),
