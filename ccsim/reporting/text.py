@@ -171,11 +171,13 @@ def print_run(doc: dict[str, Any], out_dir: str | None = None) -> None:
             continue
         rows.append([label, fmt_kpi(k, v["mean"]), _ci(k, v["ci95"]), tgt, status])
     con.print(simple_table(["KPI", "mean", "95% interval", "target", ""], rows))
-    tier_t = [t for t in doc.get("targets", {}).values() if t["scope"].startswith("tier")]
+    tier_t = [
+        t for t in doc.get("targets", {}).values() if t["scope"].startswith(("tier", "call type"))
+    ]
     if tier_t:
         con.print(
             simple_table(
-                ["tier target", "value", "95% interval", "target", ""],
+                ["tier and call type target", "value", "95% interval", "target", ""],
                 [
                     [
                         f"{t['scope']}: {LABELS.get(t['kpi'], t['kpi'])}",

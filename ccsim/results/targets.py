@@ -156,51 +156,64 @@ def check_targets(res: Measured) -> list[TargetCheck]:
         if target is not None:
             value = _row(whole, kpi) if whole is not None else estimate(total[kpi].to_numpy(), kpi)
             out.append(TargetCheck(field, kpi, "all", rule, float(target), value))
-    tiers = [x for x in sc.tier_list if x.targets is not None]
-    if tiers:
-        per_tier = res.kpi_values(["tier"])
-        tier_est = res.kpis("tier") if pooled else None
-        for tier in tiers:
-            tt = tier.targets
-            assert tt is not None
-            vals = per_tier.xs(tier.id, level="tier")
-            if tt.service_level is not None and tt.service_level.target is not None:
-                v = _tier_sl(res, tier.id, tt.service_level.threshold_s, tt.service_level.formula)
-                out.append(
-                    TargetCheck(
-                        f"tiers.{tier.id}.service_level",
-                        "service_level",
-                        f"tier {tier.id}",
-                        ">=",
-                        tt.service_level.target,
-                        v,
-                    )
-                )
-            for field in ("answer_rate", "abandon_rate", "asa_s"):
-                target = getattr(tt, field)
-                if target is not None:
-                    kpi, rule = _RULES[field]
-                    out.append(
-                        TargetCheck(
-                            f"tiers.{tier.id}.{field}",
-                            kpi,
-                            f"tier {tier.id}",
-                            rule,
-                            float(target),
-                            _row(tier_est, kpi, tier.id)
-                            if tier_est is not None
-                            else estimate(vals[kpi].to_numpy(), kpi),
-                        )
-                    )
+    tiers = [(x.id, x.targets) for x in sc.tier_list if x.targets is not None]
+    out += _scoped_targets(res, "tier", "tiers", "tier", tiers)
+    types = [(x.id, x.targets) for x in sc.call_types if x.targets is not None]
+    out += _scoped_targets(res, "call_type", "call_types", "call type", types)
     return out
 
 
-def _tier_sl(res: Measured, tier: str, threshold_s: float | None, formula: str | None) -> Estimate:
-    """A tier's service level at its own threshold and formula (default: the scenario's)."""
-    if res.scenario.kpi.estimator != "ratio_of_totals":
-        return estimate(tier_sl_values(res, tier, threshold_s, formula))
-    counts = tier_sl_counts(res, tier, threshold_s)
+def _scoped_targets(
+    res: Measured, dim: str, prefix: str, label: str, items: list[tuple[str, Any]]
+) -> list[TargetCheck]:
+    """The targets of tiers (or call types), each on its own calls."""
+    if not items:
+        return []
+    out = []
+    pooled = res.scenario.kpi.estimator == "ratio_of_totals"
+    per = res.kpi_values([dim])
+    est = res.kpis(dim) if pooled else None
+    for key, tt in items:
+        vals = per.xs(key, level=dim)
+        if tt.service_level is not None and tt.service_level.target is not None:
+            v = _sl_at(res, dim, key, tt.service_level.threshold_s, tt.service_level.formula)
+            out.append(
+                TargetCheck(
+                    f"{prefix}.{key}.service_level",
+                    "service_level",
+                    f"{label} {key}",
+                    ">=",
+                    tt.service_level.target,
+                    v,
+                )
+            )
+        for field in ("answer_rate", "abandon_rate", "asa_s"):
+            target = getattr(tt, field)
+            if target is not None:
+                kpi, rule = _RULES[field]
+                out.append(
+                    TargetCheck(
+                        f"{prefix}.{key}.{field}",
+                        kpi,
+                        f"{label} {key}",
+                        rule,
+                        float(target),
+                        _row(est, kpi, key)
+                        if est is not None
+                        else estimate(vals[kpi].to_numpy(), kpi),
+                    )
+                )
+    return out
+
+
+def _sl_at(
+    res: Measured, dim: str, key: str, threshold_s: float | None, formula: str | None
+) -> Estimate:
+    """A tier's (or call type's) service level at its own threshold and formula."""
+    counts = sl_counts(res, dim, key, threshold_s)
     f = formula or res.scenario.sl.formula
+    if res.scenario.kpi.estimator != "ratio_of_totals":
+        return estimate(service_level(counts, f))
     mean, low, high = ratio_of_totals(lambda c: {"service_level": service_level(c, f)}, counts)[
         "service_level"
     ]
@@ -209,15 +222,15 @@ def _tier_sl(res: Measured, tier: str, threshold_s: float | None, formula: str |
 
 def tier_sl_values(res: Measured, tier: str, threshold_s: float | None, formula: str | None) -> Any:
     """Per replication: a tier's service level at its own threshold and formula."""
-    counts = tier_sl_counts(res, tier, threshold_s)
+    counts = sl_counts(res, "tier", tier, threshold_s)
     return service_level(counts, formula or res.scenario.sl.formula)
 
 
-def tier_sl_counts(res: Measured, tier: str, threshold_s: float | None) -> dict[str, Any]:
-    """Per replication: a tier's requests, answers and those within its threshold."""
+def sl_counts(res: Measured, dim: str, key: str, threshold_s: float | None) -> dict[str, Any]:
+    """Per replication: requests, answers and those within a threshold, of one label of ``dim``."""
     sc = res.scenario
     t = sc.sl.threshold_s if threshold_s is None else threshold_s
-    sums = res.sums(["tier"]).xs(tier, level="tier")
+    sums = res.sums([dim]).xs(key, level=dim)
     counts = {k: sums[k].to_numpy() for k in ("requests", "answered")}
     suffix = "" if t == sc.sl.threshold_s else f"@{t:g}"
     counts["answered_within"] = sums[f"answered_within{suffix}"].to_numpy()

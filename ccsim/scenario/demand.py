@@ -13,6 +13,7 @@ from pydantic_core import PydanticCustomError
 
 from ccsim.scenario.common import Id, Model, Share, Weekday
 from ccsim.scenario.distributions import Dist, Patience
+from ccsim.scenario.targets import TierTargets
 
 
 class Demand(Model):
@@ -205,6 +206,11 @@ class CallType(Model):
         ge=0,
         description="Most callers of this type waiting for an agent at once; a caller who "
         "finds the queue full hears busy (blocked; 0: no queue). Default: unlimited.",
+    )
+    targets: TierTargets | None = Field(
+        None,
+        description="Targets on this call type's calls: service level (own threshold and "
+        "formula), answer rate, abandon rate, ASA.",
     )
     max_wait: MaxWait | None = Field(
         None, description="A limit on the wait for an agent and what happens at it."

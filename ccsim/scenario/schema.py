@@ -115,16 +115,14 @@ class Scenario(Model):
         return [(c, b) for c in self.centers for b in c.back_office]
 
     def sl_thresholds(self) -> list[float]:
-        """Every service-level threshold in use: the scenario's first, then tiers' own."""
+        """Every service-level threshold in use: the scenario's first, then tiers' and call types' own."""
         out = [self.sl.threshold_s]
-        for t in self.tier_list:
-            if (
-                t.targets
-                and t.targets.service_level
-                and t.targets.service_level.threshold_s is not None
-            ):
-                if t.targets.service_level.threshold_s not in out:
-                    out.append(t.targets.service_level.threshold_s)
+        owners: list[TierTargets | None] = [t.targets for t in self.tier_list]
+        owners += [ct.targets for ct in self.call_types]
+        for tt in owners:
+            if tt and tt.service_level and tt.service_level.threshold_s is not None:
+                if tt.service_level.threshold_s not in out:
+                    out.append(tt.service_level.threshold_s)
         return out
 
     @property
