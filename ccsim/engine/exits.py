@@ -4,7 +4,9 @@
   ``after_s`` after joining the queue is cut off (``disconnect``), leaves a message
   (``message``) or is offered a callback (``callback``): with probability ``accept`` it
   accepts and leaves the queue; otherwise it keeps waiting (``otherwise: wait``) or
-  hangs up (``leave``, an abandon). A caller cut off, or hanging up after declining,
+  hangs up (``leave``, an abandon). With ``offer_at_arrival_s``, the callback is offered
+  on joining the queue too, when the expected wait exceeds it (virtual hold). A caller
+  cut off, or hanging up after declining,
   redials as an abandoner does (``redial.after`` with ``queue_abandon``).
 - **Messages** raise the work order their call type names (``message_order``), if any.
 - **Closing time** (``at_closing``): at the end of the horizon, callers still in the
@@ -69,6 +71,10 @@ class MaxWaitRule:
         self.sim = sim
         types = sim.m.scenario.call_types
         self.rules = [ct.max_wait for ct in types]
+        self.aht = [
+            ct.handle_time.mean + (ct.wrap_time.mean if ct.wrap_time is not None else 0.0)
+            for ct in types
+        ]
         # a stream only for the call types that offer callbacks
         self.accept_u = [
             sim.streams.buffered(f"max_wait/{ct.id}/accept", uniform)
@@ -78,10 +84,36 @@ class MaxWaitRule:
         ]
 
     def arm(self, call: Call) -> None:
-        """The call starts waiting: its limit, if its type has one, is set."""
+        """The call starts waiting: its limit, if its type has one, is set.
+
+        With ``offer_at_arrival_s``, a caller whose expected wait exceeds it is offered
+        the callback at once (virtual hold); one who declines waits as any other.
+        """
         mw = self.rules[call.ctype]
-        if mw is not None:
-            self.sim.after(mw.after_s, self._on_limit, call)
+        if mw is None:
+            return
+        if mw.offer_at_arrival_s is not None:
+            if self.expected_wait(call) > mw.offer_at_arrival_s:
+                u = self.accept_u[call.ctype]
+                assert u is not None
+                if u() < mw.accept:
+                    leave_queue(self.sim, call, Outcome.VIRTUAL_HOLD)
+                    return
+        self.sim.after(mw.after_s, self._on_limit, call)
+
+    def expected_wait(self, call: Call) -> float:
+        """Seconds a caller joining the queue can expect to wait, as an ACD announces it.
+
+        (callers ahead + 1) x the call type's mean handling time / the agents staffed
+        in the groups of its plan: every agent frees once per handling time. Infinite
+        without agents.
+        """
+        sim = self.sim
+        q = call.queue
+        agents = sum(sim.staffed[g] for g in sim.q_groups[q])
+        if agents <= 0:
+            return math.inf
+        return float(sim.qlive[q] * self.aht[call.ctype] / agents)  # qlive counts the caller
 
     def _on_limit(self, ev: Event) -> None:
         call: Call = ev._value

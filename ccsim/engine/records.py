@@ -28,6 +28,7 @@ class Outcome(IntEnum):
     MESSAGE = 11  # left a message (at the maximum wait, or at closing time)
     CALLBACK = 12  # accepted a callback offered at the maximum wait
     CLOSED = 13  # cut off at closing time (in the IVR or waiting)
+    VIRTUAL_HOLD = 14  # accepted a callback offered on joining the queue (long expected wait)
 
 
 class Kind(IntEnum):

@@ -62,7 +62,7 @@ HEADLINE = (
     "offered", "answered", "abandoned", "service_level", "caller_service_level", "answer_rate",
     "abandon_rate", "short_abandon_rate", "asa_s", "occupancy", "agents", "ivr_self_service", "blocked_rate",
     "line_blocking", "queue_full_rate", "lines_busy", "max_lines", "timed_out_rate",
-    "callback_rate", "messages", "closed", "fcr", "repeat_caller_rate",
+    "callback_rate", "virtual_holds", "messages", "closed", "fcr", "repeat_caller_rate",
 )  # fmt: skip
 
 LABELS = {
@@ -85,6 +85,7 @@ LABELS = {
     "timed_out_rate": "cut off at the maximum wait",
     "caller_service_level": "  callers, total wait across redials",
     "callback_rate": "callbacks requested (of offered)",
+    "virtual_holds": "  of which on joining the queue",
     "messages": "messages left",
     "closed": "cut off at closing time",
     "fcr": "first-contact resolution",
@@ -147,7 +148,7 @@ def print_run(doc: dict[str, Any], out_dir: str | None = None) -> None:
             continue
         quiet = (
             "blocked_rate", "short_abandon_rate", "line_blocking", "queue_full_rate",
-            "timed_out_rate", "callback_rate", "messages", "closed",
+            "timed_out_rate", "callback_rate", "virtual_holds", "messages", "closed",
         )  # fmt: skip
         redials = doc["kpis"].get("redials", {}).get("mean")
         if k == "caller_service_level" and not redials and k not in by_kpi:

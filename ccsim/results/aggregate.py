@@ -51,7 +51,8 @@ COUNTERS = (
     "queue_full",  # asked for an agent when the call type's queue was full (in requests)
     "timed_out",  # cut off at the call type's maximum wait
     "messages",  # left a message: at the maximum wait, or at closing time
-    "callbacks_requested",  # accepted a callback offered at the maximum wait
+    "callbacks_requested",  # accepted a callback: at the maximum wait or on joining the queue
+    "virtual_holds",  # ... of which on joining the queue (expected wait too long)
     "closed",  # cut off at closing time, in the IVR or waiting
     "chains_requesting",  # attempt chains (a call and its redials) that asked for an agent
     "chains_answered_within",  # ... answered with a total wait across attempts of at most T
@@ -148,7 +149,10 @@ def aggregate(m: Compiled, run: RunRecord, keep_calls: bool = False) -> RepCount
         "queue_full": lambda: queue_full,
         "timed_out": lambda: outcome == Outcome.TIMED_OUT,
         "messages": lambda: outcome == Outcome.MESSAGE,
-        "callbacks_requested": lambda: outcome == Outcome.CALLBACK,
+        "callbacks_requested": lambda: (
+            (outcome == Outcome.CALLBACK) | (outcome == Outcome.VIRTUAL_HOLD)
+        ),
+        "virtual_holds": lambda: outcome == Outcome.VIRTUAL_HOLD,
         "closed": lambda: outcome == Outcome.CLOSED,
         "chains_requesting": lambda: chains,
         "chains_answered_within": lambda: chains_within,

@@ -47,7 +47,8 @@ KPIS: dict[str, tuple[str, int]] = {
     "timed_out": ("callers cut off at their call type's maximum wait", -1),
     "timed_out_rate": ("timed_out / R", -1),
     "messages": ("callers who left a message (maximum wait or closing time)", 0),
-    "callbacks_requested": ("callers who accepted a callback at the maximum wait", 0),
+    "callbacks_requested": ("callers who accepted a callback (maximum wait or virtual hold)", 0),
+    "virtual_holds": ("callers who accepted a callback on joining the queue", 0),
     "callback_rate": ("callbacks_requested / R", 0),
     "closed": ("callers cut off at closing time, in the IVR or waiting", -1),
     "caller_service_level": (
@@ -136,6 +137,7 @@ def compute(
         "timed_out_rate": _div(c["timed_out"], r),
         "messages": np.asarray(c["messages"], dtype=float),
         "callbacks_requested": np.asarray(c["callbacks_requested"], dtype=float),
+        "virtual_holds": np.asarray(c["virtual_holds"], dtype=float),
         "callback_rate": _div(c["callbacks_requested"], r),
         "closed": np.asarray(c["closed"], dtype=float),
         "caller_service_level": _div(c["chains_answered_within"], c["chains_requesting"]),

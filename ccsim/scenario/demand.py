@@ -173,6 +173,12 @@ class MaxWait(Model):
     otherwise: Literal["wait", "leave"] = Field(
         "wait", description="callback: callers who decline keep waiting, or hang up."
     )
+    offer_at_arrival_s: float | None = Field(
+        None,
+        ge=0,
+        description="callback: also offer it when the caller joins the queue, if the "
+        "expected wait exceeds this many seconds (virtual hold).",
+    )
 
     @model_validator(mode="after")
     def _callback_only(self) -> MaxWait:
@@ -180,6 +186,8 @@ class MaxWait(Model):
             raise PydanticCustomError("max_wait", "accept goes with action: callback")
         if self.action != "callback" and "otherwise" in self.model_fields_set:
             raise PydanticCustomError("max_wait", "otherwise goes with action: callback")
+        if self.action != "callback" and self.offer_at_arrival_s is not None:
+            raise PydanticCustomError("max_wait", "offer_at_arrival_s goes with action: callback")
         return self
 
 

@@ -30,6 +30,8 @@ def scenarios(draw):
             if action == "callback":
                 ct["max_wait"]["accept"] = draw(st.floats(0, 1))
                 ct["max_wait"]["otherwise"] = draw(st.sampled_from(["wait", "leave"]))
+                if draw(st.booleans()):
+                    ct["max_wait"]["offer_at_arrival_s"] = draw(st.floats(0, 300))
         if draw(st.booleans()):
             ct["ivr"] = {
                 "containment": draw(st.floats(0, 0.8)),
@@ -126,6 +128,9 @@ def test_limits_hold_and_every_call_is_accounted_for(sc):
             assert not exits.any()
         else:
             np.testing.assert_allclose(c["wait"][exits], ct.max_wait.after_s, atol=1e-6)
+            held = mine & (outcome == Outcome.VIRTUAL_HOLD)
+            assert (c["wait"][held] == 0).all()
+            assert not held.any() or ct.max_wait.offer_at_arrival_s is not None
             mw = ct.max_wait
             if not (mw.action == "callback" and mw.otherwise == "wait"):  # nobody waits longer
                 waits = c["wait"][mine & ~np.isnan(c["wait"])]

@@ -195,3 +195,29 @@ def test_message_order_names_a_work_order():
     d = base()
     d["call_types"][0]["message_order"] = "nothing"
     has(d, "call_types[0].message_order: names no work-order type")
+
+
+def test_virtual_hold_offers_the_callback_on_joining_a_long_queue():
+    # one agent, 10 s calls: caller 2 expects 10 s (waits), callers 3 and 4 expect 20 s
+    # and 20 s again (caller 3 left): over 15 s they take the callback at once
+    mw = {"after_s": 100, "action": "callback", "offer_at_arrival_s": 15}
+    d = one_agent(mw, times=(0, 1, 2, 3))
+    assert rows(d) == [
+        (1, 0.0, "answered", 0.0),
+        (2, 1.0, "answered", 9.0),
+        (3, 2.0, "virtual_hold", 0.0),
+        (4, 3.0, "virtual_hold", 0.0),
+    ]
+    k = simulate(parse_scenario(d), workers=1).kpis()["mean"]
+    assert k["virtual_holds"] == 2 and k["callbacks_requested"] == 2
+    # declined at arrival: the offer comes again at the maximum wait (here: hang up then)
+    mw.update(accept=0.0, after_s=12, otherwise="leave")
+    assert [r[2] for r in rows(one_agent(mw, times=(0, 1, 2, 3)))] == [
+        "answered", "answered", "abandoned", "abandoned",
+    ]  # fmt: skip
+
+
+def test_virtual_hold_needs_a_callback():
+    d = base()
+    d["call_types"][0]["max_wait"] = {"after_s": 5, "action": "message", "offer_at_arrival_s": 9}
+    has(d, "call_types[0].max_wait: offer_at_arrival_s goes with action: callback")
