@@ -8,6 +8,8 @@
   on joining the queue too, when the expected wait exceeds it (virtual hold). A caller
   cut off, or hanging up after declining,
   redials as an abandoner does (``redial.after`` with ``queue_abandon``).
+- **Callbacks** accepted become records of the campaign fed by ``callbacks`` for the
+  call type, if any (``campaigns[].feed``), dialled as its other records.
 - **Messages** raise the work order their call type names (``message_order``), if any.
 - **Closing time** (``at_closing``): at the end of the horizon, callers still in the
   IVR or waiting for an agent are cut off (``disconnect``) or sent to leave a message
@@ -62,6 +64,8 @@ def leave_queue(sim: Simulation, call: Call, outcome: int) -> None:
         sim._sl_req[g] += 1
     if sim.ob is not None:
         sim._refill(call.queue)
+        if outcome == Outcome.CALLBACK or outcome == Outcome.VIRTUAL_HOLD:
+            sim.ob.feed_callback(call)  # outbound work for a campaign fed by callbacks
 
 
 class MaxWaitRule:

@@ -221,7 +221,7 @@ def print_run(doc: dict[str, Any], out_dir: str | None = None) -> None:
         )
     camps = doc.get("campaigns", {})
     if camps:
-        ccols = (
+        ccols: tuple[str, ...] = (
             "attempts",
             "contacts",
             "contact_rate",
@@ -231,7 +231,12 @@ def print_run(doc: dict[str, Any], out_dir: str | None = None) -> None:
             "list_completion",
             "agent_hours",
         )
-        rows = [[cid] + [fmt_kpi(c, v[c]["mean"]) for c in ccols] for cid, v in camps.items()]
+        if any("on_time_rate" in v for v in camps.values()):  # callbacks with a time limit
+            ccols = (*ccols, "on_time_rate", "reached_rate")
+        rows = [
+            [cid] + [fmt_kpi(c, v[c]["mean"]) if c in v else "-" for c in ccols]
+            for cid, v in camps.items()
+        ]
         con.print(simple_table(["campaign", *[c.replace("_", " ") for c in ccols]], rows))
     wo = doc.get("work_orders")
     if wo:

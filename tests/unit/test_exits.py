@@ -221,3 +221,61 @@ def test_virtual_hold_needs_a_callback():
     d = base()
     d["call_types"][0]["max_wait"] = {"after_s": 5, "action": "message", "offer_at_arrival_s": 9}
     has(d, "call_types[0].max_wait: offer_at_arrival_s goes with action: callback")
+
+
+def callback_campaign(limit_s=20, **feed):
+    return base(
+        call_types=[
+            {"id": "a", "arrivals": {"times_s": [0, 1, 2]}, "handle_time": const(50),
+             "max_wait": {"after_s": 5, "action": "callback"}}
+        ],
+        centers=[
+            {"id": "c", "groups": [{"id": "g", "skills": ["a"], "agents": 1},
+                                   {"id": "out", "skills": [], "agents": 1}]}
+        ],
+        campaigns=[
+            {"id": "cb", "feed": {"source": "callbacks", "limit_s": limit_s, **feed},
+             "windows": ["00:00-23:59"], "max_attempts": 2, "retry_after": const(100),
+             "contact_prob": 1.0, "ring_time": const(10), "talk_time": const(30),
+             "groups": ["out"]}
+        ],
+    )  # fmt: skip
+
+
+def test_accepted_callbacks_are_dialled_by_the_campaign_and_timed_against_its_limit():
+    # callbacks at 6 and 7; the outbound agent dials at 6 (ring 10, talk 30: busy to 46)
+    # and at 46: the first within 20 s of its request, the second 39 s after
+    rec = Simulation(parse_scenario(callback_campaign())).run()
+    r, a = rec.outbound["records"], rec.outbound["attempts"]
+    assert r["released"].tolist() == [6.0, 7.0]
+    assert a["t_dial"].tolist() == [6.0, 46.0]
+    figs = simulate(parse_scenario(callback_campaign()), workers=1).campaigns()["cb"]
+    assert figs["released"]["mean"] == 2 and figs["on_time"]["mean"] == 1
+    assert figs["on_time_rate"]["mean"] == 0.5 and figs["reached_rate"]["mean"] == 1.0
+    # a feed for another call type takes none
+    d = callback_campaign()
+    d["call_types"].append({"id": "b", "arrivals": {"times_s": [500]}, "handle_time": const(5)})
+    d["centers"][0]["groups"][0]["skills"] = ["a", "b"]
+    d["campaigns"][0]["feed"]["call_types"] = ["b"]
+    assert Simulation(parse_scenario(d)).run().outbound["records"]["record"].size == 0
+
+
+@pytest.mark.parametrize(
+    ("feed", "expected"),
+    [
+        (
+            {"source": "abandoned", "limit_s": 60},
+            "feed.limit_s is only used with source: callbacks",
+        ),
+        ({"source": "callbacks", "share": 0.5}, "feed.share is only used with source: abandoned"),
+        (
+            {"source": "callbacks", "call_types": ["zz"]},
+            "campaigns[0].feed.call_types[0]: names no call type",
+        ),
+        ({"source": "callbacks", "limit_s": 0}, "campaigns[0].feed.limit_s: must be > 0"),
+    ],
+)
+def test_callback_feed_validation(feed, expected):
+    d = callback_campaign()
+    d["campaigns"][0]["feed"] = feed
+    has(d, expected)
