@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from array import array
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -25,7 +26,9 @@ from numpy.typing import NDArray
 from simpy.events import Event
 
 from ccsim.engine.call import DONE, Call
+from ccsim.engine.distributions import sampler
 from ccsim.engine.records import Outcome
+from ccsim.engine.streams import Buffered, Streams, uniform
 
 # the simulation (``model.Simulation``) is passed in, not imported: it imports this module
 Simulation = Any
@@ -142,3 +145,22 @@ class QueueLimit:
             sim.lines.release(call)
         sim._maybe_redial(call, "blocked")
         return True
+
+
+def blocked_redials(
+    streams: Streams, call_types: Sequence[Any]
+) -> list[tuple[list[float], Buffered, Buffered] | None]:
+    """Per call type: blocked callers' own redial chances and draws (``redial.blocked``).
+
+    Streams only for the types that set them, so the others' draws do not move.
+    """
+    return [
+        (
+            list(ct.redial.blocked.probabilities),
+            streams.buffered(f"redial/{ct.id}/blocked/u", uniform),
+            streams.buffered(f"redial/{ct.id}/blocked/delay", sampler(ct.redial.blocked.delay)),
+        )
+        if ct.redial is not None and ct.redial.blocked is not None
+        else None
+        for ct in call_types
+    ]

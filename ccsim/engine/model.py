@@ -36,7 +36,7 @@ from ccsim.engine.call import (
     WAITING,
     Call,
 )
-from ccsim.engine.capacity import Lines, QueueLimit
+from ccsim.engine.capacity import Lines, QueueLimit, blocked_redials
 from ccsim.engine.compile import Compiled, compile_scenario
 from ccsim.engine.distributions import sampler
 from ccsim.engine.draws import CallDraws
@@ -132,19 +132,7 @@ class Simulation(Routing):
             list(ct.redial.probabilities) if ct.redial else [] for ct in sc.call_types
         ]
         self._fcr = [ct.fcr for ct in sc.call_types]
-        # blocked callers' own redial settings (streams only for types that set them)
-        self._redial_blocked: list[tuple[list[float], Buffered, Buffered] | None] = [
-            (
-                list(ct.redial.blocked.probabilities),
-                self.streams.buffered(f"redial/{ct.id}/blocked/u", uniform),
-                self.streams.buffered(
-                    f"redial/{ct.id}/blocked/delay", sampler(ct.redial.blocked.delay)
-                ),
-            )
-            if ct.redial is not None and ct.redial.blocked is not None
-            else None
-            for ct in sc.call_types
-        ]
+        self._redial_blocked = blocked_redials(self.streams, sc.call_types)
         has_lines = sc.lines is not None or any(c.lines is not None for c in sc.centers)
         self.lines: Lines | None = Lines(self) if has_lines else None
         has_cap = any(ct.queue_capacity is not None for ct in sc.call_types)
