@@ -104,14 +104,17 @@ class Lines:
 
 
 class QueueLimit:
-    """The queue capacity of each call type: callers beyond it hear busy."""
+    """Per call type, a queue capacity and a longest expected wait: callers beyond hear busy."""
 
     def __init__(self, sim: Simulation) -> None:
         m = sim.m
         self.sim = sim
-        self.cap = [
-            UNLIMITED if ct.queue_capacity is None else ct.queue_capacity
-            for ct in m.scenario.call_types
+        types = m.scenario.call_types
+        self.cap = [UNLIMITED if ct.queue_capacity is None else ct.queue_capacity for ct in types]
+        self.max_wait = [ct.max_expected_wait_s for ct in types]
+        self.aht = [
+            ct.handle_time.mean + (ct.wrap_time.mean if ct.wrap_time is not None else 0.0)
+            for ct in types
         ]
         self.type_queues = [
             [qi for qi, q in enumerate(m.queues) if q.call_type == k]
@@ -126,11 +129,9 @@ class QueueLimit:
         """
         sim = self.sim
         k = call.ctype
-        cap = self.cap[k]
-        if cap >= UNLIMITED:
-            return False
         qlive = sim.qlive
-        if sum(qlive[x] for x in self.type_queues[k]) < cap:
+        full = self.cap[k] < UNLIMITED and sum(qlive[x] for x in self.type_queues[k]) >= self.cap[k]
+        if not full and not self._too_long(call, q):
             return False
         call.state = DONE
         groups = sim.q_groups[q]
@@ -145,6 +146,21 @@ class QueueLimit:
             sim.lines.release(call)
         sim._maybe_redial(call, "blocked")
         return True
+
+    def _too_long(self, call: Call, q: int) -> bool:
+        """Whether the expected wait of ``call`` joining queue ``q`` exceeds its type's limit.
+
+        (callers ahead + 1) x mean talk + wrap / agents staffed in the plan's groups, as
+        ``exits.MaxWaitRule.expected_wait`` announces it.
+        """
+        limit = self.max_wait[call.ctype]
+        if limit is None:
+            return False
+        sim = self.sim
+        agents = sum(sim.staffed[g] for g in sim.q_groups[q])
+        if agents <= 0:
+            return True
+        return bool((sim.qlive[q] + 1) * self.aht[call.ctype] / agents > limit)
 
 
 def blocked_redials(

@@ -135,7 +135,10 @@ class Simulation(Routing):
         self._redial_blocked = blocked_redials(self.streams, sc.call_types)
         has_lines = sc.lines is not None or any(c.lines is not None for c in sc.centers)
         self.lines: Lines | None = Lines(self) if has_lines else None
-        has_cap = any(ct.queue_capacity is not None for ct in sc.call_types)
+        has_cap = any(
+            ct.queue_capacity is not None or ct.max_expected_wait_s is not None
+            for ct in sc.call_types
+        )
         self.queue_limit: QueueLimit | None = QueueLimit(self) if has_cap else None
         has_max_wait = any(ct.max_wait is not None for ct in sc.call_types)
         self.max_wait: MaxWaitRule | None = MaxWaitRule(self) if has_max_wait else None

@@ -223,6 +223,12 @@ class CallType(Model):
     max_wait: MaxWait | None = Field(
         None, description="A limit on the wait for an agent and what happens at it."
     )
+    max_expected_wait_s: float | None = Field(
+        None,
+        ge=0,
+        description="Refuse a caller (busy tone, counted with queue_full) whose expected "
+        "wait on joining the queue exceeds this many seconds. Default: never.",
+    )
     message_order: Id | None = Field(
         None,
         description="The work-order type a message of this call type raises (at the "

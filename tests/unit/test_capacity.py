@@ -268,3 +268,17 @@ def test_every_problem_at_once():
     d["call_types"][0]["queue_capacity"] = -2
     found = problems(d)
     assert any("lines" in p for p in found) and any("queue_capacity" in p for p in found)
+
+
+def test_callers_expecting_too_long_a_wait_are_refused():
+    # one agent, 10 s calls: caller 2 expects 10 s, caller 3 would expect 20 s (> 15)
+    d = base(call_types=types(("a", [0, 1, 2, 12], 10, {"max_expected_wait_s": 15})))
+    assert outcomes(d) == [
+        (1, 0.0, "answered", 0.0),
+        (2, 1.0, "answered", 9.0),
+        (3, 2.0, "queue_full", 0.0),
+        (4, 12.0, "answered", 8.0),  # nobody ahead at 12: 10 s expected
+    ]
+    # without agents every caller who must wait is refused
+    d["centers"][0]["groups"][0]["agents"] = 0
+    assert {r[2] for r in outcomes(d)} == {"queue_full"}
