@@ -1,5 +1,6 @@
 """Closed-form queueing analytics: Erlang B, C and A, and staffing by inverse Erlang."""
 
+from ccsim.analytics.deterministic import MaxWaitMetrics, mmn_max_wait
 from ccsim.analytics.erlang import (
     SL_FORMULAS,
     QueueMetrics,
@@ -10,10 +11,12 @@ from ccsim.analytics.erlang import (
     queue_metrics,
     traffic_erlangs,
 )
+from ccsim.analytics.finite import mmnk_blocking, required_lines
 from ccsim.analytics.sizing import Targets, meets, required_agents, scheduled_agents
 
 __all__ = [
     "SL_FORMULAS",
+    "MaxWaitMetrics",
     "QueueMetrics",
     "Targets",
     "erlang_a_metrics",
@@ -21,8 +24,11 @@ __all__ = [
     "erlang_c",
     "erlang_c_metrics",
     "meets",
+    "mmn_max_wait",
+    "mmnk_blocking",
     "queue_metrics",
     "required_agents",
+    "required_lines",
     "scheduled_agents",
     "traffic_erlangs",
 ]

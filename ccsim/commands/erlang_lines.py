@@ -6,40 +6,14 @@ centre, IVR ports. A call that finds every line busy hears busy and is lost.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import click
 import numpy as np
 
-from ccsim.analytics import erlang_b
+from ccsim.analytics import erlang_b, required_lines
 from ccsim.reporting.jsonout import dumps
 from ccsim.reporting.text import console, fmt_num, fmt_pct, simple_table
-
-
-def required_lines(traffic: float, blocking_target: float) -> int:
-    """The fewest lines whose Erlang B blocking is at most ``blocking_target``.
-
-    Blocking falls as lines are added: double until the target holds, then bisect, so
-    the work grows with the logarithm of the traffic.
-    """
-    if traffic <= 0:
-        return 0
-
-    def ok(n: int) -> bool:
-        return float(erlang_b(n, traffic)) <= blocking_target
-
-    hi = max(1, math.ceil(traffic))
-    while not ok(hi):
-        hi *= 2
-    lo = 0  # blocking 1 with no line: never meets a target below 1
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if ok(mid):
-            hi = mid
-        else:
-            lo = mid
-    return hi
 
 
 def size_lines(

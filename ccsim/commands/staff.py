@@ -234,6 +234,30 @@ def print_plan(doc: dict[str, Any]) -> None:
         )
     if trows:
         con.print(simple_table(["target (simulated plan)", "rule", "value", ""], trows))
+    lrows = [
+        [
+            ln["scope"],
+            str(ln["lines"]),
+            ln["peak_start"],
+            f"{ln['offered_erlangs']:,.1f}",
+            fmt_kpi("line_blocking", ln["erlang_b_blocking"]),
+            fmt_kpi("line_blocking", ln["simulated_blocking"]),
+            "-" if ln["required_lines"] is None else str(ln["required_lines"]),
+        ]
+        for ln in doc.get("lines", [])
+    ]
+    if lrows:
+        target = doc["lines"][0]["blocking_target"]
+        need = "lines for " + (
+            f"<= {fmt_kpi('line_blocking', target)}" if target else "target (none set)"
+        )
+        con.print(
+            simple_table(
+                ["lines (Erlang B at the peak)", "lines", "peak", "offered Erl", "Erlang B",
+                 "simulated", need],
+                lrows,
+            )
+        )  # fmt: skip
     floor = doc["floor"]
     if floor["service_level"] is not None and floor["below"]:
         worst = ", ".join(

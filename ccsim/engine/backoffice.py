@@ -134,6 +134,14 @@ class BackOffice:
                 return oi
         return -1
 
+    def raise_order(self, call: Call, oi: int) -> None:
+        """A work order of type ``oi`` for ``call``, created now (a caller's message)."""
+        ev = Event(self.env)
+        ev._ok = True
+        ev._value = (call, oi)
+        ev.callbacks.append(self._on_create)
+        self.env.schedule(ev, NORMAL, 0.0)
+
     def _on_create(self, ev: Event) -> None:
         call, oi = ev._value
         now = self.env.now

@@ -41,9 +41,11 @@ from ccsim.engine.call import (
     WAITING,
     Call,
 )
+from ccsim.engine.capacity import Lines, QueueLimit, blocked_redials
 from ccsim.engine.compile import Compiled, compile_scenario
 from ccsim.engine.distributions import sampler
 from ccsim.engine.draws import CallDraws
+from ccsim.engine.exits import Closing, MaxWaitRule
 from ccsim.engine.outbound import Outbound
 from ccsim.engine.records import Kind, Outcome, Recorder, RunRecord
 from ccsim.engine.routing import Routing
@@ -84,7 +86,10 @@ class Simulation(Routing):
         self.ivr_ports = sc.ivr_ports
         self.ivr_active = 0
         self._callers = 0
-        self._ivr_open: dict[int, Call] | None = {} if m.drain_limit_s is not None else None
+        closing = sc.at_closing != "serve"
+        self._ivr_open: dict[int, Call] | None = (
+            {} if m.drain_limit_s is not None or closing else None
+        )
         self._types = sc.call_types
         self._fresh = [
             CallDraws(self.streams, f"fresh/{ct.id}", ct, m.tier_patience) for ct in sc.call_types
@@ -132,6 +137,17 @@ class Simulation(Routing):
             list(ct.redial.probabilities) if ct.redial else [] for ct in sc.call_types
         ]
         self._fcr = [ct.fcr for ct in sc.call_types]
+        self._redial_blocked = blocked_redials(self.streams, sc.call_types)
+        has_lines = sc.lines is not None or any(c.lines is not None for c in sc.centers)
+        self.lines: Lines | None = Lines(self) if has_lines else None
+        has_cap = any(
+            ct.queue_capacity is not None or ct.max_expected_wait_s is not None
+            for ct in sc.call_types
+        )
+        self.queue_limit: QueueLimit | None = QueueLimit(self) if has_cap else None
+        has_max_wait = any(ct.max_wait is not None for ct in sc.call_types)
+        self.max_wait: MaxWaitRule | None = MaxWaitRule(self) if has_max_wait else None
+        self.closing: Closing | None = Closing(self) if closing else None
         self.bo: BackOffice | None = None
         self.ob: Outbound | None = None
         # arrivals: drawn per call type up front, merged one day at a time into lists
@@ -230,6 +246,8 @@ class Simulation(Routing):
         self._enter(call, self._repeat[call.ctype].next(), fresh=False)
 
     def _enter(self, call: Call, d: list[float], fresh: bool) -> None:
+        if self.lines is not None and not self.lines.seize(call):
+            return
         call.patience = d[9] * self.tier_patience[call.tier]
         call.talk = d[10]
         call.wrap = d[11]
@@ -284,6 +302,8 @@ class Simulation(Routing):
             self.ivr_active -= 1
         if self._ivr_open is not None:
             self._ivr_open.pop(id(call), None)
+            if call.state == DONE:  # ended at closing time while in the IVR
+                return
         e = call.exit
         if e == TO_AGENT:
             self._request(call)
@@ -299,6 +319,8 @@ class Simulation(Routing):
 
     def _finish(self, call: Call, outcome: int) -> None:
         call.state = DONE
+        if self.lines is not None:
+            self.lines.release(call)
         self.rec.add(
             call.caller, call.ctype, call.tier, call.net, call.kind, call.attempt, call.t_arrival,
             outcome, -1, math.nan, math.nan, 0.0, 0.0, 0, call.dialect, -1, 0.0, False,
@@ -309,10 +331,13 @@ class Simulation(Routing):
         if reason not in self._redial_after[k]:
             return
         probs = self._redial_p[k]
+        u, delay = self._redial_u[k], self._redial_delay[k]
+        if reason == "blocked" and self._redial_blocked[k] is not None:
+            probs, u, delay = self._redial_blocked[k]  # type: ignore[misc]
         a = call.attempt
-        if a >= len(probs) or self._redial_u[k]() >= probs[a]:
+        if a >= len(probs) or u() >= probs[a]:
             return
-        t = self.env.now + self._redial_delay[k]()
+        t = self.env.now + delay()
         if t < self.horizon_s:
             again = call.follow_up(k, Kind.REDIAL, a + 1, t)
             self.after(t - self.env.now, self._on_repeat, again)
@@ -360,6 +385,8 @@ class Simulation(Routing):
             self._schedule_folds()
         if self._arr_t:
             self.after(self._arr_t[0], self._on_arrival, None)
+        if self.closing is not None:
+            self.closing.schedule()
         if self._sample_s is not None:
             # queue-length samples at the midpoints of sampling periods, in the horizon
             self.after(self._sample_s / 2.0, self._on_sample, None)
@@ -390,9 +417,11 @@ class Simulation(Routing):
         orders = self.bo.arrays() if self.bo is not None else {}
         tasks = self.bo.task_arrays() if self.bo is not None else {}
         outbound = self.ob.arrays() if self.ob is not None else {}
+        lines = self.lines.arrays() if self.lines is not None else {}
         return RunRecord(
-            self.rec.arrays(), end, self.replication, self.seed, samples, orders, tasks, outbound
-        )
+            self.rec.arrays(), end, self.replication, self.seed, samples, orders, tasks, outbound,
+            lines,
+        )  # fmt: skip
 
 
 def simulate_once(

@@ -99,6 +99,8 @@ class Outbound(PredictivePacing):
         self._init_pacing(len(sc.groups))
         self.feed_orders: dict[int, CampaignRun] = {}
         self.feed_abandoned: list[CampaignRun] = []
+        # per call type: the campaign that makes its callbacks (the first that takes it)
+        self.feed_callbacks: list[CampaignRun | None] = [None] * len(sc.call_types)
         for run in self.camps:
             f = run.spec.feed
             if f is None:
@@ -107,6 +109,12 @@ class Outbound(PredictivePacing):
                 for oi, wo in enumerate(sc.work_orders):
                     if f.order_types is None or wo.id in f.order_types:
                         self.feed_orders[oi] = run
+            elif f.source == "callbacks":
+                for k, ct in enumerate(sc.call_types):
+                    if self.feed_callbacks[k] is None and (
+                        f.call_types is None or ct.id in f.call_types
+                    ):
+                        self.feed_callbacks[k] = run
             else:
                 self.feed_abandoned.append(run)
         self._next_id = 0
@@ -141,6 +149,13 @@ class Outbound(PredictivePacing):
                 run.callers.add(call.caller)
                 self._add(run)
                 self.dispatch(run)
+
+    def feed_callback(self, call: Call) -> None:
+        """A caller accepted a callback in the queue: a record for its campaign, if any."""
+        run = self.feed_callbacks[call.ctype]
+        if run is not None and self.env.now < self.horizon_s:
+            self._add(run)
+            self.dispatch(run)
 
     def _on_release_list(self, ev: Event) -> None:
         run, size = ev._value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
@@ -23,6 +23,13 @@ class Outcome(IntEnum):
     DISCONNECTED = 5  # cut off by the IVR (password failures)
     WAITING_AT_END = 6  # still waiting for an agent when the run stopped
     IVR_AT_END = 7  # still in the IVR when the run stopped
+    LINES_BUSY = 8  # no line (trunk) free at arrival: heard busy
+    QUEUE_FULL = 9  # asked for an agent, but the call type's queue was full: heard busy
+    TIMED_OUT = 10  # cut off at the call type's maximum wait
+    MESSAGE = 11  # left a message (at the maximum wait, or at closing time)
+    CALLBACK = 12  # accepted a callback offered at the maximum wait
+    CLOSED = 13  # cut off at closing time (in the IVR or waiting)
+    VIRTUAL_HOLD = 14  # accepted a callback offered on joining the queue (long expected wait)
 
 
 class Kind(IntEnum):
@@ -174,3 +181,4 @@ class RunRecord:
     orders: dict[str, NDArray[Any]]  # work orders (empty without a back office)
     bo_tasks: dict[str, NDArray[Any]]  # back-office tasks: group, start, end
     outbound: dict[str, dict[str, NDArray[Any]]]  # campaign attempts and records (empty without)
+    lines: dict[str, NDArray[Any]] = field(default_factory=dict)  # line seizures (empty without)

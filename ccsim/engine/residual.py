@@ -44,6 +44,12 @@ def _frozen(
     if dist == "weibull":
         k = shape if shape is not None else weibull_shape_for_cv(cv or 1.0)
         return stats.weibull_min(k, scale=m / special.gamma(1.0 + 1.0 / k))
+    if dist == "triangular":
+        assert lo is not None and hi is not None
+        if hi <= lo:
+            return None
+        mode = 3.0 * m - lo - hi  # the mean is (lo + mode + hi) / 3
+        return stats.triang(min(max((mode - lo) / (hi - lo), 0.0), 1.0), loc=lo, scale=hi - lo)
     if dist == "uniform":
         if lo is not None and hi is not None:
             return stats.uniform(lo, hi - lo)
@@ -57,7 +63,9 @@ def residual(d: Dist | None, elapsed: float, rng: np.random.Generator) -> float:
     if d is None:
         return 0.0
     e = max(0.0, float(elapsed))
-    if d.dist == "constant" or (d.dist in ("lognormal", "uniform") and frozen(d) is None):
+    if d.dist == "constant" or (
+        d.dist in ("lognormal", "uniform", "triangular") and frozen(d) is None
+    ):
         return max(d.mean - e, 0.0)
     if d.dist == "empirical":
         assert d.values_s is not None

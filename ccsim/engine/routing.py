@@ -26,7 +26,9 @@ from simpy.events import URGENT, Event
 
 from ccsim.engine.backoffice import BackOffice
 from ccsim.engine.call import DONE, INF, WAITING, Call
+from ccsim.engine.capacity import Lines, QueueLimit
 from ccsim.engine.compile import Compiled
+from ccsim.engine.exits import MaxWaitRule
 from ccsim.engine.outbound import Outbound
 from ccsim.engine.records import Kind, Outcome, Recorder
 from ccsim.engine.streams import Buffered
@@ -48,6 +50,9 @@ class Routing:
     horizon_s: float
     bo: BackOffice | None
     ob: Outbound | None
+    lines: Lines | None  # lines (trunks), when the scenario limits them
+    queue_limit: QueueLimit | None  # queue capacity per call type, when the scenario sets one
+    max_wait: MaxWaitRule | None  # maximum wait per call type, when the scenario sets one
     _fcr: list[float]  # per call type: first-contact resolution probability
     _return_delay: list[Buffered]  # per call type: when an unresolved caller calls again
     # provided by Simulation: scheduling, and a caller calling again
@@ -97,6 +102,8 @@ class Routing:
             if busy[g] < staffed[g]:
                 self._answer(call, g, now)
                 return
+        if self.queue_limit is not None and self.queue_limit.refuses(call, q):
+            return
         call.state = WAITING
         self.qcalls[q].append(call)
         self.qlive[q] += 1
@@ -105,6 +112,8 @@ class Routing:
             waiting[g] += 1
         if call.patience < INF:
             self.after(call.patience, self._on_patience, call)
+        if self.max_wait is not None:
+            self.max_wait.arm(call)
         for g, delay in self.q_delayed[q]:
             self.after(delay, self._on_eligible, (call, g))
 
@@ -141,6 +150,8 @@ class Routing:
             resolved, call.dialect, order, transfer, moved,
         )  # fmt: skip
         self.after(transfer + talk + call.wrap, self._on_release, g)
+        if self.lines is not None:  # the caller hangs up at the end of the talk
+            self.after(transfer + talk, self.lines.on_hang_up, call)
         if self._sl_guard:
             self._sl_req[g] += 1
             self._sl_ok[g] += now + transfer - call.t_queue <= self._sl_threshold
@@ -210,6 +221,8 @@ class Routing:
             return
         call.state = DONE
         self._unqueue(call)
+        if self.lines is not None:
+            self.lines.release(call)
         now = self.env.now
         self.rec.add(
             call.caller, call.ctype, call.tier, call.net, call.kind, call.attempt, call.t_arrival,

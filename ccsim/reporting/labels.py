@@ -16,14 +16,27 @@ PCT_KPIS = frozenset({
     "service_level", "answer_rate", "abandon_rate", "short_abandon_rate", "occupancy", "p_wait",
     "ivr_self_service", "containment", "blocked_rate", "fcr", "repeat_caller_rate",
     "dialect_match_rate", "contact_rate", "success_rate", "list_completion", "timeliness",
-    "callback_reach", "caller_answer_rate", "gap_share",
+    "callback_reach", "caller_answer_rate", "gap_share", "line_blocking", "queue_full_rate",
+    "timed_out_rate", "callback_rate", "caller_service_level",
 })  # fmt: skip
 
 #: The headline KPIs of a run, in the order they are shown.
 HEADLINE = (
-    "offered", "answered", "abandoned", "service_level", "answer_rate", "abandon_rate",
-    "short_abandon_rate", "asa_s", "occupancy", "agents", "ivr_self_service", "blocked_rate", "fcr",
+    "offered", "answered", "abandoned", "service_level", "caller_service_level", "answer_rate",
+    "abandon_rate", "short_abandon_rate", "asa_s", "occupancy", "agents", "ivr_self_service",
+    "blocked_rate", "line_blocking", "queue_full_rate", "lines_busy", "max_lines",
+    "timed_out_rate", "callback_rate", "virtual_holds", "messages", "closed", "fcr",
     "repeat_caller_rate",
+)  # fmt: skip
+
+#: Headline labels where the KPI's name means something else elsewhere (``closed`` is
+#: also a work-order count).
+HEADLINE_LABELS = {"closed": "cut off at closing time"}
+
+#: Headline KPIs left out when they never happen and carry no target.
+QUIET = (
+    "blocked_rate", "short_abandon_rate", "line_blocking", "queue_full_rate", "timed_out_rate",
+    "callback_rate", "virtual_holds", "messages", "closed",
 )  # fmt: skip
 
 LABELS = {
@@ -39,6 +52,15 @@ LABELS = {
     "agents": "agents (average)",
     "ivr_self_service": "IVR self-service share",
     "blocked_rate": "blocked (busy tone)",
+    "line_blocking": "  no line free",
+    "queue_full_rate": "  queue full (of offered)",
+    "lines_busy": "lines in use (average)",
+    "max_lines": "lines in use (peak)",
+    "timed_out_rate": "cut off at the maximum wait",
+    "caller_service_level": "  callers, total wait across redials",
+    "callback_rate": "callbacks requested (of offered)",
+    "virtual_holds": "  of which on joining the queue",
+    "messages": "messages left",
     "fcr": "first-contact resolution",
     "repeat_caller_rate": "repeat-caller rate",
     "mean_wait_s": "mean wait (s)",
@@ -160,7 +182,7 @@ def modelled(kpi: str, mean: Any, targeted: bool) -> bool:
         return True
     if missing(mean):
         return False
-    if kpi in ("blocked_rate", "short_abandon_rate") and not mean:
+    if kpi in QUIET and not mean:
         return False
     return not (kpi in ("fcr", "repeat_caller_rate") and mean in (1.0, 0.0))
 
@@ -184,7 +206,10 @@ def headline_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
         ts = by_kpi.get(k, [])
         if not modelled(k, v["mean"], bool(ts)):
             continue
-        name = label(k)
+        redials = doc["kpis"].get("redials", {}).get("mean")
+        if k == "caller_service_level" and not redials and not ts:
+            continue  # without redials it is the service level under the offered formula
+        name = HEADLINE_LABELS.get(k, label(k))
         if k == "service_level" and sld:
             name = f"service level ({sld['threshold_s']:g} s, {sld['formula']})"
         rows.append(

@@ -213,6 +213,8 @@ def detail_table(res: SimulationResult) -> pd.DataFrame:
             "contained",
             "ivr_entries",
             "blocked",
+            "lines_blocked",
+            "queue_full",
         ]
     ].copy()
     for k in ("service_level", "answer_rate", "abandon_rate", "asa_s", "aht_s"):

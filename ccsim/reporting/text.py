@@ -61,6 +61,15 @@ def print_run(doc: dict[str, Any], out_dir: str | None = None) -> None:
         f"{hz['duration_h']:g} h in {hz['intervals']} intervals of {hz['interval_min']:g} min "
         f"({doc.get('wall_s', 0):.1f} s)"
     )
+    est = doc.get("estimator", {})
+    notes = []
+    if est.get("kpis") == "ratio_of_totals":
+        notes.append("KPIs are ratios of totals over the replications (delta-method intervals)")
+    if est.get("occupancy") == "until_last_call":
+        notes.append("occupancy counts the time after closing until the last call ends")
+    if notes:
+        text = "; ".join(notes)
+        con.print(text[:1].upper() + text[1:] + ".")
     rows = []
     for r in headline_rows(doc):
         k, ts = r["kpi"], r["targets"]
@@ -73,11 +82,15 @@ def print_run(doc: dict[str, Any], out_dir: str | None = None) -> None:
             continue
         rows.append([r["label"], fmt_kpi(k, r["mean"]), fmt_ci(k, r["ci95"]), tgt, status])
     con.print(simple_table(["KPI", "mean", "95% interval", "target", ""], rows))
-    tier_t = [(n, t) for n, t in doc.get("targets", {}).items() if t["scope"].startswith("tier")]
+    tier_t = [
+        (n, t)
+        for n, t in doc.get("targets", {}).items()
+        if t["scope"].startswith(("tier", "call type"))
+    ]
     if tier_t:
         con.print(
             simple_table(
-                ["tier target", "value", "95% interval", "target", ""],
+                ["tier and call type target", "value", "95% interval", "target", ""],
                 [
                     [
                         target_label(name, t),
@@ -120,7 +133,7 @@ def print_run(doc: dict[str, Any], out_dir: str | None = None) -> None:
         )
     camps = doc.get("campaigns", {})
     if camps:
-        ccols = (
+        ccols: tuple[str, ...] = (
             "attempts",
             "contacts",
             "contact_rate",
@@ -130,7 +143,12 @@ def print_run(doc: dict[str, Any], out_dir: str | None = None) -> None:
             "list_completion",
             "agent_hours",
         )
-        rows = [[cid] + [fmt_kpi(c, v[c]["mean"]) for c in ccols] for cid, v in camps.items()]
+        if any("on_time_rate" in v for v in camps.values()):  # callbacks with a time limit
+            ccols = (*ccols, "on_time_rate", "reached_rate")
+        rows = [
+            [cid] + [fmt_kpi(c, v[c]["mean"]) if c in v else "-" for c in ccols]
+            for cid, v in camps.items()
+        ]
         con.print(simple_table(["campaign", *[label(c) for c in ccols]], rows))
     wo = doc.get("work_orders")
     if wo:

@@ -50,7 +50,8 @@ def agent_time(
 
     Busy time is swept from answer and release times; logged-in time is the larger of
     staffed and busy agents at each moment (agents finish their call after their shift
-    drops). Warm-up intervals are zeroed; time after the horizon is not counted.
+    drops). Warm-up intervals are zeroed; time after the horizon is not counted, unless
+    ``kpi.occupancy`` is ``until_last_call``.
     """
     n, G = m.n_intervals, len(m.group_ids)
     step = m.interval_s
@@ -69,6 +70,8 @@ def agent_time(
     for g in range(G):
         sel = g_all == g
         busy[:, g], logged[:, g] = integrate_busy(start_all[sel], end_all[sel], m, m.staffing[g])
+    if m.scenario.kpi.occupancy == "until_last_call":
+        _after_horizon(m, start_all, end_all, g_all, busy, logged)
     warm = m.warmup_intervals
     for arr in (staffed, busy, logged):
         arr[:warm] = 0.0
@@ -148,3 +151,36 @@ def _integrate_window(
     busy = np.bincount(idx, weights=seg * level, minlength=n).astype(float)
     logged = np.bincount(idx, weights=seg * np.maximum(level, on[idx]), minlength=n).astype(float)
     return busy, logged
+
+
+def _after_horizon(
+    m: Compiled,
+    starts: NDArray[np.float64],
+    ends: NDArray[np.float64],
+    groups: NDArray[np.int64],
+    busy: NDArray[np.float64],
+    logged: NDArray[np.float64],
+) -> None:
+    """Agent time after the horizon, until the last call ends, added to the last interval.
+
+    ``kpi.occupancy: until_last_call``: the agents of the last interval stay logged in
+    until the last agent task of the centre ends (kept after closing to finish the
+    calls); at each moment, logged-in agents are the larger of those and the busy ones.
+    """
+    h = m.horizon_s
+    last = float(ends.max(initial=h))
+    if last <= h:
+        return
+    for g in range(len(m.group_ids)):
+        sel = (groups == g) & (ends > h)
+        s = np.maximum(starts[sel], h)
+        e = ends[sel]
+        times = np.concatenate([s, e, [h, last]])
+        delta = np.concatenate([np.ones(s.size), -np.ones(e.size), [0.0, 0.0]])
+        order = np.argsort(times, kind="stable")
+        times, delta = times[order], delta[order]
+        level = np.cumsum(delta)[:-1]
+        seg = np.diff(times)
+        on = float(m.staffing[g, -1])
+        busy[-1, g] += float((seg * level).sum())
+        logged[-1, g] += float((seg * np.maximum(level, on)).sum())

@@ -12,7 +12,7 @@ from summed counts at whatever level is asked (``ccsim.results.kpis``). Numpy on
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -23,7 +23,9 @@ from ccsim.engine.compile import Compiled
 from ccsim.engine.records import Kind, Outcome, RunRecord
 from ccsim.results.agent_time import agent_time, integrate_busy
 from ccsim.results.back_office_time import back_office_time
+from ccsim.results.caller_waits import chain_flags
 from ccsim.results.callers import caller_flags, callers_per_type
+from ccsim.results.lines import lines_in_use
 from ccsim.results.outbound_counts import CAMPAIGN_COUNTERS, LIST_COUNTERS, outbound_counts
 from ccsim.results.queue_length import queue_length
 from ccsim.results.work_order_counts import ORDER_COUNTERS, work_order_counts
@@ -44,7 +46,16 @@ CELL_KEYS = ("interval", "call_type", "tier", "network", "group")
 
 COUNTERS = (
     "calls",  # every attempt, blocked included
-    "blocked",
+    "blocked",  # heard busy: no line, no IVR port, or the queue full
+    "lines_blocked",  # found every line busy at arrival
+    "queue_full",  # asked for an agent when the call type's queue was full (in requests)
+    "timed_out",  # cut off at the call type's maximum wait
+    "messages",  # left a message: at the maximum wait, or at closing time
+    "callbacks_requested",  # accepted a callback: at the maximum wait or on joining the queue
+    "virtual_holds",  # ... of which on joining the queue (expected wait too long)
+    "closed",  # cut off at closing time, in the IVR or waiting
+    "chains_requesting",  # attempt chains (a call and its redials) that asked for an agent
+    "chains_answered_within",  # ... answered with a total wait across attempts of at most T
     "ivr_entries",
     "ivr_requests",  # agent requests of calls that came through the IVR
     "contained",
@@ -94,6 +105,7 @@ class RepCounts:
     outbound: dict[str, NDArray[np.float64]]  # campaign counts per campaign x interval, lists
     end_s: float
     calls: dict[str, NDArray[Any]] | None = None  # per-call records, when kept
+    lines: dict[str, NDArray[np.float64]] = field(default_factory=dict)  # lines in use (if limited)
 
 
 def aggregate(m: Compiled, run: RunRecord, keep_calls: bool = False) -> RepCounts:
@@ -101,7 +113,7 @@ def aggregate(m: Compiled, run: RunRecord, keep_calls: bool = False) -> RepCount
     c = run.calls
     outcome = c["outcome"]  # small integer codes, compared as they are
     answered = outcome == Outcome.ANSWERED
-    requests = answered | (outcome == Outcome.ABANDONED) | (outcome == Outcome.WAITING_AT_END)
+    requests = agent_requests(c)
     fcr_ok, repeat = caller_flags(m, c, answered)
     cells = cell_counts(m, c, fcr_ok, repeat)
     keep = c["t_arrival"] >= m.warmup_s
@@ -124,7 +136,27 @@ def aggregate(m: Compiled, run: RunRecord, keep_calls: bool = False) -> RepCount
         ob,
         run.end_s,
         dict(c) if keep_calls else None,
+        lines_in_use(m, run.lines) if run.lines else {},
     )
+
+
+def agent_requests(c: dict[str, NDArray[Any]]) -> NDArray[np.bool_]:
+    """Calls that asked for an agent.
+
+    Answered, abandoned, waiting at the end, refused by a full queue, or leaving the
+    queue by one of its exits (maximum wait, closing time).
+    """
+    outcome = c["outcome"]
+    exits = outcome >= Outcome.TIMED_OUT
+    queued = ~np.isnan(c["t_queue"])
+    out: NDArray[np.bool_] = (
+        (outcome == Outcome.ANSWERED)
+        | (outcome == Outcome.ABANDONED)
+        | (outcome == Outcome.WAITING_AT_END)
+        | (outcome == Outcome.QUEUE_FULL)
+        | (exits & queued)
+    )
+    return out
 
 
 def _within(
@@ -158,8 +190,13 @@ def cell_counts(
     answered = outcome == Outcome.ANSWERED
     abandoned = outcome == Outcome.ABANDONED
     w_end = outcome == Outcome.WAITING_AT_END
-    blocked = outcome == Outcome.BLOCKED
-    requests = answered | abandoned | w_end
+    lines_blocked = outcome == Outcome.LINES_BUSY
+    queue_full = outcome == Outcome.QUEUE_FULL
+    not_entered = (outcome == Outcome.BLOCKED) | lines_blocked  # never reached the IVR
+    requests = agent_requests(c)
+    # attempt chains (a call and its redials); in a run folded as it goes, a chain is
+    # counted within the rows handed over together
+    chains, chains_within = chain_flags(c, requests, answered, T)
     via_ivr = ivr_types[ctype] if ctype.size else np.zeros(0, dtype=bool)
     dialect = c["dialect"].astype(bool)
     group = c["group"]
@@ -173,8 +210,19 @@ def cell_counts(
     # dropped, so that the 30-odd columns of a long run never sit in memory together.
     cols: dict[str, Callable[[], NDArray[Any]]] = {
         "calls": lambda: np.ones(outcome.size),
-        "blocked": lambda: blocked,
-        "ivr_entries": lambda: via_ivr & ~blocked,
+        "blocked": lambda: not_entered | queue_full,
+        "lines_blocked": lambda: lines_blocked,
+        "queue_full": lambda: queue_full,
+        "timed_out": lambda: outcome == Outcome.TIMED_OUT,
+        "messages": lambda: outcome == Outcome.MESSAGE,
+        "callbacks_requested": lambda: (
+            (outcome == Outcome.CALLBACK) | (outcome == Outcome.VIRTUAL_HOLD)
+        ),
+        "virtual_holds": lambda: outcome == Outcome.VIRTUAL_HOLD,
+        "closed": lambda: outcome == Outcome.CLOSED,
+        "chains_requesting": lambda: chains,
+        "chains_answered_within": lambda: chains_within,
+        "ivr_entries": lambda: via_ivr & ~not_entered,
         "ivr_requests": lambda: via_ivr & requests,
         "contained": lambda: outcome == Outcome.CONTAINED,
         "ivr_abandoned": lambda: outcome == Outcome.IVR_ABANDONED,

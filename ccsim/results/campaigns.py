@@ -47,6 +47,15 @@ def campaign_figures(
             d["abandon_rate"] = np.where(
                 reached > 0, d["abandons"] / np.maximum(reached, 1), np.nan
             )
+            if c.feed is not None and c.feed.source == "callbacks" and c.feed.limit_s:
+                d["on_time_rate"] = np.where(
+                    d["released"] > 0, d["on_time"] / np.maximum(d["released"], 1), np.nan
+                )
+                d["reached_rate"] = np.where(
+                    d["released"] > 0, d["contacted"] / np.maximum(d["released"], 1), np.nan
+                )
+            else:
+                d.pop("on_time")
             comp = completion[:, k, :]
             has = ~np.isnan(comp)
             d["list_completion"] = np.where(

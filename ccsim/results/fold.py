@@ -29,10 +29,11 @@ from numpy.typing import NDArray
 from ccsim.engine.compile import Compiled
 from ccsim.engine.records import COLUMNS, Outcome, RunRecord
 from ccsim.results.agent_time import BusyWindows
-from ccsim.results.aggregate import RepCounts, cell_counts
+from ccsim.results.aggregate import RepCounts, agent_requests, cell_counts
 from ccsim.results.back_office_time import back_office_time
 from ccsim.results.callers import CallerBits, caller_flags, flags_settled
 from ccsim.results.cell_store import CellStore
+from ccsim.results.lines import lines_in_use
 from ccsim.results.queue_length import QueueWindows
 from ccsim.results.work_order_counts import work_order_counts
 
@@ -49,11 +50,15 @@ Rows = dict[str, NDArray[Any]]
 
 
 def can_fold(m: Compiled, keep_calls: bool) -> bool:
-    """Whether a run may fold its rows: not when they are kept, nor with outbound campaigns.
+    """Whether a run may fold its rows.
 
-    Campaign attempts occupy agents too and are recorded apart; such runs keep all rows.
+    Not when they are kept, nor with outbound campaigns, nor with occupancy counted
+    until the last call. Campaign attempts occupy agents too and are recorded apart; such runs keep all rows.
     """
-    return not keep_calls and not m.scenario.campaigns
+    # occupancy until the last call counts agent time after the horizon, which the
+    # folding windows (that stop at the horizon) do not
+    sc = m.scenario
+    return not keep_calls and not sc.campaigns and sc.kpi.occupancy != "until_last_call"
 
 
 class Fold:
@@ -78,7 +83,7 @@ class Fold:
         """Fold the rows recorded since the last call; ``waiting``: queue entries still open."""
         outcome = rows["outcome"]
         answered = outcome == Outcome.ANSWERED
-        requests = answered | (outcome == Outcome.ABANDONED) | (outcome == Outcome.WAITING_AT_END)
+        requests = agent_requests(rows)
         self.busy.add(rows, answered, now)
         self.queue.add(rows, now, waiting)
         self.callers.add(rows, requests, answered, rows["t_arrival"] >= self.m.warmup_s)
@@ -131,4 +136,5 @@ class Fold:
             {},
             run.end_s,
             None,
+            lines_in_use(m, run.lines) if run.lines else {},
         )

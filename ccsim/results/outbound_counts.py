@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 from ccsim.engine.compile import Compiled
 
 CAMPAIGN_COUNTERS = ("attempts", "contacts", "successes", "abandons", "agent_s")
-LIST_COUNTERS = ("released", "contacted", "exhausted", "pending")
+LIST_COUNTERS = ("released", "contacted", "exhausted", "pending", "on_time")
 
 
 def outbound_counts(
@@ -51,6 +51,7 @@ def outbound_counts(
     lists[1] = np.bincount(rc, weights=(status == 2).astype(float), minlength=K)
     lists[2] = np.bincount(rc, weights=(status == 3).astype(float), minlength=K)
     lists[3] = lists[0] - lists[1] - lists[2]
+    lists[4] = _on_time(m, a, r, rc)
     start = m.scenario.horizon.start_s
     day = np.floor((r["released"] + start) / 86_400.0).astype(np.int64)
     day_end = (day + 1) * 86_400.0 - start
@@ -62,3 +63,27 @@ def outbound_counts(
             if sel.any():
                 completion[k, d] = float(done[sel].mean())
     return {"counts": counts, "lists": lists, "completion": completion}
+
+
+def _on_time(
+    m: Compiled, a: dict[str, NDArray[Any]], r: dict[str, NDArray[Any]], rc: NDArray[np.int64]
+) -> NDArray[np.float64]:
+    """Per campaign: records first dialled within ``feed.limit_s`` of their release.
+
+    Only campaigns fed by callbacks with a limit have one (0 for the others).
+    """
+    K = len(m.scenario.campaigns)
+    out = np.zeros(K)
+    limits = [
+        c.feed.limit_s if c.feed is not None and c.feed.source == "callbacks" else None
+        for c in m.scenario.campaigns
+    ]
+    if all(x is None for x in limits) or not r["record"].size:
+        return out
+    first = np.full(int(r["record"].max()) + 1, np.inf)
+    np.minimum.at(first, a["record"].astype(np.int64), a["t_dial"])
+    wait = first[r["record"].astype(np.int64)] - r["released"]
+    for k, limit in enumerate(limits):
+        if limit is not None:
+            out[k] = float(((rc == k) & (wait <= limit)).sum())
+    return out

@@ -21,6 +21,8 @@ from ccsim.results import clock
 from ccsim.results import kpis as K
 from ccsim.results.aggregate import AGENT_COUNTERS, COUNTERS, RepCounts
 from ccsim.results.campaigns import campaign_figures, campaign_kpis
+from ccsim.results.estimators import ratio_of_totals
+from ccsim.results.lines import lines_kpis
 from ccsim.results.summary import summary_document
 from ccsim.results.tables import AGENT_DIMS, DIMENSIONS, agents_table, calls_table, cells_table
 from ccsim.results.targets import TargetCheck, check_targets
@@ -123,6 +125,22 @@ class SimulationResult:
         bad = [b for b in by if b not in DIMENSIONS]
         if bad:
             raise ValueError(f"by must name dimensions among {', '.join(DIMENSIONS)}, got {bad}")
+        sums, c, agents, period = self._count_inputs(by)
+        vals = K.compute(c, self.scenario.sl.formula, agents, period)
+        if by in ([], ["interval"], ["day"]):
+            vals.update(self._queue_kpis(by, sums.index))
+        if self.reps and self.reps[0].lines and by in ([], ["interval"], ["day"], ["center"]):
+            vals.update(lines_kpis(self.compiled, self.reps, by, sums.index, self.interval_day))
+        return pd.DataFrame(vals, index=sums.index)
+
+    def _count_inputs(
+        self, by: list[str]
+    ) -> tuple[pd.DataFrame, dict[str, Any], dict[str, Any] | None, Any]:
+        """What ``kpis.compute`` reads at the roll-up ``by``.
+
+        Summed counts per replication and ``by`` labels, and agent time and the period
+        where they apply.
+        """
         sums = self._sums(by)
         agent_by = [b for b in by if b in AGENT_DIMS]
         agents = None
@@ -137,10 +155,50 @@ class SimulationResult:
             if "day" in by and "interval" not in by:  # days may be partial
                 period = self._day_s()[sums.index.get_level_values("day").to_numpy()]
         c = {k: sums[k].to_numpy() for k in COUNTERS}
-        vals = K.compute(c, self.scenario.sl.formula, agents, period)
-        if by in ([], ["interval"], ["day"]):
-            vals.update(self._queue_kpis(by, sums.index))
-        return pd.DataFrame(vals, index=sums.index)
+        return sums, c, agents, period
+
+    def _ratio_of_totals(self, by: list[str]) -> pd.DataFrame:
+        """KPIs of the counts summed over replications (``kpi.estimator: ratio_of_totals``).
+
+        Columns ``(kpi, stat)`` as ``kpis`` gives them, one row per label of ``by`` (one
+        row without ``by``). Only the KPIs of counts: queue and lines measures keep the
+        mean over replications.
+        """
+        sums, c, agents, period = self._count_inputs(by)
+        n = len(self.reps)
+        width = len(sums) // n  # the index is every replication x every label, in order
+
+        def grid(v: Any) -> np.ndarray:
+            return np.asarray(v, dtype=float).reshape(n, width).T
+
+        counts = {k: grid(v) for k, v in c.items()}
+        if agents is not None:
+            counts.update({"agent:" + k: grid(v) for k, v in agents.items()})
+        per = None if period is None or np.ndim(period) == 0 else grid(period)[:, :1]
+        formula = self.scenario.sl.formula
+
+        def f(x: Any) -> Any:
+            ag = {k[6:]: v for k, v in x.items() if k.startswith("agent:")} or None
+            cc = {k: v for k, v in x.items() if not k.startswith("agent:")}
+            return K.compute(cc, formula, ag, period if per is None else per)
+
+        est = ratio_of_totals(f, counts)
+        head = sums.index[:width]
+        labels = (
+            pd.Index([0])
+            if not by
+            else head.get_level_values(by[0])
+            if len(by) == 1
+            else pd.MultiIndex.from_arrays([head.get_level_values(b) for b in by], names=by)
+        )
+        out = {}
+        for k, (mean, low, high) in est.items():
+            out[(k, "mean")] = mean
+            out[(k, "ci_low")] = low
+            out[(k, "ci_high")] = high
+        df = pd.DataFrame(out, index=labels)
+        df.columns = pd.MultiIndex.from_tuples(list(out), names=["kpi", "stat"])
+        return df
 
     def _queue_kpis(self, by: list[str], index: pd.Index) -> dict[str, np.ndarray]:
         """Average and maximum number of callers waiting, whole period or per interval."""
@@ -195,9 +253,12 @@ class SimulationResult:
         """
         by = [by] if isinstance(by, str) else list(by)
         vals = self.kpi_values(by)
+        totals = (
+            self._ratio_of_totals(by) if self.scenario.kpi.estimator == "ratio_of_totals" else None
+        )
         if not by:
             rows = {k: K.estimate(vals[k].to_numpy(), *K.bounds(k)) for k in vals.columns}
-            return pd.DataFrame(
+            df = pd.DataFrame(
                 {
                     "mean": [e.mean for e in rows.values()],
                     "ci_low": [e.low for e in rows.values()],
@@ -205,6 +266,11 @@ class SimulationResult:
                 },
                 index=pd.Index(list(rows), name="kpi"),
             )
+            if totals is not None:
+                for k in totals.columns.get_level_values(0).unique():
+                    for stat in ("mean", "ci_low", "ci_high"):
+                        df.loc[k, stat] = float(totals[(k, stat)].iloc[0])
+            return df
         grouped = vals.groupby(level=by, observed=False)
         out = {}
         for k in vals.columns:
@@ -219,6 +285,9 @@ class SimulationResult:
             out[(k, "ci_high")] = est.map(lambda e: e.high)
         df = pd.DataFrame(out)
         df.columns = pd.MultiIndex.from_tuples(list(out), names=["kpi", "stat"])
+        if totals is not None:
+            t = totals.reindex(df.index)
+            df[list(t.columns)] = t.to_numpy()
         return df
 
     def by_interval(self) -> pd.DataFrame:

@@ -118,6 +118,7 @@ def summary_document(res: Summarised) -> dict[str, Any]:
             "threshold_s": sc.sl.threshold_s,
             "formula": sc.sl.formula,
         },
+        "estimator": {"kpis": sc.kpi.estimator, "occupancy": sc.kpi.occupancy},
         "kpis": kp,
         "call_types": with_occupancy_null(block(res.kpis("call_type"))),
         "groups": groups,
@@ -127,6 +128,8 @@ def summary_document(res: Summarised) -> dict[str, Any]:
         "networks": with_occupancy_null(block(res.kpis("network"))),
         "callers": {k: e.as_dict() for k, e in res.callers().items()},
         **{k: K.estimate(v, 0.0).as_dict() for k, v in res.cost_values().items()},
+        **({"capacity": _capacity(sc)} if _capacity(sc) else {}),
+        **({"exits": _exits(sc)} if _exits(sc) else {}),
         "targets": {t.name: t.as_dict() for t in res.targets()},
         "all_targets_met": res.all_targets_met,
         **({"work_orders": res.work_orders()} if res.compiled.order_ids else {}),
@@ -134,3 +137,29 @@ def summary_document(res: Summarised) -> dict[str, Any]:
         "wall_s": res.wall_s,
     }
     return doc
+
+
+def _capacity(sc: Scenario) -> dict[str, Any]:
+    """The scenario's lines and queue capacities, when it sets any (``null``: unlimited)."""
+    out: dict[str, Any] = {}
+    if sc.lines is not None or any(c.lines is not None for c in sc.centers):
+        out["lines"] = {"hotline": sc.lines, "centers": {c.id: c.lines for c in sc.centers}}
+    caps = {ct.id: ct.queue_capacity for ct in sc.call_types if ct.queue_capacity is not None}
+    if caps:
+        out["queue_capacity"] = caps
+    return out
+
+
+def _exits(sc: Scenario) -> dict[str, Any]:
+    """The maximum waits and the closing-time rule, when the scenario sets them."""
+    out: dict[str, Any] = {}
+    waits = {
+        ct.id: ct.max_wait.model_dump(mode="json")
+        for ct in sc.call_types
+        if ct.max_wait is not None
+    }
+    if waits:
+        out["max_wait"] = waits
+    if sc.at_closing != "serve":
+        out["at_closing"] = sc.at_closing
+    return out

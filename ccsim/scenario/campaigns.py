@@ -33,15 +33,25 @@ class CampaignList(Model):
 class CampaignFeed(Model):
     """Records fed by the simulation itself instead of a list."""
 
-    source: Literal["work_orders", "abandoned"] = Field(
+    source: Literal["work_orders", "abandoned", "callbacks"] = Field(
         description="work_orders: each closed work order of order_types is called back by this campaign; "
-        "abandoned: inbound callers who hang up ask for a call back (share of them)."
+        "abandoned: inbound callers who hang up ask for a call back (share of them); "
+        "callbacks: callers who accepted a callback offered in the queue (max_wait)."
     )
     order_types: list[Id] | None = Field(
         None, description="work_orders: the order types it calls back (default: all)."
     )
     share: Share = Field(
         1.0, description="abandoned: share of abandoning callers who ask for a call back."
+    )
+    limit_s: float | None = Field(
+        None,
+        gt=0,
+        description="callbacks: the time limit, seconds from the request to the first dial "
+        "(made within it: on time).",
+    )
+    call_types: list[Id] | None = Field(
+        None, description="callbacks: the call types whose callbacks it makes (default: all)."
     )
 
 
@@ -124,8 +134,18 @@ class Campaign(Model):
             raise PydanticCustomError(
                 "campaign", "feed.order_types is only used with source: work_orders"
             )
-        if f is not None and f.source == "work_orders" and "share" in f.model_fields_set:
+        if f is not None and f.source != "abandoned" and "share" in f.model_fields_set:
             raise PydanticCustomError("campaign", "feed.share is only used with source: abandoned")
+        if f is not None and f.source == "callbacks" and f.order_types is not None:
+            raise PydanticCustomError(
+                "campaign", "feed.order_types is only used with source: work_orders"
+            )
+        if f is not None and f.source != "callbacks":
+            for key in ("limit_s", "call_types"):
+                if getattr(f, key) is not None:
+                    raise PydanticCustomError(
+                        "campaign", "feed.{key} is only used with source: callbacks", {"key": key}
+                    )
         return self
 
 

@@ -80,3 +80,9 @@ class Center(Model):
     cost_per_agent_hour: float = Field(
         0.0, ge=0, description="Cost of an agent-hour in this centre."
     )
+    lines: int | None = Field(
+        None,
+        ge=0,
+        description="Lines (trunks) into this centre: a call holds one from arrival to the "
+        "end of its talk; a call finding all busy hears busy (blocked). Default: unlimited.",
+    )

@@ -24,6 +24,7 @@ from ccsim.scenario.crossref_centres import (
     staffing_problems,
 )
 from ccsim.scenario.crossref_demand import call_type_problems
+from ccsim.scenario.crossref_exits import exit_problems
 from ccsim.scenario.crossref_outbound import campaign_problems
 from ccsim.scenario.crossref_period import (
     MAX_INTERVALS,
@@ -88,6 +89,7 @@ def _check(data: dict[str, Any]) -> Iterator[Problem]:
     yield from staffing_problems(data, known)
     yield from campaign_problems(data, known)
     yield from back_office_problems(data, known)
+    yield from exit_problems(data)
 
 
 __all__ = ["MAX_INTERVALS", "check", "intervals_info", "known_ids"]

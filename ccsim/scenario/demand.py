@@ -13,6 +13,7 @@ from pydantic_core import PydanticCustomError
 
 from ccsim.scenario.common import Id, Model, Share, Weekday
 from ccsim.scenario.distributions import Dist, Patience
+from ccsim.scenario.targets import TierTargets
 
 
 class Demand(Model):
@@ -122,6 +123,16 @@ class Ivr(Model):
 RedialAfter = Literal["queue_abandon", "blocked", "ivr_abandon"]
 
 
+class BlockedRedial(Model):
+    """Redials of callers who heard busy, when they differ from those of abandoners."""
+
+    probabilities: list[Share] = Field(
+        min_length=1,
+        description="Probability of trying again after the 1st, 2nd, ... failed attempt, when the attempt was blocked.",
+    )
+    delay: Dist = Field(description="Time until the next attempt after a blocked one.")
+
+
 class Redial(Model):
     """Callers who try again after giving up (or hearing busy)."""
 
@@ -133,6 +144,51 @@ class Redial(Model):
     after: list[RedialAfter] = Field(
         ["queue_abandon", "blocked"], description="Which failures lead to redials."
     )
+    blocked: BlockedRedial | None = Field(
+        None,
+        description="Own probabilities and delay for blocked attempts (busy tone: no line, "
+        "no IVR port, queue full); default: those above.",
+    )
+
+    @model_validator(mode="after")
+    def _blocked_listed(self) -> Redial:
+        if self.blocked is not None and "blocked" not in self.after:
+            raise PydanticCustomError(
+                "redial", "blocked settings given, but 'blocked' is not in after"
+            )
+        return self
+
+
+class MaxWait(Model):
+    """What happens to a caller who has waited ``after_s`` for an agent."""
+
+    after_s: float = Field(ge=0, description="Longest wait, seconds, before the action.")
+    action: Literal["disconnect", "message", "callback"] = Field(
+        description="disconnect: the caller is cut off; message: leaves a message; "
+        "callback: is offered a callback."
+    )
+    accept: Share = Field(
+        1.0, description="callback: probability that the caller accepts the offer."
+    )
+    otherwise: Literal["wait", "leave"] = Field(
+        "wait", description="callback: callers who decline keep waiting, or hang up."
+    )
+    offer_at_arrival_s: float | None = Field(
+        None,
+        ge=0,
+        description="callback: also offer it when the caller joins the queue, if the "
+        "expected wait exceeds this many seconds (virtual hold).",
+    )
+
+    @model_validator(mode="after")
+    def _callback_only(self) -> MaxWait:
+        if self.action != "callback" and "accept" in self.model_fields_set:
+            raise PydanticCustomError("max_wait", "accept goes with action: callback")
+        if self.action != "callback" and "otherwise" in self.model_fields_set:
+            raise PydanticCustomError("max_wait", "otherwise goes with action: callback")
+        if self.action != "callback" and self.offer_at_arrival_s is not None:
+            raise PydanticCustomError("max_wait", "offer_at_arrival_s goes with action: callback")
+        return self
 
 
 class CallType(Model):
@@ -153,6 +209,31 @@ class CallType(Model):
         None, description="Time a caller waits before hanging up; omit for callers who never do."
     )
     redial: Redial | None = None
+    queue_capacity: int | None = Field(
+        None,
+        ge=0,
+        description="Most callers of this type waiting for an agent at once; a caller who "
+        "finds the queue full hears busy (blocked; 0: no queue). Default: unlimited.",
+    )
+    targets: TierTargets | None = Field(
+        None,
+        description="Targets on this call type's calls: service level (own threshold and "
+        "formula), answer rate, abandon rate, ASA.",
+    )
+    max_wait: MaxWait | None = Field(
+        None, description="A limit on the wait for an agent and what happens at it."
+    )
+    max_expected_wait_s: float | None = Field(
+        None,
+        ge=0,
+        description="Refuse a caller (busy tone, counted with queue_full) whose expected "
+        "wait on joining the queue exceeds this many seconds. Default: never.",
+    )
+    message_order: Id | None = Field(
+        None,
+        description="The work-order type a message of this call type raises (at the "
+        "maximum wait or at closing time); default: none.",
+    )
     fcr: Share = Field(
         1.0,
         description="Probability an answered call resolves the matter (first-contact resolution).",

@@ -10,6 +10,7 @@ lognormal     mean_s, cv                                  handle times (empirica
 gamma         mean_s, cv or shape                         cv = 1/sqrt(shape)
 weibull       mean_s, shape or cv                         patience (shape < 1: hazard falls)
 uniform       mean_s, cv; or min_s, max_s                 symmetric around the mean
+triangular    min_s, mode_s, max_s                        expert estimates (least, likeliest, most)
 constant      mean_s                                      the value itself (may be 0)
 empirical     values_s, optional weights                  resampled with replacement
 ============  ==========================================  ===========================
@@ -24,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 DistName = Literal[
-    "exponential", "lognormal", "gamma", "weibull", "uniform", "constant", "empirical"
+    "exponential", "lognormal", "gamma", "weibull", "uniform", "triangular", "constant", "empirical"
 ]
 
 _ALLOWED: dict[str, set[str]] = {
@@ -33,6 +34,7 @@ _ALLOWED: dict[str, set[str]] = {
     "gamma": {"mean_s", "cv", "shape"},
     "weibull": {"mean_s", "cv", "shape"},
     "uniform": {"mean_s", "cv", "min_s", "max_s"},
+    "triangular": {"min_s", "mode_s", "max_s"},
     "constant": {"mean_s"},
     "empirical": {"values_s", "weights"},
 }
@@ -45,7 +47,7 @@ WEIBULL_MIN_CV = 0.002
 #: Smallest gamma shape: cv 100.
 GAMMA_MIN_SHAPE = 1e-4
 
-_PARAMS = ("mean_s", "cv", "shape", "min_s", "max_s", "values_s", "weights")
+_PARAMS = ("mean_s", "cv", "shape", "min_s", "mode_s", "max_s", "values_s", "weights")
 
 
 class Dist(BaseModel):
@@ -61,6 +63,11 @@ class Dist(BaseModel):
     shape: float | None = Field(None, gt=0, description="Shape parameter (gamma, weibull).")
     min_s: float | None = Field(None, ge=0, description="Uniform: lower end, seconds.")
     max_s: float | None = Field(None, ge=0, description="Uniform: upper end, seconds.")
+    mode_s: float | None = Field(
+        None,
+        ge=0,
+        description="Triangular: the likeliest value, seconds (between min_s and max_s).",
+    )
     values_s: list[float] | None = Field(None, description="Empirical: observed values, seconds.")
     weights: list[float] | None = Field(None, description="Empirical: relative weights.")
 
@@ -89,6 +96,12 @@ class Dist(BaseModel):
                     raise _err("empirical weights must have one value per item of values_s")
                 if any(w < 0 for w in self.weights) or sum(self.weights) <= 0:
                     raise _err("empirical weights must be >= 0 with a positive sum")
+            return self
+        if d == "triangular":
+            if self.min_s is None or self.mode_s is None or self.max_s is None:
+                raise _err("triangular needs min_s, mode_s and max_s")
+            if not self.min_s <= self.mode_s <= self.max_s:
+                raise _err("triangular needs min_s <= mode_s <= max_s")
             return self
         if d == "uniform" and (self.min_s is not None or self.max_s is not None):
             if self.min_s is None or self.max_s is None or self.mean_s is not None:
@@ -132,6 +145,9 @@ class Dist(BaseModel):
             return sum(v * x for v, x in zip(self.values_s, w, strict=True)) / sum(w)
         if self.dist == "uniform" and self.min_s is not None and self.max_s is not None:
             return (self.min_s + self.max_s) / 2.0
+        if self.dist == "triangular":
+            assert self.min_s is not None and self.mode_s is not None and self.max_s is not None
+            return (self.min_s + self.mode_s + self.max_s) / 3.0
         assert self.mean_s is not None
         return self.mean_s
 
@@ -141,6 +157,8 @@ class Dist(BaseModel):
             return f"empirical({len(self.values_s or [])} values, mean {self.mean:g} s)"
         if self.dist == "uniform" and self.min_s is not None:
             return f"uniform({self.min_s:g}-{self.max_s:g} s)"
+        if self.dist == "triangular":
+            return f"triangular({self.min_s:g}, {self.mode_s:g}, {self.max_s:g} s)"
         parts = [f"mean {self.mean:g} s"]
         if self.cv is not None:
             parts.append(f"cv {self.cv:g}")

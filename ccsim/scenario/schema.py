@@ -12,7 +12,7 @@ The top-level ``Scenario`` lives here; its parts have modules of their own (``ho
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import Field
@@ -31,9 +31,11 @@ from ccsim.scenario.common import (
 )
 from ccsim.scenario.demand import (
     Arrivals,
+    BlockedRedial,
     CallType,
     Demand,
     Ivr,
+    MaxWait,
     Password,
     Redial,
     RedialAfter,
@@ -77,6 +79,17 @@ class Scenario(Model):
     ivr_ports: int | None = Field(
         None, ge=1, description="Simultaneous IVR sessions; callers beyond hear busy (blocked)."
     )
+    lines: int | None = Field(
+        None,
+        ge=0,
+        description="Lines (trunks) of the whole hotline: a call holds one from arrival to "
+        "the end of its talk; a call finding all busy hears busy (blocked). Default: unlimited.",
+    )
+    at_closing: Literal["serve", "disconnect", "message"] = Field(
+        "serve",
+        description="Callers still in the IVR or waiting for an agent at the end of the "
+        "horizon (closing time): served as usual, cut off, or sent to leave a message.",
+    )
     targets: Targets = Field(default_factory=Targets)
 
     # -- convenient views -------------------------------------------------------------
@@ -102,16 +115,14 @@ class Scenario(Model):
         return [(c, b) for c in self.centers for b in c.back_office]
 
     def sl_thresholds(self) -> list[float]:
-        """Every service-level threshold in use: the scenario's first, then tiers' own."""
+        """Every service-level threshold in use: the scenario's first, then tiers' and call types' own."""
         out = [self.sl.threshold_s]
-        for t in self.tier_list:
-            if (
-                t.targets
-                and t.targets.service_level
-                and t.targets.service_level.threshold_s is not None
-            ):
-                if t.targets.service_level.threshold_s not in out:
-                    out.append(t.targets.service_level.threshold_s)
+        owners: list[TierTargets | None] = [t.targets for t in self.tier_list]
+        owners += [ct.targets for ct in self.call_types]
+        for tt in owners:
+            if tt and tt.service_level and tt.service_level.threshold_s is not None:
+                if tt.service_level.threshold_s not in out:
+                    out.append(tt.service_level.threshold_s)
         return out
 
     @property
@@ -172,6 +183,7 @@ __all__ = [
     "Arrivals",
     "BackOfficeGroup",
     "Blending",
+    "BlockedRedial",
     "CalendarSpec",
     "CallType",
     "Campaign",
@@ -186,6 +198,7 @@ __all__ = [
     "Id",
     "Ivr",
     "KpiSettings",
+    "MaxWait",
     "Model",
     "Network",
     "Password",

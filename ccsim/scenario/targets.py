@@ -28,6 +28,18 @@ class KpiSettings(Model):
     repeat_caller_window_days: float = Field(
         7.0, gt=0, description="... within a period of this many days."
     )
+    estimator: Literal["mean_of_ratios", "ratio_of_totals"] = Field(
+        "mean_of_ratios",
+        description="Whole-run KPI estimates: the mean over replications of each "
+        "replication's ratio, or the ratio of the totals over all replications (with a "
+        "delta-method interval).",
+    )
+    occupancy: Literal["horizon", "until_last_call"] = Field(
+        "horizon",
+        description="Occupancy over logged-in time within the horizon, or also after it "
+        "until the last call ends (the last interval's agents kept to finish; counted in "
+        "the last interval).",
+    )
     queue_sample_s: float | None = Field(
         None,
         gt=0,
@@ -85,4 +97,10 @@ class Targets(Model):
     fcr: float | None = Field(None, ge=0, le=1, description="Minimum first-contact resolution.")
     repeat_caller_rate: float | None = Field(
         None, ge=0, le=1, description="Maximum repeat-caller rate."
+    )
+    blocked_rate: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="Maximum share of calls that hear busy (no line, no IVR port, queue full).",
     )

@@ -102,7 +102,15 @@ def _assess(sc: Scenario) -> tuple[Workload, list[Problem]]:
         redials = 1.0
         if ct.redial is not None:
             chain = 1.0
-            for p in ct.redial.probabilities:
+            probs = list(ct.redial.probabilities)
+            if ct.redial.blocked is not None:  # either list may give an attempt's chance
+                more = list(ct.redial.blocked.probabilities)
+                n_max = max(len(probs), len(more))
+                probs = [
+                    max(probs[j] if j < len(probs) else 0.0, more[j] if j < len(more) else 0.0)
+                    for j in range(n_max)
+                ]
+            for p in probs:
                 chain *= p
                 redials += chain
         n = fresh[i] * per_matter * redials

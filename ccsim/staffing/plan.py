@@ -15,6 +15,7 @@ from ccsim.engine.compile import compile_scenario
 from ccsim.scenario.routing import plan_for
 from ccsim.scenario.schema import Scenario
 from ccsim.staffing.erlang_step import erlang_plan
+from ccsim.staffing.lines_check import lines_check
 from ccsim.staffing.search import Searcher, SearchResult, enforced_checks
 from ccsim.staffing.shifts import Roster, candidate_shifts, roster
 
@@ -203,6 +204,9 @@ class StaffingPlan:
             "targets": self._targets(run["targets"]),
             "floor": self.floor(),
         }
+        lines = lines_check(res)
+        if lines:
+            doc["lines"] = lines
         if self.rosters:
             doc["roster"] = {
                 g: {

@@ -260,7 +260,9 @@ def test_every_bad_point_is_listed_at_once():
         point_scenarios(base, varies, grid(varies))
     p1 = f"point 1 ({AGENTS}=-1, call_types.general.handle_time.nope=3)"
     p2 = f"point 2 ({AGENTS}=12, call_types.general.handle_time.nope=3)"
-    known = "unknown key; known keys: cv, dist, max_s, mean_s, min_s, shape, values_s, weights"
+    known = (
+        "unknown key; known keys: cv, dist, max_s, mean_s, min_s, mode_s, shape, values_s, weights"
+    )
     assert messages(exc) == [
         f"{p1}: call_types[0].handle_time.nope: {known}",
         f"{p1}: centers[0].groups[0].agents: must be >= 0, got -1",
