@@ -63,15 +63,25 @@ def small(name: str, **kpi: float) -> Scenario:
     return parse_scenario(data)
 
 
+#: attempt chains (a call and its redials) are counted within the rows folded together:
+#: a chain whose redial comes after a fold counts as two (see docs, memory of long runs)
+CHAINS = ("chains_requesting", "chains_answered_within")
+
+
 def assert_same_counts(a: RepCounts, b: RepCounts) -> None:
     """Counts exactly equal, seconds to 1e-9 relative (the order of sums differs)."""
     assert list(a.cells) == list(b.cells)
+    whole, folded = a.cells["chains_requesting"].sum(), b.cells["chains_requesting"].sum()
+    # a split needs a redial in a later fold: splits only add, at most one per redial
+    assert whole <= folded <= whole + a.cells["redials"].sum(), (whole, folded)
     for part in ("cells", "agents", "callers", "queue", "work_orders", "back_office", "outbound"):
         da, db = getattr(a, part), getattr(b, part)
         assert set(da) == set(db), part
         for k in da:
             x, y = np.asarray(da[k], dtype=float), np.asarray(db[k], dtype=float)
             assert x.shape == y.shape, (part, k)
+            if part == "cells" and k in CHAINS:
+                continue
             if k.endswith("_s"):
                 np.testing.assert_allclose(y, x, rtol=1e-9, atol=1e-9, err_msg=f"{part}.{k}")
             else:
