@@ -24,6 +24,7 @@ import numpy as np
 import simpy
 from simpy.events import NORMAL, URGENT, Event, Timeout
 
+from ccsim.engine import proficiency
 from ccsim.engine.arrivals import day_multipliers, draw_arrivals
 from ccsim.engine.backoffice import BackOffice
 from ccsim.engine.call import (
@@ -127,6 +128,7 @@ class Simulation(Routing):
             list(ct.redial.probabilities) if ct.redial else [] for ct in sc.call_types
         ]
         self._fcr = [ct.fcr for ct in sc.call_types]
+        self._prof = proficiency.table(sc, m.group_ids, self.streams)
         self.bo: BackOffice | None = None
         self.ob: Outbound | None = None
         self._arr_t: list[float] = []

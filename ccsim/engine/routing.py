@@ -28,6 +28,7 @@ from ccsim.engine.backoffice import BackOffice
 from ccsim.engine.call import DONE, INF, WAITING, Call
 from ccsim.engine.compile import Compiled
 from ccsim.engine.outbound import Outbound
+from ccsim.engine.proficiency import Skill
 from ccsim.engine.records import Kind, Outcome, Recorder
 from ccsim.engine.streams import Buffered
 
@@ -49,6 +50,7 @@ class Routing:
     bo: BackOffice | None
     ob: Outbound | None
     _fcr: list[float]  # per call type: first-contact resolution probability
+    _prof: list[list[Skill | None]] | None  # per group and type: proficiency (None: none)
     _return_delay: list[Buffered]  # per call type: when an unresolved caller calls again
     # provided by Simulation: scheduling, and a caller calling again
     after: Callable[[float, Callable[[Event], None], Any], None]
@@ -113,7 +115,12 @@ class Routing:
         call.state = DONE
         call.group = g
         talk = call.talk
+        wrap = call.wrap
         fcr = self._fcr[call.ctype]
+        if self._prof is not None:
+            skill = self._prof[g][call.ctype]
+            if skill is not None:
+                talk, wrap, fcr = skill.apply(talk, wrap, fcr)
         if call.dialect and call.net not in self.speaks[g]:
             talk *= self._dialect_talk
             fcr *= self._dialect_fcr
@@ -137,10 +144,10 @@ class Routing:
                 resolved = 2 if t - now <= self.fcr_window_s else 1
         self.rec.add(
             call.caller, call.ctype, call.tier, call.net, call.kind, call.attempt, call.t_arrival,
-            Outcome.ANSWERED, g, call.t_queue, now + transfer - call.t_queue, talk, call.wrap,
+            Outcome.ANSWERED, g, call.t_queue, now + transfer - call.t_queue, talk, wrap,
             resolved, call.dialect, order, transfer, moved,
         )  # fmt: skip
-        self.after(transfer + talk + call.wrap, self._on_release, g)
+        self.after(transfer + talk + wrap, self._on_release, g)
         if self._sl_guard:
             self._sl_req[g] += 1
             self._sl_ok[g] += now + transfer - call.t_queue <= self._sl_threshold

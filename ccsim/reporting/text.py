@@ -174,6 +174,9 @@ def print_run(doc: dict[str, Any], out_dir: str | None = None) -> None:
             for name, v in items.items()
         ]
         con.print(simple_table([title, *[LABELS.get(c, c) for c in (*cols, *extra)]], rows))
+    gt = group_type_table(doc.get("group_call_types", {}))
+    if gt is not None:
+        con.print(gt)
     days = doc.get("days", [])
     if len(days) > 1:
         dcols = (*cols, "occupancy")
@@ -214,3 +217,24 @@ def print_run(doc: dict[str, Any], out_dir: str | None = None) -> None:
         con.print(simple_table(["work orders", *[c.replace("_", " ") for c in wcols]], rows))
     if out_dir:
         con.print(f"Output: {out_dir}  (report.html, summary.json, intervals.csv, ...)")
+
+
+def group_type_table(pairs: dict[str, dict[str, dict[str, Any]]]) -> Table | None:
+    """Answered calls, AHT and FCR per answering group and call type (proficiency at work).
+
+    None when it would repeat the group and call-type tables: every group answered one
+    call type and every call type was answered by one group.
+    """
+    per_type: dict[str, int] = {}
+    for types in pairs.values():
+        for t in types:
+            per_type[t] = per_type.get(t, 0) + 1
+    if all(len(t) <= 1 for t in pairs.values()) and all(n <= 1 for n in per_type.values()):
+        return None
+    cols = ("answered", "aht_s", "fcr")
+    rows = [
+        [g, t, *(fmt_kpi(c, v[c]["mean"]) for c in cols)]
+        for g, types in pairs.items()
+        for t, v in types.items()
+    ]
+    return simple_table(["group", "call type", *(LABELS.get(c, c) for c in cols)], rows)

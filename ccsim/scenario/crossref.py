@@ -81,7 +81,7 @@ def _check(data: dict[str, Any]) -> Iterator[Problem]:
     yield from duplicate_ids("centers", centers)
     yield from share_sums("networks", networks)
     yield from share_sums("tiers", tiers)
-    yield from group_problems(centers, known)
+    yield from group_problems(centers, known, as_list(data.get("call_types")))
     yield from call_type_problems(data, known)
     yield from routing_problems(data, known)
     yield from centre_problems(centers, known)

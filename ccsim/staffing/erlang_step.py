@@ -2,7 +2,8 @@
 
 A group's offered load is the expected agent requests of the caller classes whose plan
 starts with it (fresh demand after the IVR, plus the expected returns of unresolved
-callers), with their blended handling time. Erlang A is used where every call type of
+callers), with their blended handling time: the group's own handling time and
+first-contact resolution where its proficiency sets them. Erlang A is used where every call type of
 the load has a patience, Erlang C otherwise. The targets are the scenario's (a tier's
 stricter service-level target applies where that tier is at least a tenth of the
 group's load); shrinkage is applied afterwards. Overflow, priorities, dialect routing,
@@ -18,6 +19,7 @@ from numpy.typing import NDArray
 
 from ccsim.analytics.offered import offered_load
 from ccsim.analytics.sizing import Targets, required_agents
+from ccsim.scenario.proficiency import handling_mean, proficiency_of
 from ccsim.scenario.routing import plan_for
 from ccsim.scenario.schema import Scenario
 
@@ -49,12 +51,11 @@ def group_loads(sc: Scenario) -> GroupLoad:
                 if rb.tiers is None or t.id in rb.tiers:
                     order_p[(rb.call_type, t.id)] += rb.probability
     nets = sc.network_list
+    groups = [g for _, g in sc.groups]
     for k, ct in enumerate(sc.call_types):
         for r, tier in enumerate(sc.tier_list):
-            returns = (1.0 - min(order_p[(ct.id, tier.id)], 1.0)) * (1.0 - ct.fcr)
-            uplift = 1.0 / max(1.0 - returns, 1e-6)
+            no_order = 1.0 - min(order_p[(ct.id, tier.id)], 1.0)
             for j, net in enumerate(nets):
-                req = load.requests[:, k, r, j] * uplift
                 for dialect, share in ((False, 1.0 - net.dialect_share), (True, net.dialect_share)):
                     if share <= 0:
                         continue
@@ -62,8 +63,15 @@ def group_loads(sc: Scenario) -> GroupLoad:
                     if not plan:
                         continue
                     g = plan[0][0]
+                    # the first group's own handling time and resolution (proficiency)
+                    grp = groups[g]
+                    p = proficiency_of(grp.proficiency, grp.skills, ct.id)
+                    aht = load.aht_s[k] if p is None else handling_mean(ct, p)
+                    fcr = ct.fcr if p is None else p.resolution(ct)
+                    uplift = 1.0 / max(1.0 - no_order * (1.0 - fcr), 1e-6)
+                    req = load.requests[:, k, r, j] * uplift
                     calls[g] += req * share
-                    work[g] += req * share * load.aht_s[k]
+                    work[g] += req * share * aht
                     # patience-weighted calls (infinite patience: Erlang C); none without calls
                     with np.errstate(invalid="ignore"):
                         pat[g] += np.where(req > 0, req * share * load.patience_s[k], 0.0)
