@@ -16,7 +16,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ccsim.scenario.calendar import Calendar
-from ccsim.scenario.routing import Plan, base_plan, plan_for, work_order_group
+from ccsim.scenario.routing import (
+    Plan,
+    base_plan,
+    matching_rule,
+    plan_for,
+    work_order_group,
+)
 from ccsim.scenario.schema import Scenario
 from ccsim.scenario.timeline import Segments, segments
 
@@ -29,6 +35,7 @@ class QueueSpec:
     priority: int
     plan: Plan
     first_site: int  # centre index of the plan's first group (-1: empty plan)
+    select: str = "order"  # which idle agent takes an arriving call (``selection.py``)
 
     @property
     def immediate(self) -> tuple[int, ...]:
@@ -120,7 +127,15 @@ def compile_scenario(scenario: Scenario) -> Compiled:
                     # a dialect desk elsewhere is a transfer, the caller's own site is not
                     base, _ = base_plan(scenario, ct.id, tier.id, net.id, bool(dia))
                     first = base[0][0] if base else (plan[0][0] if plan else -1)
-                    spec = QueueSpec(ti, tier.priority, plan, gc[first] if first >= 0 else -1)
+                    rule = matching_rule(scenario, ct.id, tier.id, net.id, bool(dia))
+                    select = (
+                        rule.agent_selection
+                        if rule is not None and rule.agent_selection is not None
+                        else scenario.routing.agent_selection
+                    )
+                    spec = QueueSpec(
+                        ti, tier.priority, plan, gc[first] if first >= 0 else -1, select
+                    )
                     if spec not in qindex:
                         qindex[spec] = len(queues)
                         queues.append(spec)

@@ -83,7 +83,13 @@ def _enqueue(
     q = sim.route[k][tier][net][0]
     call.queue = q
     call.t_queue = now - waited
-    for g in sim.q_immediate[q]:
+    pick = None if sim._picks is None else sim._picks[q]
+    if pick is not None:  # the plan's idle-agent selection policy
+        g = pick(q)
+        if g >= 0:
+            sim._answer(call, g, now)
+            return
+    for g in sim.q_immediate[q] if pick is None else ():
         if sim.busy[g] < sim.staffed[g]:
             sim._answer(call, g, now)
             return

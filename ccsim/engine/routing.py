@@ -30,7 +30,8 @@ from ccsim.engine.compile import Compiled
 from ccsim.engine.outbound import Outbound
 from ccsim.engine.proficiency import Skill
 from ccsim.engine.records import Kind, Outcome, Recorder
-from ccsim.engine.streams import Buffered
+from ccsim.engine.selection import AgedServe, IdleChoice
+from ccsim.engine.streams import Buffered, Streams
 
 
 class Routing:
@@ -51,6 +52,7 @@ class Routing:
     ob: Outbound | None
     _fcr: list[float]  # per call type: first-contact resolution probability
     _prof: list[list[Skill | None]] | None  # per group and type: proficiency (None: none)
+    streams: Streams
     _return_delay: list[Buffered]  # per call type: when an unresolved caller calls again
     # provided by Simulation: scheduling, and a caller calling again
     after: Callable[[float, Callable[[Event], None], Any], None]
@@ -85,6 +87,22 @@ class Routing:
         self._sl_req = [0] * G
         self._sl_ok = [0] * G
         self.last_sl_ok = [True] * G
+        # selection policies other than the defaults (``selection.py``); None: defaults
+        policies = [q.select for q in m.queues]
+        self._choice = (
+            IdleChoice(self, self.streams, policies)
+            if any(p != "order" for p in policies)
+            else None
+        )
+        self._picks = self._choice.pickers if self._choice is not None else None
+        self._idle_log = self._choice if self._choice and self._choice.idle_log else None
+        aging = sc.routing.aging
+        if sc.routing.policy == "aging" and aging is not None:
+            base = [
+                float(q.priority + aging.call_type_priority.get(m.type_ids[q.call_type], 0))
+                for q in m.queues
+            ]
+            self._serve_next = AgedServe(self, base, aging.weight_per_s).serve  # type: ignore[method-assign]
 
     # -- the agent queue -----------------------------------------------------------------
 
@@ -95,8 +113,15 @@ class Routing:
         call.queue = q
         busy = self.busy
         staffed = self.staffed
-        for g in self.q_immediate[q]:
-            if busy[g] < staffed[g]:
+        picks = self._picks
+        if picks is None or picks[q] is None:
+            for g in self.q_immediate[q]:
+                if busy[g] < staffed[g]:
+                    self._answer(call, g, now)
+                    return
+        else:
+            g = picks[q](q)
+            if g >= 0:
                 self._answer(call, g, now)
                 return
         call.state = WAITING
@@ -162,6 +187,8 @@ class Routing:
         if b < self.staffed[g]:
             if self.waiting[g] and self._serve_next(g):
                 return
+            if self._idle_log is not None:
+                self._idle_log.went_idle(g, self.env.now)
             if self.ob is not None:
                 self.ob.fill(g)
 
@@ -276,5 +303,7 @@ class Routing:
             if n > old:
                 while self.busy[g] < n and self.waiting[g] and self._serve_next(g):
                     pass
+            if self._idle_log is not None:
+                self._idle_log.logged_in(g, self.env.now)
             if self.ob is not None:  # more agents, or the blending guard may have turned
                 self.ob.fill(g)
