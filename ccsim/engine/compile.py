@@ -19,12 +19,14 @@ from ccsim.scenario.calendar import Calendar
 from ccsim.scenario.routing import (
     Plan,
     base_plan,
+    group_index,
     matching_rule,
     plan_for,
     work_order_group,
 )
 from ccsim.scenario.schema import Scenario
 from ccsim.scenario.timeline import Segments, segments
+from ccsim.scenario.transfers import transfers_of
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class QueueSpec:
     plan: Plan
     first_site: int  # centre index of the plan's first group (-1: empty plan)
     select: str = "order"  # which idle agent takes an arriving call (``selection.py``)
+    leg: bool = False  # callers transferred on from another group (``transfers.py``)
 
     @property
     def immediate(self) -> tuple[int, ...]:
@@ -141,6 +144,23 @@ def compile_scenario(scenario: Scenario) -> Compiled:
                         queues.append(spec)
                     route[ti, ri, ni, dia] = qindex[spec]
 
+    # callers transferred on: a queue per (first group, entry, call type, tier)
+    legs: dict[tuple[int, int, int, int], int] = {}
+    for gi, (_, g) in enumerate(groups):
+        for ei, tr in enumerate(g.transfers):
+            to = group_index(scenario, tr.to)
+            assert to is not None  # checked by the loader
+            for ti, ct in enumerate(scenario.call_types):
+                if tr not in transfers_of(g.transfers, g.skills, ct.id):
+                    continue
+                for ri, tier in enumerate(tiers):
+                    prio = tier.priority if tr.priority is None else tr.priority
+                    spec = QueueSpec(ti, prio, ((to, 0.0),), gc[to], "order", leg=True)
+                    if spec not in qindex:
+                        qindex[spec] = len(queues)
+                        queues.append(spec)
+                    legs[(gi, ei, ti, ri)] = qindex[spec]
+
     buckets: list[list[list[tuple[int, float]]]] = []
     for gi, (_, g) in enumerate(groups):
         ranked: dict[tuple[int, ...], list[tuple[int, float]]] = {}
@@ -213,4 +233,5 @@ def compile_scenario(scenario: Scenario) -> Compiled:
         order_limit_calendar=[
             cals[w.limit_calendar] if w.limit_calendar else None for w in scenario.work_orders
         ],
+        extras={"transfer_queues": legs} if legs else {},
     )

@@ -335,6 +335,8 @@ class Simulation(Routing):
         else:
             self.env.run(until=self.m.horizon_s + limit)
         end = self.env.now
+        if self._xfer is not None:  # transferred callers still on their second leg
+            self._xfer.at_end(end)
         for dq in self.qcalls:
             for call in dq:
                 if call.state == WAITING:
@@ -355,8 +357,9 @@ class Simulation(Routing):
         tasks = self.bo.task_arrays() if self.bo is not None else {}
         outbound = self.ob.arrays() if self.ob is not None else {}
         return RunRecord(
-            self.rec.arrays(), end, self.replication, self.seed, samples, orders, tasks, outbound
-        )
+            self.rec.arrays(), end, self.replication, self.seed, samples, orders, tasks, outbound,
+            self._xfer.arrays() if self._xfer is not None else {},
+        )  # fmt: skip
 
 
 def simulate_once(

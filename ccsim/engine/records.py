@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
@@ -147,3 +147,4 @@ class RunRecord:
     orders: dict[str, NDArray[Any]]  # work orders (empty without a back office)
     bo_tasks: dict[str, NDArray[Any]]  # back-office tasks: group, start, end
     outbound: dict[str, dict[str, NDArray[Any]]]  # campaign attempts and records (empty without)
+    transfers: dict[str, NDArray[Any]] = field(default_factory=dict)  # second legs (empty without)

@@ -32,6 +32,7 @@ from ccsim.engine.proficiency import Skill
 from ccsim.engine.records import Kind, Outcome, Recorder
 from ccsim.engine.selection import AgedServe, IdleChoice
 from ccsim.engine.streams import Buffered, Streams
+from ccsim.engine.transfers import Transfers
 
 
 class Routing:
@@ -96,6 +97,8 @@ class Routing:
         )
         self._picks = self._choice.pickers if self._choice is not None else None
         self._idle_log = self._choice if self._choice and self._choice.idle_log else None
+        # transfers after the first talk (``transfers.py``); None: no group transfers
+        self._xfer = Transfers(self, self.streams) if "transfer_queues" in m.extras else None
         aging = sc.routing.aging
         if sc.routing.policy == "aging" and aging is not None:
             base = [
@@ -151,6 +154,10 @@ class Routing:
             fcr *= self._dialect_fcr
         moved = self.g_centre[g] != self.q_site[call.queue]  # answered at another site
         transfer = self._transfer_s if moved else 0.0
+        if self._xfer is not None and self._xfer.divert(
+            call, g, now, talk, wrap, fcr, transfer, moved
+        ):
+            return
         # a chaser (or its redial) is about an existing order: it raises none and is not
         # a new matter
         chaser = call.chase

@@ -144,7 +144,9 @@ def print_run(doc: dict[str, Any], out_dir: str | None = None) -> None:
             continue
         rows.append([label, fmt_kpi(k, v["mean"]), _ci(k, v["ci95"]), tgt, status])
     con.print(simple_table(["KPI", "mean", "95% interval", "target", ""], rows))
-    tier_t = [t for t in doc.get("targets", {}).values() if t["scope"].startswith("tier")]
+    tier_t = [
+        t for t in doc.get("targets", {}).values() if t["scope"].startswith(("tier", "call type"))
+    ]
     if tier_t:
         con.print(
             simple_table(
@@ -177,6 +179,9 @@ def print_run(doc: dict[str, Any], out_dir: str | None = None) -> None:
     gt = group_type_table(doc.get("group_call_types", {}))
     if gt is not None:
         con.print(gt)
+    xt = doc.get("agent_transfers")
+    if xt:
+        con.print(transfer_table(xt))
     days = doc.get("days", [])
     if len(days) > 1:
         dcols = (*cols, "occupancy")
@@ -238,3 +243,21 @@ def group_type_table(pairs: dict[str, dict[str, dict[str, Any]]]) -> Table | Non
         for t, v in types.items()
     ]
     return simple_table(["group", "call type", *(LABELS.get(c, c) for c in cols)], rows)
+
+
+def transfer_table(xt: dict[str, Any]) -> Table:
+    """Transfers per transferring group and call type, then the total."""
+    cols = (
+        "transferred", "transfer_rate", "two_agent_calls", "lost_after_transfer",
+        "asa_after_transfer_s",
+    )  # fmt: skip
+    rows = [
+        [g, t, *(fmt_kpi(c, v[c]["mean"]) for c in cols)]
+        for g, types in xt.get("by_group", {}).items()
+        for t, v in types.items()
+    ]
+    total = xt.get("total", {})
+    if total:
+        rows.append(["all", "", *(fmt_kpi(c, total[c]["mean"]) for c in cols)])
+    heads = ("transferred", "rate", "by two agents", "lost after", "ASA after (s)")
+    return simple_table(["transfers from", "call type", *heads], rows, highlight_row=len(rows) - 1)

@@ -12,7 +12,7 @@ from summed counts at whatever level is asked (``ccsim.results.kpis``). Numpy on
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -26,6 +26,7 @@ from ccsim.results.back_office_time import back_office_time
 from ccsim.results.callers import caller_flags, callers_per_type
 from ccsim.results.outbound_counts import CAMPAIGN_COUNTERS, LIST_COUNTERS, outbound_counts
 from ccsim.results.queue_length import queue_length
+from ccsim.results.transfer_counts import leg_busy, transfer_counts, with_legs
 from ccsim.results.work_order_counts import ORDER_COUNTERS, work_order_counts
 
 __all__ = [
@@ -93,6 +94,7 @@ class RepCounts:
     outbound: dict[str, NDArray[np.float64]]  # campaign counts per campaign x interval, lists
     end_s: float
     calls: dict[str, NDArray[Any]] | None = None  # per-call records, when kept
+    transfers: dict[str, NDArray[np.float64]] = field(default_factory=dict)  # per group x type
 
 
 def aggregate(m: Compiled, run: RunRecord, keep_calls: bool = False) -> RepCounts:
@@ -196,11 +198,13 @@ def aggregate(m: Compiled, run: RunRecord, keep_calls: bool = False) -> RepCount
             inv, weights=np.asarray(column(), dtype=float)[keep], minlength=uniq.size
         )
 
+    legs = run.transfers  # second legs of transferred calls (empty without transfers)
     agents = agent_time(
-        m, c, answered, run.end_s, run.outbound.get("attempts") if run.outbound else None
-    )
+        m, c, answered, run.end_s, run.outbound.get("attempts") if run.outbound else None,
+        leg_busy(legs) if legs else None,
+    )  # fmt: skip
     callers = callers_per_type(m, c, requests, answered, keep)
-    queue = queue_length(m, c, run.samples)
+    queue = queue_length(m, with_legs(c, legs) if legs else c, run.samples)
     orders = work_order_counts(m, run.orders) if run.orders else {}
     bo = back_office_time(m, run.bo_tasks) if m.bo_ids else {}
     ob = outbound_counts(m, run.outbound) if run.outbound else {}
@@ -215,6 +219,7 @@ def aggregate(m: Compiled, run: RunRecord, keep_calls: bool = False) -> RepCount
         ob,
         run.end_s,
         dict(c) if keep_calls else None,
+        transfer_counts(m, legs) if legs else {},
     )
 
 

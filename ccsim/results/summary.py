@@ -64,6 +64,9 @@ class Summarised(Protocol):
     def campaigns(self) -> dict[str, dict[str, Any]]:
         """Campaign figures with 95 % intervals."""
 
+    def transfers(self) -> dict[str, Any]:
+        """Transfers after the first talk, with 95 % intervals."""
+
 
 def summary_document(res: Summarised) -> dict[str, Any]:
     """The ``ccsim run --json`` document."""
@@ -132,6 +135,7 @@ def summary_document(res: Summarised) -> dict[str, Any]:
         "all_targets_met": res.all_targets_met,
         **({"work_orders": res.work_orders()} if res.compiled.order_ids else {}),
         **({"campaigns": res.campaigns()} if sc.campaigns else {}),
+        **({"agent_transfers": res.transfers()} if "transfer_queues" in m.extras else {}),
         "wall_s": res.wall_s,
     }
     return doc

@@ -10,6 +10,7 @@ from pydantic_core import PydanticCustomError
 from ccsim.scenario.common import Headcount, Id, Model
 from ccsim.scenario.horizon import per_interval
 from ccsim.scenario.proficiency import Proficiency
+from ccsim.scenario.transfers import Transfer
 from ccsim.scenario.workorders import BackOfficeGroup
 
 
@@ -58,7 +59,12 @@ class Group(Model):
     proficiency: list[Proficiency] = Field(
         default_factory=list,
         description="Handling of some call types by this group: time and FCR factors or "
-        "figures of its own (first entry naming a call type wins).",
+        "figures of its own (one entry per call type).",
+    )
+    transfers: list[Transfer] = Field(
+        default_factory=list,
+        description="Shares of the calls this group answers, per call type, sent on to another "
+        "group after the first talk (blind or consult).",
     )
 
     def agents_at(self, n_intervals: int, offset: int = 0) -> list[int]:
