@@ -12,7 +12,10 @@ Staffing changes at interval boundaries come first among same-time events (SimPy
 priority URGENT): new agents take waiting calls at once.
 
 These methods run several times per call. They cache lists in locals and inline
-small steps instead of calling helpers: keep them flat.
+small steps instead of calling helpers: keep them flat. Features a scenario may leave
+out hook in with one check each and cost nothing else when unused: proficiency
+(``proficiency.py``), selection policies other than the defaults (``selection.py``)
+and transfers after the first talk (``transfers.py``).
 """
 
 from __future__ import annotations
