@@ -27,7 +27,8 @@ img{max-width:100%}
 """
 
 _PCT = {"service_level", "answer_rate", "abandon_rate", "short_abandon_rate", "occupancy", "p_wait",
-        "ivr_self_service", "containment", "blocked_rate", "fcr", "repeat_caller_rate"}  # fmt: skip
+        "ivr_self_service", "containment", "blocked_rate", "fcr", "repeat_caller_rate",
+        "transfer_rate"}  # fmt: skip
 
 
 def fmt(kpi: str, v: Any) -> str:
@@ -231,6 +232,8 @@ def _render(
         iv[c] = [fmt(c, v) for v in iv[c]]
     sld = summary.get("service_level_definition", {})
     days = _days_table(summary.get("days"))
+    days += _handling_table(summary.get("group_call_types"))
+    days += _transfers_table(summary.get("agent_transfers"))
     doc = f"""<!doctype html><html><head><meta charset="utf-8"><title>ccsim report: {html.escape(summary["scenario"])}</title>
 <style>{_CSS}</style></head><body>
 <h1>{html.escape(summary["scenario"])}</h1>
@@ -273,3 +276,41 @@ def _days_table(days: Any) -> str:
     if not rows:
         return ""
     return f"<h2>Per day (mean, 95% interval)</h2>{_table(pd.DataFrame(rows))}\n"
+
+
+def _mean(block: Any, kpi: str) -> Any:
+    v = block.get(kpi) if isinstance(block, dict) else None
+    return v.get("mean") if isinstance(v, dict) else None
+
+
+def _handling_table(pairs: Any) -> str:
+    """Answered calls, AHT and FCR per answering group and call type (proficiency)."""
+    if not isinstance(pairs, dict):
+        return ""
+    rows = [
+        {"group": str(g), "call type": str(t), "answered": fmt("answered", _mean(v, "answered")),
+         "AHT (s)": fmt("aht_s", _mean(v, "aht_s")), "FCR": fmt("fcr", _mean(v, "fcr"))}
+        for g, types in pairs.items() if isinstance(types, dict)
+        for t, v in types.items()
+    ]  # fmt: skip
+    if len(rows) < 2:
+        return ""
+    return f"<h2>Per answering group and call type</h2>{_table(pd.DataFrame(rows))}\n"
+
+
+def _transfers_table(xt: Any) -> str:
+    """Transfers after the first talk, per transferring group and call type."""
+    if not isinstance(xt, dict) or not isinstance(xt.get("by_group"), dict):
+        return ""
+    cols = {"transferred": "transferred", "transfer_rate": "rate",
+            "two_agent_calls": "by two agents", "lost_after_transfer": "lost after",
+            "asa_after_transfer_s": "ASA after (s)"}  # fmt: skip
+    rows = [
+        {"from": str(g), "call type": str(t)}
+        | {label: fmt(k, _mean(v, k)) for k, label in cols.items()}
+        for g, types in xt["by_group"].items() if isinstance(types, dict)
+        for t, v in types.items()
+    ]  # fmt: skip
+    if not rows:
+        return ""
+    return f"<h2>Transfers after the first talk</h2>{_table(pd.DataFrame(rows))}\n"
