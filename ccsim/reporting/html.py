@@ -293,8 +293,10 @@ def _handling_table(pairs: Any) -> str:
         for g, types in pairs.items() if isinstance(types, dict)
         for t, v in types.items()
     ]  # fmt: skip
-    if len(rows) < 2:
-        return ""
+    groups = [r["group"] for r in rows]
+    types = [r["call type"] for r in rows]
+    if len(set(groups)) == len(groups) and len(set(types)) == len(types):
+        return ""  # each group one call type and each call type one group: nothing new
     return f"<h2>Per answering group and call type</h2>{_table(pd.DataFrame(rows))}\n"
 
 
