@@ -44,7 +44,7 @@ def group_problems(
     """Groups: unique within a centre; skills name call types; agents per interval; proficiency."""
     # call types whose unresolved callers have no return delay: no group may resolve less
     no_return = {
-        cd.get("id")
+        str(cd.get("id"))
         for cd in (as_dict(c) for c in call_types or [])
         if cd.get("return_delay") is None
     }

@@ -22,7 +22,7 @@ def transfer_problems(centers: list[Any], known: KnownIds) -> Iterator[Problem]:
         for gi, g in enumerate(as_list(cd.get("groups"))):
             gd = as_dict(g)
             skills = [s for s in as_list(gd.get("skills")) if isinstance(s, str)]
-            self_refs = {gd.get("id"), f"{cd.get('id')}/{gd.get('id')}"}
+            self_refs = {str(gd.get("id")), f"{cd.get('id')}/{gd.get('id')}"}
             total: dict[str, float] = {}
             for ti, t in enumerate(as_list(gd.get("transfers"))):
                 td = as_dict(t)

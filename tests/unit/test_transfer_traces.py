@@ -199,3 +199,10 @@ def test_no_transfers_no_legs_and_no_block():
     assert rec.transfers == {}
     assert "agent_transfers" not in simulate(parse_scenario(d)).summary()
     assert np.all(rec.calls["group"] == 0)
+
+
+def test_a_group_id_of_the_wrong_type_is_a_problem_not_a_crash():
+    d = case()
+    d["centers"][0]["groups"][0]["id"] = []
+    d["call_types"][0]["id"] = ["a"]
+    has(d, "centers[0].groups[0].id")
