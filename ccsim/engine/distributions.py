@@ -52,10 +52,6 @@ def _uniform(lo: float, hi: float, rng: np.random.Generator, n: int) -> FloatArr
     return rng.uniform(lo, hi, n)
 
 
-def _triangular(lo: float, mode: float, hi: float, rng: np.random.Generator, n: int) -> FloatArray:
-    return rng.triangular(lo, mode, hi, n)
-
-
 def _constant(value: float, rng: np.random.Generator, n: int) -> FloatArray:
     return np.full(n, value)
 
@@ -99,11 +95,6 @@ def _base(d: Dist) -> Sampler:
         return partial(_uniform, m - w, m + w)
     if d.dist == "constant":
         return partial(_constant, m)
-    if d.dist == "triangular":
-        assert d.min_s is not None and d.mode_s is not None and d.max_s is not None
-        if d.max_s == d.min_s:
-            return partial(_constant, d.min_s)
-        return partial(_triangular, d.min_s, d.mode_s, d.max_s)
     assert d.values_s is not None
     weights = np.asarray(
         d.weights if d.weights is not None else [1.0] * len(d.values_s), dtype=float

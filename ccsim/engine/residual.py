@@ -24,17 +24,7 @@ from ccsim.scenario.distributions import Dist, Patience
 def frozen(d: Dist) -> Any:
     """``d`` as a scipy.stats distribution (None for constant and empirical)."""
     # building a frozen scipy distribution costs about a millisecond: once per law
-    if d.dist == "triangular":
-        assert d.min_s is not None and d.mode_s is not None and d.max_s is not None
-        return _frozen_triangular(d.min_s, d.mode_s, d.max_s)
     return _frozen(d.dist, d.mean, d.cv, d.shape, d.min_s, d.max_s)
-
-
-@lru_cache(maxsize=64)
-def _frozen_triangular(lo: float, mode: float, hi: float) -> Any:
-    if hi <= lo:
-        return None
-    return stats.triang((mode - lo) / (hi - lo), loc=lo, scale=hi - lo)
 
 
 @lru_cache(maxsize=256)
@@ -67,9 +57,7 @@ def residual(d: Dist | None, elapsed: float, rng: np.random.Generator) -> float:
     if d is None:
         return 0.0
     e = max(0.0, float(elapsed))
-    if d.dist == "constant" or (
-        d.dist in ("lognormal", "uniform", "triangular") and frozen(d) is None
-    ):
+    if d.dist == "constant" or (d.dist in ("lognormal", "uniform") and frozen(d) is None):
         return max(d.mean - e, 0.0)
     if d.dist == "empirical":
         assert d.values_s is not None

@@ -150,7 +150,7 @@ def print_run(doc: dict[str, Any], out_dir: str | None = None) -> None:
     if tier_t:
         con.print(
             simple_table(
-                ["tier or call type target", "value", "95% interval", "target", ""],
+                ["tier target", "value", "95% interval", "target", ""],
                 [
                     [
                         f"{t['scope']}: {LABELS.get(t['kpi'], t['kpi'])}",

@@ -42,7 +42,7 @@ class TargetCheck:
 
     name: str
     kpi: str
-    scope: str  # "all", "tier <id>", "call type <id>", "every interval"
+    scope: str  # "all", "tier <id>", "every interval"
     rule: str  # ">=" or "<="
     target: float
     value: Estimate
@@ -129,28 +129,22 @@ def check_targets(res: Measured) -> list[TargetCheck]:
                     field, kpi, "all", rule, float(target), estimate(total[kpi].to_numpy(), kpi)
                 )
             )
-    tiers = [(x.id, x.targets) for x in sc.tier_list if x.targets is not None]
-    types = list((t.call_types or {}).items())
-    for dim, name, scope, items in (
-        ("tier", "tiers", "tier", tiers),
-        ("call_type", "call_types", "call type", types),
-    ):
-        if not items:
-            continue
-        per = res.kpi_values([dim])
-        for label, tt in items:
+    tiers = [x for x in sc.tier_list if x.targets is not None]
+    if tiers:
+        per_tier = res.kpi_values(["tier"])
+        for tier in tiers:
+            tt = tier.targets
             assert tt is not None
-            vals = per.xs(label, level=dim)
+            vals = per_tier.xs(tier.id, level="tier")
             if tt.service_level is not None and tt.service_level.target is not None:
-                sl_spec = tt.service_level
-                v = estimate(dim_sl_values(res, dim, label, sl_spec.threshold_s, sl_spec.formula))
+                v = _tier_sl(res, tier.id, tt.service_level.threshold_s, tt.service_level.formula)
                 out.append(
                     TargetCheck(
-                        f"{name}.{label}.service_level",
+                        f"tiers.{tier.id}.service_level",
                         "service_level",
-                        f"{scope} {label}",
+                        f"tier {tier.id}",
                         ">=",
-                        sl_spec.target,
+                        tt.service_level.target,
                         v,
                     )
                 )
@@ -160,9 +154,9 @@ def check_targets(res: Measured) -> list[TargetCheck]:
                     kpi, rule = _RULES[field]
                     out.append(
                         TargetCheck(
-                            f"{name}.{label}.{field}",
+                            f"tiers.{tier.id}.{field}",
                             kpi,
-                            f"{scope} {label}",
+                            f"tier {tier.id}",
                             rule,
                             float(target),
                             estimate(vals[kpi].to_numpy(), kpi),
@@ -171,21 +165,16 @@ def check_targets(res: Measured) -> list[TargetCheck]:
     return out
 
 
+def _tier_sl(res: Measured, tier: str, threshold_s: float | None, formula: str | None) -> Estimate:
+    """A tier's service level at its own threshold and formula (default: the scenario's)."""
+    return estimate(tier_sl_values(res, tier, threshold_s, formula))
+
+
 def tier_sl_values(res: Measured, tier: str, threshold_s: float | None, formula: str | None) -> Any:
     """Per replication: a tier's service level at its own threshold and formula."""
-    return dim_sl_values(res, "tier", tier, threshold_s, formula)
-
-
-def dim_sl_values(
-    res: Measured, dim: str, label: str, threshold_s: float | None, formula: str | None
-) -> Any:
-    """Per replication: a tier's or call type's service level at its threshold and formula.
-
-    ``dim`` is ``tier`` or ``call_type``; threshold and formula default to the scenario's.
-    """
     sc = res.scenario
     t = sc.sl.threshold_s if threshold_s is None else threshold_s
-    sums = res.sums([dim]).xs(label, level=dim)
+    sums = res.sums(["tier"]).xs(tier, level="tier")
     counts = {k: sums[k].to_numpy() for k in ("requests", "answered")}
     suffix = "" if t == sc.sl.threshold_s else f"@{t:g}"
     counts["answered_within"] = sums[f"answered_within{suffix}"].to_numpy()

@@ -102,9 +102,6 @@ def call_type_problems(data: dict[str, Any], known: KnownIds) -> Iterator[Proble
         and sum(float(v) for v in prof) <= 0
     ):
         yield Problem("demand.profile", "must have a positive sum", prof[:4])
-    for t in as_dict(as_dict(data.get("targets")).get("call_types")):
-        if t not in known.call_types:
-            yield names_no(f"targets.call_types.{t}", t, "call type", known.call_types)
     if share_users == 0 and as_number(demand.get("daily_volume")) is not None:
         yield Problem(
             "demand.daily_volume",

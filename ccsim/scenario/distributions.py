@@ -12,7 +12,6 @@ weibull       mean_s, shape or cv                         patience (shape < 1: h
 uniform       mean_s, cv; or min_s, max_s                 symmetric around the mean
 constant      mean_s                                      the value itself (may be 0)
 empirical     values_s, optional weights                  resampled with replacement
-triangular    min_s, mode_s, max_s                        talk times in published models
 ============  ==========================================  ===========================
 """
 
@@ -25,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 DistName = Literal[
-    "exponential", "lognormal", "gamma", "weibull", "uniform", "constant", "empirical", "triangular"
+    "exponential", "lognormal", "gamma", "weibull", "uniform", "constant", "empirical"
 ]
 
 _ALLOWED: dict[str, set[str]] = {
@@ -36,7 +35,6 @@ _ALLOWED: dict[str, set[str]] = {
     "uniform": {"mean_s", "cv", "min_s", "max_s"},
     "constant": {"mean_s"},
     "empirical": {"values_s", "weights"},
-    "triangular": {"min_s", "mode_s", "max_s"},
 }
 #: Largest coefficient of variation a duration may have: far beyond any observed handle
 #: time or patience (2 to 3 at most), and small enough for every sampler to stay finite.
@@ -47,7 +45,7 @@ WEIBULL_MIN_CV = 0.002
 #: Smallest gamma shape: cv 100.
 GAMMA_MIN_SHAPE = 1e-4
 
-_PARAMS = ("mean_s", "cv", "shape", "min_s", "max_s", "values_s", "weights", "mode_s")
+_PARAMS = ("mean_s", "cv", "shape", "min_s", "max_s", "values_s", "weights")
 
 
 class Dist(BaseModel):
@@ -61,9 +59,8 @@ class Dist(BaseModel):
         None, ge=0, le=MAX_CV, description="Coefficient of variation (sd / mean), at most 100."
     )
     shape: float | None = Field(None, gt=0, description="Shape parameter (gamma, weibull).")
-    min_s: float | None = Field(None, ge=0, description="Uniform, triangular: lower end, seconds.")
-    max_s: float | None = Field(None, ge=0, description="Uniform, triangular: upper end, seconds.")
-    mode_s: float | None = Field(None, ge=0, description="Triangular: most likely value, seconds.")
+    min_s: float | None = Field(None, ge=0, description="Uniform: lower end, seconds.")
+    max_s: float | None = Field(None, ge=0, description="Uniform: upper end, seconds.")
     values_s: list[float] | None = Field(None, description="Empirical: observed values, seconds.")
     weights: list[float] | None = Field(None, description="Empirical: relative weights.")
 
@@ -92,15 +89,6 @@ class Dist(BaseModel):
                     raise _err("empirical weights must have one value per item of values_s")
                 if any(w < 0 for w in self.weights) or sum(self.weights) <= 0:
                     raise _err("empirical weights must be >= 0 with a positive sum")
-            return self
-        if d == "triangular":
-            lo, mode, hi = self.min_s, self.mode_s, self.max_s
-            if lo is None or mode is None or hi is None:
-                raise _err("triangular needs min_s, mode_s and max_s")
-            if not lo <= mode <= hi:
-                raise _err("triangular needs min_s <= mode_s <= max_s")
-            if hi <= 0:
-                raise _err("triangular needs max_s > 0 (use dist: constant for a fixed 0)")
             return self
         if d == "uniform" and (self.min_s is not None or self.max_s is not None):
             if self.min_s is None or self.max_s is None or self.mean_s is not None:
@@ -144,9 +132,6 @@ class Dist(BaseModel):
             return sum(v * x for v, x in zip(self.values_s, w, strict=True)) / sum(w)
         if self.dist == "uniform" and self.min_s is not None and self.max_s is not None:
             return (self.min_s + self.max_s) / 2.0
-        if self.dist == "triangular":
-            assert self.min_s is not None and self.mode_s is not None and self.max_s is not None
-            return (self.min_s + self.mode_s + self.max_s) / 3.0
         assert self.mean_s is not None
         return self.mean_s
 
@@ -156,8 +141,6 @@ class Dist(BaseModel):
             return f"empirical({len(self.values_s or [])} values, mean {self.mean:g} s)"
         if self.dist == "uniform" and self.min_s is not None:
             return f"uniform({self.min_s:g}-{self.max_s:g} s)"
-        if self.dist == "triangular":
-            return f"triangular({self.min_s:g}, {self.mode_s:g}, {self.max_s:g} s)"
         parts = [f"mean {self.mean:g} s"]
         if self.cv is not None:
             parts.append(f"cv {self.cv:g}")

@@ -102,7 +102,7 @@ class Scenario(Model):
         return [(c, b) for c in self.centers for b in c.back_office]
 
     def sl_thresholds(self) -> list[float]:
-        """Every service-level threshold in use: the scenario's first, then tiers', call types' own."""
+        """Every service-level threshold in use: the scenario's first, then tiers' own."""
         out = [self.sl.threshold_s]
         for t in self.tier_list:
             if (
@@ -112,10 +112,6 @@ class Scenario(Model):
             ):
                 if t.targets.service_level.threshold_s not in out:
                     out.append(t.targets.service_level.threshold_s)
-        for tt in (self.targets.call_types or {}).values():  # call types' own, after
-            if tt.service_level is not None and tt.service_level.threshold_s is not None:
-                if tt.service_level.threshold_s not in out:
-                    out.append(tt.service_level.threshold_s)
         return out
 
     @property

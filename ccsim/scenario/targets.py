@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ccsim.scenario.common import Id, Model
+from ccsim.scenario.common import Model
 
 SLFormula = Literal["offered", "answered", "excl_short_abandons", "abandons_within_met"]
 
@@ -61,10 +61,7 @@ class TierSL(Model):
 
 
 class TierTargets(Model):
-    """Targets for one customer tier (or one call type).
-
-    The service level at its own threshold, answer and abandon rates, ASA.
-    """
+    """Targets for one customer tier."""
 
     service_level: TierSL | None = None
     answer_rate: float | None = Field(None, gt=0, le=1)
@@ -88,9 +85,4 @@ class Targets(Model):
     fcr: float | None = Field(None, ge=0, le=1, description="Minimum first-contact resolution.")
     repeat_caller_rate: float | None = Field(
         None, ge=0, le=1, description="Maximum repeat-caller rate."
-    )
-    call_types: dict[Id, TierTargets] | None = Field(
-        None,
-        description="Targets of each call type named: service level (its own threshold and "
-        "formula, default the scenario's), answer and abandon rates, ASA.",
     )

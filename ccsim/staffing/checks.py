@@ -15,7 +15,7 @@ class Check:
     kpi: str
     rule: str  # ">=" or "<="
     target: float
-    scope: str  # "period", "interval", "tier:<id>", "call_type:<id>"
+    scope: str  # "period", "interval", "tier:<id>"
 
 
 def enforced_checks(sc: Scenario) -> list[Check]:
@@ -38,25 +38,26 @@ def enforced_checks(sc: Scenario) -> list[Check]:
         v = getattr(t, name)
         if v is not None:
             out.append(Check(name, kpi, rule, float(v), "period"))
-    scoped = [("tiers", "tier", x.id, x.targets) for x in sc.tier_list]
-    scoped += [("call_types", "call_type", k, v) for k, v in (t.call_types or {}).items()]
-    for key, dim, label, tt in scoped:
+    for tier in sc.tier_list:
+        tt = tier.targets
         if tt is None:
             continue
         if tt.service_level is not None:
             out.append(
                 Check(
-                    f"{key}.{label}.service_level",
+                    f"tiers.{tier.id}.service_level",
                     "service_level",
                     ">=",
                     tt.service_level.target,
-                    f"{dim}:{label}",
+                    f"tier:{tier.id}",
                 )
             )
         for name, rule in (("abandon_rate", "<="), ("answer_rate", ">="), ("asa_s", "<=")):
             v = getattr(tt, name)
             if v is not None:
-                out.append(Check(f"{key}.{label}.{name}", name, rule, float(v), f"{dim}:{label}"))
+                out.append(
+                    Check(f"tiers.{tier.id}.{name}", name, rule, float(v), f"tier:{tier.id}")
+                )
     return out
 
 

@@ -26,9 +26,8 @@ from scipy import stats
 
 from ccsim.engine.compile import Compiled
 from ccsim.results.aggregate import RepCounts
-from ccsim.results.kpis import service_level
 from ccsim.results.result import SimulationResult
-from ccsim.results.targets import dim_sl_values
+from ccsim.results.targets import tier_sl_values
 from ccsim.runner.replications import Job, run_jobs
 from ccsim.scenario.schema import Scenario
 from ccsim.staffing.checks import Check, enforced_checks, is_met
@@ -186,36 +185,6 @@ class PlanEvaluator:
             out[kpi] = wide.to_numpy(dtype=float).T
         return out
 
-    def own_sl(self, res: SimulationResult, dim: str, label: str) -> dict[str, NDArray[np.float64]]:
-        """A tier's or call type's service level per [group, interval], at its own threshold.
-
-        Only where its threshold or formula differs from the scenario's (an empty mapping
-        otherwise: the cells' service level is already the one).
-        """
-        sc = self.sc
-        if dim == "tier":
-            tiers = sc.tier_list
-            spec = tiers[[t.id for t in tiers].index(label)].targets
-        else:
-            spec = (sc.targets.call_types or {}).get(label)
-        sl = spec.service_level if spec is not None else None
-        if sl is None:
-            return {}
-        t = sc.sl.threshold_s if sl.threshold_s is None else sl.threshold_s
-        formula = sl.formula or sc.sl.formula
-        if t == sc.sl.threshold_s and formula == sc.sl.formula:
-            return {}
-        sums = res.sums(["interval", "group", dim]).xs(label, level=dim)
-        suffix = "" if t == sc.sl.threshold_s else f"@{t:g}"
-        counts = {
-            "requests": sums["requests"].to_numpy(),
-            "answered": sums["answered"].to_numpy(),
-            "answered_within": sums[f"answered_within{suffix}"].to_numpy(),
-            "abandoned_within": sums[f"abandoned_within{suffix}"].to_numpy(),
-        }
-        per_rep = pd.DataFrame({"service_level": service_level(counts, formula)}, index=sums.index)
-        return {"service_level": self.matrices(per_rep)["service_level"]}
-
     def _bound(self, values: NDArray[np.float64], rule: str) -> float:
         v = values[~np.isnan(values)]
         if v.size == 0:
@@ -229,7 +198,7 @@ class PlanEvaluator:
     def _failures(self, res: SimulationResult, ev: Evaluation) -> list[tuple[Check, Any]]:
         out: list[tuple[Check, Any]] = []
         total = res.kpi_values()
-        per_tier: tuple[str, pd.DataFrame] | None = None
+        per_tier = None
         ev.period = {}
         for c in self.checks:
             if c.scope == "period":
@@ -251,21 +220,17 @@ class PlanEvaluator:
                         bad.append(int(i))
                 if bad:
                     out.append((c, bad))
-            else:  # a tier's or a call type's own target
-                dim, label = c.scope.split(":", 1)
-                if c.kpi == "service_level":  # at its own threshold and formula
-                    if dim == "tier":
-                        tiers = self.sc.tier_list
-                        spec = tiers[[t.id for t in tiers].index(label)].targets
-                    else:
-                        spec = (self.sc.targets.call_types or {})[label]
+            else:
+                tier = c.scope.split(":", 1)[1]
+                if c.kpi == "service_level":  # at the tier's own threshold and formula
+                    spec = self.sc.tier_list[[t.id for t in self.sc.tier_list].index(tier)].targets
                     assert spec is not None and spec.service_level is not None
                     sl = spec.service_level
-                    vals = dim_sl_values(res, dim, label, sl.threshold_s, sl.formula)
+                    vals = tier_sl_values(res, tier, sl.threshold_s, sl.formula)
                 else:
-                    if per_tier is None or per_tier[0] != dim:
-                        per_tier = (dim, res.kpi_values([dim]))
-                    vals = per_tier[1].xs(label, level=dim)[c.kpi].to_numpy()
+                    if per_tier is None:
+                        per_tier = res.kpi_values(["tier"])
+                    vals = per_tier.xs(tier, level="tier")[c.kpi].to_numpy()
                 b = self._bound(vals, c.rule)
                 if not math.isnan(b) and not is_met(b, c):
                     out.append((c, b))

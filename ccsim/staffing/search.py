@@ -223,12 +223,10 @@ class Searcher:
                         )
                 continue
             mat = ev.cells
-            if c.scope.startswith(("tier:", "call_type:")):
-                dim, label = c.scope.split(":", 1)
-                per_dim = ev.result.kpi_values(["interval", "group", dim])
-                mat = self.evaluator.matrices(pd.DataFrame(per_dim.xs(label, level=dim)))
-                if c.kpi == "service_level":
-                    mat = {**mat, **self.evaluator.own_sl(ev.result, dim, label)}
+            if c.scope.startswith("tier:"):
+                tier = c.scope.split(":", 1)[1]
+                per_tier = ev.result.kpi_values(["interval", "group", "tier"])
+                mat = self.evaluator.matrices(pd.DataFrame(per_tier.xs(tier, level="tier")))
             d = deficit(mat, c)
             order = np.argsort(-d, axis=None, kind="stable")
             k = max(1, math.ceil(0.05 * max(active, 1)))
