@@ -16,9 +16,17 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ccsim.scenario.calendar import Calendar
-from ccsim.scenario.routing import Plan, base_plan, plan_for, work_order_group
+from ccsim.scenario.routing import (
+    Plan,
+    base_plan,
+    group_index,
+    matching_rule,
+    plan_for,
+    work_order_group,
+)
 from ccsim.scenario.schema import Scenario
 from ccsim.scenario.timeline import Segments, segments
+from ccsim.scenario.transfers import transfers_of
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,8 @@ class QueueSpec:
     priority: int
     plan: Plan
     first_site: int  # centre index of the plan's first group (-1: empty plan)
+    select: str = "order"  # which idle agent takes an arriving call (``selection.py``)
+    leg: bool = False  # callers transferred on from another group (``transfers.py``)
 
     @property
     def immediate(self) -> tuple[int, ...]:
@@ -120,11 +130,36 @@ def compile_scenario(scenario: Scenario) -> Compiled:
                     # a dialect desk elsewhere is a transfer, the caller's own site is not
                     base, _ = base_plan(scenario, ct.id, tier.id, net.id, bool(dia))
                     first = base[0][0] if base else (plan[0][0] if plan else -1)
-                    spec = QueueSpec(ti, tier.priority, plan, gc[first] if first >= 0 else -1)
+                    rule = matching_rule(scenario, ct.id, tier.id, net.id, bool(dia))
+                    select = (
+                        rule.agent_selection
+                        if rule is not None and rule.agent_selection is not None
+                        else scenario.routing.agent_selection
+                    )
+                    spec = QueueSpec(
+                        ti, tier.priority, plan, gc[first] if first >= 0 else -1, select
+                    )
                     if spec not in qindex:
                         qindex[spec] = len(queues)
                         queues.append(spec)
                     route[ti, ri, ni, dia] = qindex[spec]
+
+    # callers transferred on: a queue per (first group, entry, call type, tier)
+    legs: dict[tuple[int, int, int, int], int] = {}
+    for gi, (_, g) in enumerate(groups):
+        for ei, tr in enumerate(g.transfers):
+            to = group_index(scenario, tr.to)
+            assert to is not None  # checked by the loader
+            for ti, ct in enumerate(scenario.call_types):
+                if tr not in transfers_of(g.transfers, g.skills, ct.id):
+                    continue
+                for ri, tier in enumerate(tiers):
+                    prio = tier.priority if tr.priority is None else tr.priority
+                    spec = QueueSpec(ti, prio, ((to, 0.0),), gc[to], "order", leg=True)
+                    if spec not in qindex:
+                        qindex[spec] = len(queues)
+                        queues.append(spec)
+                    legs[(gi, ei, ti, ri)] = qindex[spec]
 
     buckets: list[list[list[tuple[int, float]]]] = []
     for gi, (_, g) in enumerate(groups):
@@ -198,4 +233,5 @@ def compile_scenario(scenario: Scenario) -> Compiled:
         order_limit_calendar=[
             cals[w.limit_calendar] if w.limit_calendar else None for w in scenario.work_orders
         ],
+        extras={"transfer_queues": legs} if legs else {},
     )

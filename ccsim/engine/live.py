@@ -18,6 +18,7 @@ from simpy.events import URGENT, Event
 from ccsim.engine.call import INF, WAITING, Call
 from ccsim.engine.records import Kind
 from ccsim.engine.residual import residual, residual_patience
+from ccsim.scenario.proficiency import proficiency_of
 
 # the simulation (``model.Simulation``) is passed in, not imported: it imports this module
 Simulation = Any
@@ -45,9 +46,20 @@ def _start(sim: Simulation, live: LiveStart) -> None:
     rng = sim.streams.rng("live")
     now = sim.env.now
     types = sim.m.scenario.call_types
+    groups = sim.m.scenario.groups
     for g, k, elapsed in live.in_progress:
         ct = types[k]
-        rest = residual(ct.handle_time, elapsed, rng) + residual(ct.wrap_time, 0.0, rng)
+        grp = groups[g][1]
+        p = proficiency_of(grp.proficiency, grp.skills, ct.id) if grp.proficiency else None
+        if p is None:
+            rest = residual(ct.handle_time, elapsed, rng) + residual(ct.wrap_time, 0.0, rng)
+        else:  # the group's own times: a scaled draw of the type's, or its own law
+            f = p.time_factor or 1.0
+            talk = p.handle_time or ct.handle_time
+            wrap = p.wrap_time or ct.wrap_time
+            ft = 1.0 if p.handle_time is not None else f
+            fw = 1.0 if p.wrap_time is not None else f
+            rest = ft * residual(talk, elapsed / ft, rng) + fw * residual(wrap, 0.0, rng)
         sim.busy[g] += 1
         sim.after(rest, sim._on_release, g)
     # the longest waiting first: queues are kept in order of queue entry
@@ -71,7 +83,13 @@ def _enqueue(
     q = sim.route[k][tier][net][0]
     call.queue = q
     call.t_queue = now - waited
-    for g in sim.q_immediate[q]:
+    pick = None if sim._picks is None else sim._picks[q]
+    if pick is not None:  # the plan's idle-agent selection policy
+        g = pick(q)
+        if g >= 0:
+            sim._answer(call, g, now)
+            return
+    for g in sim.q_immediate[q] if pick is None else ():
         if sim.busy[g] < sim.staffed[g]:
             sim._answer(call, g, now)
             return

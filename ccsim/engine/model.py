@@ -24,6 +24,7 @@ import numpy as np
 import simpy
 from simpy.events import NORMAL, URGENT, Event, Timeout
 
+from ccsim.engine import proficiency
 from ccsim.engine.arrivals import (
     ArrivalDays,
     DrawnArrivals,
@@ -148,6 +149,7 @@ class Simulation(Routing):
         has_max_wait = any(ct.max_wait is not None for ct in sc.call_types)
         self.max_wait: MaxWaitRule | None = MaxWaitRule(self) if has_max_wait else None
         self.closing: Closing | None = Closing(self) if closing else None
+        self._prof = proficiency.table(sc, m.group_ids, self.streams)
         self.bo: BackOffice | None = None
         self.ob: Outbound | None = None
         # arrivals: drawn per call type up front, merged one day at a time into lists
@@ -396,6 +398,8 @@ class Simulation(Routing):
         else:
             self.env.run(until=self.m.horizon_s + limit)
         end = self.env.now
+        if self._xfer is not None:  # transferred callers still on their second leg
+            self._xfer.at_end(end)
         for dq in self.qcalls:
             for call in dq:
                 if call.state == WAITING:
@@ -420,7 +424,7 @@ class Simulation(Routing):
         lines = self.lines.arrays() if self.lines is not None else {}
         return RunRecord(
             self.rec.arrays(), end, self.replication, self.seed, samples, orders, tasks, outbound,
-            lines,
+            lines, self._xfer.arrays() if self._xfer is not None else {},
         )  # fmt: skip
 
 

@@ -182,3 +182,4 @@ class RunRecord:
     bo_tasks: dict[str, NDArray[Any]]  # back-office tasks: group, start, end
     outbound: dict[str, dict[str, NDArray[Any]]]  # campaign attempts and records (empty without)
     lines: dict[str, NDArray[Any]] = field(default_factory=dict)  # line seizures (empty without)
+    transfers: dict[str, NDArray[Any]] = field(default_factory=dict)  # second legs (empty without)

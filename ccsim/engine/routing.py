@@ -12,7 +12,10 @@ Staffing changes at interval boundaries come first among same-time events (SimPy
 priority URGENT): new agents take waiting calls at once.
 
 These methods run several times per call. They cache lists in locals and inline
-small steps instead of calling helpers: keep them flat.
+small steps instead of calling helpers: keep them flat. Features a scenario may leave
+out hook in with one check each and cost nothing else when unused: proficiency
+(``proficiency.py``), selection policies other than the defaults (``selection.py``)
+and transfers after the first talk (``transfers.py``).
 """
 
 from __future__ import annotations
@@ -30,8 +33,11 @@ from ccsim.engine.capacity import Lines, QueueLimit
 from ccsim.engine.compile import Compiled
 from ccsim.engine.exits import MaxWaitRule
 from ccsim.engine.outbound import Outbound
+from ccsim.engine.proficiency import Skill
 from ccsim.engine.records import Kind, Outcome, Recorder
-from ccsim.engine.streams import Buffered
+from ccsim.engine.selection import AgedServe, IdleChoice
+from ccsim.engine.streams import Buffered, Streams
+from ccsim.engine.transfers import Transfers
 
 
 class Routing:
@@ -54,6 +60,8 @@ class Routing:
     queue_limit: QueueLimit | None  # queue capacity per call type, when the scenario sets one
     max_wait: MaxWaitRule | None  # maximum wait per call type, when the scenario sets one
     _fcr: list[float]  # per call type: first-contact resolution probability
+    _prof: list[list[Skill | None]] | None  # per group and type: proficiency (None: none)
+    streams: Streams
     _return_delay: list[Buffered]  # per call type: when an unresolved caller calls again
     # provided by Simulation: scheduling, and a caller calling again
     after: Callable[[float, Callable[[Event], None], Any], None]
@@ -88,6 +96,24 @@ class Routing:
         self._sl_req = [0] * G
         self._sl_ok = [0] * G
         self.last_sl_ok = [True] * G
+        # selection policies other than the defaults (``selection.py``); None: defaults
+        policies = [q.select for q in m.queues]
+        self._choice = (
+            IdleChoice(self, self.streams, policies)
+            if any(p != "order" for p in policies)
+            else None
+        )
+        self._picks = self._choice.pickers if self._choice is not None else None
+        self._idle_log = self._choice if self._choice and self._choice.idle_log else None
+        # transfers after the first talk (``transfers.py``); None: no group transfers
+        self._xfer = Transfers(self, self.streams) if "transfer_queues" in m.extras else None
+        aging = sc.routing.aging
+        if sc.routing.policy == "aging" and aging is not None:
+            base = [
+                float(q.priority + aging.call_type_priority.get(m.type_ids[q.call_type], 0))
+                for q in m.queues
+            ]
+            self._serve_next = AgedServe(self, base, aging.weight_per_s).serve  # type: ignore[method-assign]
 
     # -- the agent queue -----------------------------------------------------------------
 
@@ -98,8 +124,15 @@ class Routing:
         call.queue = q
         busy = self.busy
         staffed = self.staffed
-        for g in self.q_immediate[q]:
-            if busy[g] < staffed[g]:
+        picks = self._picks
+        if picks is None or picks[q] is None:
+            for g in self.q_immediate[q]:
+                if busy[g] < staffed[g]:
+                    self._answer(call, g, now)
+                    return
+        else:
+            g = picks[q](q)
+            if g >= 0:
                 self._answer(call, g, now)
                 return
         if self.queue_limit is not None and self.queue_limit.refuses(call, q):
@@ -122,12 +155,21 @@ class Routing:
         call.state = DONE
         call.group = g
         talk = call.talk
+        wrap = call.wrap
         fcr = self._fcr[call.ctype]
+        if self._prof is not None:
+            skill = self._prof[g][call.ctype]
+            if skill is not None:
+                talk, wrap, fcr = skill.apply(talk, wrap, fcr)
         if call.dialect and call.net not in self.speaks[g]:
             talk *= self._dialect_talk
             fcr *= self._dialect_fcr
         moved = self.g_centre[g] != self.q_site[call.queue]  # answered at another site
         transfer = self._transfer_s if moved else 0.0
+        if self._xfer is not None and self._xfer.divert(
+            call, g, now, talk, wrap, fcr, transfer, moved
+        ):
+            return
         # a chaser (or its redial) is about an existing order: it raises none and is not
         # a new matter
         chaser = call.chase
@@ -146,10 +188,10 @@ class Routing:
                 resolved = 2 if t - now <= self.fcr_window_s else 1
         self.rec.add(
             call.caller, call.ctype, call.tier, call.net, call.kind, call.attempt, call.t_arrival,
-            Outcome.ANSWERED, g, call.t_queue, now + transfer - call.t_queue, talk, call.wrap,
+            Outcome.ANSWERED, g, call.t_queue, now + transfer - call.t_queue, talk, wrap,
             resolved, call.dialect, order, transfer, moved,
         )  # fmt: skip
-        self.after(transfer + talk + call.wrap, self._on_release, g)
+        self.after(transfer + talk + wrap, self._on_release, g)
         if self.lines is not None:  # the caller hangs up at the end of the talk
             self.after(transfer + talk, self.lines.on_hang_up, call)
         if self._sl_guard:
@@ -166,6 +208,8 @@ class Routing:
         if b < self.staffed[g]:
             if self.waiting[g] and self._serve_next(g):
                 return
+            if self._idle_log is not None:
+                self._idle_log.went_idle(g, self.env.now)
             if self.ob is not None:
                 self.ob.fill(g)
 
@@ -282,5 +326,7 @@ class Routing:
             if n > old:
                 while self.busy[g] < n and self.waiting[g] and self._serve_next(g):
                     pass
+            if self._idle_log is not None:
+                self._idle_log.logged_in(g, self.env.now)
             if self.ob is not None:  # more agents, or the blending guard may have turned
                 self.ob.fill(g)

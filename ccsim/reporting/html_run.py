@@ -21,6 +21,7 @@ from ccsim.reporting.html_parts import (
     table,
     targets_table,
 )
+from ccsim.reporting.html_routing import handling_section, transfers_section
 from ccsim.reporting.labels import fmt_kpi, label
 
 INTERVAL_COLUMNS = ("offered", "answered", "abandoned", "service_level", "asa_s", "abandon_rate",
@@ -119,6 +120,8 @@ def run_page(tmp: Path, found: Folder, figures: bool, most: int = 2_000) -> str:
         + "<h2>KPIs (whole period, mean over replications)</h2>"
         + kpi_table(s)
         + block_sections(s)
+        + handling_section(s.get("group_call_types"))
+        + transfers_section(s.get("agent_transfers"))
         + outbound_sections(s)
         + days_section(s.get("days"))
         + "<h2>Per interval</h2>"

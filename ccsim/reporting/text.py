@@ -116,6 +116,12 @@ def print_run(doc: dict[str, Any], out_dir: str | None = None) -> None:
             for name, v in items.items()
         ]
         con.print(simple_table([title, *[label(c) for c in (*cols, *extra)]], rows))
+    gt = group_type_table(doc.get("group_call_types", {}))
+    if gt is not None:
+        con.print(gt)
+    xt = doc.get("agent_transfers")
+    if xt:
+        con.print(transfer_table(xt))
     days = doc.get("days", [])
     if len(days) > 1:
         dcols = (*cols, "occupancy")
@@ -161,3 +167,42 @@ def print_run(doc: dict[str, Any], out_dir: str | None = None) -> None:
         con.print(simple_table(["work orders", *[label(c) for c in wcols]], rows))
     if out_dir:
         con.print(f"Output: {out_dir}  (report.html, summary.json, intervals.csv, ...)")
+
+
+def group_type_table(pairs: dict[str, dict[str, dict[str, Any]]]) -> Table | None:
+    """Answered calls, AHT and FCR per answering group and call type (proficiency at work).
+
+    None when it would repeat the group and call-type tables: every group answered one
+    call type and every call type was answered by one group.
+    """
+    per_type: dict[str, int] = {}
+    for types in pairs.values():
+        for t in types:
+            per_type[t] = per_type.get(t, 0) + 1
+    if all(len(t) <= 1 for t in pairs.values()) and all(n <= 1 for n in per_type.values()):
+        return None
+    cols = ("answered", "aht_s", "fcr")
+    rows = [
+        [g, t, *(fmt_kpi(c, v[c]["mean"]) for c in cols)]
+        for g, types in pairs.items()
+        for t, v in types.items()
+    ]
+    return simple_table(["group", "call type", *(LABELS.get(c, c) for c in cols)], rows)
+
+
+def transfer_table(xt: dict[str, Any]) -> Table:
+    """Transfers per transferring group and call type, then the total."""
+    cols = (
+        "transferred", "transfer_rate", "two_agent_calls", "lost_after_transfer",
+        "asa_after_transfer_s",
+    )  # fmt: skip
+    rows = [
+        [g, t, *(fmt_kpi(c, v[c]["mean"]) for c in cols)]
+        for g, types in xt.get("by_group", {}).items()
+        for t, v in types.items()
+    ]
+    total = xt.get("total", {})
+    if total:
+        rows.append(["all", "", *(fmt_kpi(c, total[c]["mean"]) for c in cols)])
+    heads = ("transferred", "rate", "by two agents", "lost after", "ASA after (s)")
+    return simple_table(["transfers from", "call type", *heads], rows, highlight_row=len(rows) - 1)

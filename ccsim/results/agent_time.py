@@ -45,6 +45,7 @@ def agent_time(
     answered: NDArray[np.bool_],
     end_s: float,
     outbound: dict[str, NDArray[Any]] | None = None,
+    legs: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]] | None = None,
 ) -> dict[str, NDArray[np.float64]]:
     """Staffed, busy and logged-in agent-seconds per interval and group.
 
@@ -67,6 +68,10 @@ def agent_time(
         start_all = np.concatenate([start_all, outbound["agent_start"][worked]])
         end_all = np.concatenate([end_all, outbound["agent_end"][worked]])
         g_all = np.concatenate([g_all, outbound["group"][worked].astype(np.int64)])
+    if legs is not None:  # second agents of transferred calls (start, end, group)
+        start_all = np.concatenate([start_all, legs[0]])
+        end_all = np.concatenate([end_all, legs[1]])
+        g_all = np.concatenate([g_all, legs[2]])
     for g in range(G):
         sel = g_all == g
         busy[:, g], logged[:, g] = integrate_busy(start_all[sel], end_all[sel], m, m.staffing[g])

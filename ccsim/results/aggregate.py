@@ -28,6 +28,7 @@ from ccsim.results.callers import caller_flags, callers_per_type
 from ccsim.results.lines import lines_in_use
 from ccsim.results.outbound_counts import CAMPAIGN_COUNTERS, LIST_COUNTERS, outbound_counts
 from ccsim.results.queue_length import queue_length
+from ccsim.results.transfer_counts import leg_busy, transfer_counts, with_legs
 from ccsim.results.work_order_counts import ORDER_COUNTERS, work_order_counts
 
 __all__ = [
@@ -106,6 +107,7 @@ class RepCounts:
     end_s: float
     calls: dict[str, NDArray[Any]] | None = None  # per-call records, when kept
     lines: dict[str, NDArray[np.float64]] = field(default_factory=dict)  # lines in use (if limited)
+    transfers: dict[str, NDArray[np.float64]] = field(default_factory=dict)  # per group x type
 
 
 def aggregate(m: Compiled, run: RunRecord, keep_calls: bool = False) -> RepCounts:
@@ -117,11 +119,13 @@ def aggregate(m: Compiled, run: RunRecord, keep_calls: bool = False) -> RepCount
     fcr_ok, repeat = caller_flags(m, c, answered)
     cells = cell_counts(m, c, fcr_ok, repeat)
     keep = c["t_arrival"] >= m.warmup_s
+    legs = run.transfers  # second legs of transferred calls (empty without transfers)
     agents = agent_time(
-        m, c, answered, run.end_s, run.outbound.get("attempts") if run.outbound else None
-    )
+        m, c, answered, run.end_s, run.outbound.get("attempts") if run.outbound else None,
+        leg_busy(legs) if legs else None,
+    )  # fmt: skip
     callers = callers_per_type(m, c, requests, answered, keep)
-    queue = queue_length(m, c, run.samples)
+    queue = queue_length(m, with_legs(c, legs) if legs else c, run.samples)
     orders = work_order_counts(m, run.orders) if run.orders else {}
     bo = back_office_time(m, run.bo_tasks) if m.bo_ids else {}
     ob = outbound_counts(m, run.outbound) if run.outbound else {}
@@ -137,6 +141,7 @@ def aggregate(m: Compiled, run: RunRecord, keep_calls: bool = False) -> RepCount
         run.end_s,
         dict(c) if keep_calls else None,
         lines_in_use(m, run.lines) if run.lines else {},
+        transfer_counts(m, legs) if legs else {},
     )
 
 

@@ -52,13 +52,19 @@ Rows = dict[str, NDArray[Any]]
 def can_fold(m: Compiled, keep_calls: bool) -> bool:
     """Whether a run may fold its rows.
 
-    Not when they are kept, nor with outbound campaigns, nor with occupancy counted
-    until the last call. Campaign attempts occupy agents too and are recorded apart; such runs keep all rows.
+    Not when they are kept, nor with outbound campaigns, agent transfers, or occupancy
+    counted until the last call. Campaign attempts occupy agents too and are recorded apart; such runs keep all rows.
     """
     # occupancy until the last call counts agent time after the horizon, which the
     # folding windows (that stop at the horizon) do not
     sc = m.scenario
-    return not keep_calls and not sc.campaigns and sc.kpi.occupancy != "until_last_call"
+    transfers = any(grp.transfers for _, grp in sc.groups)  # second legs are recorded apart
+    return (
+        not keep_calls
+        and not sc.campaigns
+        and not transfers
+        and sc.kpi.occupancy != "until_last_call"
+    )
 
 
 class Fold:

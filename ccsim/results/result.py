@@ -26,6 +26,7 @@ from ccsim.results.lines import lines_kpis
 from ccsim.results.summary import summary_document
 from ccsim.results.tables import AGENT_DIMS, DIMENSIONS, agents_table, calls_table, cells_table
 from ccsim.results.targets import TargetCheck, check_targets
+from ccsim.results.transfers import transfer_kpis
 from ccsim.results.work_orders import work_order_figures, work_order_kpis
 from ccsim.scenario.schema import Scenario
 
@@ -356,6 +357,10 @@ class SimulationResult:
     def campaigns(self) -> dict[str, dict[str, Any]]:
         """Campaign figures with 95 % intervals, keyed by campaign id (the ``--json`` block)."""
         return campaign_kpis(self.campaign_values())
+
+    def transfers(self) -> dict[str, Any]:
+        """Transfers after the first talk, with 95 % intervals (the ``--json`` block)."""
+        return transfer_kpis(self.compiled, self.reps, self.sums(["group", "call_type"]))
 
     def clock_label(self, t: float) -> str:
         """Day and clock time of simulated time ``t`` (e.g. ``d2 00:00``)."""

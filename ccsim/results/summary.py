@@ -64,6 +64,9 @@ class Summarised(Protocol):
     def campaigns(self) -> dict[str, dict[str, Any]]:
         """Campaign figures with 95 % intervals."""
 
+    def transfers(self) -> dict[str, Any]:
+        """Transfers after the first talk, with 95 % intervals."""
+
 
 def summary_document(res: Summarised) -> dict[str, Any]:
     """The ``ccsim run --json`` document."""
@@ -122,6 +125,7 @@ def summary_document(res: Summarised) -> dict[str, Any]:
         "kpis": kp,
         "call_types": with_occupancy_null(block(res.kpis("call_type"))),
         "groups": groups,
+        "group_call_types": group_call_types(res),
         "centers": centers,
         "days": days,
         "tiers": with_occupancy_null(block(res.kpis("tier"))),
@@ -134,6 +138,7 @@ def summary_document(res: Summarised) -> dict[str, Any]:
         "all_targets_met": res.all_targets_met,
         **({"work_orders": res.work_orders()} if res.compiled.order_ids else {}),
         **({"campaigns": res.campaigns()} if sc.campaigns else {}),
+        **({"agent_transfers": res.transfers()} if "transfer_queues" in m.extras else {}),
         "wall_s": res.wall_s,
     }
     return doc
@@ -162,4 +167,24 @@ def _exits(sc: Scenario) -> dict[str, Any]:
         out["max_wait"] = waits
     if sc.at_closing != "serve":
         out["at_closing"] = sc.at_closing
+    return out
+
+
+#: What ``group_call_types`` shows of each (answering group, call type): proficiency at work.
+GROUP_TYPE_KPIS = ("answered", "aht_s", "fcr")
+
+
+def group_call_types(res: Summarised) -> dict[str, dict[str, dict[str, Any]]]:
+    """Per answering group and call type it answered: answered calls, AHT and FCR."""
+    df = res.kpis(["group", "call_type"])
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    labels: list[tuple[str, str]] = [(str(g), str(t)) for g, t in df.index]
+    for (g, t), (_, row) in zip(labels, df.iterrows(), strict=True):
+        answered = row[("answered", "mean")]
+        if g == "(none)" or not answered > 0:
+            continue
+        out.setdefault(g, {})[t] = {
+            k: {"mean": row[(k, "mean")], "ci95": [row[(k, "ci_low")], row[(k, "ci_high")]]}
+            for k in GROUP_TYPE_KPIS
+        }
     return out

@@ -9,6 +9,8 @@ from pydantic_core import PydanticCustomError
 
 from ccsim.scenario.common import Headcount, Id, Model
 from ccsim.scenario.horizon import per_interval
+from ccsim.scenario.proficiency import Proficiency
+from ccsim.scenario.transfers import Transfer
 from ccsim.scenario.workorders import BackOfficeGroup
 
 
@@ -53,6 +55,16 @@ class Group(Model):
     )
     cost_per_agent_hour: float | None = Field(
         None, ge=0, description="Cost of an agent-hour (default: the centre's)."
+    )
+    proficiency: list[Proficiency] = Field(
+        default_factory=list,
+        description="Handling of some call types by this group: time and FCR factors or "
+        "figures of its own (one entry per call type).",
+    )
+    transfers: list[Transfer] = Field(
+        default_factory=list,
+        description="Shares of the calls this group answers, per call type, sent on to another "
+        "group after the first talk (blind or consult).",
     )
 
     def agents_at(self, n_intervals: int, offset: int = 0) -> list[int]:

@@ -41,6 +41,7 @@ from ccsim.scenario.crossref_raw import (
     share_sums,
 )
 from ccsim.scenario.crossref_routing import routing_problems
+from ccsim.scenario.crossref_transfers import transfer_problems
 
 
 def check(data: dict[str, Any]) -> list[Problem]:
@@ -82,7 +83,8 @@ def _check(data: dict[str, Any]) -> Iterator[Problem]:
     yield from duplicate_ids("centers", centers)
     yield from share_sums("networks", networks)
     yield from share_sums("tiers", tiers)
-    yield from group_problems(centers, known)
+    yield from group_problems(centers, known, as_list(data.get("call_types")))
+    yield from transfer_problems(centers, known)
     yield from call_type_problems(data, known)
     yield from routing_problems(data, known)
     yield from centre_problems(centers, known)

@@ -17,6 +17,7 @@ from ccsim.scenario.crossref_raw import (
     KnownIds,
     as_dict,
     as_list,
+    as_number,
     duplicate_ids,
     names_no,
 )
@@ -37,8 +38,16 @@ def group_refs(centers: list[Any]) -> GroupRefs:
     return refs
 
 
-def group_problems(centers: list[Any], known: KnownIds) -> Iterator[Problem]:
-    """Groups: unique within a centre; skills name call types; agents per interval."""
+def group_problems(
+    centers: list[Any], known: KnownIds, call_types: list[Any] | None = None
+) -> Iterator[Problem]:
+    """Groups: unique within a centre; skills name call types; agents per interval; proficiency."""
+    # call types whose unresolved callers have no return delay: no group may resolve less
+    no_return = {
+        str(cd.get("id"))
+        for cd in (as_dict(c) for c in call_types or [])
+        if cd.get("return_delay") is None
+    }
     n, per_day, type_ids = known.n_intervals, known.per_day, known.call_types
     for ci, c in enumerate(centers):
         cd = as_dict(c)
@@ -52,6 +61,7 @@ def group_problems(centers: list[Any], known: KnownIds) -> Iterator[Problem]:
                     yield names_no(f"{gpath}.skills[{si}]", s, "call type", type_ids, "call types")
                 if s in skills[:si]:
                     yield Problem(f"{gpath}.skills[{si}]", "is listed twice", s)
+            yield from _proficiency_problems(gpath, gd.get("proficiency"), skills, no_return)
             agents = gd.get("agents")
             if isinstance(agents, dict):
                 yield from list_length_problems(
@@ -59,6 +69,40 @@ def group_problems(centers: list[Any], known: KnownIds) -> Iterator[Problem]:
                 )
             elif isinstance(agents, list):
                 yield from list_length_problems(f"{gpath}.agents", agents, n, per_day)
+
+
+def _proficiency_problems(
+    gpath: str, entries: Any, skills: list[str], no_return: set[Any]
+) -> Iterator[Problem]:
+    """Proficiency entries name skills of their group, each call type in one entry at most."""
+    covered: dict[str, int] = {}
+    for pi, p in enumerate(as_list(entries)):
+        pd_ = as_dict(p)
+        raw = pd_.get("call_types")
+        names = skills if raw is None else [s for s in as_list(raw) if isinstance(s, str)]
+        for key in ("fcr", "fcr_factor"):
+            v = as_number(pd_.get(key))
+            lacking = [t for t in names if t in no_return]
+            if v is not None and v < 1.0 and lacking:
+                yield Problem(
+                    f"{gpath}.proficiency[{pi}].{key}",
+                    f"below 1 needs a return_delay on call type {lacking[0]!r} "
+                    "(when do unresolved callers call again?)",
+                    v,
+                )
+        for ti, t in enumerate(names):
+            where = f"{gpath}.proficiency[{pi}]" + ("" if raw is None else f".call_types[{ti}]")
+            if raw is not None and t not in skills:
+                yield names_no(where, t, "skill of this group", set(skills), "skills")
+            elif t in covered and covered[t] != pi:
+                yield Problem(
+                    where,
+                    f"call type {t!r} already has proficiency[{covered[t]}]: one entry per call type",
+                    t if raw is not None else None,
+                    has_value=raw is not None,
+                )
+            else:
+                covered.setdefault(t, pi)
 
 
 def centre_problems(centers: list[Any], known: KnownIds) -> Iterator[Problem]:

@@ -26,6 +26,21 @@ def routing_problems(data: dict[str, Any], known: KnownIds) -> Iterator[Problem]
         if as_dict(c).get("kind") == "local"
         for g in as_list(as_dict(c).get("groups"))
     }
+    policy = routing.get("policy", "tier_skill_wait")
+    aging = routing.get("aging")
+    if policy == "aging" and aging is None:
+        yield Problem(
+            "routing.aging",
+            "is required with policy aging (aging: {weight_per_s: ...})",
+            has_value=False,
+        )
+    elif aging is not None and policy != "aging":
+        yield Problem(
+            "routing.aging", f"goes with policy: aging (the policy is {policy!r})", has_value=False
+        )
+    for t in as_dict(as_dict(aging).get("call_type_priority")):
+        if t not in type_ids:
+            yield names_no(f"routing.aging.call_type_priority.{t}", t, "call type", type_ids)
     for ri, r in enumerate(as_list(routing.get("rules"))):
         rd = as_dict(r)
         rpath = f"routing.rules[{ri}]"

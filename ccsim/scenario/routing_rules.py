@@ -11,7 +11,9 @@ from pydantic import BeforeValidator, Field
 
 from ccsim.scenario.common import Id, Model
 
-RoutingPolicy = Literal["tier_skill_wait", "tier_wait", "skill_tier_wait", "wait"]
+RoutingPolicy = Literal["tier_skill_wait", "tier_wait", "skill_tier_wait", "wait", "aging"]
+#: Which idle agent takes an arriving call when several groups of its plan have one.
+AgentSelection = Literal["order", "longest_idle", "random", "most_idle"]
 
 
 class RouteTarget(Model):
@@ -39,6 +41,23 @@ class RouteRule(Model):
         None, description="Match only callers who prefer (true) or do not prefer (false) a dialect."
     )
     groups: list[Annotated[RouteTarget, BeforeValidator(_route_target)]] = Field(min_length=1)
+    agent_selection: AgentSelection | None = Field(
+        None,
+        description="Which idle agent takes a matched call when several of its groups have one "
+        "(default: routing.agent_selection).",
+    )
+
+
+class Aging(Model):
+    """Priority that grows with waiting: a call's score is its priority plus a weight x its wait."""
+
+    weight_per_s: float = Field(
+        gt=0, description="Priority points a waiting call gains per second of waiting."
+    )
+    call_type_priority: dict[Id, int] = Field(
+        default_factory=dict,
+        description="Priority points of each call type (missing: 0), added to its tier's priority.",
+    )
 
 
 class Routing(Model):
@@ -47,7 +66,17 @@ class Routing(Model):
     policy: RoutingPolicy = Field(
         "tier_skill_wait",
         description="A freed agent takes: tier priority first, then its skill order, then the longest wait "
-        "(tier_skill_wait); or tier then wait; or skill then tier then wait; or longest wait only.",
+        "(tier_skill_wait); or tier then wait; or skill then tier then wait; or longest wait only; "
+        "or the highest priority grown with waiting (aging).",
+    )
+    aging: Aging | None = Field(
+        None, description="Policy aging: the weight of waiting and the call types' priorities."
+    )
+    agent_selection: AgentSelection = Field(
+        "order",
+        description="Which idle agent takes an arriving call when several groups of its plan have "
+        "one: the first in the plan's order; the group idle longest; at random, in proportion "
+        "to idle agents; or the group with the most idle agents.",
     )
     rules: list[RouteRule] = Field(default_factory=list)
     site_order: Literal["local_first", "provincial_first"] = Field(

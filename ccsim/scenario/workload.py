@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ccsim.errors import Problem
+from ccsim.scenario.proficiency import proficiency_of
 from ccsim.scenario.schema import Scenario
 from ccsim.scenario.timeline import segments, weekday_factors
 
@@ -83,9 +84,16 @@ def _assess(sc: Scenario) -> tuple[Workload, list[Problem]]:
     factor = min(1.0, sc.dialect.fcr_factor) if dialect else 1.0
     for i, ct in enumerate(sc.call_types):
         per_matter = 1.0
-        fcr = ct.fcr * factor
+        # the least resolving, quickest group that answers the type bounds its returns
+        own = [
+            prof
+            for _, g in sc.groups
+            if ct.id in g.skills and (prof := proficiency_of(g.proficiency, g.skills, ct.id))
+        ]
+        fcr = min([ct.fcr, *(q.resolution(ct) for q in own)]) * factor
+        talk_s = min([ct.handle_time.mean, *(q.talk_mean(ct) for q in own)])
         if fcr < 1.0 and ct.return_delay is not None:
-            loop_s = ct.handle_time.mean + ct.return_delay.mean
+            loop_s = talk_s + ct.return_delay.mean
             if loop_s <= 0:
                 out.append(
                     Problem(

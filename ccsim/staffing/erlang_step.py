@@ -2,8 +2,12 @@
 
 A group's offered load is the expected agent requests of the caller classes whose plan
 starts with it (fresh demand after the IVR, plus the expected returns of unresolved
-callers), with their blended handling time. Erlang A is used where every call type of
-the load has a patience, Erlang C otherwise. The targets are the scenario's (a tier's
+callers), with their blended handling time: the group's own handling time and
+first-contact resolution where its proficiency sets them. The share a group transfers
+is offered to the second group too, with its conference, talk and wrap (a consult's
+conference also to the first group; the first agent's wait for the second is left
+out). Erlang A is used where every call type of the load has a patience (a consulted
+caller has none), Erlang C otherwise. The targets are the scenario's (a tier's
 stricter service-level target applies where that tier is at least a tenth of the
 group's load); shrinkage is applied afterwards. Overflow, priorities, dialect routing,
 redials and non-exponential times are ignored: simulation corrects for them in step 2.
@@ -18,8 +22,10 @@ from numpy.typing import NDArray
 
 from ccsim.analytics.offered import offered_load
 from ccsim.analytics.sizing import Targets, required_agents
-from ccsim.scenario.routing import plan_for
-from ccsim.scenario.schema import Scenario
+from ccsim.scenario.proficiency import handling_mean, proficiency_of
+from ccsim.scenario.routing import group_index, plan_for
+from ccsim.scenario.schema import CallType, Scenario
+from ccsim.scenario.transfers import Transfer, transfers_of
 
 
 @dataclass(frozen=True)
@@ -49,12 +55,11 @@ def group_loads(sc: Scenario) -> GroupLoad:
                 if rb.tiers is None or t.id in rb.tiers:
                     order_p[(rb.call_type, t.id)] += rb.probability
     nets = sc.network_list
+    groups = [g for _, g in sc.groups]
     for k, ct in enumerate(sc.call_types):
         for r, tier in enumerate(sc.tier_list):
-            returns = (1.0 - min(order_p[(ct.id, tier.id)], 1.0)) * (1.0 - ct.fcr)
-            uplift = 1.0 / max(1.0 - returns, 1e-6)
+            no_order = 1.0 - min(order_p[(ct.id, tier.id)], 1.0)
             for j, net in enumerate(nets):
-                req = load.requests[:, k, r, j] * uplift
                 for dialect, share in ((False, 1.0 - net.dialect_share), (True, net.dialect_share)):
                     if share <= 0:
                         continue
@@ -62,13 +67,49 @@ def group_loads(sc: Scenario) -> GroupLoad:
                     if not plan:
                         continue
                     g = plan[0][0]
+                    # the first group's own handling time and resolution (proficiency)
+                    grp = groups[g]
+                    p = proficiency_of(grp.proficiency, grp.skills, ct.id)
+                    aht = load.aht_s[k] if p is None else handling_mean(ct, p)
+                    fcr = ct.fcr if p is None else p.resolution(ct)
+                    uplift = 1.0 / max(1.0 - no_order * (1.0 - fcr), 1e-6)
+                    req = load.requests[:, k, r, j] * uplift
                     calls[g] += req * share
-                    work[g] += req * share * load.aht_s[k]
+                    work[g] += req * share * aht
+                    for tr in grp.transfers and transfers_of(grp.transfers, grp.skills, ct.id):
+                        # the transferred share is also offered to the second group
+                        to, conf, aht2 = second_leg(sc, tr, ct)
+                        moved = req * share * tr.share
+                        calls[to] += moved
+                        work[to] += moved * (conf + aht2)
+                        work[g] += moved * conf
+                        waits = load.patience_s[k] if tr.kind == "blind" else np.inf
+                        with np.errstate(invalid="ignore"):
+                            pat[to] += np.where(req > 0, moved * waits, 0.0)
+                        tier_calls[to, r] += float(moved.sum())
                     # patience-weighted calls (infinite patience: Erlang C); none without calls
                     with np.errstate(invalid="ignore"):
                         pat[g] += np.where(req > 0, req * share * load.patience_s[k], 0.0)
                     tier_calls[g, r] += float(req.sum()) * share
     return GroupLoad(calls, work, pat, tier_calls)
+
+
+def second_leg(sc: Scenario, tr: Transfer, ct: CallType) -> tuple[int, float, float]:
+    """The second group of a transfer, its mean conference time and mean talk + wrap (s)."""
+    to = group_index(sc, tr.to)
+    assert to is not None
+    g = sc.groups[to][1]
+    p = proficiency_of(g.proficiency, g.skills, ct.id)
+    f = p.time_factor if p is not None and p.time_factor is not None else 1.0
+    talk = (tr.talk_time or ct.handle_time).mean * f
+    wrap_d = tr.wrap_time or ct.wrap_time
+    wrap = (wrap_d.mean if wrap_d is not None else 0.0) * f
+    if p is not None and p.handle_time is not None:
+        talk = p.handle_time.mean
+    if p is not None and p.wrap_time is not None:
+        wrap = p.wrap_time.mean
+    conf = tr.conference_time.mean if tr.conference_time is not None else 0.0
+    return to, conf, talk + wrap
 
 
 def erlang_plan(sc: Scenario) -> NDArray[np.int64]:

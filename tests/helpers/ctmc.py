@@ -71,3 +71,62 @@ def mmn_abandon_reference(
         "abandoned_within": float(aband_within),
         "asa_s": served_wait / answered,
     }
+
+
+def two_groups_random_reference(
+    n1: int, mu1: float, n2: int, mu2: float, lam: float, t: float, q_max: int = 400
+) -> dict[str, float]:
+    """Two groups of different speeds serving one FIFO queue; an arrival takes an idle agent
+    at random (each group in proportion to its idle agents). Truncated CTMC.
+
+    States (i, j): i of n1 and j of n2 agents busy, nobody waiting; then (n1, n2, q) with
+    q callers waiting. A freed agent takes the first waiting caller. Returns each group's
+    occupancy, P(wait) and the service level P(wait <= t) (no abandonment): a caller
+    finding q waiting needs q + 1 departures at the all-busy rate n1 mu1 + n2 mu2.
+    """
+    index: dict[tuple[int, int, int], int] = {}
+    for i in range(n1 + 1):
+        for j in range(n2 + 1):
+            if i < n1 or j < n2:
+                index[(i, j, 0)] = len(index)
+    for q in range(q_max + 1):
+        index[(n1, n2, q)] = len(index)
+    size = len(index)
+    gen = np.zeros((size, size))
+    for (i, j, q), s in index.items():
+        idle1, idle2 = n1 - i, n2 - j
+        if idle1 + idle2 > 0:
+            if idle1:
+                gen[s, index[(i + 1, j, 0)]] += lam * idle1 / (idle1 + idle2)
+            if idle2:
+                gen[s, index[(i, j + 1, 0)]] += lam * idle2 / (idle1 + idle2)
+        elif q < q_max:
+            gen[s, index[(i, j, q + 1)]] += lam
+        if i:
+            gen[s, index[(i, j, q - 1)] if q else index[(i - 1, j, 0)]] += i * mu1
+        if j:
+            gen[s, index[(i, j, q - 1)] if q else index[(i, j - 1, 0)]] += j * mu2
+        gen[s, s] = -gen[s].sum()
+    a = np.vstack([gen.T, np.ones(size)])
+    b = np.zeros(size + 1)
+    b[-1] = 1.0
+    pi = np.linalg.lstsq(a, b, rcond=None)[0]
+    busy1 = sum(pi[s] * i for (i, _, _), s in index.items())
+    busy2 = sum(pi[s] * j for (_, j, _), s in index.items())
+    nu = n1 * mu1 + n2 * mu2
+    from scipy.stats import gamma
+
+    p_wait = 0.0
+    sl = 0.0
+    for (i, j, q), s in index.items():
+        if i == n1 and j == n2:
+            p_wait += pi[s]
+            sl += pi[s] * float(gamma.cdf(t, q + 1, scale=1.0 / nu))
+        else:
+            sl += pi[s]
+    return {
+        "occupancy_1": float(busy1 / n1),
+        "occupancy_2": float(busy2 / n2),
+        "p_wait": float(p_wait),
+        "service_level": float(sl),
+    }
