@@ -29,17 +29,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
-from numpy.typing import NDArray
 
 from ccsim.engine.compile import compile_scenario
 from ccsim.runner.pool import stop_pool, worker_pool
 from ccsim.runner.replications import default_workers
 from ccsim.scenario.schema import Scenario, per_interval
+from ccsim.staffing.adds import simulated_adds
 from ccsim.staffing.checks import Check, enforced_checks
 from ccsim.staffing.erlang_step import erlang_on_offered, floor_agents, group_loads
 from ccsim.staffing.evaluation import Evaluation, IntMatrix, PlanEvaluator
-from ccsim.staffing.guided import Guide
+from ccsim.staffing.guide import Guide
 from ccsim.staffing.shortfalls import explain_shortfalls
 
 __all__ = ["Check", "Evaluation", "SearchResult", "Searcher", "enforced_checks"]
@@ -173,79 +172,7 @@ class Searcher:
 
     def increments(self, ev: Evaluation) -> tuple[list[tuple[int, int]], list[dict[str, Any]]]:
         """Cells to give one more agent, and the failures no cell can fix (at a limit)."""
-        plan = ev.plan
-        want: dict[tuple[int, int], float] = {}
-        blocked: list[dict[str, Any]] = []
-        G, n = plan.shape
-
-        def deficit(mat: dict[str, NDArray[np.float64]], c: Check) -> NDArray[np.float64]:
-            """Calls (or seconds) lost against target ``c``, per [group, interval]."""
-            off = np.nan_to_num(mat["offered"])
-            if c.kpi == "service_level":
-                return off * np.clip(
-                    c.target - np.nan_to_num(mat["service_level"], nan=1.0), 0.0, None
-                )
-            if c.kpi == "abandon_rate":
-                return off * np.nan_to_num(mat["abandon_rate"])
-            if c.kpi == "answer_rate":
-                return off * (1.0 - np.nan_to_num(mat["answer_rate"], nan=1.0))
-            if c.kpi == "asa_s":
-                return np.nan_to_num(mat["answered"]) * np.nan_to_num(mat["asa_s"])
-            if c.kpi == "occupancy" and "occupancy" in mat:
-                return np.clip(np.nan_to_num(mat["occupancy"]) - c.target, 0.0, None) * 1000.0
-            return np.zeros((G, n))
-
-        active = int((np.nan_to_num(ev.cells["offered"]) > 0).sum())
-        for c, detail in ev.failures:
-            if c.scope == "interval":
-                d = deficit(ev.cells, c)
-                # where no group misses the target, the group with most unanswered calls
-                backup = (
-                    np.nan_to_num(ev.cells["offered"])
-                    * (1.0 - np.nan_to_num(ev.cells["service_level"], nan=1.0))
-                    * 1e-3
-                )
-                for i in detail:
-                    score = np.where(d[:, i] > 0, d[:, i], backup[:, i])
-                    for g in np.argsort(-score, kind="stable"):
-                        if score[g] <= 0:
-                            break
-                        if self._room(plan, int(g), i):
-                            want[(int(g), i)] = want.get((int(g), i), 0.0) + float(score[g])
-                            break
-                    else:
-                        blocked.append(
-                            {
-                                "target": c.name,
-                                "interval": i,
-                                "reason": "every group of the interval is at its limit",
-                            }
-                        )
-                continue
-            mat = ev.cells
-            if c.scope.startswith("tier:"):
-                tier = c.scope.split(":", 1)[1]
-                per_tier = ev.result.kpi_values(["interval", "group", "tier"])
-                mat = self.evaluator.matrices(pd.DataFrame(per_tier.xs(tier, level="tier")))
-            d = deficit(mat, c)
-            order = np.argsort(-d, axis=None, kind="stable")
-            k = max(1, math.ceil(0.05 * max(active, 1)))
-            taken = 0
-            for flat in order:
-                g, i = divmod(int(flat), n)
-                if d[g, i] <= 0 or taken >= k:
-                    break
-                if self._room(plan, g, i):
-                    want[(g, i)] = want.get((g, i), 0.0) + float(d[g, i])
-                    taken += 1
-            if taken == 0:
-                blocked.append(
-                    {
-                        "target": c.name,
-                        "reason": "the cells that lose most against it are at their limits",
-                    }
-                )
-        return sorted(want, key=lambda x: -want[x]), blocked
+        return simulated_adds(self, ev)
 
     # -- the search -----------------------------------------------------------------------------
 
