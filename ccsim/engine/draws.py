@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from ccsim.engine.distributions import patience_sampler, sampler
-from ccsim.engine.streams import Streams
+from ccsim.engine.streams import Buffered, Streams, uniform
 from ccsim.scenario.schema import CallType
 
 INF = math.inf
@@ -64,3 +64,49 @@ class CallDraws:
             i = 0
         self._i = i + 1
         return self._rows[i]
+
+
+IvrStreams = tuple[Buffered, Buffered, Buffered, Buffered]
+
+
+def ivr_streams(streams: Streams, call_types: list[CallType]) -> list[IvrStreams | None]:
+    """Per call type with an IVR: times to an agent, of self-service, to abandon, per password try."""
+    out: list[IvrStreams | None] = []
+    for ct in call_types:
+        ivr = ct.ivr
+        if ivr is None:
+            out.append(None)
+            continue
+        to_agent = ivr.time_to_agent
+        out.append(
+            (
+                streams.buffered(f"ivr/{ct.id}/to_agent", sampler(to_agent)),
+                streams.buffered(
+                    f"ivr/{ct.id}/self_service", sampler(ivr.time_self_service or to_agent)
+                ),
+                streams.buffered(
+                    f"ivr/{ct.id}/to_abandon", sampler(ivr.time_to_abandon or to_agent)
+                ),
+                streams.buffered(
+                    f"ivr/{ct.id}/password_try",
+                    sampler(ivr.password.try_time if ivr.password else None),
+                ),
+            )
+        )
+    return out
+
+
+def repeat_streams(
+    streams: Streams, call_types: list[CallType]
+) -> tuple[list[Buffered], list[Buffered], list[Buffered]]:
+    """Per call type: the redial draw, the redial delay and the return delay."""
+    return (
+        [streams.buffered(f"redial/{ct.id}/u", uniform) for ct in call_types],
+        [
+            streams.buffered(
+                f"redial/{ct.id}/delay", sampler(ct.redial.delay if ct.redial else None)
+            )
+            for ct in call_types
+        ],
+        [streams.buffered(f"return/{ct.id}/delay", sampler(ct.return_delay)) for ct in call_types],
+    )

@@ -28,6 +28,7 @@ from typing import Any
 from simpy.events import Event
 
 from ccsim.engine.call import DONE, WAITING, Call
+from ccsim.engine.capacity import Lines, QueueLimit
 from ccsim.engine.records import Outcome
 from ccsim.engine.streams import uniform
 
@@ -173,3 +174,25 @@ class Closing:
                 call.t_arrival, self.outcome, -1, math.nan, math.nan, 0.0, 0.0, 0, call.dialect,
                 order, 0.0, False,
             )  # fmt: skip
+
+
+def queue_rules(
+    sim: Simulation, closing: bool
+) -> tuple[Lines | None, QueueLimit | None, MaxWaitRule | None, Closing | None]:
+    """The limits and exits a scenario sets (None for each it does not use).
+
+    Lines (trunks), queue capacity or a maximum expected wait, a maximum wait, and the
+    closing-time rule: the engine's inner loop checks only whether each is there.
+    """
+    sc = sim.m.scenario
+    has_lines = sc.lines is not None or any(c.lines is not None for c in sc.centers)
+    has_cap = any(
+        ct.queue_capacity is not None or ct.max_expected_wait_s is not None for ct in sc.call_types
+    )
+    has_max_wait = any(ct.max_wait is not None for ct in sc.call_types)
+    return (
+        Lines(sim) if has_lines else None,
+        QueueLimit(sim) if has_cap else None,
+        MaxWaitRule(sim) if has_max_wait else None,
+        Closing(sim) if closing else None,
+    )

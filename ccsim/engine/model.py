@@ -42,15 +42,14 @@ from ccsim.engine.call import (
     WAITING,
     Call,
 )
-from ccsim.engine.capacity import Lines, QueueLimit, blocked_redials
+from ccsim.engine.capacity import blocked_redials
 from ccsim.engine.compile import Compiled, compile_scenario
-from ccsim.engine.distributions import sampler
-from ccsim.engine.draws import CallDraws
-from ccsim.engine.exits import Closing, MaxWaitRule
+from ccsim.engine.draws import CallDraws, ivr_streams, repeat_streams
+from ccsim.engine.exits import queue_rules
 from ccsim.engine.outbound import Outbound
 from ccsim.engine.records import Kind, Outcome, Recorder, RunRecord
 from ccsim.engine.routing import Routing
-from ccsim.engine.streams import Buffered, Streams, uniform
+from ccsim.engine.streams import Streams
 from ccsim.scenario.schema import Scenario
 
 
@@ -98,57 +97,17 @@ class Simulation(Routing):
         self._repeat = [
             CallDraws(self.streams, f"repeat/{ct.id}", ct, m.tier_patience) for ct in sc.call_types
         ]
-        self._ivr_time: list[tuple[Buffered, Buffered, Buffered, Buffered] | None] = []
-        for ct in sc.call_types:
-            ivr = ct.ivr
-            if ivr is None:
-                self._ivr_time.append(None)
-                continue
-            to_agent = ivr.time_to_agent
-            self._ivr_time.append(
-                (
-                    self.streams.buffered(f"ivr/{ct.id}/to_agent", sampler(to_agent)),
-                    self.streams.buffered(
-                        f"ivr/{ct.id}/self_service", sampler(ivr.time_self_service or to_agent)
-                    ),
-                    self.streams.buffered(
-                        f"ivr/{ct.id}/to_abandon", sampler(ivr.time_to_abandon or to_agent)
-                    ),
-                    self.streams.buffered(
-                        f"ivr/{ct.id}/password_try",
-                        sampler(ivr.password.try_time if ivr.password else None),
-                    ),
-                )
-            )
-        self._redial_u = [
-            self.streams.buffered(f"redial/{ct.id}/u", uniform) for ct in sc.call_types
-        ]
-        self._redial_delay = [
-            self.streams.buffered(
-                f"redial/{ct.id}/delay", sampler(ct.redial.delay if ct.redial else None)
-            )
-            for ct in sc.call_types
-        ]
-        self._return_delay = [
-            self.streams.buffered(f"return/{ct.id}/delay", sampler(ct.return_delay))
-            for ct in sc.call_types
-        ]
+        self._ivr_time = ivr_streams(self.streams, sc.call_types)
+        self._redial_u, self._redial_delay, self._return_delay = repeat_streams(
+            self.streams, sc.call_types
+        )
         self._redial_after = [set(ct.redial.after) if ct.redial else set() for ct in sc.call_types]
         self._redial_p = [
             list(ct.redial.probabilities) if ct.redial else [] for ct in sc.call_types
         ]
         self._fcr = [ct.fcr for ct in sc.call_types]
         self._redial_blocked = blocked_redials(self.streams, sc.call_types)
-        has_lines = sc.lines is not None or any(c.lines is not None for c in sc.centers)
-        self.lines: Lines | None = Lines(self) if has_lines else None
-        has_cap = any(
-            ct.queue_capacity is not None or ct.max_expected_wait_s is not None
-            for ct in sc.call_types
-        )
-        self.queue_limit: QueueLimit | None = QueueLimit(self) if has_cap else None
-        has_max_wait = any(ct.max_wait is not None for ct in sc.call_types)
-        self.max_wait: MaxWaitRule | None = MaxWaitRule(self) if has_max_wait else None
-        self.closing: Closing | None = Closing(self) if closing else None
+        self.lines, self.queue_limit, self.max_wait, self.closing = queue_rules(self, closing)
         self._prof = proficiency.table(sc, m.group_ids, self.streams)
         self.bo: BackOffice | None = None
         self.ob: Outbound | None = None
