@@ -25,6 +25,7 @@ from ccsim.staffing.guided import (
     Model,
     Proposal,
     erlang_tables,
+    removable,
 )
 
 
@@ -75,7 +76,7 @@ class Guide:
         P = ev.plan
         # the model moves a cell by at most a quarter down (see Model.propose) and by
         # at most half up in one step: the tables cover that range
-        lo = np.maximum(np.minimum(self.low, P), P - np.maximum(1, P // 4) - 1)
+        lo = np.maximum(np.minimum(self.low, P), P - removable(P) - 1)
         hi = np.maximum(np.minimum(self.cap, P + np.maximum(8, (P + 1) // 2)), P)
         sl = self.sc.sl
         with_asa = any(c.kpi == "asa_s" for c in self.evaluator.checks)

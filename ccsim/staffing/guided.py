@@ -39,6 +39,8 @@ FloatMatrix = NDArray[np.float64]
 
 _ASA_CAP_S = 3600.0  # an unstable cell's ASA, so that sums stay finite
 _GAIN_EPS = 1e-7  # gains below this are no gains (saturated service level)
+#: the most of a cell's agents one step removes (at least one)
+SHRINK = 0.25
 _LEARN_MIN = 0.002  # predicted changes smaller than this are noise to learn from
 
 
@@ -240,7 +242,7 @@ class Model:
 
     def propose(
         self, lo: IntMatrix, hi: IntMatrix, cost: NDArray[np.float64], movable: NDArray[np.bool_],
-        max_removals: int, shrink: float = 0.25,
+        max_removals: int, shrink: float = SHRINK,
     ) -> Proposal:  # fmt: skip
         """The next plan: adds where a target is predicted short, then safe removals.
 
@@ -252,7 +254,7 @@ class Model:
         """
         P = self.cal.plan
         k = P.copy()
-        lo = np.maximum(lo, np.minimum(P - np.maximum(1, np.floor(P * shrink)).astype(np.int64), P))
+        lo = np.maximum(lo, P - removable(P, shrink))
         G, n = k.shape
         now_i = self.interval[0].copy() if self.interval is not None else None
         now_p = {kpi: v[0] for kpi, v in self.period.items()}
@@ -340,3 +342,9 @@ def _dispersion(values: NDArray[np.float64], calls: float) -> float:
     if spread < 1e-6:
         return floor
     return max(float(v.var(ddof=1)) / spread, floor)
+
+
+def removable(P: IntMatrix, shrink: float = SHRINK) -> IntMatrix:
+    """Agents one step may remove from each cell: a share ``shrink``, at least one."""
+    out: IntMatrix = np.maximum(1, np.floor(P * shrink)).astype(np.int64)
+    return out
