@@ -4,11 +4,18 @@ A plan is computed with fixed seeds (common random numbers), so an unchanged sce
 reproduces it exactly on the same software; the tolerances absorb what is not worth a
 failed job. They are written into the baseline, where a planning team can change them:
 
-- agents: per group and interval, in agents (default 1);
-- agent_hours_share: total simulated agent-hours, as a share (default 2 %);
+- agents, agents_share: per group and interval, the band of a cell: the larger of
+  ``agents`` (default 1) and ``agents_share`` of its baseline agents (default 15 %);
+  ``ccsim.staffing.drift`` says when a cell beyond its band is drift;
+- agent_hours_share: total simulated agent-hours, and each group's, as a share
+  (default 2 %);
 - kpis: per KPI, absolute; by default the half-width of the KPI's 95 % confidence
   interval in the baseline run, so a move the simulation cannot tell from noise does
   not fail the job.
+
+Besides the hash, a baseline keeps the scenario's fields (``scenario_fields``), so
+that a report can list what changed since; a baseline written before it has no such
+field and is still read (the report then cannot say which fields changed).
 """
 
 from __future__ import annotations
@@ -21,7 +28,9 @@ from typing import Any
 from ccsim._version import __version__
 from ccsim.errors import InputError, Problem
 from ccsim.scenario.loader import scenario_hash
+from ccsim.staffing.drift import DEFAULTS, compare
 from ccsim.staffing.plan import StaffingPlan
+from ccsim.staffing.scenario_diff import scenario_fields
 
 KPIS = ("service_level", "abandon_rate", "answer_rate", "asa_s", "occupancy")
 _FLOOR = {
@@ -47,9 +56,14 @@ def make_baseline(plan: StaffingPlan) -> dict[str, Any]:
         "scenario": plan.scenario.name,
         "scenario_hash": scenario_hash(plan.scenario),
         "seed": plan.seed,
-        "tolerance": {"agents": 1, "agent_hours_share": 0.02, "kpis": tol},
+        "tolerance": {**DEFAULTS, "kpis": tol},
         "agent_hours": doc["agent_hours"],
+        "groups": {g["group"]: g["sim_agent_hours"] for g in doc["groups"]},
         "kpis": {k: v["mean"] for k, v in kpis.items()},
+        "targets": {
+            name: {k: t.get(k) for k in ("kpi", "scope", "rule", "target", "value", "met")}
+            for name, t in doc["targets"].items()
+        },
         "plan": [
             {
                 "interval": r["interval"],
@@ -60,6 +74,7 @@ def make_baseline(plan: StaffingPlan) -> dict[str, Any]:
             }
             for r in doc["plan"]
         ],
+        "scenario_fields": scenario_fields(plan.scenario),
     }
 
 
@@ -115,6 +130,9 @@ def _check(data: dict[str, Any]) -> list[Problem]:
         if "agents" in tol:
             need(_is_num(tol["agents"], whole=True), "tolerance.agents",
                  "must be a whole number >= 0", tol["agents"])  # fmt: skip
+        for key in ("agents_share", "agents_sqrt"):
+            if key in tol:
+                need(_is_num(tol[key]), f"tolerance.{key}", "must be a number >= 0", tol[key])
         if "agent_hours_share" in tol:
             need(_is_num(tol["agent_hours_share"]), "tolerance.agent_hours_share",
                  "must be a number >= 0", tol["agent_hours_share"])  # fmt: skip
@@ -133,6 +151,25 @@ def _check(data: dict[str, Any]) -> list[Problem]:
     else:
         for k, v in kpis.items():
             need(v is None or _is_num(v), f"kpis.{k}", "must be a number >= 0 or null", v)
+    for key in ("scenario_fields", "groups", "targets"):  # optional: written since fields are kept
+        if key in data and not isinstance(data[key], dict):
+            out.append(Problem(key, "must be a JSON object", data[key]))
+    groups = data.get("groups")
+    if isinstance(groups, dict):
+        for g, v in groups.items():
+            need(_is_num(v), f"groups.{g}", "must be a number >= 0", v)
+    targets = data.get("targets")
+    if isinstance(targets, dict):
+        for name, t in targets.items():
+            if not isinstance(t, dict):
+                out.append(Problem(f"targets.{name}", "must be a JSON object", t))
+                continue
+            value = t.get("value")
+            need(value is None or (isinstance(value, int | float) and not isinstance(value, bool)
+                                   and math.isfinite(value)),
+                 f"targets.{name}.value", "must be a number or null", value)  # fmt: skip
+            need(t.get("met") in (None, True, False), f"targets.{name}.met",
+                 "must be true, false or null", t.get("met"))  # fmt: skip
     plan = data["plan"]
     if not isinstance(plan, list):
         out.append(Problem("plan", "must be a list of rows", plan))
@@ -153,45 +190,15 @@ def _check(data: dict[str, Any]) -> list[Problem]:
     return out
 
 
-def drift(plan: StaffingPlan, base: dict[str, Any]) -> list[str]:
-    """What moved beyond the baseline's tolerances (empty: no drift)."""
-    tol = base["tolerance"]
-    out: list[str] = []
-    now = {(r["group"], r["interval"]): r for r in plan.rows()}
-    old = {(r["group"], r["interval"]): r for r in base["plan"]}
-    for key in sorted(set(now) | set(old)):
-        a = old.get(key)
-        b = now.get(key)
-        if a is None or b is None:
-            out.append(
-                f"group {key[0]} interval {key[1]}: {'new in the plan' if a is None else 'no longer in the plan'}"
-            )
-            continue
-        d = b["sim_agents"] - a["sim_agents"]
-        if abs(d) > tol.get("agents", 1):
-            out.append(
-                f"group {key[0]} at {b['start']}: {a['sim_agents']} -> {b['sim_agents']} agents ({d:+g}, tolerance {tol.get('agents', 1)})"
-            )
-    h0 = base["agent_hours"]["sim"]
-    h1 = plan.hours(plan.simulated)
-    share = tol.get("agent_hours_share", 0.02)
-    if h0 > 0 and abs(h1 - h0) / h0 > share:
-        out.append(
-            f"agent-hours: {h0:,.1f} -> {h1:,.1f} ({(h1 - h0) / h0:+.1%}, tolerance {share:.1%})"
-        )
-    kp = plan.summary()["kpis"]
-    for k, v0 in base["kpis"].items():
-        if v0 is None or k not in kp:
-            continue
-        v1 = kp[k]["mean"]
-        t = tol.get("kpis", {}).get(k)
-        if t is not None and v1 is not None and abs(v1 - v0) > t:
-            out.append(f"{k}: {v0:.4g} -> {v1:.4g} ({v1 - v0:+.4g}, tolerance {t:g})")
-    if base.get("scenario_hash") and base["scenario_hash"] != scenario_hash(plan.scenario):
-        out.append("note: the scenario file changed since the baseline was written")
-    if base.get("seed") is not None and base["seed"] != plan.seed:
-        out.append(
-            f"note: this plan used seed {plan.seed}, the baseline seed {base['seed']} "
-            "(other draws: expect small moves)"
-        )
-    return out
+def drift_report(
+    plan: StaffingPlan, base: dict[str, Any], doc: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The drift report of a plan against a baseline (``ccsim.staffing.drift.compare``)."""
+    return compare(
+        plan.summary() if doc is None else doc,
+        base,
+        scenario_fields(plan.scenario),
+        scenario_hash(plan.scenario),
+        plan.interval_s / 3600.0,
+        plan.scenario.horizon.warmup_intervals,
+    )

@@ -11,9 +11,12 @@ BASELINES = sorted((ROOT / "scenarios" / "baselines").glob("*.staff.json"))
 @pytest.mark.parametrize("baseline", BASELINES, ids=lambda p: p.name.split(".")[0])
 def test_staffing_plan_matches_its_baseline(ccsim, baseline):
     scenario = ROOT / "scenarios" / (baseline.name.split(".")[0] + ".yaml")
-    r = ccsim("staff", scenario, "--baseline", baseline, "--quiet")
+    r = ccsim("staff", scenario, "--baseline", baseline, "--quiet", "--json")
     assert r.code == 0, r.out + r.err
-    assert "no drift" in r.out
+    report = r.json()["baseline"]
+    assert report["ok"] is True and report["scenario_changes"] == [], report
+    assert not [i for i in report["drift"] if i["beyond"]]
+    assert report["notes"] == []
 
 
 def test_baselines_exist():
