@@ -57,8 +57,8 @@ def print_drift(b: dict[str, Any], con: Console | None = None) -> None:
     counts = b["cells"]
     say(
         f"  cells (group x interval) beyond: {len(cells)} of {counts['compared']}; "
-        f"{counts['within_noise']} moved within search noise, "
-        f"{counts['with_group']} with their group's move"
+        f"{counts['with_group']} moved with their group, "
+        f"{counts['within_noise']} against it (or without one) within search noise"
     )
     for c in _capped(cells, MOST_CELLS):
         say(f"    {escape(c['what'])}: {_cell_text(c)}")

@@ -27,7 +27,8 @@ The comparison, in the order a planner reads it:
    order ``sqrt(load)`` (square-root staffing), and that margin is what the search
    shares out between intervals and groups, differently on another path. A cell that
    moves against its group (fewer agents under a volume rise) is thus drift only when
-   it moves by more than its band; within it, it is search noise and only counted.
+   it moves by more than its band; within it, it is search noise and only counted
+   (``within_noise``; the cells that moved with their group: ``with_group``).
    Cells beyond are listed by how far their group's move leaves them unexplained,
    largest first.
 """
@@ -214,10 +215,9 @@ def _cells(
         counts["moved"] += 1
         band = cell_band(base, v0)
         explained = moved_by[g] * v0
-        if abs(d) <= band + 1e-9:
-            counts["within_noise"] += 1
-        elif abs(d - explained) <= band + 1e-9:
-            counts["with_group"] += 1
+        if abs(d) <= band + 1e-9 or abs(d - explained) <= band + 1e-9:
+            # not drift: with its group's move, or against it (or without one) by noise
+            counts["with_group" if d * explained > 0 else "within_noise"] += 1
         else:
             counts["beyond"] += 1
             out.append((abs(d - explained), {
