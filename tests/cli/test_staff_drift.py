@@ -176,3 +176,33 @@ def test_cell_rule_counts_jitter_and_reports_real_moves():
     assert cells == [(40, 30), (1, 3)]
     counts = rep["cells"]
     assert (counts["beyond"], counts["with_group"], counts["within_noise"]) == (2, 11, 3)
+
+
+def test_cell_and_change_lists_are_capped_most_important_first():
+    from io import StringIO
+
+    from rich.console import Console
+
+    from ccsim.reporting.drift_text import print_drift
+
+    def cell(i):
+        return {"kind": "cell", "what": f"g {i:02d}:00", "baseline": 10, "now": 30 - i,
+                "change": 20 - i, "group_explains": 0.0, "tolerance": 3.2, "beyond": True}  # fmt: skip
+
+    total = {"kind": "total", "what": "agent-hours", "baseline": 10.0, "now": 12.0,
+             "change": 2.0, "change_share": 0.2, "tolerance": 0.2, "tolerance_share": 0.02,
+             "beyond": True}  # fmt: skip
+    changes = [{"path": f"call_types.t{i}.handle_time.mean_s", "old": 100, "new": 110,
+                "change": "changed"} for i in range(12)]  # fmt: skip
+    b = {"file": "b.json", "ok": False, "drift": [total] + [cell(i) for i in range(15)],
+         "cells": {"compared": 40, "moved": 30, "beyond": 15, "with_group": 10, "within_noise": 5},
+         "scenario_changes": changes, "notes": []}  # fmt: skip
+    out = StringIO()
+    print_drift(b, Console(file=out, width=100, highlight=False))
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("Baseline b.json: DRIFT") and lines[1].lstrip().startswith("agent")
+    shown = [ln.strip() for ln in lines if ln.strip().startswith("g ")]
+    assert shown == [f"g {i:02d}:00: 10 -> {30 - i} agents ({20 - i:+d}; its group's move "
+                     "explains +0.0; band 3.2)" for i in range(9)]  # fmt: skip
+    assert "    ... and 6 more" in lines and "    ... and 3 more" in lines
+    assert sum(1 for ln in lines if "handle_time.mean_s: 100 -> 110" in ln) == 9
