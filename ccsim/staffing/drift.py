@@ -56,12 +56,11 @@ def group_hours(
     rows: list[dict[str, Any]], interval_h: float, warmup_intervals: int
 ) -> dict[str, float]:
     """Simulated agent-hours per group from plan rows (the warm-up intervals left out)."""
-    out: dict[str, float] = defaultdict(float)
+    out: dict[str, float] = {}
     for r in rows:
-        out[r["group"]] += 0.0
-        if r["interval"] >= warmup_intervals:
-            out[r["group"]] += r["sim_agents"] * interval_h
-    return dict(out)
+        h = r["sim_agents"] * interval_h if r["interval"] >= warmup_intervals else 0.0
+        out[r["group"]] = out.get(r["group"], 0.0) + h
+    return out
 
 
 def compare(
