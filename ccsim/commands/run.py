@@ -136,6 +136,9 @@ def run_command(
             backend="dask" if client is not None else "processes", dask_client=client,
         )  # fmt: skip
     doc = res.summary()
+    from ccsim.staffing.erlang_check import erlang_check
+
+    doc["erlang_check"] = erlang_check(res)
     if scale:
         doc["scale"] = scale_factors(scale)
     if snapshot_at is not None and snapshot_file is not None:
