@@ -13,11 +13,31 @@ from ccsim.reporting.labels import fmt_kpi, fmt_num
 
 
 def below_rows(check: dict[str, Any], most: int) -> list[list[str]]:
-    """Rows (interval, group, staffed, required) of the group-intervals staffed below Erlang."""
-    return [
-        [str(r["start"]), str(r["group"]), fmt_num(r["staffed"], 1), str(r["required"])]
-        for r in check.get("below_requirement", [])[:most]
-    ]
+    """Rows (intervals, group, staffed, required) of the group-intervals staffed below Erlang.
+
+    Consecutive intervals of a group with the same staffing and requirement share a row
+    (``09:00 to 12:30 (8)``).
+    """
+    runs: list[list[Any]] = []  # [first row, last row, count]
+    for r in check.get("below_requirement", []):
+        last = runs[-1][1] if runs else None
+        if (
+            last is not None
+            and r["group"] == last["group"]
+            and r["interval"] == last["interval"] + 1
+            and (r["staffed"], r["required"]) == (last["staffed"], last["required"])
+        ):
+            runs[-1][1] = r
+            runs[-1][2] += 1
+        else:
+            runs.append([r, r, 1])
+    rows = []
+    for first, last, n in runs[:most]:
+        when = str(first["start"]) if n == 1 else f"{first['start']} to {last['start']} ({n})"
+        rows.append(
+            [when, str(first["group"]), fmt_num(first["staffed"], 1), str(first["required"])]
+        )
+    return rows
 
 
 def parted_rows(check: dict[str, Any], most: int) -> list[list[str]]:

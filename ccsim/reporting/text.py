@@ -179,8 +179,10 @@ def print_erlang_check(check: dict[str, Any] | None, shown: int = 8) -> None:
     con.print(summary_line(check))
     below = below_rows(check, shown)
     if below:
-        more = check["below_requirement_count"] - len(below)
-        title = "Staffed below Erlang" + (f" (first {len(below)}, {more} more)" if more else "")
+        more = len(below_rows(check, 10**9)) - len(below)
+        title = "Staffed below Erlang" + (
+            f" (first {len(below)} rows, {more} more)" if more else ""
+        )
         con.print(simple_table(["interval", "group", "staffed", "Erlang needs"], below, title))
     parted = parted_rows(check, shown)
     if parted:

@@ -62,6 +62,7 @@ def test_terminal_and_report_show_the_check(ccsim, tmp_path):
     )  # fmt: skip
     assert r.code == 0, r.err
     assert "Erlang check (16 group-intervals with calls): 16 staffed below" in r.out
-    assert "Staffed below Erlang (first 8, 8 more)" in r.out
+    assert "Staffed below Erlang" in r.out
+    assert "00:00 to 07:30 (16) │ agents │     9.0 │" in r.out
     html = (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
     assert "Simulation against Erlang" in html and "<h3>Staffed below Erlang's requirement" in html
