@@ -8,12 +8,15 @@ folders both need them, so they sit here, below every layer.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+
+_LINE = re.compile(r"^(.*) \(line (\d+)\)$", re.S)
 
 
 def show_value(value: Any) -> str:
@@ -34,12 +37,15 @@ class Problem:
     rule: str
     value: Any = None
     has_value: bool = True
+    #: the path with ids for list positions (as ``--set`` takes it), when it has any
+    at: str | None = None
 
     def __str__(self) -> str:
-        """Render as ``path: rule, got value``."""
-        if not self.has_value:
-            return f"{self.path}: {self.rule}"
-        return f"{self.path}: {self.rule}, got {show_value(self.value)}"
+        """Render as ``path: rule, got value`` (and ``(at id.path)`` when known)."""
+        text = f"{self.path}: {self.rule}"
+        if self.has_value:
+            text += f", got {show_value(self.value)}"
+        return text if self.at is None else f"{text} (at {self.at})"
 
 
 class InputError(Exception):
@@ -53,13 +59,25 @@ class InputError(Exception):
         super().__init__(self.render())
 
     def problem_dicts(self) -> list[dict[str, Any]]:
-        """The problems as JSON objects: ``{"path", "rule", "value"}``."""
-        return [
-            {"path": p.path, "rule": p.rule, "value": p.value if p.has_value else None}
-            if not isinstance(p, str)
-            else {"path": "", "rule": p, "value": None}
-            for p in self.problems
-        ]
+        """The problems as JSON objects: ``{"path", "rule", "value"}``.
+
+        With ``line`` where the file's line is known (the path then without it) and
+        ``at`` where list positions have ids (``call_types.billing.handle_time``).
+        """
+        out: list[dict[str, Any]] = []
+        for p in self.problems:
+            if isinstance(p, str):
+                out.append({"path": "", "rule": p, "value": None})
+                continue
+            d: dict[str, Any] = {"path": p.path, "rule": p.rule}
+            d["value"] = p.value if p.has_value else None
+            found = _LINE.match(p.path)
+            if found:
+                d["path"], d["line"] = found.group(1), int(found.group(2))
+            if p.at is not None:
+                d["at"] = p.at
+            out.append(d)
+        return out
 
     def render(self) -> str:
         """All problems, one per line, headed by the source when known."""

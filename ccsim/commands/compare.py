@@ -16,7 +16,7 @@ from ccsim.commands.options import (
     set_option,
     with_changes,
 )
-from ccsim.commands.run import progress_reporter
+from ccsim.commands.progress import progress_reporter
 from ccsim.errors import InputError, Problem
 from ccsim.reporting.comparison import comparison_rows, design_names
 from ccsim.reporting.jsonout import dumps
@@ -58,6 +58,7 @@ Examples:
     help="Staff each design with the planner to the first file's targets, then compare "
     "agent-hours, paid hours and cost at equal service.",
 )
+@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr (nor with --json).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 @set_option
 @scale_option
@@ -72,6 +73,7 @@ def compare_command(
     changes: tuple[str, ...],
     scale: tuple[str, ...],
     staffed: bool,
+    quiet: bool,
     as_json: bool,
 ) -> int:
     """Run scenarios with common random numbers and show KPIs, agent-hours, cost and work orders side by side.
@@ -121,7 +123,7 @@ def compare_command(
     if staffed:
         from ccsim.commands.compare_staff import compare_staffed
 
-        return compare_staffed(scenarios, seed, workers, dask_address, as_json)
+        return compare_staffed(scenarios, seed, workers, dask_address, as_json, quiet)
     from ccsim.results.compare import compare
     from ccsim.runner import simulate
 
@@ -134,23 +136,20 @@ def compare_command(
     reps = replications if replications is not None else first.replications
     s = seed if seed is not None else first.seed
     results = []
+    n = len(scenarios)
+    bar = None if quiet or as_json else progress_reporter(n * reps, "simulating")
     with contextlib.ExitStack() as stack:
+        if bar is not None:
+            stack.callback(bar.close)
         client = stack.enter_context(dask_client(dask_address)) if dask_address else None
-        for f, sc in scenarios:
-            results.append(
-                (
-                    f,
-                    simulate(
-                        sc,
-                        reps,
-                        s,
-                        workers=workers,
-                        progress=progress_reporter(reps, f"simulating {sc.name}"),
-                        backend="dask" if client is not None else "processes",
-                        dask_client=client,
-                    ),
-                )
-            )
+        for i, (f, sc) in enumerate(scenarios):
+            label = f"design {i + 1}/{n} ({sc.name})"
+            res = simulate(
+                sc, reps, s, workers=workers,
+                progress=None if bar is None else bar.stage(i * reps, label),
+                backend="dask" if client is not None else "processes", dask_client=client,
+            )  # fmt: skip
+            results.append((f, res))
     doc = compare(results)
     if scale:
         doc["scale"] = scale_factors(scale)

@@ -25,11 +25,12 @@ def compare_staffed(
     workers: int | None,
     dask_address: str | None,
     as_json: bool,
+    quiet: bool = False,
 ) -> int:
     """Staff every design, print or emit the comparison; exit 1 if a plan misses a target."""
     from ccsim.staffing.designs import staff_designs
 
-    log = None if as_json else (lambda msg: click.echo(msg, err=True))
+    log = None if as_json or quiet else (lambda msg: click.echo(msg, err=True))
     try:
         with contextlib.ExitStack() as stack:
             client = stack.enter_context(dask_client(dask_address)) if dask_address else None

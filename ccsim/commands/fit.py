@@ -9,7 +9,7 @@ import click
 import numpy as np
 import pandas as pd
 
-from ccsim.commands.run import progress_reporter
+from ccsim.commands.progress import progress_reporter, step_reporter
 from ccsim.errors import InputError, Problem
 from ccsim.reporting.jsonout import dumps
 
@@ -73,6 +73,7 @@ Examples:
 )
 @click.option("--no-output", is_flag=True, help="Write no output folder.")
 @click.option("--no-figures", is_flag=True, help="Skip the figures.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr (nor with --json).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 def fit_command(
     log: str,
@@ -91,6 +92,7 @@ def fit_command(
     out_dir: str | None,
     no_output: bool,
     no_figures: bool,
+    quiet: bool,
     as_json: bool,
 ) -> int:
     """Fit a scenario from a call log: arrivals, IVR, handle times, patience, redials, staffing.
@@ -109,6 +111,10 @@ def fit_command(
         problems.append(Problem("--out", "cannot go with --no-output", out_dir))
     if problems:
         raise InputError(problems)
+    quiet = quiet or as_json
+    step = step_reporter("fit", quiet)
+    if step:
+        step(f"reading {log}")
     cl = load_call_log(log, map_file, start)
     agents = None
     if staffing_file is not None:
@@ -121,6 +127,8 @@ def fit_command(
             else None
         )
         agents = read_staffing(staffing_file, period)
+    if step:
+        step(f"fitting {len(cl.frame):,} calls")
     scenario, report = fit(
         cl,
         interval_min=interval_min,
@@ -145,7 +153,9 @@ def fit_command(
             report,
             replications=replications,
             workers=workers,
-            progress=progress_reporter(replications, f"simulating {scenario.name}"),
+            progress=None
+            if quiet
+            else progress_reporter(replications, f"simulating {scenario.name}"),
         )
         doc["check"] = {
             "replications": replications,
@@ -153,6 +163,8 @@ def fit_command(
             "table": table.to_dict(orient="records"),
         }
     if folder is not None:
+        if step:
+            step(f"writing {folder}")
         _write_folder(folder, report, doc, table, cl.frame, figures=not no_figures)
         doc["output_dir"] = str(folder)
     if as_json:

@@ -8,6 +8,7 @@ from typing import Any
 import click
 import pandas as pd
 
+from ccsim.commands.progress import step_reporter
 from ccsim.errors import InputError, Problem
 from ccsim.reporting.jsonout import dumps
 
@@ -67,6 +68,7 @@ Examples:
     help="NAME.yaml: the forecast scenario (with --scenario); otherwise a folder (forecast.csv, backtest.csv, figures).",
 )
 @click.option("--no-figures", is_flag=True, help="Skip the figures.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr (nor with --json).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 def forecast_command(
     history: str,
@@ -80,6 +82,7 @@ def forecast_command(
     base_file: str | None,
     out_path: str | None,
     no_figures: bool,
+    quiet: bool,
     as_json: bool,
 ) -> int:
     """Forecast calls (and handle time) per interval and call type, with a backtest.
@@ -107,6 +110,9 @@ def forecast_command(
 
         base = load_scenario(base_file)
     specials = [s.strip() for s in (special_days or "").split(",") if s.strip()]
+    step = step_reporter("forecast", quiet or as_json)
+    if step:
+        step(f"reading {history}, forecasting {days} days and backtesting {backtest_weeks} weeks")
     fc, report = forecast(
         history,
         days,
@@ -126,6 +132,8 @@ def forecast_command(
     doc["days"] = days
     doc["forecast"] = _rows(fc)
     if out_path is not None:
+        if step:
+            step(f"writing {out_path}")
         if to_yaml:
             from ccsim.reporting.files import write_file_atomically
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,31 +16,12 @@ from ccsim.commands.options import (
     set_option,
     with_changes,
 )
+from ccsim.commands.progress import progress_reporter
 from ccsim.errors import InputError, Problem
 from ccsim.reporting.jsonout import dumps
 from ccsim.reporting.text import print_run
 from ccsim.runner.cluster import dask_client, dask_option
 from ccsim.scenario import load_scenario
-
-
-def progress_reporter(total: int, label: str) -> Any:
-    """A progress bar on stderr when it is a terminal; otherwise nothing."""
-    if total <= 1 or not sys.stderr.isatty():
-        return None
-    from rich.progress import Progress
-
-    from ccsim.reporting.text import console
-
-    bar = Progress(console=console(err=True), transient=True)
-    task = bar.add_task(label, total=total)
-    bar.start()
-
-    def update(done: int, n: int) -> None:
-        bar.update(task, completed=done)
-        if done >= n:
-            bar.stop()
-
-    return update
 
 
 @click.command(
@@ -80,7 +60,7 @@ Examples:
 )
 @click.option("--workers", type=int, help="Parallel processes (default: one per core).")
 @dask_option
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar on stderr.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar on stderr (nor with --json).")
 @click.option("--strict", is_flag=True, help="Exit with code 1 if any target is missed.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 @set_option
@@ -132,10 +112,13 @@ def run_command(
         res = simulate(
             sc, replications, seed, workers=workers,
             keep_calls=(keep_calls and not no_output) or snapshot_at is not None,
-            progress=None if quiet else progress_reporter(reps, f"simulating {sc.name}"),
+            progress=None if quiet or as_json else progress_reporter(reps, f"simulating {sc.name}"),
             backend="dask" if client is not None else "processes", dask_client=client,
         )  # fmt: skip
     doc = res.summary()
+    from ccsim.staffing.erlang_check import erlang_check
+
+    doc["erlang_check"] = erlang_check(res)
     if scale:
         doc["scale"] = scale_factors(scale)
     if snapshot_at is not None and snapshot_file is not None:

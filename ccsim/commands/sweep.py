@@ -131,7 +131,7 @@ def sweep_command(
 
 def _progress(total: int, label: str) -> Any:
     """Points done and time left on stderr (a bar on a terminal)."""
-    from ccsim.commands.run import progress_reporter
+    from ccsim.commands.progress import progress_reporter
 
     bar = progress_reporter(total, label)
     if bar is not None:

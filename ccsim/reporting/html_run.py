@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from ccsim.reporting.alarms import alarm_list, group_alarms, group_intervals, interval_alarms
+from ccsim.reporting.erlang_check import erlang_check_html
 from ccsim.reporting.html_parts import (
     Folder,
     block_sections,
@@ -117,6 +118,7 @@ def run_page(tmp: Path, found: Folder, figures: bool, most: int = 2_000) -> str:
         + "<h2>Figures</h2>"
         + imgs
         + _required(s, found.tables, most)
+        + erlang_check_html(s.get("erlang_check"), most)
         + "<h2>KPIs (whole period, mean over replications)</h2>"
         + kpi_table(s)
         + block_sections(s)

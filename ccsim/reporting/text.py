@@ -9,6 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from ccsim.reporting.erlang_check import below_rows, parted_rows, summary_line
 from ccsim.reporting.labels import (
     HEADLINE,
     LABELS,
@@ -165,8 +166,32 @@ def print_run(doc: dict[str, Any], out_dir: str | None = None) -> None:
             for t, v in wo.get("by_type", {}).items()
         ]
         con.print(simple_table(["work orders", *[label(c) for c in wcols]], rows))
+    print_erlang_check(doc.get("erlang_check"))
     if out_dir:
         con.print(f"Output: {out_dir}  (report.html, summary.json, intervals.csv, ...)")
+
+
+def print_erlang_check(check: dict[str, Any] | None, shown: int = 8) -> None:
+    """The run's check against Erlang: a sentence, then the first rows of each list."""
+    if not check or not check.get("checked"):
+        return
+    con = console()
+    con.print(summary_line(check))
+    below = below_rows(check, shown)
+    if below:
+        more = len(below_rows(check, 10**9)) - len(below)
+        title = "Staffed below Erlang" + (
+            f" (first {len(below)} rows, {more} more)" if more else ""
+        )
+        con.print(simple_table(["interval", "group", "staffed", "Erlang needs"], below, title))
+    parted = parted_rows(check, shown)
+    if parted:
+        more = check["parted_count"] - len(parted)
+        title = "Simulation and Erlang part" + (
+            f" (first {len(parted)}, {more} more)" if more else ""
+        )
+        heads = ["interval", "group", "KPI", "simulated [95%]", "Erlang", "what Erlang leaves out"]
+        con.print(simple_table(heads, parted, title))
 
 
 def group_type_table(pairs: dict[str, dict[str, dict[str, Any]]]) -> Table | None:

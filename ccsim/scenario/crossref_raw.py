@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ccsim.errors import Problem
+from ccsim.scenario.problem_paths import did_you_mean
 
 #: Tolerance of shares that must sum to 1.
 TOL = 1e-6
@@ -64,7 +65,8 @@ def share_sums(path: str, items: list[Any], key: str = "share") -> Iterator[Prob
     if items and all(v is not None for v in values):
         total = sum(v for v in values if v is not None)
         if abs(total - 1.0) > TOL:
-            yield Problem(f"{path}[*].{key}", "must sum to 1", round(total, 10))
+            hint = " (shares are fractions: write 0.22 for 22 %)" if 99 <= total <= 101 else ""
+            yield Problem(f"{path}[*].{key}", "must sum to 1" + hint, round(total, 10))
 
 
 def listing(ids: set[str]) -> str:
@@ -89,4 +91,5 @@ class KnownIds:
 
 def names_no(path: str, value: Any, what: str, ids: set[str], label: str = "known") -> Problem:
     """A reference to something the scenario does not define, with what it does define."""
-    return Problem(path, f"names no {what} ({label}: {listing(ids)})", value)
+    rule = f"names no {what} ({label}: {listing(ids)})" + did_you_mean(value, ids)
+    return Problem(path, rule, value)

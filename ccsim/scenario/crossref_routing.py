@@ -12,6 +12,7 @@ from typing import Any
 
 from ccsim.errors import Problem
 from ccsim.scenario.crossref_raw import KnownIds, as_dict, as_list, names_no
+from ccsim.scenario.problem_paths import did_you_mean
 
 
 def routing_problems(data: dict[str, Any], known: KnownIds) -> Iterator[Problem]:
@@ -66,7 +67,12 @@ def routing_problems(data: dict[str, Any], known: KnownIds) -> Iterator[Problem]
             prefix, sep, gid = ref.partition("/")
             if sep and prefix == "home":
                 if gid not in local_groups:
-                    yield Problem(where, f"names no group {gid!r} of a local centre", ref)
+                    yield Problem(
+                        where,
+                        f"names no group {gid!r} of a local centre"
+                        + did_you_mean(gid, local_groups),
+                        ref,
+                    )
                 continue
             if sep and prefix not in centre_ids:
                 yield names_no(where, ref, f"centre {prefix!r}", centre_ids, "centres")
@@ -74,7 +80,10 @@ def routing_problems(data: dict[str, Any], known: KnownIds) -> Iterator[Problem]
             found = group_refs.get(ref)
             if not found:
                 yield Problem(
-                    where, "names no group (use a group id, 'centre/group' or 'home/group')", ref
+                    where,
+                    "names no group (use a group id, 'centre/group' or 'home/group')"
+                    + did_you_mean(ref, known.groups),
+                    ref,
                 )
                 continue
             if len(found) > 1:

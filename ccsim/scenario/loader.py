@@ -16,6 +16,7 @@ from ccsim.errors import InputError, Problem
 from ccsim.scenario.crossref import check as reference_problems
 from ccsim.scenario.document import MAX_FILE_BYTES, PathKey, read_document
 from ccsim.scenario.edits import apply_changes
+from ccsim.scenario.problem_paths import percent_hint, with_ids
 from ccsim.scenario.schema import Scenario, validate_replacements_with
 from ccsim.scenario.semantic import check as reachability_problems
 
@@ -131,6 +132,8 @@ def _problem(err: Any, lines: dict[PathKey, int]) -> Problem:
         rule = (
             f"must be {op} {bound:g}" if isinstance(bound, int | float) else f"must be {op} {bound}"
         )
+        if op in ("<", "<=") and bound == 1:  # a share or rate given as a percentage
+            rule += percent_hint(value)
     elif typ == "literal_error":
         rule = f"must be one of {ctx.get('expected', '')}".replace("'", "")
     elif typ == "too_short":
@@ -196,7 +199,7 @@ def parse_scenario(
     if not problems and scenario is not None:
         problems.extend(reachability_problems(scenario))
     if problems:
-        raise InputError(_dedupe(problems), source)
+        raise InputError(_dedupe(with_ids(problems, data)), source)
     assert scenario is not None
     return scenario
 

@@ -83,7 +83,10 @@ def test_compare_needs_two_files_and_valid_ones(ccsim, tmp_path):
     worse.write_text("name: y\nseed: -1\n")
     doc = ccsim("compare", bad, worse, "--json").json()
     paths = [q["path"] for q in doc["problems"]]
-    assert f"{bad}: seed" in paths and f"{worse}: seed (line 2)" in paths
+    assert f"{bad}: seed" in paths and f"{worse}: seed" in paths
+    assert {"path": f"{worse}: seed", "rule": "must be >= 0", "value": -1, "line": 2} in doc[
+        "problems"
+    ]
     r = ccsim("compare", a, a, "--workers", "0", "--replications", "0")
     assert r.code == 2 and "--workers: must be >= 1, got 0" in r.err
     assert "--replications: must be >= 1" in r.err and "Traceback" not in r.err

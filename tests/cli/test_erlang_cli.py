@@ -269,3 +269,30 @@ def test_lines_mode_refuses_queue_options(ccsim):
     r = ccsim("erlang", "--calls", 100, "--aht-s", 180, "--lines", 12)
     assert r.code == 0 and "Erlang B" in r.out and "12" in r.out
     assert ccsim("erlang", "--calls", 100, "--aht-s", 180, "--blocking-target", 1.0).code == 2
+
+
+def test_help_examples_with_intervals_run_as_printed(ccsim, tmp_path, monkeypatch):
+    from ccsim.commands.erlang import erlang_command
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "day.csv").write_text("interval,calls\n08:00,100\n08:30,250\n")
+    examples = [
+        line.split("ccsim erlang ", 1)[1].split()
+        for line in (erlang_command.epilog or "").splitlines()
+        if "ccsim erlang " in line
+    ]
+    assert any("--intervals" in e and "--aht-s" in e for e in examples)
+    for args in examples:
+        r = ccsim("erlang", *args)
+        assert r.code == 0, (args, r.err)
+    assert (tmp_path / "plan.csv").read_text().startswith("interval,calls,aht_s,")
+
+
+def test_intervals_patience_given_twice_is_refused_and_lines_alone_tabulate(ccsim, tmp_path):
+    src = tmp_path / "day.csv"
+    src.write_text("interval,calls,aht_s,patience_s\n08:00,100,180,100\n")
+    r = ccsim("erlang", "--intervals", src, "--patience-s", "120", "--sl-target", "0.8")
+    assert r.code == 2
+    assert f"--patience-s: {src} has a patience_s column too: give one or the other" in r.err
+    doc = ccsim("erlang", "--calls", "2000", "--aht-s", "45", "--lines", "60", "--json").json()
+    assert doc["model"] == "erlang_b" and 60 in [row["lines"] for row in doc["table"]]

@@ -225,7 +225,9 @@ def test_bad_scenario_exit_2_all_problems_no_output(ccsim, tmp_path):
         assert j.code == 2 and "Traceback" not in j.err
         doc = json.loads(j.out)
         assert doc["error"] == "bad input" and doc["file"] == str(p)
-        assert {"path", "rule", "value"} == set(doc["problems"][0])
+        assert {"path", "rule", "value"} <= set(doc["problems"][0])
+        assert all("(line" not in q["path"] for q in doc["problems"])
+        assert any(isinstance(q.get("line"), int) for q in doc["problems"])
         assert any(q["path"].startswith("seed") and q["value"] == -1 for q in doc["problems"])
     j = ccsim("run", p, "--json", "--no-such-option")
     assert j.code == 2 and json.loads(j.out)["error"] == "bad input"

@@ -19,7 +19,10 @@ HEAVY = ("numpy", "scipy", "pandas", "matplotlib", "statsmodels", "simpy", "rich
 PROBE = """
 import json, sys
 from ccsim.cli import cli
-code = cli.main({args!r}, prog_name="ccsim", standalone_mode=False)
+try:
+    code = cli.main({args!r}, prog_name="ccsim", standalone_mode=False)
+except Exception as exc:  # bad input: the error the CLI would report
+    code = type(exc).__name__
 print(json.dumps({{"code": code, "heavy": sorted(m for m in {heavy!r} if m in sys.modules)}}))
 """
 
@@ -45,6 +48,14 @@ def test_help_imports_no_heavy_library_and_starts_fast():
 def test_validate_imports_only_the_scenario_layer():
     found, _ = probe("validate", "scenarios/province_10000.yaml")
     assert found["code"] == 0
+    assert set(found["heavy"]) <= {"numpy"}, found["heavy"]
+
+
+@pytest.mark.parametrize("extra", [(), ("--json",)])
+def test_validate_of_a_broken_file_imports_only_the_scenario_layer(tmp_path, extra):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nseed: 1\ncall_types: [{id: a}]\n", encoding="utf-8")
+    found, _ = probe("validate", str(bad), *extra)
     assert set(found["heavy"]) <= {"numpy"}, found["heavy"]
 
 

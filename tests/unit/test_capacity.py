@@ -235,7 +235,10 @@ def test_defaults_leave_the_random_streams_alone():
         ({"lines": 2.5}, "lines: must be a whole number, got 2.5"),
         ({"centers.0.lines": -3}, "centers[0].lines: must be >= 0, got -3"),
         ({"call_types.0.queue_capacity": -1}, "call_types[0].queue_capacity: must be >= 0, got -1"),
-        ({"targets": {"blocked_rate": 2}}, "targets.blocked_rate: must be <= 1, got 2"),
+        (
+            {"targets": {"blocked_rate": 2}},
+            "targets.blocked_rate: must be <= 1 (a share: write 0.02 for 2 %), got 2",
+        ),
         (
             {
                 "call_types.0.redial": {
@@ -248,7 +251,7 @@ def test_defaults_leave_the_random_streams_alone():
         ),
         (
             {"call_types.0.redial": {**REDIAL, "blocked": {"probabilities": [1.5]}}},
-            "call_types[0].redial.blocked.probabilities[0]: must be <= 1, got 1.5",
+            "call_types[0].redial.blocked.probabilities[0]: must be <= 1 (a share: write 0.015 for 1.5 %), got 1.5",
         ),
     ],
 )

@@ -104,8 +104,10 @@ def test_an_empty_profile_and_a_negative_handler_count_give_one_true_problem_eac
     text += "    back_office:\n      - {id: bo, order_types: [], handlers: -1}\n"
     assert messages(text) == [
         "demand.profile (line 5): must have at least 1 item, got []",
-        "centers[0].back_office[0].order_types (line 18): must have at least 1 item, got []",
-        "centers[0].back_office[0].handlers (line 18): must be >= 0, got -1",
+        "centers[0].back_office[0].order_types (line 18): must have at least 1 item, got [] "
+        "(at centers.main.back_office.bo.order_types)",
+        "centers[0].back_office[0].handlers (line 18): must be >= 0, got -1 "
+        "(at centers.main.back_office.bo.handlers)",
     ]
 
 
