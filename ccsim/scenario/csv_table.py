@@ -1,0 +1,193 @@
+"""Reading a planner's CSV table (a spreadsheet export) into rows keyed by interval.
+
+What exports look like is accepted: a byte-order mark (UTF-8 or UTF-16), ``,``, ``;``
+or tab as separator (read from the header line), a decimal comma with ``;``, Windows
+line ends, blank rows and trailing blank lines. Every problem is a ``Problem`` whose path
+names the file, the row (as a spreadsheet numbers it: the header is row 1) and the
+column (letter and name).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ccsim.errors import Problem
+from ccsim.scenario.document import MAX_FILE_BYTES
+
+#: Most problems listed for one file; a wholly wrong file would otherwise print thousands.
+MAX_FILE_PROBLEMS = 100
+
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_STAMP = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})[ T](\d{1,2}:\d{2}(?::\d{2})?)$")
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet letter of a column: 0 -> A, 25 -> Z, 26 -> AA."""
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(ord("A") + rem) + out
+    return out
+
+
+@dataclass
+class Table:
+    """A CSV file's header and data rows (blank rows left out), with their row numbers."""
+
+    path: Path
+    shown: str  # the path as messages show it
+    columns: list[str]  # header names, stripped and lower-cased
+    rows: list[tuple[int, list[str]]]  # (row number, cells)
+    decimal_comma: bool = False
+    problems: list[Problem] = field(default_factory=list)
+
+    def where(self, row: int | None = None, column: str | None = None) -> str:
+        """``file row 5, column C (calls_per_interval)``."""
+        text = self.shown
+        if row is not None:
+            text += f" row {row}"
+        if column is not None and column in self.columns:
+            sep = ", " if row is not None else " "
+            text += f"{sep}column {column_letter(self.columns.index(column))} ({column})"
+        return text
+
+    def add(self, row: int | None, column: str | None, rule: str, value: object = None) -> None:
+        """Record a problem at a row and column (``value`` None: no value shown)."""
+        self.problems.append(Problem(self.where(row, column), rule, value, value is not None))
+
+    def cell(self, cells: list[str], column: str) -> str:
+        """The stripped text of ``column`` in a row ('' when the row is short)."""
+        i = self.columns.index(column)
+        return cells[i].strip() if i < len(cells) else ""
+
+    def number(self, row: int, cells: list[str], column: str, whole: bool = False) -> float | None:
+        """A cell as a finite number >= 0 (a whole number with ``whole``), else a problem."""
+        text = self.cell(cells, column)
+        raw = text.replace(",", ".") if self.decimal_comma else text
+        try:
+            value = float(raw.replace("_", "x"))  # "1_000" is not a spreadsheet number
+        except ValueError:
+            self.add(row, column, "must be a whole number" if whole else "must be a number", text)
+            return None
+        if not math.isfinite(value):
+            self.add(row, column, "must be a finite number", text)
+            return None
+        if value < 0:
+            self.add(row, column, "must be >= 0", value)
+            return None
+        if whole and not value.is_integer():
+            self.add(row, column, "must be a whole number", value)
+            return None
+        return value
+
+
+def read_table(path: Path, shown: str, named_by: str) -> Table:
+    """Read a CSV file; problems reading it are in the table's ``problems``.
+
+    ``named_by``: where the scenario names the file (said when it cannot be read).
+    """
+    table = Table(path, shown, [], [])
+    try:
+        size = path.stat().st_size if path.is_file() else -1
+        if size < 0:
+            what = "is a folder, not a CSV file" if path.is_dir() else "file not found"
+            table.add(None, None, f"{what} (named by {named_by})")
+            return table
+        if size > MAX_FILE_BYTES:
+            table.add(None, None, f"is larger than {MAX_FILE_BYTES:,} bytes", size)
+            return table
+        data = path.read_bytes()
+    except OSError as exc:
+        table.add(None, None, f"cannot be read ({exc.strerror or exc})")
+        return table
+    try:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            text = data.decode("utf-16")
+        else:
+            text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        table.add(None, None, "is not UTF-8 text (save it as 'CSV UTF-8')")
+        return table
+    lines = text.splitlines()
+    first = next((ln for ln in lines if ln.strip()), "")
+    if not first:
+        table.add(None, None, "is empty (a header row is needed)")
+        return table
+    delimiter = max((",", ";", "\t"), key=first.count)  # ties: the comma, first
+    table.decimal_comma = delimiter != ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header: list[str] | None = None
+    try:
+        for cells in reader:
+            if not any(c.strip() for c in cells):
+                continue
+            if header is None:
+                header = [c.strip().lower() for c in cells]
+                continue
+            table.rows.append((reader.line_num, cells))
+    except csv.Error as exc:
+        table.add(reader.line_num, None, f"cannot be read as CSV ({exc})")
+        return table
+    table.columns = header or []
+    return table
+
+
+def check_columns(
+    table: Table, required: tuple[str, ...], optional: tuple[str, ...], hints: dict[str, str]
+) -> bool:
+    """Columns known, none twice, the required ones present; False when the table is unusable."""
+    ok = True
+    seen: set[str] = set()
+    for name in table.columns:
+        if name in seen:
+            table.add(1, None, "names a column twice", name)
+            ok = False
+        seen.add(name)
+        if name in required or name in optional:
+            continue
+        rule = hints.get(name) or "is not a known column; known: " + ", ".join(
+            (*required, *optional)
+        )
+        table.add(1, None, f"column {name!r}: {rule}")
+        ok = False
+    for name in required:
+        if name not in seen:
+            table.add(1, None, f"lacks the column {name!r} (columns: {', '.join(table.columns)})")
+            ok = False
+    return ok
+
+
+def clock_s(text: str) -> float | None:
+    """``"08:30"`` or ``"8:30:00"`` -> seconds after midnight; None if not a clock time."""
+    m = _TIME.match(text)
+    if not m:
+        return None
+    h, mi, s = int(m[1]), int(m[2]), int(m[3] or 0)
+    if h > 23 or mi > 59 or s > 59:
+        return None
+    return h * 3600.0 + mi * 60.0 + s
+
+
+def parse_date(text: str) -> dt.date | None:
+    """``"2026-12-03"`` -> a date; None if not an ISO date."""
+    m = _DATE.match(text)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+def split_stamp(text: str) -> tuple[str, str] | None:
+    """``"2026-12-03 08:30"`` -> (date text, time text); None if not a date and time."""
+    m = _STAMP.match(text)
+    return (m[1], m[2]) if m else None
