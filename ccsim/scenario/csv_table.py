@@ -47,7 +47,12 @@ class Table:
     columns: list[str]  # header names, stripped and lower-cased
     rows: list[tuple[int, list[str]]]  # (row number, cells)
     decimal_comma: bool = False
-    problems: list[Problem] = field(default_factory=list)
+    found: list[tuple[float, Problem]] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[Problem]:
+        """The problems in the order of the file's rows (those of the whole file last)."""
+        return [p for _, p in sorted(self.found, key=lambda x: x[0])]
 
     def where(self, row: int | None = None, column: str | None = None) -> str:
         """``file row 5, column C (calls_per_interval)``."""
@@ -61,7 +66,8 @@ class Table:
 
     def add(self, row: int | None, column: str | None, rule: str, value: object = None) -> None:
         """Record a problem at a row and column (``value`` None: no value shown)."""
-        self.problems.append(Problem(self.where(row, column), rule, value, value is not None))
+        at = float(row) if row is not None else math.inf
+        self.found.append((at, Problem(self.where(row, column), rule, value, value is not None)))
 
     def cell(self, cells: list[str], column: str) -> str:
         """The stripped text of ``column`` in a row ('' when the row is short)."""

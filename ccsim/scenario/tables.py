@@ -27,6 +27,7 @@ from ccsim.errors import Problem
 from ccsim.scenario.common import MAX_AGENTS, WEEKDAYS
 from ccsim.scenario.crossref_raw import as_dict, as_list
 from ccsim.scenario.csv_table import (
+    MAX_FILE_PROBLEMS,
     Table,
     check_columns,
     clock_s,
@@ -264,13 +265,13 @@ def _values(
         if whole and value is not None and value > MAX_AGENTS:
             t.add(row, value_col, f"must be <= {MAX_AGENTS}", value)
             continue
-        if name is None or value is None or key is None:
+        if name is None or key is None:
             continue
         seen = found[name]
         if key in seen:
             t.add(row, None, f"repeats row {seen[key][0]} (same interval and {name_col})")
             continue
-        seen[key] = (row, value)
+        seen[key] = (row, math.nan if value is None else value)  # NaN: reported above
     period = _period_keys(hz, dated)
     out: dict[str, list[float]] = {}
     for u in users:
@@ -349,7 +350,7 @@ def expand_tables(data: dict[str, Any], base: Path | None) -> list[Problem]:
             continue
         t = read_table(_resolve(None, shown)[0], shown, us[0].yaml_path)
         required, optional = FORECAST_COLUMNS if forecast else AGENTS_COLUMNS
-        if not t.problems and check_columns(
+        if not t.found and check_columns(
             t, required, optional, FORECAST_HINTS if forecast else AGENTS_HINTS
         ):
             values = _values(
@@ -362,26 +363,18 @@ def expand_tables(data: dict[str, Any], base: Path | None) -> list[Problem]:
                 "call type" if forecast else "group",
                 _names(us, _known(data, kind), "call type" if forecast else "group"),
             )
-            if not t.problems:
+            if not t.found:
                 per_hour = 60.0 / hz.interval_min
                 for u in us:
                     if forecast:
                         u.slot[u.key] = {"per_interval": [v * per_hour for v in values[u.name]]}
                     else:
                         u.slot[u.key] = [int(v) for v in values[u.name]]
-        if t.problems:
-            first = f"{us[0].yaml_path} ({shown})"
-            cut = t.problems[:100]
-            problems.extend(cut)
-            if len(t.problems) > len(cut):
-                problems.append(
-                    Problem(
-                        first,
-                        f"{len(t.problems) - len(cut)} more problems in this file",
-                        None,
-                        False,
-                    )
-                )
+        found = t.problems
+        problems.extend(found[:MAX_FILE_PROBLEMS])
+        if len(found) > MAX_FILE_PROBLEMS:
+            rule = f"has {len(found) - MAX_FILE_PROBLEMS} more problems (the first {MAX_FILE_PROBLEMS} are listed)"
+            problems.append(Problem(shown, rule, None, False))
     return problems
 
 
