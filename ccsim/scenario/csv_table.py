@@ -162,7 +162,7 @@ def check_columns(
         rule = hints.get(name) or "is not a known column; known: " + ", ".join(
             (*required, *optional)
         )
-        table.add(1, None, f"column {name!r}: {rule}")
+        table.add(1, name, rule)
         ok = False
     for name in required:
         if name not in seen:

@@ -182,19 +182,20 @@ def test_a_bad_forecast_lists_every_problem_with_file_row_and_column(tmp_path):
     [
         (
             "calls_per_hour",
-            "column 'calls_per_hour': holds calls per hour? A table gives calls_per_interval",
+            "holds calls per hour? A table gives calls_per_interval",
         ),
-        ("calls", "column 'calls': has no unit in its name: call it calls_per_interval"),
-        ("aht", "column 'aht': has no unit in its name (seconds: aht_s)"),
-        ("aht_s", "column 'aht_s': per-interval handle times are not simulated"),
+        ("calls", "has no unit in its name: call it calls_per_interval"),
+        ("aht", "has no unit in its name (seconds: aht_s)"),
+        ("aht_s", "per-interval handle times are not simulated"),
     ],
 )
 def test_a_column_whose_unit_is_unclear_is_refused(tmp_path, header, rule):
+    letter = "B" if header == "calls" else "C"
     text = f"interval_start,calls_per_interval,{header}\n" + "".join(f"{t},1,2\n" for t in clocks())
     if header == "calls":
         text = text.replace("calls_per_interval,", "")
     found = problems(write(tmp_path, base({"csv": "f.csv"}, 4), {"f.csv": text}))
-    assert any(f"f.csv row 1: {rule}" in p for p in found), found
+    assert any(f"f.csv row 1, column {letter} ({header}): {rule}" in p for p in found), found
 
 
 def test_bad_agents_rows(tmp_path):
