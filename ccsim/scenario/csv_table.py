@@ -18,7 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ccsim.errors import Problem
+from ccsim.scenario.common import WEEKDAYS
 from ccsim.scenario.document import MAX_FILE_BYTES
+from ccsim.scenario.horizon import Horizon
+
+DAY_S = 86_400.0
 
 #: Most problems listed for one file; a wholly wrong file would otherwise print thousands.
 MAX_FILE_PROBLEMS = 100
@@ -197,3 +201,96 @@ def split_stamp(text: str) -> tuple[str, str] | None:
     """``"2026-12-03 08:30"`` -> (date text, time text); None if not a date and time."""
     m = _STAMP.match(text)
     return (m[1], m[2]) if m else None
+
+
+Key = tuple[int | None, float]  # (day of the period or None for every day, clock seconds)
+
+
+def row_keys(t: Table, hz: Horizon) -> tuple[list[tuple[int, list[str], Key | None]], bool]:
+    """Each row with its interval key (None: a problem); whether rows carry a day."""
+    has_date, has_day = "date" in t.columns, "day" in t.columns
+    if has_date and has_day:
+        t.add(1, None, "give date or day, not both")
+        return [], False
+    step = hz.interval_s
+    dates: list[tuple[int, list[str], dt.date | None, float]] = []
+    bad: list[tuple[int, list[str], Key | None]] = []
+    for row, cells in t.rows:
+        text = t.cell(cells, "interval_start")
+        date_text = t.cell(cells, "date") if has_date else ""
+        stamp = split_stamp(text)
+        if stamp is not None:
+            date_text, text = (date_text or stamp[0]), stamp[1]
+        clock = clock_s(text)
+        if clock is None:
+            t.add(row, "interval_start", "must be a clock time HH:MM", text)
+            bad.append((row, cells, None))
+            continue
+        off = (clock - hz.start_s) / step
+        if abs(off - round(off)) > 1e-6:
+            t.add(
+                row,
+                "interval_start",
+                f"is not on the scenario's grid (intervals of {hz.interval_min:g} min from {hz.start})",
+                text,
+            )
+            bad.append((row, cells, None))
+            continue
+        date = None
+        if date_text:
+            date = parse_date(date_text)
+            if date is None:
+                t.add(
+                    row,
+                    "date" if has_date else "interval_start",
+                    "must be a date YYYY-MM-DD",
+                    date_text,
+                )
+                bad.append((row, cells, None))
+                continue
+        dates.append((row, cells, date, clock))
+    dated = has_date or any(d is not None for _, _, d, _ in dates)
+    if dated and any(d is None for _, _, d, _ in dates):
+        t.add(None, None, "gives a date on some rows but not on others")
+        return [], False
+    out = bad
+    if dated:
+        first = min(d for _, _, d, _ in dates if d is not None) if dates else None
+        if first is not None and WEEKDAYS[first.weekday()] != hz.start_day:
+            t.add(
+                None,
+                None,
+                f"starts on {first} ({WEEKDAYS[first.weekday()]}): the first date is the "
+                f"period's first day, a {hz.start_day} (horizon.start_day)",
+            )
+        for row, cells, d, clock in dates:
+            assert d is not None and first is not None
+            out.append((row, cells, ((d - first).days, clock)))
+        return out, True
+    for row, cells, _, clock in dates:
+        if has_day:
+            n = t.number(row, cells, "day", whole=True)
+            if n is not None and n < 1:
+                t.add(row, "day", "must be >= 1 (1 = the period's first day)", n)
+            if n is None or n < 1:
+                out.append((row, cells, None))
+                continue
+            out.append((row, cells, (int(n) - 1, clock)))
+        else:
+            out.append((row, cells, (None, clock)))
+    return out, has_day
+
+
+def hhmm(clock: float) -> str:
+    """Seconds after midnight as ``HH:MM``."""
+    return f"{int(clock // 3600):02d}:{int(clock % 3600 // 60):02d}"
+
+
+def period_keys(hz: Horizon, dated: bool) -> list[Key]:
+    """The key of each interval of the period (with its day when ``dated``)."""
+    keys: list[Key] = []
+    for i in range(hz.n_intervals):
+        t = hz.start_s + i * hz.interval_s
+        day = math.floor(t / DAY_S + 1e-9)
+        keys.append((day if dated else None, round(t - day * DAY_S, 6)))
+    return keys

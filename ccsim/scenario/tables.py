@@ -16,7 +16,6 @@ the simulated period are ignored; every interval of the period needs a row.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,20 +23,20 @@ from pathlib import Path
 from typing import Any
 
 from ccsim.errors import Problem
-from ccsim.scenario.common import MAX_AGENTS, WEEKDAYS
+from ccsim.scenario.common import MAX_AGENTS
 from ccsim.scenario.crossref_raw import as_dict, as_list
 from ccsim.scenario.csv_table import (
     MAX_FILE_PROBLEMS,
+    Key,
     Table,
     check_columns,
-    clock_s,
-    parse_date,
+    hhmm,
+    period_keys,
     read_table,
-    split_stamp,
+    row_keys,
 )
 from ccsim.scenario.horizon import Horizon
 
-DAY_S = 86_400.0
 FORECAST_COLUMNS = (("interval_start", "calls_per_interval"), ("call_type", "date", "day"))
 AGENTS_COLUMNS = (("interval_start", "agents"), ("group", "date", "day"))
 
@@ -140,97 +139,6 @@ def _horizon(data: dict[str, Any]) -> Horizon | None:
         return None
 
 
-Key = tuple[int | None, float]  # (day of the period or None for every day, clock seconds)
-
-
-def _row_keys(t: Table, hz: Horizon) -> tuple[list[tuple[int, list[str], Key | None]], bool]:
-    """Each row with its interval key (None: a problem); whether rows carry a day."""
-    has_date, has_day = "date" in t.columns, "day" in t.columns
-    if has_date and has_day:
-        t.add(1, None, "give date or day, not both")
-        return [], False
-    step = hz.interval_s
-    dates: list[tuple[int, list[str], dt.date | None, float]] = []
-    bad: list[tuple[int, list[str], Key | None]] = []
-    for row, cells in t.rows:
-        text = t.cell(cells, "interval_start")
-        date_text = t.cell(cells, "date") if has_date else ""
-        stamp = split_stamp(text)
-        if stamp is not None:
-            date_text, text = (date_text or stamp[0]), stamp[1]
-        clock = clock_s(text)
-        if clock is None:
-            t.add(row, "interval_start", "must be a clock time HH:MM", text)
-            bad.append((row, cells, None))
-            continue
-        off = (clock - hz.start_s) / step
-        if abs(off - round(off)) > 1e-6:
-            t.add(
-                row,
-                "interval_start",
-                f"is not on the scenario's grid (intervals of {hz.interval_min:g} min from {hz.start})",
-                text,
-            )
-            bad.append((row, cells, None))
-            continue
-        date = None
-        if date_text:
-            date = parse_date(date_text)
-            if date is None:
-                t.add(
-                    row,
-                    "date" if has_date else "interval_start",
-                    "must be a date YYYY-MM-DD",
-                    date_text,
-                )
-                bad.append((row, cells, None))
-                continue
-        dates.append((row, cells, date, clock))
-    dated = has_date or any(d is not None for _, _, d, _ in dates)
-    if dated and any(d is None for _, _, d, _ in dates):
-        t.add(None, None, "gives a date on some rows but not on others")
-        return [], False
-    out = bad
-    if dated:
-        first = min(d for _, _, d, _ in dates if d is not None) if dates else None
-        if first is not None and WEEKDAYS[first.weekday()] != hz.start_day:
-            t.add(
-                None,
-                None,
-                f"starts on {first} ({WEEKDAYS[first.weekday()]}): the first date is the "
-                f"period's first day, a {hz.start_day} (horizon.start_day)",
-            )
-        for row, cells, d, clock in dates:
-            assert d is not None and first is not None
-            out.append((row, cells, ((d - first).days, clock)))
-        return out, True
-    for row, cells, _, clock in dates:
-        if has_day:
-            n = t.number(row, cells, "day", whole=True)
-            if n is not None and n < 1:
-                t.add(row, "day", "must be >= 1 (1 = the period's first day)", n)
-            if n is None or n < 1:
-                out.append((row, cells, None))
-                continue
-            out.append((row, cells, (int(n) - 1, clock)))
-        else:
-            out.append((row, cells, (None, clock)))
-    return out, has_day
-
-
-def _hhmm(clock: float) -> str:
-    return f"{int(clock // 3600):02d}:{int(clock % 3600 // 60):02d}"
-
-
-def _period_keys(hz: Horizon, dated: bool) -> list[Key]:
-    keys: list[Key] = []
-    for i in range(hz.n_intervals):
-        t = hz.start_s + i * hz.interval_s
-        day = math.floor(t / DAY_S + 1e-9)
-        keys.append((day if dated else None, round(t - day * DAY_S, 6)))
-    return keys
-
-
 def _values(
     t: Table,
     hz: Horizon,
@@ -242,7 +150,7 @@ def _values(
     resolve_name: Callable[[str], tuple[str | None, str]],
 ) -> dict[str, list[float]]:
     """Each user's value per interval of the period (users with a problem left out)."""
-    rows, dated = _row_keys(t, hz)
+    rows, dated = row_keys(t, hz)
     has_names = name_col in t.columns
     if not has_names and len(users) > 1:
         t.add(
@@ -272,15 +180,13 @@ def _values(
             t.add(row, None, f"repeats row {seen[key][0]} (same interval and {name_col})")
             continue
         seen[key] = (row, math.nan if value is None else value)  # NaN: reported above
-    period = _period_keys(hz, dated)
+    period = period_keys(hz, dated)
     out: dict[str, list[float]] = {}
     for u in users:
         seen = found[u.name]
         missing = [k for k in period if k not in seen]
         if missing:
-            shown = [
-                (f"day {k[0] + 1} " if k[0] is not None else "") + _hhmm(k[1]) for k in missing
-            ]
+            shown = [(f"day {k[0] + 1} " if k[0] is not None else "") + hhmm(k[1]) for k in missing]
             more = f" and {len(shown) - 8} more" if len(shown) > 8 else ""
             t.add(
                 None,

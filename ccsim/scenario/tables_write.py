@@ -17,9 +17,10 @@ from typing import Any
 
 import yaml
 
+from ccsim.scenario.csv_table import DAY_S
 from ccsim.scenario.document import read_document
 from ccsim.scenario.schema import Scenario
-from ccsim.scenario.tables import DAY_S, table_users
+from ccsim.scenario.tables import table_users
 
 
 def csv_sources(path: str | Path) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
