@@ -80,6 +80,11 @@ def test_staff_writes_the_plan_as_a_table_the_staffed_scenario_reads(ccsim, tmp_
     assert r.json()["kpis"] == doc["kpis"]
     # and the report of the plan folder still shows the simulated day
     assert "simulated plan's day" in (out / "report.html").read_text()
+    # as does a plan folder of the earlier layout (agents.csv: the simulated day's table)
+    (out / "agents_simulated.csv").replace(out / "agents.csv")
+    (out / "report.html").unlink()
+    assert ccsim("report", out, "--no-figures").code == 0
+    assert "simulated plan's day" in (out / "report.html").read_text()
 
 
 def test_staff_needs_no_agents_but_run_does(ccsim, tmp_path):
