@@ -254,3 +254,14 @@ def test_the_json_schema_describes_the_csv_forms():
     assert "calls_per_interval" in defs["Arrivals"]["properties"]["csv"]["description"]
     assert {"$ref": "#/$defs/CsvTable"} in defs["Group"]["properties"]["agents"]["oneOf"]
     assert "agents" not in defs["Group"]["required"]
+
+
+def test_the_csv_forms_and_a_group_without_agents_validate_against_the_json_schema():
+    jsonschema = pytest.importorskip("jsonschema")
+    check = jsonschema.Draft202012Validator(json_schema())
+    data = base({"csv": "f.csv"}, {"csv": "a.csv"})
+    assert list(check.iter_errors(data)) == []
+    del data["centers"][0]["groups"][0]["agents"]
+    assert list(check.iter_errors(data)) == []
+    data["call_types"][0]["arrivals"]["calls_per_hour"] = 3
+    assert list(check.iter_errors(data))
