@@ -27,6 +27,7 @@ from ccsim.reporting.outputs import check_target
 from ccsim.reporting.text import console, fmt_kpi, simple_table
 from ccsim.runner.cluster import dask_client, dask_option
 from ccsim.scenario import load_scenario
+from ccsim.scenario.tables_write import agents_csv, csv_sources, staffed_yaml
 
 
 @click.command(
@@ -104,7 +105,8 @@ def staff_command(
     problems += run_option_problems(seed=seed, workers=workers) + scale_problems(scale)
     if problems:
         raise InputError(problems)
-    sc = with_changes(load_scenario(file), changes, file, scale)
+    given = load_scenario(file, require_agents=False)  # agents: what this plans
+    sc = with_changes(given, changes, file, scale)
     from ccsim.staffing.baseline import drift_report, make_baseline, read_baseline
     from ccsim.staffing.plan import staff
 
@@ -134,7 +136,10 @@ def staff_command(
         if not report["ok"]:
             code = 1
     if out_dir:
-        _write(Path(out_dir), plan, doc, figures=not no_figures)
+        staffed = staffed_yaml(
+            plan.staffed_scenario("sim"), given, csv_sources(file), Path(out_dir)
+        )
+        _write(Path(out_dir), plan, doc, staffed, figures=not no_figures)
         doc["output_dir"] = out_dir
     if as_json:
         click.echo(dumps(doc))
@@ -143,7 +148,9 @@ def staff_command(
     return code
 
 
-def _write(folder: Path, plan: Any, doc: dict[str, Any], figures: bool = True) -> None:
+def _write(
+    folder: Path, plan: Any, doc: dict[str, Any], staffed: str, figures: bool = True
+) -> None:
     from ccsim.reporting.files import MANIFEST
     from ccsim.reporting.html import render_report
     from ccsim.reporting.outputs import agents_table, detail_table, interval_table, write_atomically
@@ -171,14 +178,16 @@ def _write(folder: Path, plan: Any, doc: dict[str, Any], figures: bool = True) -
         if plan.rosters:
             rows = [{"group": g, **r} for g, ro in plan.rosters.items() for r in ro.rows()]
             (tmp / "roster.csv").write_text(_csv(rows), encoding="utf-8")
-        (tmp / "scenario_staffed.yaml").write_text(
-            plan.staffed_scenario("sim").to_yaml(), encoding="utf-8"
+        # the plan as a table in the format `agents: {csv: agents.csv}` reads
+        (tmp / "agents.csv").write_text(
+            agents_csv(plan.scenario, plan.simulated.tolist()), encoding="utf-8"
         )
+        (tmp / "scenario_staffed.yaml").write_text(staffed, encoding="utf-8")
         # the simulated plan's day, interval by interval, and the report drawn from it all
         res = plan.search.evaluation.result
         interval_table(res).to_csv(tmp / "intervals.csv", index=False)
         detail_table(res).to_csv(tmp / "intervals_detail.csv", index=False)
-        agents_table(res).to_csv(tmp / "agents.csv", index=False)
+        agents_table(res).to_csv(tmp / "agents_simulated.csv", index=False)
         render_report(tmp, figures=figures)
 
     write_atomically(folder, fill)
@@ -285,7 +294,7 @@ def print_plan(doc: dict[str, Any]) -> None:
             )
     if doc.get("output_dir"):
         con.print(
-            f"Plan written to {doc['output_dir']} (report.html, plan.csv, groups.csv, summary.json, scenario_staffed.yaml, ...)"
+            f"Plan written to {doc['output_dir']} (report.html, plan.csv, agents.csv, groups.csv, summary.json, scenario_staffed.yaml, ...)"
         )
     _print_baseline(doc)
 

@@ -48,7 +48,8 @@ _CSV_COLUMNS: dict[str, tuple[_Columns, _Columns]] = {
     RUN: (_RUN_TABLES, {"intervals_detail.csv": _DETAIL}),
     PLAN: (
         {"plan.csv": ("interval", "start", "group", "erlang_agents", "sim_agents", "scheduled_agents")},
-        {**_RUN_TABLES, "intervals_detail.csv": _DETAIL, "roster.csv": ("group",)},
+        {"intervals.csv": _RUN_TABLES["intervals.csv"], "agents_simulated.csv": _RUN_TABLES["agents.csv"],
+         "intervals_detail.csv": _DETAIL, "roster.csv": ("group",)},
     ),
     COMPARISON: ({}, {"intervals.csv": ("design", "scenario", "interval", "start", "service_level")}),
 }  # fmt: skip
@@ -84,6 +85,14 @@ def _summary_problems(folder: Path, kind: str, summary: dict[str, Any]) -> list[
     return []
 
 
+def _first_line(path: Path) -> str:
+    try:
+        with path.open(encoding="utf-8", errors="replace") as f:
+            return f.readline()
+    except OSError:
+        return ""
+
+
 def read_folder(folder: Path) -> Folder:
     """Read and check the files a report is drawn from; every problem is listed at once."""
     if not (folder / MANIFEST).exists() or not (folder / "summary.json").exists():
@@ -113,10 +122,15 @@ def read_folder(folder: Path) -> Folder:
     tables: dict[str, pd.DataFrame] = {}
     required, optional = _CSV_COLUMNS[kind]
     for name, cols in {**required, **optional}.items():
-        if name not in required and not (folder / name).exists():
+        file = folder / name
+        if kind == PLAN and name == "agents_simulated.csv" and not file.exists():
+            file = folder / "agents.csv"  # a plan folder of ccsim before agents.csv held the plan
+            if "staffed_agents" not in _first_line(file):
+                continue
+        elif name not in required and not file.exists():
             continue
         try:
-            df = pd.read_csv(folder / name)
+            df = pd.read_csv(file)
         except (OSError, ValueError) as e:
             problems.append(
                 Problem(str(folder / name), f"cannot be read as CSV ({e})", has_value=False)

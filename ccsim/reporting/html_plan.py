@@ -149,10 +149,12 @@ def plan_page(tmp: Path, found: Folder, figures: bool, most: int = 2_000) -> str
         + _plan_table(plan)
         + _roster(s)
     )
-    if "intervals.csv" in found.tables and "agents.csv" in found.tables:
+    if "intervals.csv" in found.tables and "agents_simulated.csv" in found.tables:
         from ccsim.reporting.html_run import interval_sections
 
-        alarms, run_imgs, per_interval = interval_sections(tmp, s, found.tables, figures, most)
+        # the simulated day's agents table (agents.csv of a plan folder holds the plan)
+        tables = {**found.tables, "agents.csv": found.tables["agents_simulated.csv"]}
+        alarms, run_imgs, per_interval = interval_sections(tmp, s, tables, figures, most)
         body += (
             "<h2>The simulated plan's day: alarms</h2>"
             + alarms

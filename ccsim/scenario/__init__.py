@@ -11,6 +11,7 @@ from ccsim.scenario.loader import (
     to_yaml,
 )
 from ccsim.scenario.schema import Scenario
+from ccsim.scenario.tables import add_table_forms
 
 
 def json_schema() -> dict[str, object]:
@@ -20,6 +21,7 @@ def json_schema() -> dict[str, object]:
     schema["title"] = "ccsim scenario"
     # "x-..." keys at the top level hold YAML anchors for reuse and are ignored
     schema["patternProperties"] = {"^x-": {}}
+    add_table_forms(schema)
     return schema
 
 

@@ -19,6 +19,7 @@ from ccsim.scenario.edits import apply_changes
 from ccsim.scenario.problem_paths import percent_hint, with_ids
 from ccsim.scenario.schema import Scenario, validate_replacements_with
 from ccsim.scenario.semantic import check as reachability_problems
+from ccsim.scenario.tables import expand_tables, fill_missing_agents
 
 #: YAML 1.1 (PyYAML) reads 6e1, 1e-3 or 6.0e1 as text: a number with an exponent
 #: needs a dot and a signed exponent there (6.0e+1, 1.0e-3).
@@ -169,11 +170,18 @@ pydantic_problem = _problem
 
 
 def parse_scenario(
-    data: Any, source: str | None = None, lines: dict[PathKey, int] | None = None
+    data: Any,
+    source: str | None = None,
+    lines: dict[PathKey, int] | None = None,
+    base: str | Path | None = None,
+    require_agents: bool = True,
 ) -> Scenario:
     """Validate a raw mapping into a ``Scenario``; raise ``InputError`` listing every problem.
 
-    The input is not modified.
+    The input is not modified. ``{csv: FILE}`` forms are read (paths relative to
+    ``base``, default the working folder) and become the inline values. With
+    ``require_agents`` false, groups may leave out ``agents`` (0: the staffing plan
+    sets them).
     """
     lines = lines or {}
     data = _plain(data)
@@ -185,23 +193,28 @@ def parse_scenario(
     # top-level keys starting with "x-" hold YAML anchors to reuse (as in compose files);
     # ``_plain`` has already copied every mapping and list, so the input stays untouched
     data = {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))}
-    problems: list[Problem] = []
+    problems: list[Problem] = [
+        _at_line(p, lines) for p in expand_tables(data, None if base is None else Path(base))
+    ]
+    problems += [_at_line(p, lines) for p in fill_missing_agents(data, require_agents)]
     scenario: Scenario | None = None
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         problems.extend(_problem(e, lines) for e in exc.errors())
-    for p in reference_problems(data):
-        line = _line_of(p.path, lines)
-        problems.append(
-            p if line is None else Problem(f"{p.path} (line {line})", p.rule, p.value, p.has_value)
-        )
+    problems.extend(_at_line(p, lines) for p in reference_problems(data))
     if not problems and scenario is not None:
         problems.extend(reachability_problems(scenario))
     if problems:
         raise InputError(_dedupe(with_ids(problems, data)), source)
     assert scenario is not None
     return scenario
+
+
+def _at_line(p: Problem, lines: dict[PathKey, int]) -> Problem:
+    """The problem with its scenario path followed by the line in the file, if known."""
+    line = _line_of(p.path, lines)
+    return p if line is None else Problem(f"{p.path} (line {line})", p.rule, p.value, p.has_value)
 
 
 def _plain(value: Any) -> Any:
@@ -244,10 +257,15 @@ def _dedupe(problems: list[Problem]) -> list[Problem | str]:
     return out
 
 
-def load_text(text: str, source: str = "<scenario>") -> Scenario:
-    """Load a scenario from YAML (or JSON) text."""
+def load_text(
+    text: str,
+    source: str = "<scenario>",
+    base: str | Path | None = None,
+    require_agents: bool = True,
+) -> Scenario:
+    """Load a scenario from YAML (or JSON) text (``base``: the folder CSV paths start from)."""
     try:
-        return _load_text(text, source)
+        return _load_text(text, source, base, require_agents)
     except RecursionError:
         raise InputError(
             [
@@ -261,10 +279,10 @@ def load_text(text: str, source: str = "<scenario>") -> Scenario:
         ) from None
 
 
-def _load_text(text: str, source: str) -> Scenario:
+def _load_text(text: str, source: str, base: str | Path | None, require_agents: bool) -> Scenario:
     data, lines, dup = read_document(text, source)
     try:
-        scenario = parse_scenario(data, source, lines)
+        scenario = parse_scenario(data, source, lines, base, require_agents)
     except InputError as exc:
         raise InputError(dup + exc.problems, source) from None
     if dup:
@@ -272,8 +290,11 @@ def _load_text(text: str, source: str) -> Scenario:
     return scenario
 
 
-def load_scenario(path: str | Path) -> Scenario:
+def load_scenario(path: str | Path, require_agents: bool = True) -> Scenario:
     """Load and validate a scenario file (YAML, safe loading; JSON is YAML too).
+
+    CSV tables it names (``{csv: FILE}``) are read relative to the file's folder.
+    ``require_agents=False`` (for staffing) lets groups leave out ``agents``.
 
     Raises
     ------
@@ -297,7 +318,7 @@ def load_scenario(path: str | Path) -> Scenario:
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError([Problem(str(p), f"cannot be read ({exc})", has_value=False)]) from None
-    return load_text(text, str(p))
+    return load_text(text, str(p), p.parent, require_agents)
 
 
 def scenario_hash(scenario: Scenario) -> str:
