@@ -67,6 +67,10 @@ class RunViews:
         """
         return saving.save("run", self, folder, keep_calls=keep_calls, figures=figures)
 
+    def met(self) -> pd.DataFrame:
+        """One row per target: rule, goal, the mean with its 95 % interval, and met or missed."""
+        return targets_table(self.targets())
+
     def _view(self) -> tuple[str, list[str], list[tuple[str, pd.DataFrame]]]:
         k = self.kpis()
         k = k.loc[[x for x in display.HEADLINE if x in k.index]]

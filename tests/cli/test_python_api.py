@@ -156,6 +156,9 @@ def test_printed_results_show_plain_numbers(two_designs):
         _no_numpy_scalars(text)
     assert re.search(r"service_level\s+0\.\d+\s+\[0\.\d+, [01]\.?\d*\]", repr(res))
     assert "Differences against mmn-example" in repr(cmp)
+    met = res.met()
+    assert list(met.index) == [t.name for t in res.targets()]
+    assert met["met"].tolist() == [t.met for t in res.targets()]
     for t in res.targets():
         _no_numpy_scalars(repr(t))
         assert type(t.value.low) is float and type(t.value.high) is float
