@@ -99,11 +99,12 @@ def test_comparison_save_writes_what_compare_out_writes(ccsim_cli, tmp_path, two
 
 def test_plan_save_writes_what_staff_out_writes(ccsim_cli, tmp_path):
     shifts = [{"id": "half", "starts": ["00:00", "00:30", "01:00", "01:30"], "length_h": 1.5}]
-    path = staffing_scenario(tmp_path, shifts=shifts)
+    # a short search (it may stop short of the targets: the folder is written all the same)
+    path = staffing_scenario(tmp_path, shifts=shifts, replications=4, max_evaluations=10)
     cli_out, py_out = tmp_path / "cli", tmp_path / "py"
     r = ccsim_cli("staff", path, "--out", cli_out, "--quiet", "--no-figures", "--workers", "1")
-    assert r.code == 0, r.err
     plan = ccsim.staff(ccsim.load_scenario(path), workers=1)
+    assert r.code == (0 if plan.feasible else 1), r.err
     plan.save(py_out, figures=False)
     assert _files(cli_out) == _files(py_out)
     _same_csvs(cli_out, py_out)
