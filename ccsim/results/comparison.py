@@ -1,14 +1,13 @@
 """What ``ccsim.compare`` returns: designs side by side as DataFrames, and their folder.
 
 A ``Comparison`` holds the ``ccsim compare --json`` document and the results behind it.
-It reads like that document (``cmp["differences"]``), and adds the DataFrame views an
+It is that document (a dict: ``cmp["differences"]``), and adds the DataFrame views an
 analyst wants: ``kpis()``, ``differences()``, ``met()``; ``save(folder)`` writes what
 ``ccsim compare --out`` writes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -38,47 +37,39 @@ def _frame(rows: dict[str, dict[str, Any]], index_name: str) -> pd.DataFrame:
     return out
 
 
-class Comparison(Mapping[str, Any]):
+class Comparison(dict[str, Any]):
     """Designs simulated with common random numbers, the first one the reference.
+
+    It is the ``ccsim compare --json`` document (a dict: ``cmp["differences"]``, and
+    ``json.dumps`` takes it as it is), with the results behind it and DataFrame views.
 
     Parameters
     ----------
     doc : dict
-        The ``ccsim compare --json`` document (``to_dict()`` gives it back).
+        The ``ccsim compare --json`` document.
     results : list of SimulationResult
         Each design's result, in the same order.
     """
 
     def __init__(self, doc: dict[str, Any], results: list[SimulationResult]) -> None:
-        self._doc = doc
+        super().__init__(doc)
         self.results = results
 
-    # -- the document, as before: cmp["differences"], cmp["pooling"], ... --------------------
-
-    def __getitem__(self, key: str) -> Any:
-        return self._doc[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._doc)
-
-    def __len__(self) -> int:
-        return len(self._doc)
-
     def to_dict(self) -> dict[str, Any]:
-        """The ``ccsim compare --json`` document."""
-        return self._doc
+        """The ``ccsim compare --json`` document, as a plain dict."""
+        return dict(self)
 
     @property
     def names(self) -> list[str]:
         """The designs' labels, the reference first: scenario names, numbered where two share one."""
-        names = [str(s["name"]) for s in self._doc["scenarios"]]
+        names = [str(s["name"]) for s in self["scenarios"]]
         return [n if names.count(n) == 1 else f"{n} #{i + 1}" for i, n in enumerate(names)]
 
     # -- DataFrames -----------------------------------------------------------------------
 
     def kpis(self) -> pd.DataFrame:
         """Design x KPI over the whole period: columns ``(kpi, mean|ci_low|ci_high)``."""
-        rows = dict(zip(self.names, (s["kpis"] for s in self._doc["scenarios"]), strict=True))
+        rows = dict(zip(self.names, (s["kpis"] for s in self["scenarios"]), strict=True))
         return _frame(rows, "design")
 
     def differences(self) -> pd.DataFrame:
@@ -89,7 +80,7 @@ class Comparison(Mapping[str, Any]):
         """
         rows = {
             name: {k: v for k, v in d.items() if isinstance(v, dict)}
-            for name, d in zip(self.names[1:], self._doc["differences"], strict=True)
+            for name, d in zip(self.names[1:], self["differences"], strict=True)
         }
         out = _frame(rows, "design")
         out.attrs["against"] = self.names[0]
@@ -98,7 +89,7 @@ class Comparison(Mapping[str, Any]):
     def met(self) -> pd.DataFrame:
         """Targets met (True) or missed (False) per design, one column per target, and all."""
         rows = {}
-        for label, s in zip(self.names, self._doc["scenarios"], strict=True):
+        for label, s in zip(self.names, self["scenarios"], strict=True):
             row = {name: bool(t.get("met")) for name, t in (s.get("targets") or {}).items()}
             row["all_targets_met"] = bool(s.get("all_targets_met"))
             rows[label] = row
@@ -116,7 +107,7 @@ class Comparison(Mapping[str, Any]):
     # -- display --------------------------------------------------------------------------
 
     def _view(self) -> tuple[str, list[str], list[tuple[str, pd.DataFrame]]]:
-        doc = self._doc
+        doc = self
         title = (
             f"Comparison of {len(self.names)} designs: {', '.join(self.names)} "
             f"(seed {doc['seed']}, {doc['replications']} replications, common random numbers)"

@@ -147,7 +147,9 @@ def test_comparison_dataframes(two_designs):
     assert met.loc["mmn-example", "all_targets_met"] == doc["scenarios"][0]["all_targets_met"]
     # the old dict-style reading still works
     assert cmp["differences"][0]["service_level"] == doc["differences"][0]["service_level"]
-    assert "pooling" in cmp and len(cmp) == len(doc)
+    assert "pooling" in cmp and len(cmp) == len(doc) and isinstance(cmp, dict)
+    assert json.loads(dumps(cmp)) == json.loads(dumps(doc))
+    assert json.dumps(cmp).startswith('{"seed"')  # serialised as the plain dict it was
 
 
 def test_printed_results_show_plain_numbers(two_designs):
