@@ -8,8 +8,11 @@ Typical use::
     res.kpis()                      # DataFrame: mean and 95 % interval per KPI
     res.kpis("call_type")           # any roll-up: interval, call_type, tier, network, group, center
     ccsim.erlang_c_metrics(agents=14, traffic=10.0, aht_s=180, threshold_s=20)
+    res.save("outputs/run")         # the folder and report.html of ``ccsim run --out``
     plan = ccsim.staff(sc)          # agents per group and interval: Erlang, then simulation
-    ccsim.compare([sc_a, sc_b])     # designs side by side, common random numbers
+    plan.agents()                   # DataFrame interval x group; .required(), .targets()
+    cmp = ccsim.compare([sc_a, sc_b])   # designs side by side, common random numbers
+    cmp.kpis()                      # DataFrame design x KPI; .differences(), .met()
     log = ccsim.read_call_log("calls.csv.gz")     # a call log in canonical columns
     fitted, report = ccsim.fit(log)                # a scenario estimated from it
 """
@@ -40,6 +43,7 @@ if TYPE_CHECKING:  # the names below, for type checkers; at run time imported on
     from ccsim.intraday.run import IntradayResult, intraday
     from ccsim.intraday.state import read_state
     from ccsim.results import SimulationResult
+    from ccsim.results.comparison import Comparison
     from ccsim.runner import compare_scenarios as compare
     from ccsim.runner import simulate
     from ccsim.scenario import Scenario, json_schema, load_scenario, parse_scenario
@@ -47,6 +51,7 @@ if TYPE_CHECKING:  # the names below, for type checkers; at run time imported on
 
 __all__ = [
     "SL_FORMULAS",
+    "Comparison",
     "FitReport",
     "ForecastReport",
     "InputError",
@@ -99,6 +104,7 @@ _LAZY = {
         )
     },
     "SimulationResult": ("ccsim.results", "SimulationResult"),
+    "Comparison": ("ccsim.results.comparison", "Comparison"),
     "compare": ("ccsim.runner", "compare_scenarios"),
     "simulate": ("ccsim.runner", "simulate"),
     "Scenario": ("ccsim.scenario", "Scenario"),
@@ -118,12 +124,19 @@ _LAZY = {
 }
 
 
+# Names that hand out results with a ``save(folder)``: their folder writers sit in the
+# reporting layer and are registered when ccsim.reporting.saving is imported.
+_SAVES = {"Comparison", "SimulationResult", "StaffingPlan", "compare", "simulate", "staff"}
+
+
 def __getattr__(name: str) -> object:
     if name in _LAZY:
         import importlib
 
         module, attr = _LAZY[name]
         value = getattr(importlib.import_module(module), attr)
+        if name in _SAVES:
+            import ccsim.reporting.saving  # noqa: F401  (registers the folder writers)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'ccsim' has no attribute {name!r}")

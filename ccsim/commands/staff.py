@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 from pathlib import Path
 from typing import Any
 
 import click
 
-from ccsim._version import __version__
 from ccsim.commands.options import (
     run_option_problems,
     scale_factors,
@@ -27,7 +24,7 @@ from ccsim.reporting.outputs import check_target
 from ccsim.reporting.text import console, fmt_kpi, simple_table
 from ccsim.runner.cluster import dask_client, dask_option
 from ccsim.scenario import load_scenario
-from ccsim.scenario.tables_write import agents_csv, csv_sources, staffed_yaml
+from ccsim.scenario.tables_write import csv_sources, staffed_yaml
 
 
 @click.command(
@@ -136,71 +133,18 @@ def staff_command(
         if not report["ok"]:
             code = 1
     if out_dir:
+        from ccsim.reporting.plan_folder import write_plan_folder
+
         staffed = staffed_yaml(
             plan.staffed_scenario("sim"), given, csv_sources(file), Path(out_dir)
         )
-        _write(Path(out_dir), plan, doc, staffed, figures=not no_figures)
+        write_plan_folder(Path(out_dir), plan, doc, figures=not no_figures, staffed=staffed)
         doc["output_dir"] = out_dir
     if as_json:
         click.echo(dumps(doc))
     elif not quiet:
         print_plan(doc)
     return code
-
-
-def _write(
-    folder: Path, plan: Any, doc: dict[str, Any], staffed: str, figures: bool = True
-) -> None:
-    from ccsim.reporting.files import MANIFEST
-    from ccsim.reporting.html import render_report
-    from ccsim.reporting.outputs import agents_table, detail_table, interval_table, write_atomically
-
-    def fill(tmp: Path) -> None:
-        (tmp / "summary.json").write_text(dumps(doc) + "\n", encoding="utf-8")
-        (tmp / MANIFEST).write_text(
-            dumps(
-                {
-                    "kind": "staffing plan",
-                    "ccsim_version": __version__,
-                    "scenario": plan.scenario.name,
-                    "seed": plan.seed,
-                    "wall_s": plan.wall_s,
-                }
-            )
-            + "\n",
-            encoding="utf-8",
-        )
-        (tmp / "plan.csv").write_text(_csv(doc["plan"]), encoding="utf-8")
-        (tmp / "groups.csv").write_text(
-            _csv([{**g, "reasons": "; ".join(g["reasons"])} for g in doc["groups"]]),
-            encoding="utf-8",
-        )
-        if plan.rosters:
-            rows = [{"group": g, **r} for g, ro in plan.rosters.items() for r in ro.rows()]
-            (tmp / "roster.csv").write_text(_csv(rows), encoding="utf-8")
-        # the plan as a table in the format `agents: {csv: agents.csv}` reads
-        (tmp / "agents.csv").write_text(
-            agents_csv(plan.scenario, plan.simulated.tolist()), encoding="utf-8"
-        )
-        (tmp / "scenario_staffed.yaml").write_text(staffed, encoding="utf-8")
-        # the simulated plan's day, interval by interval, and the report drawn from it all
-        res = plan.search.evaluation.result
-        interval_table(res).to_csv(tmp / "intervals.csv", index=False)
-        detail_table(res).to_csv(tmp / "intervals_detail.csv", index=False)
-        agents_table(res).to_csv(tmp / "agents_simulated.csv", index=False)
-        render_report(tmp, figures=figures)
-
-    write_atomically(folder, fill)
-
-
-def _csv(rows: list[dict[str, Any]]) -> str:
-    if not rows:
-        return ""
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=list(rows[0].keys()), lineterminator="\n")
-    w.writeheader()
-    w.writerows(rows)
-    return buf.getvalue()
 
 
 def print_plan(doc: dict[str, Any]) -> None:

@@ -205,5 +205,6 @@ def estimate(values: FloatArray, lower: float = -np.inf, upper: float = np.inf) 
     if n == 1:
         return Estimate(mean, float("nan"), float("nan"), 1)
     sd = float(v.std(ddof=1))
-    half = float(stats.t.ppf(0.975, n - 1)) * sd / np.sqrt(n)
-    return Estimate(mean, max(mean - half, lower), min(mean + half, upper), n)
+    half = float(float(stats.t.ppf(0.975, n - 1)) * sd / np.sqrt(n))
+    # plain floats, so that printed results read 0.81, not np.float64(0.81)
+    return Estimate(mean, float(max(mean - half, lower)), float(min(mean + half, upper)), n)

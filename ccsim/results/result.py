@@ -27,12 +27,13 @@ from ccsim.results.summary import summary_document
 from ccsim.results.tables import AGENT_DIMS, DIMENSIONS, agents_table, calls_table, cells_table
 from ccsim.results.targets import TargetCheck, check_targets
 from ccsim.results.transfers import transfer_kpis
+from ccsim.results.views import RunViews
 from ccsim.results.work_orders import work_order_figures, work_order_kpis
 from ccsim.scenario.schema import Scenario
 
 
-@dataclass
-class SimulationResult:
+@dataclass(repr=False)
+class SimulationResult(RunViews):
     """Results of ``ccsim.simulate``: per-replication counts and the KPI tables.
 
     Attributes
@@ -43,6 +44,9 @@ class SimulationResult:
         The seed and number of replications used.
     wall_s : float
         Wall-clock seconds of the simulation.
+
+    ``kpis()`` and the other accessors give DataFrames; ``save(folder)`` writes the
+    folder and report of ``ccsim run --out``.
     """
 
     scenario: Scenario

@@ -16,14 +16,15 @@ from ccsim.scenario.routing import plan_for
 from ccsim.scenario.schema import Scenario
 from ccsim.staffing.erlang_step import erlang_plan
 from ccsim.staffing.lines_check import lines_check
+from ccsim.staffing.plan_views import PlanViews
 from ccsim.staffing.search import Searcher, SearchResult, enforced_checks
 from ccsim.staffing.shifts import Roster, candidate_shifts, roster
 
 IntMatrix = NDArray[np.int64]
 
 
-@dataclass
-class StaffingPlan:
+@dataclass(repr=False)
+class StaffingPlan(PlanViews):
     """Result of ``ccsim.staff``: agents per group and interval at each step, and what they achieve.
 
     Attributes
@@ -36,6 +37,9 @@ class StaffingPlan:
         ``simulated`` grossed up for shrinkage.
     rostered : array [group, interval] or None
         Step 3: agents on duty in the shift roster (when shift patterns are given).
+
+    DataFrames: ``agents()``, ``required()``, ``targets()``, ``groups()``, ``roster()``;
+    ``save(folder)`` writes the folder and report of ``ccsim staff --out``.
     """
 
     scenario: Scenario

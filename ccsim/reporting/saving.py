@@ -1,0 +1,39 @@
+"""The writers behind ``save(folder)`` of a result, a comparison and a staffing plan.
+
+Each writes what the matching command writes with ``--out`` (same files, same report),
+through the same functions; the results find them by kind in ``ccsim.results.saving``,
+where this module registers them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ccsim.reporting.outputs import write_comparison_folder, write_run_folder
+from ccsim.reporting.plan_folder import write_plan_folder
+from ccsim.results import saving
+from ccsim.results.comparison import Comparison
+from ccsim.results.result import SimulationResult
+
+
+def save_run(
+    res: SimulationResult, folder: Path, keep_calls: bool = False, figures: bool = True
+) -> Path:
+    """``ccsim run --out``'s folder for a result."""
+    return write_run_folder(res, folder, res.summary(), keep_calls=keep_calls, figures=figures)
+
+
+def save_comparison(cmp: Comparison, folder: Path, figures: bool = True) -> Path:
+    """``ccsim compare --out``'s folder for a comparison."""
+    return write_comparison_folder(cmp.results, folder, cmp.to_dict(), figures=figures)
+
+
+def save_plan(plan: Any, folder: Path, figures: bool = True) -> Path:
+    """``ccsim staff --out``'s folder for a staffing plan."""
+    return write_plan_folder(folder, plan, plan.summary(), figures=figures)
+
+
+saving.register("run", save_run)
+saving.register("comparison", save_comparison)
+saving.register("staffing plan", save_plan)
