@@ -240,7 +240,9 @@ def test_a_csv_form_goes_alone_and_a_file_without_names_serves_one_reader(tmp_pa
     found = problems(write(tmp_path, data, {"f.csv": FORECAST}))
     assert len(found) == 1
     assert found[0].startswith("call_types[0].arrivals (line ")
-    assert found[0].endswith("): csv goes alone (no rate_per_h beside it)")
+    assert found[0].endswith(
+        "): csv goes alone (no rate_per_h beside it) (at call_types.general.arrivals)"
+    )
     data = base({"csv": "f.csv"}, 4)
     data["call_types"].append({**data["call_types"][0], "id": "other"})
     found = problems(write(tmp_path, data, {"f.csv": FORECAST}))
