@@ -9,21 +9,27 @@ targets as the constraints:
 
 1. The rostered plan is simulated (the search's seeds: common random numbers). Agents
    on the phones in an interval are ``floor(on duty x (1 - shrinkage))``.
-2. The guided model (``ccsim.staffing.guided``: Erlang slopes on the calls each cell
-   was offered, calibrated on the last simulation) predicts, for every shift worked,
-   what one agent fewer on it does to every modelled target. Removals are taken
-   greedily, the cheapest predicted loss per paid hour saved first, while every
-   modelled target stays predicted met, no cell falls below the search's lower
-   bounds (``min_agents``, the service-level floor) and the weekly limits hold.
-3. The proposal is simulated and checked exactly as the two-step method checks a plan
-   (``PlanEvaluator``, the same confidence rules and screening). A plan that meets
-   every target becomes the best; the model's slopes are corrected by what simulation
-   showed (actual over predicted change). A failed batch is halved; a single removal
-   that fails is not tried again. The search ends when no removal is predicted safe or
-   the budget ``staffing.joint_evaluations`` is spent.
+2. Re-roster: the guided model (``ccsim.staffing.guided``: Erlang slopes on the calls
+   each cell was offered, calibrated on the last simulation) proposes the agents it
+   predicts can go from each interval of the rostered plan (never below the search's
+   lower bounds); the roster's integer program covers that lower requirement again
+   with the cheapest shifts. A proposal that is not cheaper ends this phase; one that
+   fails halves the agents the next may remove.
+3. Single shifts off: the model predicts, for every shift worked, what one agent fewer
+   on it does to every modelled target. Removals are taken greedily, the cheapest
+   predicted loss per paid hour saved first, while every modelled target stays
+   predicted met, no cell falls below the lower bounds (``min_agents``, the
+   service-level floor) and the weekly limits hold. A failed batch is halved; a single
+   removal that fails is not tried again.
 
-Only removals: the joint plan is never dearer than the two-step roster, and is that
-roster when no removal holds. Targets the model does not see (tier targets) are
+Each proposal is simulated and checked exactly as the two-step method checks a plan
+(``PlanEvaluator``, the same confidence rules and screening). A plan that meets every
+target becomes the best; the model's slopes are corrected by what simulation showed
+(actual over predicted change). The search ends when nothing cheaper is predicted safe
+or the budget ``staffing.joint_evaluations`` is spent.
+
+The joint plan is never dearer than the two-step roster, and is that roster when no
+proposal holds. Targets the model does not see (tier targets) are
 judged by simulation alone.
 """
 
@@ -109,7 +115,7 @@ class JointSearch:
 
     def __init__(
         self, searcher: Searcher, base: IntMatrix, rosters: dict[str, Roster],
-        week_ok: Any = None,
+        week_ok: Any = None, reroster: Any = None,
     ) -> None:  # fmt: skip
         self.s = searcher
         self.base = base
@@ -131,6 +137,8 @@ class JointSearch:
         }
         #: (group, counts) -> whether the group's weekly limits hold (None: no limits)
         self.week_ok = week_ok
+        #: (group, scheduled agents per interval) -> agents per shift of the cheapest roster
+        self.reroster = reroster
         self.history: list[dict[str, Any]] = []
 
     def plan(self, counts: dict[str, NDArray[np.int64]]) -> IntMatrix:
@@ -157,6 +165,26 @@ class JointSearch:
                 return start, best, best_counts
             tried: set[tuple[str, int]] = set()
             batch = 10**9
+            seen = {self.plan(counts).tobytes()}
+            # 1. re-roster: the model's cheaper requirement, covered again by the cheapest shifts
+            cells = 10**9 if self.reroster is not None else 0
+            while cells >= 1 and self.s.evaluator.evaluations - first < budget:
+                rr = self.rerostered(best, best_counts, cells)
+                if rr is None:
+                    break
+                new, removed, proposal = rr
+                plan = self.plan(new)
+                if plan.tobytes() in seen:
+                    break
+                seen.add(plan.tobytes())
+                tev = self.s.evaluator.evaluate(plan, pool, reference=best)
+                self.s.guide.learn(best, tev, proposal)
+                self._note(f"re-roster -{removed}", tev, new, log)
+                if tev.feasible:
+                    best, best_counts = tev, new
+                else:
+                    cells = removed // 2
+            # 2. single shifts off, cheapest predicted loss per paid hour first
             while self.s.evaluator.evaluations - first < budget:
                 prop = self.propose(best, best_counts, tried, batch)
                 if prop is None:
@@ -262,6 +290,31 @@ class JointSearch:
         d_p = {kpi: now_p[kpi] - v[0] for kpi, v in model.period.items()}
         return new, order, Proposal(k, [], d_i, d_p, [])
 
+    def rerostered(
+        self, ev: Evaluation, counts: dict[str, NDArray[np.int64]], cells: int
+    ) -> tuple[dict[str, NDArray[np.int64]], int, Proposal] | None:
+        """The model's safe removals from the rostered plan, rostered again; None if not cheaper."""
+        s = self.s
+        n = ev.plan.shape[1]
+        prop = s.guide.propose(ev, np.zeros(n, dtype=bool), cells)
+        removed = len(prop.removals)
+        if removed == 0:
+            return None
+        shrink = s.settings.shrinkage
+        new = {}
+        for g in self.groups:
+            k = prop.plan[self.gidx[g]]
+            need = np.where(k > 0, np.ceil(k / (1.0 - shrink) - 1e-9), 0.0)
+            c = self.reroster(g, need)
+            if c is None or (self.week_ok is not None and not self.week_ok(g, c)):
+                return None
+            new[g] = np.asarray(c, dtype=np.int64)
+        if self.cost(new) >= self.cost(counts) - 1e-9:
+            return None
+        model = self.model(ev)
+        d_i, d_p = predict(model, ev.plan, self.plan(new), s.m.interval_s)
+        return new, removed, Proposal(self.plan(new), [], d_i, d_p, [])
+
     def _loss(
         self, model: Model, gi: int, k: IntMatrix, drop: NDArray[np.int64],
         now_i: NDArray[np.float64] | None, now_p: dict[str, float],
@@ -295,6 +348,26 @@ class JointSearch:
         self.history.append(note)
         what = "meets every target" if ev.feasible else "misses " + ", ".join(failures)
         log(f"  [joint {len(self.history):>2}] {step:<16} {paid:10,.1f} paid hours  {what}")
+
+
+def predict(
+    model: Model, P0: IntMatrix, P1: IntMatrix, interval_s: float
+) -> tuple[NDArray[np.float64] | None, dict[str, float]]:
+    """The model's predicted change of each interval's service level and each period KPI, P0 to P1."""
+    d_i = None if model.interval is None else np.zeros(P0.shape[1])
+    d_p = dict.fromkeys(model.period, 0.0)
+    model._moved_s = 0.0
+    for g, i in zip(*np.nonzero(P1 != P0), strict=True):
+        k, step = int(P0[g, i]), 1 if P1[g, i] > P0[g, i] else -1
+        while k != int(P1[g, i]):
+            d = model.deltas(int(g), int(i), k, step)
+            if d_i is not None:
+                d_i[i] += d["interval"]
+            for kpi in d_p:
+                d_p[kpi] += d[kpi]
+            model._moved_s += step * interval_s
+            k += step
+    return d_i, d_p
 
 
 def joint_hours(rosters: dict[str, Roster]) -> float:

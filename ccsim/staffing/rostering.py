@@ -108,7 +108,18 @@ def rostered(
             pats = group_patterns(sc, gid)
             return week_ok(counts, rosters[gid].shifts, pats, week)  # type: ignore[arg-type]
 
-    js = JointSearch(searcher, sim, rosters, checker)
+    def reroster(gid: str, need: NDArray[np.float64]) -> NDArray[np.int64] | None:
+        r0 = rosters[gid]
+        pats = group_patterns(sc, gid)
+        extra = None
+        if is_weekly(sc) and sc.staffing.week is not None:
+            extra = week_constraints(r0.shifts, pats, sc.staffing.week)  # type: ignore[arg-type]
+        try:
+            return roster(need, m.interval_s, r0.shifts, extra=extra).counts
+        except ValueError:
+            return None
+
+    js = JointSearch(searcher, sim, rosters, checker, reroster)
     if log:
         log("joint: the two-step roster, then fewer shifts where simulation allows")
     jr = js.run(log)
