@@ -8,7 +8,9 @@ and decides the agents on each shift (or weekly line) directly, with the simulat
 targets as the constraints:
 
 1. The rostered plan is simulated (the search's seeds: common random numbers). Agents
-   on the phones in an interval are ``floor(on duty x (1 - shrinkage))``.
+   on the phones in an interval are ``floor(on duty x (1 - shrinkage))``. Where it
+   misses a target (rare: the roster covers the search's plan), the model's adds are
+   rostered again until it meets them (repair).
 2. Re-roster: the guided model (``ccsim.staffing.guided``: Erlang slopes on the calls
    each cell was offered, calibrated on the last simulation) proposes the agents it
    predicts can go from each interval of the rostered plan (never below the search's
@@ -28,8 +30,8 @@ target becomes the best; the model's slopes are corrected by what simulation sho
 (actual over predicted change). The search ends when nothing cheaper is predicted safe
 or the budget ``staffing.joint_evaluations`` is spent.
 
-The joint plan is never dearer than the two-step roster, and is that roster when no
-proposal holds. Targets the model does not see (tier targets) are
+Once the two-step roster meets the targets, the joint plan is never dearer than it,
+and is that roster when no proposal holds. Targets the model does not see (tier targets) are
 judged by simulation alone.
 """
 
@@ -161,7 +163,17 @@ class JointSearch:
             start = self.s.evaluator.evaluate(self.plan(counts), pool)
             self._note("two-step roster", start, counts, log)
             best, best_counts = start, counts
-            if not start.feasible:
+            # 0. repair: where the roster misses a target, the model's adds, rostered again
+            while not best.feasible and self.s.evaluator.evaluations - first < budget:
+                rr = self.rerostered(best, best_counts, 0, dearer=True)
+                if rr is None:
+                    return start, best, best_counts
+                new, _, proposal = rr
+                tev = self.s.evaluator.evaluate(self.plan(new), pool)
+                self.s.guide.learn(best, tev, proposal)
+                self._note("repair", tev, new, log)
+                best, best_counts = tev, new
+            if not best.feasible:
                 return start, best, best_counts
             tried: set[tuple[str, int]] = set()
             batch = 10**9
@@ -291,14 +303,20 @@ class JointSearch:
         return new, order, Proposal(k, [], d_i, d_p, [])
 
     def rerostered(
-        self, ev: Evaluation, counts: dict[str, NDArray[np.int64]], cells: int
-    ) -> tuple[dict[str, NDArray[np.int64]], int, Proposal] | None:
-        """The model's safe removals from the rostered plan, rostered again; None if not cheaper."""
+        self, ev: Evaluation, counts: dict[str, NDArray[np.int64]], cells: int,
+        dearer: bool = False,
+    ) -> tuple[dict[str, NDArray[np.int64]], int, Proposal] | None:  # fmt: skip
+        """The model's plan from the rostered one, rostered again; None if not cheaper.
+
+        With ``cells`` > 0 the model removes at most that many agents where it predicts
+        the targets hold; with ``dearer`` (a roster missing a target) it adds where it
+        predicts a target short, and the new roster may cost more (it must differ).
+        """
         s = self.s
         n = ev.plan.shape[1]
         prop = s.guide.propose(ev, np.zeros(n, dtype=bool), cells)
         removed = len(prop.removals)
-        if removed == 0:
+        if (removed == 0 and not dearer) or (dearer and not (prop.plan > ev.plan).any()):
             return None
         shrink = s.settings.shrinkage
         new = {}
@@ -309,7 +327,10 @@ class JointSearch:
             if c is None or (self.week_ok is not None and not self.week_ok(g, c)):
                 return None
             new[g] = np.asarray(c, dtype=np.int64)
-        if self.cost(new) >= self.cost(counts) - 1e-9:
+        if dearer:
+            if all(np.array_equal(new[g], counts[g]) for g in self.groups):
+                return None
+        elif self.cost(new) >= self.cost(counts) - 1e-9:
             return None
         model = self.model(ev)
         d_i, d_p = predict(model, ev.plan, self.plan(new), s.m.interval_s)

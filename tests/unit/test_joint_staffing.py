@@ -10,6 +10,7 @@ same evaluator.
 
 import itertools
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -18,9 +19,9 @@ from scipy import stats
 from ccsim.runner import simulate
 from ccsim.scenario import parse_scenario
 from ccsim.staffing import staff
-from ccsim.staffing.joint import rostered_plan
+from ccsim.staffing.joint import JointSearch, rostered_plan
 from ccsim.staffing.search import Searcher
-from ccsim.staffing.shifts import coverage_matrix
+from ccsim.staffing.shifts import coverage_matrix, roster
 
 TOY = {
     "name": "toy-joint",
@@ -111,3 +112,22 @@ def test_two_step_rostered_plan_is_simulated_and_reported():
     assert rp["feasible"] in (True, False)
     assert "ci95" in rp["kpis"]["service_level"]
     assert "two_step_roster" not in doc and "joint" not in doc
+
+
+def test_a_roster_short_of_the_target_is_repaired(toy):
+    sc, plan = toy
+    rr = plan.roster_result
+    two = rr.two_step["agents"]
+    short = {"agents": replace(two, counts=np.maximum(two.counts - 3, 0))}
+    s = Searcher(sc, workers=1)
+    ids = s.m.group_ids
+
+    def reroster(gid, need):
+        return roster(need, s.m.interval_s, short[gid].shifts).counts
+
+    res = JointSearch(s, plan.simulated, short, None, reroster).run()
+    steps = [h["step"] for h in res.history]
+    assert not res.start.feasible
+    assert "repair" in steps
+    assert res.evaluation.feasible
+    assert res.evaluation.plan[ids.index("agents")].sum() > res.start.plan.sum()
