@@ -236,6 +236,7 @@ def print_plan(doc: dict[str, Any]) -> None:
             con.print(
                 f"roster {g}: {r['paid_hours']:,.1f} paid hours, over-cover {r['over_cover_agent_hours']:,.1f} agent-hours ({r['status']})"
             )
+        _print_rostered(con, doc)
     if doc.get("output_dir"):
         con.print(
             f"Plan written to {doc['output_dir']} (report.html, plan.csv, agents.csv, groups.csv, summary.json, scenario_staffed.yaml, ...)"
@@ -256,6 +257,61 @@ def _print_baseline(doc: dict[str, Any]) -> None:
         console().print(f"Baseline {b['file']}: {'no drift' if b['ok'] else 'drift'}")
         for line in b["drift"]:
             console().print(f"  {line}")
+
+
+def _print_rostered(con: Any, doc: dict[str, Any]) -> None:
+    """The rostered plan as simulated (two-step beside joint), and agents per pattern and day."""
+    plans = [
+        ("two-step roster", doc.get("two_step_roster")),
+        ("rostered plan", doc.get("rostered_plan")),
+    ]
+    rows = []
+    for name, p in plans:
+        if not p or "kpis" not in p:
+            continue
+        k = p["kpis"]
+        sl = k.get("service_level", {})
+        ab = k.get("abandon_rate", {})
+        rows.append(
+            [
+                name if name != "rostered plan" or "two_step_roster" not in doc else "joint roster",
+                f"{p['paid_hours']:,.1f}",
+                f"{p['agent_hours_on_phones']:,.1f}",
+                _with_ci("service_level", sl),
+                _with_ci("abandon_rate", ab),
+                "met" if p["feasible"] else "MISSED " + ", ".join(p["failures"]),
+            ]
+        )
+    if rows:
+        con.print(
+            simple_table(
+                ["simulated again", "paid h", "on phones h", "service level (95% CI)",
+                 "abandoned (95% CI)", "targets"],
+                rows,
+            )
+        )  # fmt: skip
+    if doc.get("joint"):
+        j = doc["joint"]
+        con.print(f"joint: {j['evaluations']} rostered plans simulated in {j['wall_s']:.1f} s")
+    days = doc.get("roster_days")
+    if days:
+        weekdays = list(dict.fromkeys((r["day"], r["weekday"]) for r in days))
+        keys = list(dict.fromkeys((r["group"], r["pattern"]) for r in days))
+        table = {(r["group"], r["pattern"], r["day"]): r["agents"] for r in days}
+        con.print(
+            simple_table(
+                ["group", "pattern", *[w for _, w in weekdays]],
+                [[g, p, *[str(table.get((g, p, d), 0)) for d, _ in weekdays]] for g, p in keys],
+            )
+        )
+
+
+def _with_ci(kpi: str, v: dict[str, Any]) -> str:
+    if not v or v.get("mean") is None:
+        return "-"
+    lo, hi = v.get("ci95") or (None, None)
+    ci = "" if lo is None else f" ({fmt_kpi(kpi, lo)}-{fmt_kpi(kpi, hi)})"
+    return fmt_kpi(kpi, v["mean"]) + ci
 
 
 def _at_clock(labels: list[str], most: int = 8) -> str:

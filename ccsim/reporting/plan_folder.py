@@ -72,6 +72,8 @@ def write_plan_folder(
         if plan.rosters:
             rows = [{"group": g, **r} for g, ro in plan.rosters.items() for r in ro.rows()]
             (tmp / "roster.csv").write_text(csv_text(rows), encoding="utf-8")
+        if doc.get("roster_days"):
+            (tmp / "roster_days.csv").write_text(csv_text(doc["roster_days"]), encoding="utf-8")
         # the plan as a table in the format `agents: {csv: agents.csv}` reads
         (tmp / "agents.csv").write_text(
             agents_csv(plan.scenario, plan.simulated.tolist()), encoding="utf-8"

@@ -30,6 +30,24 @@ class ShiftPattern(Model):
     groups: list[str] | None = Field(
         None, description="Groups it may staff (default: every group)."
     )
+    days_worked: int = Field(
+        5,
+        ge=1,
+        le=7,
+        description="Weekly rosters (staffing.week): days of the week an agent on this pattern works.",
+    )
+    days_off: Literal["consecutive", "any"] | list[Weekday] = Field(
+        "consecutive",
+        description="Weekly rosters: its days off are consecutive, any, or these weekdays (then exactly 7 - days_worked of them).",
+    )
+    part_time: bool = Field(
+        False,
+        description="Weekly rosters: a part-time pattern (counts toward week.part_time_share).",
+    )
+    min_agents: int = Field(0, ge=0, description="Weekly rosters: fewest agents on this pattern.")
+    max_agents: int | None = Field(
+        None, ge=0, description="Weekly rosters: most agents on this pattern (null: no limit)."
+    )
 
     @model_validator(mode="after")
     def _check(self) -> ShiftPattern:
@@ -50,7 +68,36 @@ class ShiftPattern(Model):
                 "shift",
                 "the break must end within the shift (break_after_h + break_min <= length_h)",
             )
+        if isinstance(self.days_off, list):
+            if len(set(self.days_off)) != len(self.days_off):
+                raise PydanticCustomError("shift", "days_off must not repeat a weekday")
+            if len(self.days_off) != 7 - self.days_worked:
+                raise PydanticCustomError(
+                    "shift",
+                    "days_off lists {n} weekdays, must be 7 - days_worked = {m}",
+                    {"n": len(self.days_off), "m": 7 - self.days_worked},
+                )
+        if self.max_agents is not None and self.max_agents < self.min_agents:
+            raise PydanticCustomError(
+                "shift",
+                "max_agents ({hi}) must be >= min_agents ({lo})",
+                {"hi": self.max_agents, "lo": self.min_agents},
+            )
         return self
+
+
+class WeekSettings(Model):
+    """Weekly rosters: agents on weekly patterns (shifts on their working days, days off)."""
+
+    part_time_share: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="Most share of the agents (or paid hours, see part_time_basis) on part-time patterns; null for no cap.",
+    )
+    part_time_basis: Literal["agents", "hours"] = Field(
+        "agents", description="What part_time_share is a share of."
+    )
 
 
 class StaffingSettings(Model):
@@ -98,3 +145,22 @@ class StaffingSettings(Model):
     shifts: list[ShiftPattern] = Field(
         default_factory=list, description="Shift patterns for the roster (step 3)."
     )
+    method: Literal["two_step", "joint"] = Field(
+        "two_step",
+        description="two_step: agents per interval, then shifts covering them; joint: then fewer shifts where simulation shows the targets still hold.",
+    )
+    joint_evaluations: int = Field(
+        20, ge=1, description="Budget of rostered plans simulated by the joint method."
+    )
+    week: WeekSettings | None = Field(
+        None,
+        description="Weekly rosters on a multi-day horizon (each agent works days_worked days of 7); null: shifts day by day.",
+    )
+
+    @model_validator(mode="after")
+    def _check_roster(self) -> StaffingSettings:
+        if self.method == "joint" and not self.shifts:
+            raise PydanticCustomError(
+                "staffing", "method joint needs shift patterns (staffing.shifts)"
+            )
+        return self

@@ -17,8 +17,9 @@ from ccsim.scenario.schema import Scenario
 from ccsim.staffing.erlang_step import erlang_plan
 from ccsim.staffing.lines_check import lines_check
 from ccsim.staffing.plan_views import PlanViews
+from ccsim.staffing.rostering import Rostered, roster_doc, rostered
 from ccsim.staffing.search import Searcher, SearchResult, enforced_checks
-from ccsim.staffing.shifts import Roster, candidate_shifts, roster
+from ccsim.staffing.shifts import Roster
 
 IntMatrix = NDArray[np.int64]
 
@@ -56,6 +57,7 @@ class StaffingPlan(PlanViews):
     confidence: float
     wall_s: float
     reasons: dict[str, list[str]] = field(default_factory=dict)
+    roster_result: Rostered | None = None
 
     @property
     def feasible(self) -> bool:
@@ -223,6 +225,14 @@ class StaffingPlan(PlanViews):
                 }
                 for g, r in self.rosters.items()
             }
+        if self.roster_result is not None and self.rosters:
+            doc["method"] = self.scenario.staffing.method
+            doc.update(
+                roster_doc(
+                    self.roster_result, self.interval_s, self.hours,
+                    self.scenario.horizon.start_day,
+                )
+            )  # fmt: skip
         return doc
 
     def staffed_scenario(self, which: str = "sim") -> Scenario:
@@ -324,27 +334,7 @@ def staff(
     sim = result.plan
     shrink = sc.staffing.shrinkage
     scheduled = np.where(sim > 0, np.ceil(sim / (1.0 - shrink) - 1e-9), 0).astype(np.int64)
-    rosters: dict[str, Roster] = {}
-    rostered = None
-    if sc.staffing.shifts:
-        rostered = np.full(sim.shape, np.nan)  # NaN: no shift pattern for the group
-        hz = sc.horizon
-        for g, gid in enumerate(m.group_ids):
-            bare = gid.split("/")[-1]
-            pats = [
-                p
-                for p in sc.staffing.shifts
-                if p.groups is None or gid in p.groups or bare in p.groups
-            ]
-            if not pats:
-                continue
-            if not scheduled[g].any():
-                rostered[g] = 0.0
-                continue
-            shifts = candidate_shifts(pats, hz.start_s, hz.start_day, m.horizon_s)
-            r = roster(scheduled[g].astype(float), m.interval_s, shifts)
-            rosters[gid] = r
-            rostered[g] = r.coverage
+    rs = rostered(sc, searcher, sim, scheduled, log)
     labels = [_label(sc, i) for i in range(m.n_intervals)]
     return StaffingPlan(
         scenario=sc,
@@ -354,13 +344,14 @@ def staff(
         erlang=start,
         simulated=sim,
         scheduled=scheduled,
-        rostered=rostered,
-        rosters=rosters,
+        rostered=rs.coverage,
+        rosters=rs.rosters,
         search=result,
         seed=searcher.seed,
         confidence=sc.staffing.confidence,
         wall_s=time.perf_counter() - t0,
         reasons=_reasons(sc),
+        roster_result=rs,
     )
 
 

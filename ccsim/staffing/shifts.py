@@ -9,8 +9,9 @@ fraction); the paid hours are minimized (``scipy.optimize.milp``, HiGHS).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -46,11 +47,23 @@ class Shift:
         return out
 
 
+class Column(Protocol):
+    """What the roster picks agents for: a shift, or a weekly line of shifts."""
+
+    @property
+    def pattern(self) -> str: ...  # noqa: D102
+    @property
+    def label(self) -> str: ...  # noqa: D102
+    @property
+    def length_s(self) -> float: ...  # noqa: D102
+    def on_duty(self, bounds: NDArray[np.float64]) -> NDArray[np.float64]: ...  # noqa: D102
+
+
 @dataclass(frozen=True)
 class Roster:
-    """Agents per shift, the coverage per interval, and its cost in paid hours."""
+    """Agents per shift (or weekly line), the coverage per interval, and its cost in paid hours."""
 
-    shifts: list[Shift]
+    shifts: Sequence[Column]
     counts: NDArray[np.int64]
     coverage: NDArray[np.float64]  # agents on duty per interval
     required: NDArray[np.float64]
@@ -100,25 +113,35 @@ def candidate_shifts(
     return out
 
 
+def coverage_matrix(shifts: Sequence[Column], n: int, interval_s: float) -> NDArray[np.float64]:
+    """Fraction of each interval (rows) each shift (columns) is on duty."""
+    bounds = np.arange(n + 1, dtype=float) * interval_s
+    return np.stack([s.on_duty(bounds) for s in shifts], axis=1)
+
+
 def roster(
     required: NDArray[np.float64],
     interval_s: float,
-    shifts: list[Shift],
+    shifts: Sequence[Column],
     time_limit_s: float = 30.0,
+    extra: list[LinearConstraint] | None = None,
 ) -> Roster:
-    """Fewest paid hours of shifts covering ``required`` agents in every interval."""
+    """Fewest paid hours of shifts covering ``required`` agents in every interval.
+
+    ``extra`` adds linear constraints on the agents per shift (weekly rosters: agents
+    per pattern, the part-time cap).
+    """
     n = required.size
-    bounds = np.arange(n + 1, dtype=float) * interval_s
     if not shifts:
         raise ValueError("no shift pattern covers the period")
-    A = np.stack([s.on_duty(bounds) for s in shifts], axis=1)  # intervals x shifts
+    A = coverage_matrix(shifts, n, interval_s)  # intervals x shifts
     need = np.asarray(required, dtype=float)
     uncoverable = (A.sum(axis=1) <= 0) & (need > 0)
     rhs = np.where(uncoverable, 0.0, need)
     cost = np.asarray([s.length_s / 3600.0 for s in shifts])
     res = milp(
         c=cost,
-        constraints=LinearConstraint(A, lb=rhs, ub=np.inf),
+        constraints=[LinearConstraint(A, lb=rhs, ub=np.inf), *(extra or [])],
         integrality=np.ones(len(shifts)),
         bounds=Bounds(0, np.inf),
         options={"time_limit": time_limit_s},
