@@ -210,7 +210,10 @@ def _run_dask(
     if own:
         client = Client(processes=True, dashboard_address=None)
     try:
-        futures = client.map(fn, jobs, pure=False)
+        # each worker receives the scenarios once (and compiles each once), not per task
+        scenarios = list({id(j[0]): j[0] for j in jobs}.values())
+        held = dict(zip(map(id, scenarios), client.scatter(scenarios, broadcast=True, hash=False)))
+        futures = client.map(fn, [(held[id(j[0])], *j[1:]) for j in jobs], pure=False)
         results = []
         for i, f in enumerate(futures):
             results.append(f.result())
