@@ -39,22 +39,25 @@ def traced(fn: Callable[[Any], Any], log: str) -> Callable[[Any], Any]:
     """``fn`` that appends ``pid start end`` to ``log`` (importable by name: it replaces fn)."""
 
     def run(job: Any) -> Any:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         out = fn(job)
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.process_time()
         with open(log, "a") as f:
-            f.write(f"{os.getpid()} {t0} {t1}\n")
+            f.write(f"{os.getpid()} {t0} {t1} {c1 - c0}\n")
         return out
 
     run.__module__, run.__qualname__ = fn.__module__, fn.__qualname__
     return run
 
 
-def spans(log: str) -> list[Span]:
+def spans(log: str, cpu: list[float] | None = None) -> list[Span]:
+    """The tasks logged since the last call (and their CPU seconds, into ``cpu``)."""
     with open(log) as f:
         rows = [line.split() for line in f if line.strip()]
     open(log, "w").close()
-    return [(int(p), float(a), float(b)) for p, a, b in rows]
+    if cpu is not None:
+        cpu.extend(float(r[3]) for r in rows)
+    return [(int(p), float(a), float(b)) for p, a, b, _ in rows]
 
 
 def split(t0: float, t_end: float, tasks: list[Span]) -> dict[str, float]:
@@ -139,13 +142,14 @@ def staff(args: argparse.Namespace) -> None:
     R._job = traced(R._job, log)  # type: ignore[assignment]
     sc = load_scenario(args.scenario)
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     R.run_replication(sc, 0, sc.seed)
-    one = time.perf_counter() - t0
+    one, one_cpu = time.perf_counter() - t0, time.process_time() - c0
     t0 = time.perf_counter()
     plan = staff_plan(sc, log=lambda m: None)
     t1 = time.perf_counter()
-    tasks = spans(log)
+    cpu: list[float] = []
+    tasks = spans(log, cpu)
     s = plan.search
     # both workers busy, one waiting (a batch's tail), both waiting (the main process)
     edges = sorted([(a, 1) for _, a, _ in tasks] + [(b, -1) for _, _, b in tasks])
@@ -161,6 +165,10 @@ def staff(args: argparse.Namespace) -> None:
           f"{s.replications_run} replications, wall {wall:.1f} s ({wall / one:.0f} replications)")  # fmt: skip
     print(f"  replications: {busy:.1f} s of work, {busy / len(tasks):.2f} s each "
           f"({busy / len(tasks) / one:.2f} x the scenario as given)")  # fmt: skip
+    # CPU seconds do not stretch with the machine's load as wall seconds do
+    per_cpu = sum(cpu) / len(cpu)
+    print(f"  CPU: {per_cpu:.2f} s a replication ({per_cpu / one_cpu:.2f} x the scenario as "
+          f"given, {one_cpu:.2f} s); wall over CPU in the workers {busy / sum(cpu):.2f}")  # fmt: skip
     for k, what in ((2, "both workers simulating"), (1, "one simulating, one waiting"),
                     (0, "both waiting for the main process")):  # fmt: skip
         print(f"  {what:<36} {spent[k]:6.1f} s  {100 * spent[k] / wall:5.1f} %")
