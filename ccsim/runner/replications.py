@@ -212,7 +212,8 @@ def _run_dask(
     try:
         # each worker receives the scenarios once (and compiles each once), not per task
         scenarios = list({id(j[0]): j[0] for j in jobs}.values())
-        held = dict(zip(map(id, scenarios), client.scatter(scenarios, broadcast=True, hash=False)))
+        sent = client.scatter(scenarios, broadcast=True, hash=False)
+        held = dict(zip(map(id, scenarios), sent, strict=True))
         futures = client.map(fn, [(held[id(j[0])], *j[1:]) for j in jobs], pure=False)
         results = []
         for i, f in enumerate(futures):
