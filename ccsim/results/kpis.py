@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -190,6 +191,12 @@ def bounds(kpi: str) -> tuple[float, float]:
     return (0.0, 1.0) if kpi in _SHARES or kpi.endswith("_rate") else (0.0, float("inf"))
 
 
+@lru_cache(maxsize=256)
+def t975(df: int) -> float:
+    """Student's t quantile of a two-sided 95 % interval (cached: a sweep asks it per KPI)."""
+    return float(stats.t.ppf(0.975, df))
+
+
 def estimate(values: FloatArray, lower: float = -np.inf, upper: float = np.inf) -> Estimate:
     """Mean and 95 % interval of per-replication values; NaN replications are skipped.
 
@@ -205,6 +212,6 @@ def estimate(values: FloatArray, lower: float = -np.inf, upper: float = np.inf) 
     if n == 1:
         return Estimate(mean, float("nan"), float("nan"), 1)
     sd = float(v.std(ddof=1))
-    half = float(float(stats.t.ppf(0.975, n - 1)) * sd / np.sqrt(n))
+    half = float(t975(n - 1) * sd / np.sqrt(n))
     # plain floats, so that printed results read 0.81, not np.float64(0.81)
     return Estimate(mean, float(max(mean - half, lower)), float(min(mean + half, upper)), n)

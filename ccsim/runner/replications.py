@@ -2,6 +2,11 @@
 
 Each replication draws from its own named streams (seed, replication, name), so the
 numbers do not depend on how many workers run them or in which order they finish.
+
+A scenario is compiled once per process and kept while it is in use (``compiled``): a
+sweep point's replications, or every plan of the staffing search, share one compiled
+model, and a local pool's workers receive the scenarios once when they start
+(``ccsim.runner.pool``) rather than with every replication.
 """
 
 from __future__ import annotations
@@ -11,28 +16,46 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from ccsim.engine.compile import compile_scenario
+from ccsim.engine.compile import Compiled, compile_scenario
 from ccsim.engine.model import Simulation
 from ccsim.results import fold as folding
 from ccsim.results.aggregate import RepCounts, aggregate
 from ccsim.results.fold import Fold, can_fold
-from ccsim.runner.pool import stop_pool, worker_pool
+from ccsim.runner.pool import WorkerPool, installed, stop_pool, worker_pool
 from ccsim.scenario.schema import Scenario
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
-Job = tuple[Scenario, int, int, bool, NDArray[np.int64] | None]
+# the scenario, or its position among the scenarios a pool's workers hold (pool.installed)
+Job = tuple[Scenario | int, int, int, bool, NDArray[np.int64] | None]
+
+#: compiled models of the scenarios run lately in this process, by the scenario's id (the
+#: scenario is kept with its model, so its id cannot name another object meanwhile)
+_COMPILED: dict[int, tuple[Scenario, Compiled]] = {}
+_COMPILED_MAX = 16
+
+
+def compiled(scenario: Scenario) -> Compiled:
+    """The compiled model of ``scenario``, compiled on its first use in this process."""
+    hit = _COMPILED.get(id(scenario))
+    if hit is not None and hit[0] is scenario:
+        return hit[1]
+    m = compile_scenario(scenario)
+    if len(_COMPILED) >= _COMPILED_MAX:
+        _COMPILED.pop(next(iter(_COMPILED)))  # the oldest
+    _COMPILED[id(scenario)] = (scenario, m)
+    return m
 
 
 def run_replication(
-    scenario: Scenario,
+    scenario: Scenario | int,
     replication: int,
     seed: int,
     keep_calls: bool = False,
@@ -44,9 +67,10 @@ def run_replication(
     ``staffing`` (groups x intervals) replaces the scenario's agents: the staffing
     search tries many plans of one scenario without rebuilding it. A run that records
     more than ``fold_rows`` rows (default ``ccsim.results.fold.FOLD_ROWS``) folds them
-    into counts as it goes, unless its calls are kept (``ccsim.results.fold``).
+    into counts as it goes, unless its calls are kept (``ccsim.results.fold``). An
+    ``int`` scenario is a position among the scenarios this worker's pool holds.
     """
-    m = compile_scenario(scenario)
+    m = compiled(installed(scenario))
     if staffing is not None:
         m = dataclasses.replace(m, staffing=np.asarray(staffing, dtype=np.int64))
     sim = Simulation(m, replication, seed)
@@ -120,7 +144,9 @@ def run_jobs(
     """
     job_fn = _job if fn is None else fn
     out: list[Any] = []
-    if executor is not None:
+    if isinstance(executor, WorkerPool):  # its workers hold some scenarios: name those
+        out = list(executor.map(job_fn, [(executor.ref(j[0]), *j[1:]) for j in jobs]))
+    elif executor is not None:
         out = list(executor.map(job_fn, jobs))
     elif backend == "dask":
         out = _run_dask(jobs, dask_client, progress, job_fn)
@@ -133,9 +159,10 @@ def run_jobs(
                 if progress:
                     progress(i + 1, total)
         else:
-            pool = worker_pool(n)
+            scenarios = list({id(j[0]): j[0] for j in jobs}.values())
+            pool = worker_pool(n, scenarios)  # each worker receives the scenarios once
             try:
-                for i, res in enumerate(pool.map(job_fn, jobs)):
+                for i, res in enumerate(pool.map(job_fn, [(pool.ref(j[0]), *j[1:]) for j in jobs])):
                     out.append(res)
                     if progress:
                         progress(i + 1, total)
@@ -144,6 +171,32 @@ def run_jobs(
                 raise
             pool.shutdown()
     return out
+
+
+def submit_jobs(
+    jobs: list[Job], executor: Executor, fn: Callable[[Job], Any] | None = None
+) -> list[Future[Any]]:
+    """Start replication jobs on a pool kept by the caller; their futures, in order.
+
+    Unlike ``run_jobs`` this does not wait: the caller may read the first results and
+    give up the rest (``drop_jobs``).
+    """
+    job_fn = _job if fn is None else fn
+    if isinstance(executor, WorkerPool):
+        return [executor.submit(job_fn, (executor.ref(j[0]), *j[1:])) for j in jobs]
+    return [executor.submit(job_fn, j) for j in jobs]
+
+
+def drop_jobs(futures: list[Future[Any]], executor: Executor) -> None:
+    """Give up jobs no longer wanted: those not started are cancelled.
+
+    On a local pool (``WorkerPool``) whose workers already run some of them, the
+    workers are replaced at once rather than left to finish work nobody will read;
+    elsewhere (a Dask cluster) their results are dropped when they come.
+    """
+    running = [f for f in futures if not f.cancel() and not f.done()]
+    if running and isinstance(executor, WorkerPool):
+        executor.restart()
 
 
 def _run_dask(
@@ -157,7 +210,11 @@ def _run_dask(
     if own:
         client = Client(processes=True, dashboard_address=None)
     try:
-        futures = client.map(fn, jobs, pure=False)
+        # each worker receives the scenarios once (and compiles each once), not per task
+        scenarios = list({id(j[0]): j[0] for j in jobs}.values())
+        sent = client.scatter(scenarios, broadcast=True, hash=False)
+        held = dict(zip(map(id, scenarios), sent, strict=True))
+        futures = client.map(fn, [(held[id(j[0])], *j[1:]) for j in jobs], pure=False)
         results = []
         for i, f in enumerate(futures):
             results.append(f.result())

@@ -17,7 +17,8 @@ import pandas as pd
 
 from ccsim.results import SimulationResult
 from ccsim.results.kpis import bounds, estimate
-from ccsim.runner.replications import Job, Progress, run_jobs, run_replication
+from ccsim.runner.pool import installed
+from ccsim.runner.replications import Job, Progress, compiled, run_jobs, run_replication
 from ccsim.scenario.schema import Scenario
 
 #: KPIs in the sweep tables (the headline ones; every KPI is in the per-replication table).
@@ -96,7 +97,8 @@ def run_sweep(
 def _kpi_job(job: Job) -> pd.DataFrame:
     """One replication of a point, reduced to its KPIs (one row: ``replication`` and KPIs)."""
     counts = run_replication(*job)
-    res = SimulationResult.from_reps(job[0], job[2], [counts], 0.0)
+    sc = installed(job[0])
+    res = SimulationResult(sc, job[2], 1, [counts], 0.0, compiled(sc))
     return res.kpi_values([]).reset_index()
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +28,7 @@ from ccsim.engine.compile import Compiled
 from ccsim.results.aggregate import RepCounts
 from ccsim.results.result import SimulationResult
 from ccsim.results.targets import tier_sl_values
-from ccsim.runner.replications import Job, run_jobs
+from ccsim.runner.replications import Job, drop_jobs, run_jobs, submit_jobs
 from ccsim.scenario.schema import Scenario
 from ccsim.staffing.checks import Check, enforced_checks, is_met
 
@@ -107,7 +107,17 @@ class PlanEvaluator:
         self.evaluations += 1
         t0 = time.perf_counter()
         first = max(2, math.ceil(self.reps / 3)) if reference is not None else self.reps
-        reps = self._run(plan, pool, range(first))
+        later: list[Future[RepCounts]] = []
+        if first < self.reps and pool is not None:
+            # every replication starts now, the later ones on speculation: a worker done
+            # with its part of the first ones goes on while the others finish and are
+            # screened; a rejected plan drops them (same numbers, fewer idle workers)
+            futures = submit_jobs(self._jobs(plan, range(self.reps)), pool)
+            reps = [f.result() for f in futures[:first]]
+            later = futures[first:]
+            self.replications_run += first
+        else:
+            reps = self._run(plan, pool, range(first))
         if first < self.reps:
             res = SimulationResult(
                 self.sc, self.seed, len(reps), reps, time.perf_counter() - t0,
@@ -118,10 +128,16 @@ class PlanEvaluator:
             assert reference is not None
             clear = self._screen(ev, reference)
             if clear:
+                if pool is not None:
+                    drop_jobs(later, pool)
                 ev.failures = clear
                 ev.screened = True
                 return ev
-            reps += self._run(plan, pool, range(first, self.reps))
+            if later:
+                reps += [f.result() for f in later]
+                self.replications_run += len(later)
+            else:
+                reps += self._run(plan, pool, range(first, self.reps))
         res = SimulationResult(
             self.sc, self.seed, len(reps), reps, time.perf_counter() - t0,
             with_staffing(self.m, plan),
@@ -131,8 +147,11 @@ class PlanEvaluator:
         ev.failures = self._failures(res, ev)
         return ev
 
+    def _jobs(self, plan: IntMatrix, which: range) -> list[Job]:
+        return [(self.sc, r, self.seed, False, plan) for r in which]
+
     def _run(self, plan: IntMatrix, pool: Executor | None, which: range) -> list[RepCounts]:
-        jobs: list[Job] = [(self.sc, r, self.seed, False, plan) for r in which]
+        jobs = self._jobs(plan, which)
         self.replications_run += len(jobs)
         out: list[RepCounts] = run_jobs(jobs, self.workers, executor=pool)
         return out

@@ -182,7 +182,11 @@ class Searcher:
         start = np.asarray(start, dtype=np.int64).copy()
         start[self.fixed] = self.m.staffing[self.fixed]
         own = self.executor is None
-        pool = self.executor if not own else worker_pool(self.workers) if self.workers > 1 else None
+        # the workers receive the scenario once; each job then sends its plan only
+        pool = (
+            self.executor if not own
+            else worker_pool(self.workers, [self.sc]) if self.workers > 1 else None
+        )  # fmt: skip
         try:
             ev, shortfalls, history = self._search(self.clip(start), pool)
         except BaseException:  # Ctrl-C, SIGTERM: stop the workers at once
