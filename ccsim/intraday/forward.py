@@ -7,12 +7,9 @@ thousands sets it. The day's busyness is then known, so the forward model has no
 
 Forward model. The scenario with: arrivals only from ``at`` (rates reforecast), the
 agents logged in now for the current interval and the planned staffing after it, the
-callers waiting and the calls in talk put in at ``at`` (``engine/live.py``), and the
+callers waiting, the calls in talk and the callers in the IVR put in at ``at``, the
+morning's redials and returns arriving at their due times (``engine/live.py``), and the
 intervals before the current one left out of the KPIs (its warm-up).
-
-Not carried over from the morning: callers still in the IVR at ``at``, and the redials
-and returns of the morning's callers that fall after it (the forward model has those of
-the afternoon's callers only).
 """
 
 from __future__ import annotations
@@ -28,6 +25,7 @@ import pandas as pd
 from ccsim.engine.compile import Compiled, compile_scenario
 from ccsim.engine.live import LiveStart
 from ccsim.engine.model import Simulation
+from ccsim.intraday.morning import KINDS, attempt_of
 from ccsim.intraday.state import LiveState, at_seconds, group_labels, spread
 from ccsim.results import SimulationResult
 from ccsim.results.aggregate import RepCounts, aggregate
@@ -137,8 +135,34 @@ def build_forward(
         for c in state.in_progress
         for x in spread(c.elapsed_s, c.count)
     )
+    in_ivr = tuple(
+        (
+            type_ix[r.call_type],
+            tier_ix[r.tier] if r.tier else tier_default,
+            net_ix[r.network] if r.network else net_default,
+            int(KINDS[r.kind]),
+            attempt_of(r),
+            r.dialect,
+            x,
+        )
+        for r in state.in_ivr
+        for x in spread(r.spent_s, r.count)
+    )
+    due = tuple(
+        (
+            type_ix[r.call_type],
+            tier_ix[r.tier] if r.tier else tier_default,
+            net_ix[r.network] if r.network else net_default,
+            int(KINDS[r.kind]),
+            attempt_of(r),
+            r.dialect,
+            x,
+        )
+        for r in state.calls_due
+        for x in spread(r.due_in_s, r.count)
+    )
     extras = dict(m.extras)
-    extras["live"] = LiveStart(t_at, waiting, in_progress)
+    extras["live"] = LiveStart(t_at, waiting, in_progress, in_ivr, due)
     fm = dataclasses.replace(m, segments=segments, staffing=staffing, extras=extras)
     return Forward(fsc, fm, t_at, current, pd.DataFrame(rows))
 

@@ -1,19 +1,28 @@
 """Intraday: the forward model from a snapshot continues the day as the day itself would.
 
-Design. ``R`` uninterrupted replications of a scenario without redials or returns are run
-with their per-call records. For each, the state at mid-day ``T`` is taken
-(``snapshot``), and the forward model built from it (``build_forward``) is run once with
-another seed (``run_forward``). Given the state, the uninterrupted rest of the day and
-the forward one are two draws of the same law if the forward model is right: the
-callers waiting keep their place and their wait (residual patience given the wait), the
-calls in talk keep their agents (residual talk given the talk so far), the agents and
-arrivals after ``T`` are the scenario's.
+Design. ``R`` uninterrupted replications of a scenario are run with their per-call
+records. For each, the state at mid-day ``T`` is taken (``snapshot``), and the forward
+model built from it (``build_forward``) is run once with another seed (``run_forward``).
+Given the state, the uninterrupted rest of the day and the forward one are two draws of
+the same law if the forward model is right: the callers waiting keep their place and
+their wait (residual patience given the wait), the calls in talk keep their agents
+(residual talk given the talk so far), the callers in the IVR finish their visit (exit
+and residual time given the time spent), the redials and returns of the morning arrive
+when due, the agents and arrivals after ``T`` are the scenario's.
 
-Which calls. The forward model counts the callers waiting at ``T`` as arriving at ``T``
-(their wait counted whole, from their real queue entry) and does not count the calls in
-talk at ``T`` (they only hold agents). So the uninterrupted side counts the calls that
-arrive after ``T`` plus those in the queue at ``T`` (queued at or before ``T``,
-answered or hung up after it), with their whole waits: both sides count the same callers.
+Which calls. The forward model counts the callers waiting or in the IVR at ``T`` as
+arriving at ``T`` (their wait counted whole, from their real queue entry) and does not
+count the calls in talk at ``T`` (they only hold agents). So the uninterrupted side
+counts the calls that arrive after ``T`` (redials and returns included) plus those in
+the queue at ``T`` (queued at or before ``T``, answered or hung up after it) and those
+that arrived before ``T`` and reached the queue after it, with their whole waits: both
+sides count the same callers.
+
+Scenarios. ``mmn_abandon`` (one queue, exponential laws), and two types on two groups
+with lognormal talk and IVR times, Weibull patience (the residuals are not the laws
+themselves: no memorylessness to hide a wrong conditioning), a password loop on one type
+(the IVR visit is a sum of stages), redials after queue and IVR abandons, and returns of
+unresolved callers (fcr 0.8).
 
 Tolerance. Per snapshot, the difference (uninterrupted - forward) of offered, service
 level and abandon rate; its mean must be 0 within the replications' interval at the
@@ -44,9 +53,10 @@ R = 20
 AT = "04:00"
 T = 4 * 3600.0
 
-# two types, two groups; lognormal talk and Weibull patience: the residuals are not the
-# laws themselves (no memorylessness to hide a wrong conditioning). 22 Erlangs offered to
-# 18 agents: abandonment keeps it stable, and the snapshots find callers in the queue.
+# two types, two groups; lognormal talk and IVR times, Weibull patience, a password loop,
+# redials and returns. About 22 Erlangs offered to 18 agents: abandonment keeps it stable,
+# and the snapshots find callers in the queue, in the IVR, and redials and returns due.
+LOGN = {"dist": "lognormal", "cv": 0.6}
 TWO_TYPES = {
     "name": "two-types",
     "seed": 3,
@@ -55,15 +65,41 @@ TWO_TYPES = {
     "call_types": [
         {
             "id": "a",
-            "arrivals": {"rate_per_h": 300},
+            "arrivals": {"rate_per_h": 330},
             "handle_time": {"dist": "exponential", "mean_s": 120},
             "patience": {"dist": "exponential", "mean_s": 180},
+            "ivr": {
+                "abandon": 0.05,
+                "containment": 0.3,
+                "time_to_agent": {**LOGN, "mean_s": 40},
+                "time_self_service": {**LOGN, "mean_s": 90},
+                "password": {
+                    "share": 0.5,
+                    "fail_prob": 0.3,
+                    "tries": 3,
+                    "try_time": {**LOGN, "mean_s": 15},
+                },
+            },
+            "redial": {
+                "probabilities": [0.6, 0.3],
+                "delay": {"dist": "exponential", "mean_s": 300},
+                "after": ["queue_abandon", "ivr_abandon"],
+            },
+            "fcr": 0.8,
+            "return_delay": {**LOGN, "mean_s": 3600},
         },
         {
             "id": "b",
-            "arrivals": {"rate_per_h": 240},
+            "arrivals": {"rate_per_h": 260},
             "handle_time": {"dist": "lognormal", "mean_s": 180, "cv": 1.0},
             "patience": {"dist": "weibull", "mean_s": 240, "shape": 0.7},
+            "ivr": {
+                "abandon": 0.03,
+                "containment": 0.2,
+                "time_to_agent": {**LOGN, "mean_s": 30},
+                "time_self_service": {**LOGN, "mean_s": 120},
+            },
+            "redial": {"probabilities": [0.5], "delay": {"dist": "exponential", "mean_s": 600}},
         },
     ],
     "centers": [
@@ -91,7 +127,7 @@ def rest_of_day(calls, threshold_s):
     t_q = calls["t_queue"].to_numpy(dtype=float)
     wait = calls["wait"].to_numpy(dtype=float)
     offered = out.isin(["answered", "abandoned", "waiting_at_end"]).to_numpy()
-    sel = offered & ((t_arr >= T) | ((t_q <= T) & (t_q + wait > T)))
+    sel = offered & ((t_arr >= T) | ((t_q <= T) & (t_q + wait > T)) | (t_q > T))
     n = int(sel.sum())
     ok = sel & (out == "answered").to_numpy() & (wait <= threshold_s)
     ab = sel & (out == "abandoned").to_numpy()
@@ -109,18 +145,21 @@ def paired(name):
     sc = SCENARIOS[name]()
     res = simulate(sc, R, 11, workers=1, keep_calls=True)
     calls = res.calls()
-    up, fw, fw_reforecast, waiting = [], [], [], []
+    up, fw, fw_reforecast, waiting, in_ivr, due = [], [], [], [], [], []
     for r in range(R):
         up.append(rest_of_day(calls[calls["replication"] == r], sc.sl.threshold_s))
         data = snapshot(res, AT, replication=r)
         waiting.append(len(data["waiting"]))
+        in_ivr.append(len(data.get("in_ivr", [])))
+        due.append(len(data.get("calls_due", [])))
         full = parse_state(data, sc)
         bare = parse_state({k: v for k, v in data.items() if k != "calls_so_far"}, sc)
         fw.append(forward_rest(run_forward(build_forward(sc, bare), 1, 1000 + r, workers=1)))
         fw_reforecast.append(
             forward_rest(run_forward(build_forward(sc, full), 1, 2000 + r, workers=1))
         )
-    return np.array(up), np.array(fw), np.array(fw_reforecast), np.array(waiting)
+    seen = {"waiting": np.array(waiting), "in_ivr": np.array(in_ivr), "due": np.array(due)}
+    return np.array(up), np.array(fw), np.array(fw_reforecast), seen
 
 
 @pytest.fixture(scope="module", params=sorted(SCENARIOS))
@@ -129,11 +168,13 @@ def pairs(request):
 
 
 def test_forward_continues_the_day(pairs):
-    name, (up, fw, _, waiting) = pairs
+    name, (up, fw, _, seen) = pairs
     # the snapshots catch callers in the queue (else half the design is untested)
-    assert waiting.sum() > 0
-    if name == "two_types":
-        assert waiting.mean() > 3
+    assert seen["waiting"].sum() > 0
+    if name == "two_types":  # and in the IVR, and redials and returns due
+        assert seen["waiting"].mean() > 3
+        assert seen["in_ivr"].mean() > 3
+        assert seen["due"].mean() > 3
     for j, kpi in enumerate(("offered", "service_level", "abandon_rate")):
         ok, msg = agrees(up[:, j] - fw[:, j], 0.0)
         assert ok, f"{name} {kpi}: uninterrupted - forward: {msg}"
