@@ -116,6 +116,8 @@ def survival(d: Dist | None, elapsed: float) -> float:
         v = np.asarray(d.values_s, dtype=float)
         w = np.asarray(d.weights if d.weights is not None else [1.0] * len(v), dtype=float)
         return float(w[v > e].sum() / w.sum())
+    if d.dist == "exponential":  # the common case, without scipy's overhead
+        return math.exp(-e / d.mean)
     f = frozen(d) if d.dist != "constant" else None
     if f is None:  # constant, or a degenerate law: its mean
         return 1.0 if d.mean > e else 0.0

@@ -167,6 +167,12 @@ def build_forward(
     return Forward(fsc, fm, t_at, current, pd.DataFrame(rows))
 
 
+def with_extra(fw: Forward, extra: np.ndarray) -> Forward:
+    """``fw`` with ``extra`` agents (groups x intervals) added: the compiled model reused."""
+    m = dataclasses.replace(fw.m, staffing=fw.m.staffing + extra)
+    return dataclasses.replace(fw, m=m)
+
+
 def _campaigns_from(
     sc: Scenario, state: LiveState, t_at: float, paused: tuple[str, ...]
 ) -> Scenario:
@@ -212,11 +218,20 @@ def _job(args: tuple[Compiled, int, int]) -> RepCounts:
 
 
 def run_forward(
-    fw: Forward, replications: int, seed: int, workers: int | None = None, pool: Any = None
+    fw: Forward,
+    replications: int,
+    seed: int,
+    workers: int | None = None,
+    pool: Any = None,
+    first: int = 0,
 ) -> SimulationResult:
-    """Simulate the forward model; a result whose KPIs are the rest of the day's."""
+    """Simulate the forward model; a result whose KPIs are the rest of the day's.
+
+    ``first``: the replication to start from (replication r has the same random numbers
+    whatever the run it is in: a run of the first few extends to more, see ``extend``).
+    """
     t0 = time.perf_counter()
-    jobs = [(fw.m, r, seed) for r in range(replications)]
+    jobs = [(fw.m, r, seed) for r in range(first, first + replications)]
     if pool is not None:
         reps = list(pool.map(_job, jobs))
     else:
@@ -232,6 +247,20 @@ def run_forward(
                 raise
             own.shutdown()
     return SimulationResult(fw.scenario, seed, replications, reps, time.perf_counter() - t0, fw.m)
+
+
+def extend(
+    res: SimulationResult, fw: Forward, replications: int, pool: Any = None
+) -> SimulationResult:
+    """``res`` (replications 0 to n - 1 of ``fw``) with those up to ``replications`` added."""
+    n = res.replications
+    if n >= replications:
+        return res
+    more = run_forward(fw, replications - n, res.seed, pool=pool, first=n)
+    return SimulationResult(
+        fw.scenario, res.seed, replications, [*res.reps, *more.reps],
+        res.wall_s + more.wall_s, fw.m,
+    )  # fmt: skip
 
 
 def whole_day(res: SimulationResult, state: LiveState) -> pd.DataFrame:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -190,6 +191,13 @@ def bounds(kpi: str) -> tuple[float, float]:
     return (0.0, 1.0) if kpi in _SHARES or kpi.endswith("_rate") else (0.0, float("inf"))
 
 
+@lru_cache(maxsize=1024)
+def _t975(df: int) -> float:
+    # scipy's quantile costs about a millisecond, and a table of KPIs per interval asks it
+    # thousands of times for the same few degrees of freedom
+    return float(stats.t.ppf(0.975, df))
+
+
 def estimate(values: FloatArray, lower: float = -np.inf, upper: float = np.inf) -> Estimate:
     """Mean and 95 % interval of per-replication values; NaN replications are skipped.
 
@@ -205,5 +213,5 @@ def estimate(values: FloatArray, lower: float = -np.inf, upper: float = np.inf) 
     if n == 1:
         return Estimate(mean, float("nan"), float("nan"), 1)
     sd = float(v.std(ddof=1))
-    half = float(stats.t.ppf(0.975, n - 1)) * sd / np.sqrt(n)
+    half = _t975(n - 1) * sd / np.sqrt(n)
     return Estimate(mean, max(mean - half, lower), min(mean + half, upper), n)

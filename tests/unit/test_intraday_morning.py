@@ -6,11 +6,14 @@ state with its message.
 """
 
 import copy
+import functools
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ccsim.engine.call import CONTAINED, TO_AGENT
+from ccsim.engine.call import CONTAINED, LOST, TO_AGENT
 from ccsim.engine.ivr_rest import ivr_rest, visits
 from ccsim.engine.model import Simulation
 from ccsim.engine.records import Kind, Outcome
@@ -220,3 +223,30 @@ def test_every_problem_listed_at_once(sc):
             sc,
         )
     assert len(e.value.problems) == 4
+
+
+@functools.cache
+def constant_stages():
+    # constant stage times: a visit lasts 60 s (to an agent), 90 s (self-service), or 20 s
+    # (lost)
+    sc = parse_scenario(
+        base(call_types=[{
+            "id": "a", "arrivals": {"rate_per_h": 1}, "handle_time": const(1),
+            "ivr": {"abandon": 0.1, "containment": 0.4, "time_to_agent": const(60),
+                    "time_self_service": const(90), "time_to_abandon": const(20)},
+        }])
+    )  # fmt: skip
+    return sc.call_types[0].ivr
+
+
+@settings(max_examples=60, deadline=None)
+@given(spent=st.floats(0.0, 400.0), seed=st.integers(0, 2**16))
+def test_visit_ends_as_a_whole_visit_could(spent, seed):
+    # given `spent`, a visit ends at one of the stage ends still ahead (or now, past them all)
+    ex, rest = ivr_rest(constant_stages(), True, spent, np.random.default_rng(seed))
+    ends = {CONTAINED: 90.0, TO_AGENT: 60.0, LOST: 20.0}
+    assert rest >= 0.0
+    if spent < 90.0:
+        assert ends[ex] > spent and spent + rest == pytest.approx(ends[ex])
+    else:
+        assert rest == 0.0
