@@ -64,8 +64,7 @@ def main() -> None:
     r = sum(ref) / 2
     print(
         f"load average {os.getloadavg()[0]:.1f}; one replication of the day: {ref[1]:.1f} s "
-        f"(mean {r:.1f} s); walls / reference: "
-        + ", ".join(f"{w / r:.1f}" for w in walls)
+        f"(mean {r:.1f} s); walls / reference: " + ", ".join(f"{w / r:.1f}" for w in walls)
     )
 
 
