@@ -132,6 +132,33 @@ def test_exit_weighed_by_survival_of_each_branch():
     assert ivr_rest(ivr, False, 60.0, rng)[0] == TO_AGENT
 
 
+def test_exit_and_rest_match_whole_visits_that_outlast_the_time_spent():
+    # the engine's own whole visits (``visits``, drawn as model.py draws them), kept when
+    # longer than 50 s: their exits and remaining times are the law ``ivr_rest`` draws from
+    sc = parse_scenario(
+        base(call_types=[{
+            "id": "a", "arrivals": {"rate_per_h": 1}, "handle_time": const(1),
+            "ivr": {"abandon": 0.1, "containment": 0.4,
+                    "time_to_agent": {"dist": "lognormal", "mean_s": 40, "cv": 0.6},
+                    "time_self_service": {"dist": "lognormal", "mean_s": 90, "cv": 0.6},
+                    "time_to_abandon": {"dist": "exponential", "mean_s": 30}},
+        }])
+    )  # fmt: skip
+    ivr = sc.call_types[0].ivr
+    rng = np.random.default_rng(11)
+    exits, t = visits(ivr, 400_000, rng)
+    keep = t > 50.0
+    ref_share = float(np.mean(exits[keep] == CONTAINED))
+    ref_rest = float(np.mean(t[keep] - 50.0))
+    n = 1500
+    draws = [ivr_rest(ivr, True, 50.0, rng) for _ in range(n)]
+    ex = np.asarray([d[0] for d in draws])
+    rest = np.asarray([d[1] for d in draws])
+    share = float(np.mean(ex == CONTAINED))
+    assert abs(share - ref_share) < 4.0 * np.sqrt(ref_share * (1 - ref_share) / n)
+    assert abs(rest.mean() - ref_rest) < 4.0 * rest.std(ddof=1) / np.sqrt(n)
+
+
 def test_password_visits_conditioned_by_rejection():
     # every caller asked for a 10 s password, 3 tries, always failing, then an agent 20 s
     # later: a whole visit is 50 s, so 35 s in the rest is 15 s
