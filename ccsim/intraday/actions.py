@@ -30,7 +30,8 @@ from ccsim.intraday.state import LiveState, group_labels
 from ccsim.results import SimulationResult
 from ccsim.scenario.schema import Scenario
 
-#: Halvings of the share of the Erlang guess kept (the guess overshoots).
+#: Halvings of the share of the Erlang guess kept (the guess overshoots): shares of 1/8
+#: from half of it; the whole guess is tried only when no share below it does.
 GUESS_BISECTIONS = 3
 
 #: Replications the shares of the guess are screened on; the share kept is then run on
@@ -106,21 +107,21 @@ def search_call_ins(
             # (screened on the first replications, the share kept run on all of them)
             screen = min(replications, SCREEN_REPLICATIONS)
             lo, hi = 0.0, 1.0
-            best = None
-            for _ in range(GUESS_BISECTIONS + 1):
-                f = hi if best is None else (lo + hi) / 2.0
+            best = None  # the smallest share tried that meets the targets
+            for _ in range(GUESS_BISECTIONS):
+                f = (lo + hi) / 2.0
                 trial = np.ceil(guess * f - 1e-9).astype(np.int64)
                 tfw = with_extra(fw, trial)
                 tres = run_forward(tfw, screen, seed, pool=pool)
-                tt = day_targets(sc, whole_day(tres, state), tres, start)
-                if all(t["met"] for t in tt) or best is None:
-                    best = (trial, tfw, tres)
-                    hi = f
+                if all(t["met"] for t in day_targets(sc, whole_day(tres, state), tres, start)):
+                    best, hi = (trial, tfw, tres), f
                 else:
                     lo = f
-                if not all(t["met"] for t in tt) and f == 1.0:
-                    break  # even the whole guess falls short: the steps below go on from it
-            assert best is not None
+            if best is None:
+                # no share below the whole guess meets them: the whole guess (the steps
+                # below go on from it should it fall short too)
+                tfw = with_extra(fw, guess)
+                best = (guess, tfw, run_forward(tfw, screen, seed, pool=pool))
             extra, tfw, tres = best
             res = extend(tres, tfw, replications, pool)
             day = whole_day(res, state)
