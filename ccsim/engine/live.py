@@ -10,7 +10,8 @@ callers are counted as arriving at ``at_s``: the day's morning is counted from t
 Each caller in the IVR goes on with it for the rest of its visit given the time spent
 (``ivr_rest.py``), then leaves it as any caller does (lost, self-served, cut off, or
 asking for an agent); it is counted as arriving at ``at_s`` too. Each redial or return
-of a morning caller that falls later arrives at its due time as any repeat call.
+of a morning caller that falls later arrives at its due time as any repeat call. Work
+orders open go back to the back office (``live_orders.py``).
 
 ``capture`` is the other direction: what a running replication holds at a moment that
 the per-call records cannot tell (callers in the IVR, repeat calls due), for a snapshot.
@@ -25,6 +26,7 @@ from simpy.events import URGENT, Event
 
 from ccsim.engine.call import IN_IVR, INF, WAITING, Call
 from ccsim.engine.ivr_rest import ivr_rest
+from ccsim.engine.live_orders import OpenRow, put_open_orders, read_open_orders
 from ccsim.engine.records import Kind
 from ccsim.engine.residual import residual, residual_patience
 from ccsim.scenario.proficiency import proficiency_of
@@ -44,6 +46,7 @@ class LiveStart:
     in_ivr: tuple[tuple[int, int, int, int, int, bool, float], ...] = ()
     # (call type, tier, network, kind, attempt, dialect, due seconds after at_s)
     due: tuple[tuple[int, int, int, int, int, bool, float], ...] = ()
+    orders: tuple[OpenRow, ...] = ()  # work orders open (live_orders.py)
 
 
 def schedule_live(sim: Simulation, live: LiveStart) -> None:
@@ -85,6 +88,8 @@ def _start(sim: Simulation, live: LiveStart) -> None:
         call = Call(sim._callers, k, tier, net, kind, attempt, now + due)
         call.dialect = dialect
         sim.after(due, sim._on_repeat, call)
+    if live.orders:
+        put_open_orders(sim, live.orders, now, rng)
 
 
 def _in_ivr(
@@ -112,14 +117,15 @@ def _in_ivr(
 
 
 def capture(sim: Simulation, t: float) -> dict[str, list[dict[str, Any]]]:
-    """What ``sim`` holds at ``t`` beyond its records: callers in the IVR, repeat calls due.
+    """What ``sim`` holds at ``t`` beyond its records: callers in the IVR, repeat calls due, orders.
 
     Returns a dict filled when the run passes ``t`` (before the other events of that
-    moment, when scheduled before the run starts): ``in_ivr`` rows (call type, tier, network, kind, attempt,
-    dialect, spent_s) and ``due`` rows (the same with due_s, seconds after ``t``). Reading
-    the event queue changes nothing in the run: its draws and events are the same.
+    moment, when scheduled before the run starts): ``in_ivr`` rows (call type, tier,
+    network, kind, attempt, dialect, spent_s), ``due`` rows (the same with due_s, seconds
+    after ``t``) and the ``orders`` open (``live_orders.read_open_orders``). Reading the
+    event queue changes nothing in the run: its draws and events are the same.
     """
-    out: dict[str, list[dict[str, Any]]] = {"in_ivr": [], "due": []}
+    out: dict[str, list[dict[str, Any]]] = {"in_ivr": [], "due": [], "orders": []}
 
     def look(_: Event) -> None:
         now = sim.env.now
@@ -136,6 +142,7 @@ def capture(sim: Simulation, t: float) -> dict[str, list[dict[str, Any]]]:
                 out["in_ivr"].append({**row, "spent_s": now - call.t_arrival})
             elif sim._on_repeat in cbs:
                 out["due"].append({**row, "due_s": when - now})
+        out["orders"] = read_open_orders(sim, now)
 
     ev = Event(sim.env)
     ev._ok = True

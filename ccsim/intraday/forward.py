@@ -8,7 +8,8 @@ thousands sets it. The day's busyness is then known, so the forward model has no
 Forward model. The scenario with: arrivals only from ``at`` (rates reforecast), the
 agents logged in now for the current interval and the planned staffing after it, the
 callers waiting, the calls in talk and the callers in the IVR put in at ``at``, the
-morning's redials and returns arriving at their due times (``engine/live.py``), and the
+morning's redials and returns arriving at their due times, the work orders open put in
+the back office (``engine/live.py``, ``engine/live_orders.py``), and the
 intervals before the current one left out of the KPIs (its warm-up).
 """
 
@@ -24,6 +25,7 @@ import pandas as pd
 
 from ccsim.engine.compile import Compiled, compile_scenario
 from ccsim.engine.live import LiveStart
+from ccsim.engine.live_orders import STAGES
 from ccsim.engine.model import Simulation
 from ccsim.intraday.morning import KINDS, attempt_of
 from ccsim.intraday.state import LiveState, at_seconds, group_labels, spread
@@ -161,8 +163,23 @@ def build_forward(
         for r in state.calls_due
         for x in spread(r.due_in_s, r.count)
     )
+    order_ix = {o: i for i, o in enumerate(m.order_ids)}
+    orders = tuple(
+        (
+            order_ix[o.order_type],
+            type_ix[o.call_type],
+            tier_ix[o.tier] if o.tier else tier_default,
+            net_ix[o.network] if o.network else net_default,
+            x,
+            STAGES.index(o.stage),
+            o.work_s,
+            o.attempts,
+        )
+        for o in state.open_orders
+        for x in spread(o.age_s, o.count)
+    )
     extras = dict(m.extras)
-    extras["live"] = LiveStart(t_at, waiting, in_progress, in_ivr, due)
+    extras["live"] = LiveStart(t_at, waiting, in_progress, in_ivr, due, orders)
     fm = dataclasses.replace(m, segments=segments, staffing=staffing, extras=extras)
     return Forward(fsc, fm, t_at, current, pd.DataFrame(rows))
 

@@ -101,6 +101,8 @@ class IntradayResult:
                 for i, r in per.iterrows()
             ],
             "whole_day": {k: estimate_of(k, self.day[k]) for k in self.day.columns},
+            # the rest of the day's work orders: those open at `at` counted as created then
+            "work_orders": res.work_orders() if self.scenario.work_orders else {},
             "targets": self.targets,
             "actions": self.actions,
             "campaign_pauses": self.pauses,
@@ -127,9 +129,13 @@ def state_notes(sc: Scenario, state: LiveState) -> list[str]:
         notes.append(f"the state lists no callers in the IVR at {state.at}: none are simulated")
     if sc.work_orders:
         notes.append(
-            f"work orders open at {state.at} are not in the forward model: its back office "
-            "starts empty"
+            f"the orders that calls in talk at {state.at} will raise are not in the forward "
+            "model (those calls hold their agents only)"
         )
+        if not state.open_orders:
+            notes.append(
+                f"the state lists no work orders open at {state.at}: the back office starts empty"
+            )
     return notes
 
 

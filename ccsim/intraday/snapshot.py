@@ -95,7 +95,7 @@ def snapshot(res: SimulationResult, at: str, day: int = 1, replication: int = 0)
 
 
 def in_flight(res: SimulationResult, t: float, replication: int) -> dict[str, Any]:
-    """Callers in the IVR at ``t`` and redials and returns due after it, in state-file form.
+    """Callers in the IVR at ``t``, redials and returns due after it, orders open, as state data.
 
     The per-call records do not hold them (an IVR visit that ends in self-service leaves
     no time of its end; a redial's decision time is its predecessor's end): the
@@ -103,7 +103,9 @@ def in_flight(res: SimulationResult, t: float, replication: int) -> dict[str, An
     Empty lists when the scenario has neither an IVR nor repeat calls.
     """
     sc = res.scenario
-    if not any(ct.ivr or ct.redial or ct.return_delay for ct in sc.call_types):
+    if not sc.work_orders and not any(
+        ct.ivr or ct.redial or ct.return_delay for ct in sc.call_types
+    ):
         return {}
     from ccsim.engine.live import capture
     from ccsim.engine.model import Simulation
@@ -127,9 +129,25 @@ def in_flight(res: SimulationResult, t: float, replication: int) -> dict[str, An
             d["dialect"] = True
         return d
 
+    orders = []
+    for o in seen["orders"]:
+        d: dict[str, Any] = {
+            "order_type": m.order_ids[o["order_type"]],
+            "call_type": m.type_ids[o["call_type"]],
+            "tier": m.tier_ids[o["tier"]],
+            "network": m.network_ids[o["network"]],
+            "age_s": round(o["age_s"], 3),
+            "stage": o["stage"],
+        }
+        if o["stage"] == "in_work":
+            d["work_s"] = round(o["work_s"], 3)
+        if o["attempts"]:
+            d["attempts"] = o["attempts"]
+        orders.append(d)
     return {
         "in_ivr": [row(r, "spent_s", r["spent_s"]) for r in seen["in_ivr"]],
         "calls_due": [row(r, "due_in_s", r["due_s"]) for r in seen["due"]],
+        "open_orders": orders,
     }
 
 

@@ -23,7 +23,7 @@ from ccsim.intraday.snapshot import snapshot
 from ccsim.intraday.state import parse_state
 from ccsim.runner.simulate import simulate
 from ccsim.scenario import parse_scenario
-from tests.helpers.scen import base, const
+from tests.helpers.scen import base, const, orders_case
 
 # no arrivals of its own (the forward model's callers are the state's); IVR: 60 s to an
 # agent, 90 s of self-service, half the callers self-served; 2 agents, talk 100 s
@@ -277,3 +277,88 @@ def test_visit_ends_as_a_whole_visit_could(spent, seed):
         assert ends[ex] > spent and spent + rest == pytest.approx(ends[ex])
     else:
         assert rest == 0.0
+
+
+# -- work orders open at `at` ------------------------------------------------------------
+
+
+@functools.cache
+def orders_scenario():
+    # one handler, work 100 s, callback reached at once (talk 20 s), limit 1 h; no arrivals
+    d = orders_case()
+    d["call_types"][0]["arrivals"] = {"per_interval": [0.0] * 24}
+    return parse_scenario(d)
+
+
+def forward_orders(rows, at="01:00"):
+    sc = orders_scenario()
+    fw = build_forward(sc, parse_state({"at": at, "open_orders": rows}, sc))
+    return Simulation(fw.m, 0, 1).run().orders
+
+
+ORDER = {"order_type": "complaint_order", "call_type": "a"}
+
+
+def test_open_order_queued_is_worked_and_called_back():
+    o = forward_orders([{**ORDER, "age_s": 600}])
+    assert o["t_created"].tolist() == [AT]  # counted as created at `at`
+    assert o["deadline"].tolist() == [AT - 600 + 3600]  # its limit from its real creation
+    assert o["t_closed"].tolist() == [AT + 100]
+    assert o["t_done"].tolist() == [AT + 120]
+    assert o["reached"].tolist() == [1]
+
+
+def test_open_order_in_work_finishes_its_residual_work():
+    o = forward_orders([{**ORDER, "stage": "in_work", "age_s": 600, "work_s": 30}])
+    assert o["t_closed"].tolist() == [AT + 70]
+
+
+def test_open_order_awaiting_callback_is_called_first():
+    # the callback goes before the queued order (callbacks first, as the back office does)
+    o = forward_orders(
+        [{**ORDER, "age_s": 900}, {**ORDER, "stage": "callback", "attempts": 1, "age_s": 600}]
+    )
+    done = sorted(zip(o["t_done"].tolist(), o["attempts"].tolist(), strict=True))
+    assert done == [(AT + 20, 2), (AT + 140, 1)]
+
+
+def test_snapshot_finds_open_orders():
+    d = orders_case(handlers=1)
+    d["call_types"][0]["arrivals"] = {"rate_per_h": 30}
+    d["work_orders"][0]["handle_time"] = const(600)
+    sc = parse_scenario(d)
+    res = simulate(sc, 1, 3, workers=1, keep_calls=True)
+    data = snapshot(res, "03:00")
+    stages = {o["stage"] for o in data["open_orders"]}
+    assert "queued" in stages and "in_work" in stages
+    assert all(0 <= o["age_s"] <= 3 * 3600 for o in data["open_orders"])
+    parse_state(data, sc)
+
+
+@pytest.mark.parametrize(
+    ("row", "path", "message"),
+    [
+        ({"order_type": "fax", "call_type": "a", "age_s": 1}, "open_orders[0].order_type", "names no work order type"),
+        ({**ORDER, "age_s": 4000}, "open_orders[0].age_s", "an order older than the time since the horizon opened"),
+        ({**ORDER, "stage": "in_work", "age_s": 100, "work_s": 200}, "open_orders[0].work_s", "is longer than the order's age"),
+        ({**ORDER, "stage": "done", "age_s": 1}, "open_orders[0].stage", "must be one of"),
+    ],
+)  # fmt: skip
+def test_open_order_rules(row, path, message):
+    with pytest.raises(InputError) as e:
+        parse_state({"at": "01:00", "open_orders": [row]}, orders_scenario())
+    text = str(e.value)
+    assert path in text and message in text, text
+
+
+def test_open_order_awaiting_a_callback_its_type_lacks():
+    d = orders_case()
+    del d["work_orders"][0]["callback"]
+    with pytest.raises(InputError) as e:
+        parse_state(
+            {"at": "01:00", "open_orders": [{**ORDER, "stage": "callback", "age_s": 60}]},
+            parse_scenario(d),
+        )
+    assert "open_orders[0].stage: callback, but work order type complaint_order has no" in str(
+        e.value
+    )

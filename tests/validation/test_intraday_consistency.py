@@ -8,7 +8,8 @@ the same law if the forward model is right: the callers waiting keep their place
 their wait (residual patience given the wait), the calls in talk keep their agents
 (residual talk given the talk so far), the callers in the IVR finish their visit (exit
 and residual time given the time spent), the redials and returns of the morning arrive
-when due, the agents and arrivals after ``T`` are the scenario's.
+when due, the open work orders are worked on (residual work given the work so far), the
+agents and arrivals after ``T`` are the scenario's.
 
 Which calls. The forward model counts the callers waiting or in the IVR at ``T`` as
 arriving at ``T`` (their wait counted whole, from their real queue entry) and does not
@@ -21,8 +22,9 @@ sides count the same callers.
 Scenarios. ``mmn_abandon`` (one queue, exponential laws), and two types on two groups
 with lognormal talk and IVR times, Weibull patience (the residuals are not the laws
 themselves: no memorylessness to hide a wrong conditioning), a password loop on one type
-(the IVR visit is a sum of stages), redials after queue and IVR abandons, and returns of
-unresolved callers (fcr 0.8).
+(the IVR visit is a sum of stages), redials after queue and IVR abandons, returns of
+unresolved callers (fcr 0.8), and work orders raised by a third of one type's calls,
+worked by a busy back office (lognormal work) and called back.
 
 Repeat calls. The redials and returns arriving after ``T`` (or in the IVR at ``T``) are
 compared as a fourth figure: the morning's ones due after ``T`` are about a seventh of
@@ -30,8 +32,12 @@ them (60 of 440 a snapshot), and leaving them out fails it. The few callers in t
 at ``T`` barely move these figures: how their visits end is checked against whole visits
 in ``tests/unit/test_intraday_morning.py``.
 
+Work orders. The orders worked after ``T``, all and those of the morning, are compared
+too, leaving out on the uninterrupted side the orders raised after ``T`` by calls
+answered by ``T`` (the forward model has those calls in talk only).
+
 Tolerance. Per snapshot, the difference (uninterrupted - forward) of offered, service
-level, abandon rate (and repeat calls); its mean must be 0 within the replications'
+level, abandon rate (repeat calls, orders worked); its mean must be 0 within the replications'
 interval at the suite's confidence (``agrees``, 99.9 %, t with R - 1 degrees of
 freedom). Pairing on the snapshot removes the state's own variability from the
 comparison.
@@ -48,9 +54,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ccsim.intraday.forward import build_forward, run_forward
+from ccsim.engine.model import Simulation
+from ccsim.intraday.forward import build_forward
 from ccsim.intraday.snapshot import snapshot
 from ccsim.intraday.state import parse_state
+from ccsim.results import SimulationResult
+from ccsim.results.aggregate import aggregate
 from ccsim.runner.simulate import simulate
 from ccsim.scenario import load_scenario, parse_scenario
 from tests.validation.stats import agrees
@@ -116,6 +125,24 @@ TWO_TYPES = {
                 {"id": "g1", "skills": ["a", "b"], "agents": 10},
                 {"id": "g2", "skills": ["b", "a"], "agents": 8},
             ],
+            "back_office": [{"id": "bo", "order_types": ["repair"], "handlers": 8}],
+        }
+    ],
+    # a third of b's answered calls raise an order: about 60 an hour for 8 handlers of 8 min
+    # a piece, so orders queue and are worked at the snapshot; lognormal work (a residual)
+    "work_orders": [
+        {
+            "id": "repair",
+            "raised_by": [{"call_type": "b", "probability": 0.35}],
+            "handle_time": {**LOGN, "mean_s": 480},
+            "limit_h": 2,
+            "callback": {
+                "reach_prob": 0.7,
+                "attempts": 3,
+                "spacing": {"dist": "constant", "mean_s": 300},
+                "talk_time": {"dist": "constant", "mean_s": 60},
+                "attempt_time": {"dist": "constant", "mean_s": 20},
+            },
         }
     ],
     "targets": {"service_level": {"threshold_s": 20, "target": 0.8}},
@@ -161,26 +188,58 @@ def forward_rest(res):
     )
 
 
+def orders_worked(rec, morning=None):
+    """Work orders worked after ``T``: all of them, and those of the morning (created by ``T``).
+
+    With ``morning`` (the day's calls), the orders that calls answered by ``T`` raise after
+    it are left out: the forward model has those calls in talk only. The forward model
+    counts the orders open at ``T`` as created at ``T``.
+    """
+    o = rec.orders
+    if not len(o.get("t_closed", ())):
+        return [0.0, 0.0]
+    closed = o["t_closed"] > T
+    if morning is not None:
+        c = morning
+        by_t = (c["outcome"] == 0) & (c["order"] >= 0) & (c["t_queue"] + c["wait"] <= T)
+        late = np.isin(o["caller"], c["caller"][by_t]) & (o["t_created"] > T)
+        closed &= ~late
+    return [float(closed.sum()), float((closed & (o["t_created"] <= T)).sum())]
+
+
+def forward_run(sc, state, seed):
+    """The forward model's rest of the day (one replication) and its orders worked."""
+    fw = build_forward(sc, state)
+    rec = Simulation(fw.m, 0, seed).run()
+    res = SimulationResult(fw.scenario, seed, 1, [aggregate(fw.m, rec)], 0.0, fw.m)
+    return np.append(forward_rest(res), orders_worked(rec))
+
+
 def paired(name):
     """Per snapshot: the uninterrupted rest of the day, the forward one, and with reforecast."""
     sc = SCENARIOS[name]()
     res = simulate(sc, R, 11, workers=1, keep_calls=True)
     calls = res.calls()
-    up, fw, fw_reforecast, waiting, in_ivr, due = [], [], [], [], [], []
+    up, fw, fw_reforecast = [], [], []
+    seen: dict[str, list[int]] = {"waiting": [], "in_ivr": [], "due": [], "orders": []}
     for r in range(R):
-        up.append(rest_of_day(calls[calls["replication"] == r], sc.sl.threshold_s))
+        day = Simulation(res.compiled, r, 11).run()  # the same day, for its orders
+        up.append(
+            np.append(
+                rest_of_day(calls[calls["replication"] == r], sc.sl.threshold_s),
+                orders_worked(day, day.calls),
+            )
+        )
         data = snapshot(res, AT, replication=r)
-        waiting.append(len(data["waiting"]))
-        in_ivr.append(len(data.get("in_ivr", [])))
-        due.append(len(data.get("calls_due", [])))
+        for k, key in (("waiting", "waiting"), ("in_ivr", "in_ivr"), ("due", "calls_due")):
+            seen[k].append(len(data.get(key, [])))
+        seen["orders"].append(len(data.get("open_orders", [])))
         full = parse_state(data, sc)
         bare = parse_state({k: v for k, v in data.items() if k != "calls_so_far"}, sc)
-        fw.append(forward_rest(run_forward(build_forward(sc, bare), 1, 1000 + r, workers=1)))
-        fw_reforecast.append(
-            forward_rest(run_forward(build_forward(sc, full), 1, 2000 + r, workers=1))
-        )
-    seen = {"waiting": np.array(waiting), "in_ivr": np.array(in_ivr), "due": np.array(due)}
-    return np.array(up), np.array(fw), np.array(fw_reforecast), seen
+        fw.append(forward_run(sc, bare, 1000 + r))
+        fw_reforecast.append(forward_run(sc, full, 2000 + r))
+    arrays = {k: np.array(v) for k, v in seen.items()}
+    return np.array(up), np.array(fw), np.array(fw_reforecast), arrays
 
 
 @pytest.fixture(scope="module", params=sorted(SCENARIOS))
@@ -196,9 +255,14 @@ def test_forward_continues_the_day(pairs):
         assert seen["waiting"].mean() > 3
         assert seen["in_ivr"].mean() > 3
         assert seen["due"].mean() > 3
-    for j, kpi in enumerate(("offered", "service_level", "abandon_rate", "repeat_calls")):
-        if kpi == "repeat_calls" and name != "two_types":
-            continue  # no redials or returns in the scenario
+        assert seen["orders"].mean() > 3
+    kpis = (
+        "offered", "service_level", "abandon_rate", "repeat_calls", "orders_worked",
+        "morning_orders_worked",
+    )  # fmt: skip
+    for j, kpi in enumerate(kpis):
+        if j >= 3 and name != "two_types":
+            continue  # no redials, returns or work orders in the scenario
         ok, msg = agrees(up[:, j] - fw[:, j], 0.0)
         assert ok, f"{name} {kpi}: uninterrupted - forward: {msg}"
 
