@@ -136,7 +136,16 @@ def morning_problems(
         out += band(f"calls_due[{i}].due_in_s", r.due_in_s, rest, "falls after the horizon ends")
     kinds = {w.id: w for w in sc.work_orders}
     for i, o in enumerate(orders):
-        names(f"open_orders[{i}].order_type", o.order_type, set(kinds), "work order type")
+        if kinds:
+            names(f"open_orders[{i}].order_type", o.order_type, set(kinds), "work order type")
+        else:
+            out.append(
+                Problem(
+                    f"open_orders[{i}].order_type",
+                    "names no work order type (the scenario has no work orders)",
+                    o.order_type,
+                )
+            )
         wo = kinds.get(o.order_type)
         if o.stage == "callback" and wo is not None and wo.callback is None:
             out.append(

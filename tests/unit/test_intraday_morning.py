@@ -239,6 +239,12 @@ def test_state_rules(sc, change, path, message):
     assert path in text and message in text, text
 
 
+def test_open_orders_in_a_scenario_without_work_orders(sc):
+    with pytest.raises(InputError) as e:
+        parse_state({"at": "09:00", "open_orders": [{**ORDER, "age_s": 1}]}, sc)
+    assert "the scenario has no work orders" in str(e.value)
+
+
 def test_every_problem_listed_at_once(sc):
     with pytest.raises(InputError) as e:
         parse_state(
