@@ -3,7 +3,9 @@
 A state is taken from one simulated day (``ccsim run --snapshot-at 11:00``); then
 ``intraday`` runs on it as it is, and on a bad day made from it (the rest of the day
 staffed at 75 % of the plan, agents now at 70 %, 150 more callers waiting), where the
-call-in search has work to do.
+call-in search has work to do. The machine is shared: the load average is printed, and
+each wall time also as a ratio to one replication of the province day (one process)
+timed in the same run, before and after.
 
     python bench/intraday_bench.py [--replications 10]
 """
@@ -11,6 +13,7 @@ call-in search has work to do.
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
 import numpy as np
@@ -25,6 +28,10 @@ def main() -> None:
     ap.add_argument("--replications", type=int, default=10)
     args = ap.parse_args()
     sc = ccsim.load_scenario("scenarios/province_10000.yaml")
+    t0 = time.perf_counter()
+    ccsim.simulate(sc, replications=1, workers=1)
+    ref = [time.perf_counter() - t0]
+    print(f"load average {os.getloadavg()[0]:.1f}; one replication of the day: {ref[0]:.1f} s")
     res = ccsim.simulate(sc, replications=1, keep_calls=True)
     data = snapshot(res, "11:00")
     m = compile_scenario(sc)
@@ -37,11 +44,13 @@ def main() -> None:
     bad["staffing"] = {
         g: [int(x * 0.75) for x in m.staffing[i, 22:]] for i, g in enumerate(m.group_ids)
     }
+    walls = []
     for name, d in (("as simulated", data), ("bad day", bad)):
         state = parse_state(d, sc)
         t0 = time.perf_counter()
         out = intraday(sc, state, replications=args.replications)
         wall = time.perf_counter() - t0
+        walls.append(wall)
         doc = out.to_dict()
         hours = doc["actions"][-1]["agent_hours"] if doc["actions"] else 0.0
         print(
@@ -49,6 +58,14 @@ def main() -> None:
             f"{hours:.1f} extra agent-hours, day SL "
             f"{np.nanmean(out.day['service_level']):.1%} before actions"
         )
+    t0 = time.perf_counter()
+    ccsim.simulate(sc, replications=1, workers=1)
+    ref.append(time.perf_counter() - t0)
+    r = sum(ref) / 2
+    print(
+        f"load average {os.getloadavg()[0]:.1f}; one replication of the day: {ref[1]:.1f} s "
+        f"(mean {r:.1f} s); walls / reference: " + ", ".join(f"{w / r:.1f}" for w in walls)
+    )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Starting a replication from a live state (intraday): callers waiting, calls in talk.
+"""Starting a replication from a live state (intraday): callers waiting, in talk, in the IVR.
 
 At ``at_s`` (before any arrival: the compiled arrivals start there) the state is put in
 the model: each call in progress keeps an agent of its group busy for the residual of
@@ -6,6 +6,15 @@ its talk given the talk already spent, plus its wrap-up; each caller waiting joi
 queue with the wait already spent (its queue entry in the past, so it is served in order
 and its wait counts whole) and the residual of its patience given that wait. Waiting
 callers are counted as arriving at ``at_s``: the day's morning is counted from the state.
+
+Each caller in the IVR goes on with it for the rest of its visit given the time spent
+(``ivr_rest.py``), then leaves it as any caller does (lost, self-served, cut off, or
+asking for an agent); it is counted as arriving at ``at_s`` too. Each redial or return
+of a morning caller that falls later arrives at its due time as any repeat call. Work
+orders open go back to the back office (``live_orders.py``).
+
+``capture`` is the other direction: what a running replication holds at a moment that
+the per-call records cannot tell (callers in the IVR, repeat calls due), for a snapshot.
 """
 
 from __future__ import annotations
@@ -15,7 +24,9 @@ from typing import Any
 
 from simpy.events import URGENT, Event
 
-from ccsim.engine.call import INF, WAITING, Call
+from ccsim.engine.call import IN_IVR, INF, WAITING, Call
+from ccsim.engine.ivr_rest import ivr_rest
+from ccsim.engine.live_orders import OpenRow, put_open_orders, read_open_orders
 from ccsim.engine.records import Kind
 from ccsim.engine.residual import residual, residual_patience
 from ccsim.scenario.proficiency import proficiency_of
@@ -31,6 +42,11 @@ class LiveStart:
     at_s: float
     waiting: tuple[tuple[int, int, int, float], ...]  # (call type, tier, network, waited s)
     in_progress: tuple[tuple[int, int, float], ...]  # (group, call type, talk elapsed s)
+    # (call type, tier, network, kind, attempt, dialect, seconds spent in the IVR)
+    in_ivr: tuple[tuple[int, int, int, int, int, bool, float], ...] = ()
+    # (call type, tier, network, kind, attempt, dialect, due seconds after at_s)
+    due: tuple[tuple[int, int, int, int, int, bool, float], ...] = ()
+    orders: tuple[OpenRow, ...] = ()  # work orders open (live_orders.py)
 
 
 def schedule_live(sim: Simulation, live: LiveStart) -> None:
@@ -65,6 +81,75 @@ def _start(sim: Simulation, live: LiveStart) -> None:
     # the longest waiting first: queues are kept in order of queue entry
     for k, tier, net, waited in sorted(live.waiting, key=lambda w: -w[3]):
         _enqueue(sim, k, tier, net, waited, now, rng)
+    for k, tier, net, kind, attempt, dialect, spent in live.in_ivr:
+        _in_ivr(sim, k, tier, net, kind, attempt, dialect, spent, now, rng)
+    for k, tier, net, kind, attempt, dialect, due in sorted(live.due, key=lambda d: d[6]):
+        sim._callers += 1
+        call = Call(sim._callers, k, tier, net, kind, attempt, now + due)
+        call.dialect = dialect
+        sim.after(due, sim._on_repeat, call)
+    if live.orders:
+        put_open_orders(sim, live.orders, now, rng)
+
+
+def _in_ivr(
+    sim: Simulation, k: int, tier: int, net: int, kind: int, attempt: int, dialect: bool,
+    spent: float, now: float, rng: Any,
+) -> None:  # fmt: skip
+    ivr = sim.m.scenario.call_types[k].ivr
+    assert ivr is not None  # the state is checked: a call type without IVR has nobody there
+    sim._callers += 1
+    call = Call(sim._callers, k, tier, net, kind, attempt, now)
+    call.dialect = dialect
+    d = sim._repeat[k].next()
+    call.patience = d[9] * sim.tier_patience[tier]
+    call.talk = d[10]
+    call.wrap = d[11]
+    call.u_fcr = d[6]
+    call.u_order = d[8]
+    call.exit, rest = ivr_rest(ivr, kind == Kind.FRESH, spent, rng)
+    call.state = IN_IVR
+    if sim.ivr_ports is not None:  # already in: holds its port (may go over, never blocked)
+        sim.ivr_active += 1
+    if sim._ivr_open is not None:
+        sim._ivr_open[id(call)] = call
+    sim.after(rest, sim._on_ivr_end, call)
+
+
+def capture(sim: Simulation, t: float) -> dict[str, list[dict[str, Any]]]:
+    """What ``sim`` holds at ``t`` beyond its records: callers in the IVR, repeat calls due, orders.
+
+    Returns a dict filled when the run passes ``t`` (before the other events of that
+    moment, when scheduled before the run starts): ``in_ivr`` rows (call type, tier,
+    network, kind, attempt, dialect, spent_s), ``due`` rows (the same with due_s, seconds
+    after ``t``) and the ``orders`` open (``live_orders.read_open_orders``). Reading the
+    event queue changes nothing in the run: its draws and events are the same.
+    """
+    out: dict[str, list[dict[str, Any]]] = {"in_ivr": [], "due": [], "orders": []}
+
+    def look(_: Event) -> None:
+        now = sim.env.now
+        for when, _prio, _eid, ev in sorted(sim.env._queue, key=lambda e: (e[0], e[2])):
+            cbs = ev.callbacks or ()
+            call = getattr(ev, "_value", None)
+            if not isinstance(call, Call):
+                continue
+            row = {
+                "call_type": call.ctype, "tier": call.tier, "network": call.net,
+                "kind": int(call.kind), "attempt": call.attempt, "dialect": bool(call.dialect),
+            }  # fmt: skip
+            if sim._on_ivr_end in cbs and call.state == IN_IVR:
+                out["in_ivr"].append({**row, "spent_s": now - call.t_arrival})
+            elif sim._on_repeat in cbs:
+                out["due"].append({**row, "due_s": when - now})
+        out["orders"] = read_open_orders(sim, now)
+
+    ev = Event(sim.env)
+    ev._ok = True
+    ev._value = None
+    ev.callbacks.append(look)
+    sim.env.schedule(ev, URGENT, t)
+    return out
 
 
 def _enqueue(

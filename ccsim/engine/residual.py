@@ -104,3 +104,21 @@ def residual_patience(p: Patience, elapsed: float, rng: np.random.Generator) -> 
         if w_balk + w_body > 0 and rng.random() < w_balk / (w_balk + w_body):
             return float(rng.random() * (p.balk_within_s - e))
     return residual(p, e, rng)
+
+
+def survival(d: Dist | None, elapsed: float) -> float:
+    """P(duration > ``elapsed``) for a duration ``d`` (``None``: zero seconds)."""
+    if d is None:
+        return 0.0
+    e = max(0.0, float(elapsed))
+    if d.dist == "empirical":
+        assert d.values_s is not None
+        v = np.asarray(d.values_s, dtype=float)
+        w = np.asarray(d.weights if d.weights is not None else [1.0] * len(v), dtype=float)
+        return float(w[v > e].sum() / w.sum())
+    if d.dist == "exponential":  # the common case, without scipy's overhead
+        return math.exp(-e / d.mean)
+    f = frozen(d) if d.dist != "constant" else None
+    if f is None:  # constant, or a degenerate law: its mean
+        return 1.0 if d.mean > e else 0.0
+    return float(f.sf(e))

@@ -2,7 +2,8 @@
 
 First a guess by Erlang C on the load each group showed in the simulation, trimmed by
 bisection to the smallest share of it that meets the targets (Erlang per group is
-stricter than targets that hold for the centre). Then, while a target is missed, agents
+stricter than targets that hold for the centre); the shares are screened on the first
+few replications, and the share kept is then run on all of them. Then, while a target is missed, agents
 go to the worst-served group in the intervals where it falls short, twice as many when
 the same group is chosen again. Only intervals from the next one can change. Every step
 is simulated with the same random numbers.
@@ -16,14 +17,27 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ccsim.intraday.forward import Forward, build_forward, run_forward, whole_day
+from ccsim.intraday.forward import (
+    Forward,
+    build_forward,
+    extend,
+    run_forward,
+    whole_day,
+    with_extra,
+)
 from ccsim.intraday.projection import day_targets, estimate_of
 from ccsim.intraday.state import LiveState, group_labels
 from ccsim.results import SimulationResult
 from ccsim.scenario.schema import Scenario
 
-#: Halvings of the share of the Erlang guess kept (the guess overshoots).
+#: Halvings of the share of the Erlang guess kept (the guess overshoots): shares of 1/8
+#: from half of it; the whole guess is tried only when no share below it does.
 GUESS_BISECTIONS = 3
+
+#: Replications the shares of the guess are screened on; the share kept is then run on
+#: all of them. Replication r has the same random numbers in any run, so the screened
+#: ones are the first of the full run and are not run again.
+SCREEN_REPLICATIONS = 4
 
 
 #: Steps of the action search at most.
@@ -90,23 +104,28 @@ def search_call_ins(
             # Erlang per group is stricter than the targets (they hold for the centre, and
             # overflow pools the groups): the smallest share of the guess that meets them,
             # by bisection on the share
+            # (screened on the first replications, the share kept run on all of them)
+            screen = min(replications, SCREEN_REPLICATIONS)
             lo, hi = 0.0, 1.0
-            best = None
-            for _ in range(GUESS_BISECTIONS + 1):
-                f = hi if best is None else (lo + hi) / 2.0
+            best = None  # the smallest share tried that meets the targets
+            for _ in range(GUESS_BISECTIONS):
+                f = (lo + hi) / 2.0
                 trial = np.ceil(guess * f - 1e-9).astype(np.int64)
-                tres = run_forward(build_forward(sc, state, trial), replications, seed, pool=pool)
-                tday = whole_day(tres, state)
-                tt = day_targets(sc, tday, tres, start)
-                if all(t["met"] for t in tt) or best is None:
-                    best = (trial, tres, tday, tt)
-                    hi = f
+                tfw = with_extra(fw, trial)
+                tres = run_forward(tfw, screen, seed, pool=pool)
+                if all(t["met"] for t in day_targets(sc, whole_day(tres, state), tres, start)):
+                    best, hi = (trial, tfw, tres), f
                 else:
                     lo = f
-                if not all(t["met"] for t in tt) and f == 1.0:
-                    break  # even the whole guess falls short: the steps below go on from it
-            assert best is not None
-            extra, res, day, targets = best
+            if best is None:
+                # no share below the whole guess meets them: the whole guess (the steps
+                # below go on from it should it fall short too)
+                tfw = with_extra(fw, guess)
+                best = (guess, tfw, run_forward(tfw, screen, seed, pool=pool))
+            extra, tfw, tres = best
+            res = extend(tres, tfw, replications, pool)
+            day = whole_day(res, state)
+            targets = day_targets(sc, day, res, start)
             actions.append(
                 _action(0, "Erlang C on the simulated load", extra, sc, res, day, targets)
             )
@@ -136,8 +155,7 @@ def search_call_ins(
         inc = max(inc, 1)
         step_size[g], last = inc, g
         extra[g, cells] = np.minimum(extra[g, cells] + inc, max_extra)
-        fw2 = build_forward(sc, state, extra)
-        res = run_forward(fw2, replications, seed, pool=pool)
+        res = run_forward(with_extra(fw, extra), replications, seed, pool=pool)
         day = whole_day(res, state)
         targets = day_targets(sc, day, res, start)
         actions.append(

@@ -7,12 +7,10 @@ thousands sets it. The day's busyness is then known, so the forward model has no
 
 Forward model. The scenario with: arrivals only from ``at`` (rates reforecast), the
 agents logged in now for the current interval and the planned staffing after it, the
-callers waiting and the calls in talk put in at ``at`` (``engine/live.py``), and the
+callers waiting, the calls in talk and the callers in the IVR put in at ``at``, the
+morning's redials and returns arriving at their due times, the work orders open put in
+the back office (``engine/live.py``, ``engine/live_orders.py``), and the
 intervals before the current one left out of the KPIs (its warm-up).
-
-Not carried over from the morning: callers still in the IVR at ``at``, and the redials
-and returns of the morning's callers that fall after it (the forward model has those of
-the afternoon's callers only).
 """
 
 from __future__ import annotations
@@ -27,7 +25,9 @@ import pandas as pd
 
 from ccsim.engine.compile import Compiled, compile_scenario
 from ccsim.engine.live import LiveStart
+from ccsim.engine.live_orders import STAGES
 from ccsim.engine.model import Simulation
+from ccsim.intraday.morning import KINDS, attempt_of
 from ccsim.intraday.state import LiveState, at_seconds, group_labels, spread
 from ccsim.results import SimulationResult
 from ccsim.results.aggregate import RepCounts, aggregate
@@ -137,10 +137,57 @@ def build_forward(
         for c in state.in_progress
         for x in spread(c.elapsed_s, c.count)
     )
+    in_ivr = tuple(
+        (
+            type_ix[r.call_type],
+            tier_ix[r.tier] if r.tier else tier_default,
+            net_ix[r.network] if r.network else net_default,
+            int(KINDS[r.kind]),
+            attempt_of(r),
+            r.dialect,
+            x,
+        )
+        for r in state.in_ivr
+        for x in spread(r.spent_s, r.count)
+    )
+    due = tuple(
+        (
+            type_ix[r.call_type],
+            tier_ix[r.tier] if r.tier else tier_default,
+            net_ix[r.network] if r.network else net_default,
+            int(KINDS[r.kind]),
+            attempt_of(r),
+            r.dialect,
+            x,
+        )
+        for r in state.calls_due
+        for x in spread(r.due_in_s, r.count)
+    )
+    order_ix = {o: i for i, o in enumerate(m.order_ids)}
+    orders = tuple(
+        (
+            order_ix[o.order_type],
+            type_ix[o.call_type],
+            tier_ix[o.tier] if o.tier else tier_default,
+            net_ix[o.network] if o.network else net_default,
+            x,
+            STAGES.index(o.stage),
+            o.work_s,
+            o.attempts,
+        )
+        for o in state.open_orders
+        for x in spread(o.age_s, o.count)
+    )
     extras = dict(m.extras)
-    extras["live"] = LiveStart(t_at, waiting, in_progress)
+    extras["live"] = LiveStart(t_at, waiting, in_progress, in_ivr, due, orders)
     fm = dataclasses.replace(m, segments=segments, staffing=staffing, extras=extras)
     return Forward(fsc, fm, t_at, current, pd.DataFrame(rows))
+
+
+def with_extra(fw: Forward, extra: np.ndarray) -> Forward:
+    """``fw`` with ``extra`` agents (groups x intervals) added: the compiled model reused."""
+    m = dataclasses.replace(fw.m, staffing=fw.m.staffing + extra)
+    return dataclasses.replace(fw, m=m)
 
 
 def _campaigns_from(
@@ -188,11 +235,20 @@ def _job(args: tuple[Compiled, int, int]) -> RepCounts:
 
 
 def run_forward(
-    fw: Forward, replications: int, seed: int, workers: int | None = None, pool: Any = None
+    fw: Forward,
+    replications: int,
+    seed: int,
+    workers: int | None = None,
+    pool: Any = None,
+    first: int = 0,
 ) -> SimulationResult:
-    """Simulate the forward model; a result whose KPIs are the rest of the day's."""
+    """Simulate the forward model; a result whose KPIs are the rest of the day's.
+
+    ``first``: the replication to start from (replication r has the same random numbers
+    whatever the run it is in: a run of the first few extends to more, see ``extend``).
+    """
     t0 = time.perf_counter()
-    jobs = [(fw.m, r, seed) for r in range(replications)]
+    jobs = [(fw.m, r, seed) for r in range(first, first + replications)]
     if pool is not None:
         reps = list(pool.map(_job, jobs))
     else:
@@ -208,6 +264,20 @@ def run_forward(
                 raise
             own.shutdown()
     return SimulationResult(fw.scenario, seed, replications, reps, time.perf_counter() - t0, fw.m)
+
+
+def extend(
+    res: SimulationResult, fw: Forward, replications: int, pool: Any = None
+) -> SimulationResult:
+    """``res`` (replications 0 to n - 1 of ``fw``) with those up to ``replications`` added."""
+    n = res.replications
+    if n >= replications:
+        return res
+    more = run_forward(fw, replications - n, res.seed, pool=pool, first=n)
+    return SimulationResult(
+        fw.scenario, res.seed, replications, [*res.reps, *more.reps],
+        res.wall_s + more.wall_s, fw.m,
+    )  # fmt: skip
 
 
 def whole_day(res: SimulationResult, state: LiveState) -> pd.DataFrame:

@@ -101,11 +101,42 @@ class IntradayResult:
                 for i, r in per.iterrows()
             ],
             "whole_day": {k: estimate_of(k, self.day[k]) for k in self.day.columns},
+            # the rest of the day's work orders: those open at `at` counted as created then
+            "work_orders": res.work_orders() if self.scenario.work_orders else {},
             "targets": self.targets,
             "actions": self.actions,
             "campaign_pauses": self.pauses,
             "notes": self.notes,
         }
+
+
+def state_notes(sc: Scenario, state: LiveState) -> list[str]:
+    """What the forward model leaves out, or takes from an estimate, for this state."""
+    notes = []
+    repeats = any(ct.redial or ct.return_delay for ct in sc.call_types)
+    if repeats and not state.calls_due:
+        where = "today's call log does not show them" if state.call_log else "the state lists none"
+        notes.append(
+            f"the morning callers' redials and returns due after {state.at} are not included "
+            f"({where}): the forward model has those of the afternoon's callers only"
+        )
+    if state.calls_due:
+        notes.append(
+            "the redials and returns due are new callers in the forward model: first-contact "
+            "resolution counts them apart from their earlier calls"
+        )
+    if any(ct.ivr for ct in sc.call_types) and not state.in_ivr:
+        notes.append(f"the state lists no callers in the IVR at {state.at}: none are simulated")
+    if sc.work_orders:
+        notes.append(
+            f"the orders that calls in talk at {state.at} will raise are not in the forward "
+            "model (those calls hold their agents only)"
+        )
+        if not state.open_orders:
+            notes.append(
+                f"the state lists no work orders open at {state.at}: the back office starts empty"
+            )
+    return notes
 
 
 def intraday(
@@ -139,9 +170,7 @@ def intraday(
         day = whole_day(res, state)
         targets = day_targets(scenario, day, res, fw.current)
         out = IntradayResult(scenario, state, fw, res, day, targets)
-        out.notes += [
-            "callers still in the IVR at the snapshot and the morning callers' redials and returns due later are not in the forward model",
-        ]
+        out.notes += state_notes(scenario, state)
         if recommend and targets and not all(t["met"] for t in targets):
             out.actions, why_not = search_call_ins(
                 scenario, state, fw, res, replications, s, max_extra, call_in, pool, log

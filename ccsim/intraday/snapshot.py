@@ -77,7 +77,7 @@ def snapshot(res: SimulationResult, at: str, day: int = 1, replication: int = 0)
     T = sc.sl.threshold_s
     done_ans = answered & (t_ans <= t)
     done_ab = abandoned & (t_ans <= t)
-    return {
+    out = {
         "at": at,
         "day": day,
         "calls_so_far": so_far,
@@ -88,7 +88,66 @@ def snapshot(res: SimulationResult, at: str, day: int = 1, replication: int = 0)
         },
         "waiting": waiting,
         "in_progress": in_progress,
-        "agents_now": agents_now,
+    }
+    out.update(in_flight(res, t, replication))
+    out["agents_now"] = agents_now
+    return out
+
+
+def in_flight(res: SimulationResult, t: float, replication: int) -> dict[str, Any]:
+    """Callers in the IVR at ``t``, redials and returns due after it, orders open, as state data.
+
+    The per-call records do not hold them (an IVR visit that ends in self-service leaves
+    no time of its end; a redial's decision time is its predecessor's end): the
+    replication is run again, with the same streams, and looked at when it passes ``t``.
+    Empty lists when the scenario has neither an IVR nor repeat calls.
+    """
+    sc = res.scenario
+    if not sc.work_orders and not any(
+        ct.ivr or ct.redial or ct.return_delay for ct in sc.call_types
+    ):
+        return {}
+    from ccsim.engine.live import capture
+    from ccsim.engine.model import Simulation
+
+    m = res.compiled
+    sim = Simulation(m, replication, res.seed)
+    seen = capture(sim, t)
+    sim.run()
+    kinds = {0: "fresh", 1: "redial", 2: "return", 3: "redial"}
+
+    def row(r: dict[str, Any], key: str, value: float) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "call_type": m.type_ids[r["call_type"]],
+            "tier": m.tier_ids[r["tier"]],
+            "network": m.network_ids[r["network"]],
+            "kind": kinds[r["kind"]],
+            "attempt": r["attempt"],
+            key: round(value, 3),
+        }
+        if r["dialect"]:
+            d["dialect"] = True
+        return d
+
+    orders = []
+    for o in seen["orders"]:
+        d: dict[str, Any] = {
+            "order_type": m.order_ids[o["order_type"]],
+            "call_type": m.type_ids[o["call_type"]],
+            "tier": m.tier_ids[o["tier"]],
+            "network": m.network_ids[o["network"]],
+            "age_s": round(o["age_s"], 3),
+            "stage": o["stage"],
+        }
+        if o["stage"] == "in_work":
+            d["work_s"] = round(o["work_s"], 3)
+        if o["attempts"]:
+            d["attempts"] = o["attempts"]
+        orders.append(d)
+    return {
+        "in_ivr": [row(r, "spent_s", r["spent_s"]) for r in seen["in_ivr"]],
+        "calls_due": [row(r, "due_in_s", r["due_s"]) for r in seen["due"]],
+        "open_orders": orders,
     }
 
 

@@ -11,6 +11,9 @@ waiting:                         # callers waiting for an agent now
 in_progress:                     # calls in talk now
   - {group: general, call_type: query, elapsed_s: 95}
   - {group: general, call_type: query, count: 60, elapsed_s: [0, 300]}
+in_ivr: [{call_type: query, count: 80, spent_s: [0, 120]}]      # callers in the IVR now
+calls_due: [{call_type: query, kind: redial, due_in_s: 240}]    # redials and returns to come
+open_orders: [{order_type: complaint, call_type: complaint, age_s: 5400}]   # in the back office
 agents_now: {general: 96, vip_desk: 8}
 staffing: {general: [100, 104, ...]}   # optional: planned agents per interval from now
 campaigns: {retention: {remaining: 320}}  # optional: records left of today's lists
@@ -26,6 +29,7 @@ import pandas as pd
 from pydantic import Field, ValidationError, field_validator
 
 from ccsim.errors import InputError, Problem
+from ccsim.intraday.morning import CallDue, InIvr, OpenOrder, morning_problems
 from ccsim.scenario.common import Model, normalize_clock
 from ccsim.scenario.document import read_document_file
 from ccsim.scenario.loader import pydantic_problem
@@ -85,6 +89,9 @@ class LiveState(Model):
     kpis_so_far: KpisSoFar | None = None
     waiting: list[Waiting] = Field(default_factory=list)
     in_progress: list[InProgress] = Field(default_factory=list)
+    in_ivr: list[InIvr] = Field(default_factory=list)
+    calls_due: list[CallDue] = Field(default_factory=list)
+    open_orders: list[OpenOrder] = Field(default_factory=list)
     agents_now: dict[str, int] = Field(default_factory=dict)
     staffing: dict[str, list[int]] = Field(default_factory=dict)
     campaigns: dict[str, CampaignProgress] = Field(default_factory=dict)
@@ -297,6 +304,9 @@ def state_problems(state: LiveState, sc: Scenario) -> list[Problem]:
                     n,
                 )
             )
+    out += morning_problems(
+        state.in_ivr, state.calls_due, state.open_orders, sc, t_at, names, _band
+    )
     camps = {c.id: c for c in sc.campaigns}
     for cid in state.campaigns:
         names(f"campaigns.{cid}", cid, set(camps), "campaign")
