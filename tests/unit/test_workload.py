@@ -35,7 +35,7 @@ def test_returns_at_the_same_instant_are_a_loop_that_never_ends() -> None:
     assert problems(returning(0, 0)) == [
         "call_types[0].return_delay: with fcr 0, unresolved callers of 'a' call again after "
         "0 s of talk and 0 s of delay: a loop that never moves the clock; give handle_time or "
-        "return_delay a positive mean, got 0.0"
+        "return_delay a positive mean, got 0.0 (at call_types.a.return_delay)"
     ]
 
 
@@ -54,7 +54,7 @@ def test_a_dialect_that_lowers_resolution_is_a_return_loop_too() -> None:
     d["dialect"] = {"fcr_factor": 0.0}
     assert problems(d) == [
         "call_types[0].return_delay: is required when dialect.fcr_factor < 1 (callers served "
-        "without their dialect may call again: when?)"
+        "without their dialect may call again: when?) (at call_types.a.return_delay)"
     ]
     d["call_types"][0]["return_delay"] = const(0)
     assert problems(d)[0].startswith("call_types[0].return_delay: with fcr 0, unresolved callers")
@@ -87,7 +87,7 @@ def test_a_list_of_a_billion_records_is_refused() -> None:
     d["centers"][0]["groups"].append({"id": "out", "skills": [], "agents": 1})
     assert problems(d) == [
         f"campaigns[0].list.daily_size: expect about 3,000,000,000 outbound attempts per "
-        f"replication; at most {MAX_ATTEMPTS:,} fit, got 1000000000"
+        f"replication; at most {MAX_ATTEMPTS:,} fit, got 1000000000 (at campaigns.care.list.daily_size)"
     ]
 
 
@@ -102,7 +102,7 @@ def test_a_billion_chasers_or_callback_attempts_are_refused() -> None:
     chaser = {"probability": 1.0, "delay": const(0), "max_chasers": 10**9}
     assert problems(orders_case(chaser=chaser)) == [
         f"work_orders[0].chaser.max_chasers: allows about 1,000,000,000 chaser calls per "
-        f"replication; at most {MAX_CALLS:,} fit, got 1000000000"
+        f"replication; at most {MAX_CALLS:,} fit, got 1000000000 (at work_orders.complaint_order.chaser.max_chasers)"
     ]
     assert problems(orders_case(attempts=10**9)) == [
         f"work_orders: expect about 1,000,000,000 callback attempts per replication; at most "
