@@ -137,32 +137,15 @@ def build_forward(
         for c in state.in_progress
         for x in spread(c.elapsed_s, c.count)
     )
-    in_ivr = tuple(
-        (
-            type_ix[r.call_type],
-            tier_ix[r.tier] if r.tier else tier_default,
-            net_ix[r.network] if r.network else net_default,
-            int(KINDS[r.kind]),
-            attempt_of(r),
-            r.dialect,
-            x,
-        )
-        for r in state.in_ivr
-        for x in spread(r.spent_s, r.count)
-    )
-    due = tuple(
-        (
-            type_ix[r.call_type],
-            tier_ix[r.tier] if r.tier else tier_default,
-            net_ix[r.network] if r.network else net_default,
-            int(KINDS[r.kind]),
-            attempt_of(r),
-            r.dialect,
-            x,
-        )
-        for r in state.calls_due
-        for x in spread(r.due_in_s, r.count)
-    )
+
+    def caller(r: Any, x: float) -> tuple[Any, ...]:
+        """A caller in the IVR or due later, by index, with its time (spent or due in)."""
+        tier = tier_ix[r.tier] if r.tier else tier_default
+        net = net_ix[r.network] if r.network else net_default
+        return (type_ix[r.call_type], tier, net, int(KINDS[r.kind]), attempt_of(r), r.dialect, x)
+
+    in_ivr = tuple(caller(r, x) for r in state.in_ivr for x in spread(r.spent_s, r.count))
+    due = tuple(caller(r, x) for r in state.calls_due for x in spread(r.due_in_s, r.count))
     order_ix = {o: i for i, o in enumerate(m.order_ids)}
     orders = tuple(
         (
