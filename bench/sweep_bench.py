@@ -9,7 +9,14 @@
 3. One replication of a province day (scenarios/province_10000.yaml), for estimating
    what a larger sweep costs (docs/cluster.md).
 
+With ``--province``, part 1 is a planner's sweep instead: the default province's daily
+volume at x0.9, 1.0, 1.1, 1.2 with ``--reps`` replications each (a replication is a whole
+province day, about 1 s), on 1 worker and 2 local processes, beside the efficiency of
+plain Python arithmetic on 2 processes measured in the same run (what the machine gives
+at this moment). Parts 2 and 3 are skipped.
+
     python bench/sweep_bench.py [--points 8] [--reps 4] [--hours 8] [--tiny 2000]
+    python bench/sweep_bench.py --province [--reps 4]
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import argparse
 import os
 import platform
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from ccsim.runner.replications import run_replication
@@ -43,7 +51,11 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=4)
     ap.add_argument("--hours", type=float, default=8.0)
     ap.add_argument("--tiny", type=int, default=2000)
+    ap.add_argument("--province", action="store_true", help="sweep the province's volume")
     args = ap.parse_args()
+    if args.province:
+        province_sweep(args.reps)
+        return
 
     from dask.distributed import Client, LocalCluster
 
@@ -98,6 +110,47 @@ def main() -> None:
         run_replication(province, r + 1, 1)
     day = (time.perf_counter() - t0) / 2
     print(f"\n3. Province day ({province.horizon.duration_h:g} h): {day:.2f} s per replication")
+
+
+def plain_efficiency(tasks: int = 16, k: int = 400_000) -> float:
+    """Plain Python arithmetic on 2 processes against 1: what this machine gives now."""
+    t0 = time.perf_counter()
+    for _ in range(tasks):
+        spin(k)
+    t1 = time.perf_counter() - t0
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(spin, [1000, 1000]))
+        t0 = time.perf_counter()
+        list(pool.map(spin, [k] * tasks))
+        t2 = time.perf_counter() - t0
+    return t1 / (2 * t2)
+
+
+def province_sweep(reps: int) -> None:
+    """A planner's sweep: the province's daily volume x0.9..1.2, on 1 and 2 workers."""
+    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"load average {os.getloadavg()[0]:.2f}")  # fmt: skip
+    base = load_scenario(ROOT / "scenarios" / "province_10000.yaml")
+    vary = parse_vary("demand.daily_volume*=0.9,1.0,1.1,1.2")
+    points = grid([vary])
+    scenarios = point_scenarios(base, [vary], points)
+    n = len(points) * reps
+    run_replication(base, 0, 1)  # warm up (imports, caches)
+    runs = []
+    for _ in range(2):  # alternate, so a change in the machine's load hits both
+        plain = plain_efficiency()
+        t0 = time.perf_counter()
+        run_sweep(scenarios, points, reps, seed=7, workers=1)
+        t1 = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        run_sweep(scenarios, points, reps, seed=7, workers=2)
+        t2 = time.perf_counter() - t0
+        runs.append((t1, t2, plain))
+    print(f"\n1. Province volume x0.9-1.2, {len(points)} points x {reps} replications ({n})")
+    print("     t1 s    t2 s   efficiency   plain Python on 2 processes")
+    for t1, t2, plain in runs:
+        print(f"   {t1:6.2f}  {t2:6.2f}   {t1 / (2 * t2):10.2f}   {plain:.2f}")
+    print(f"   load average {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":
