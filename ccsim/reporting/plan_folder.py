@@ -39,11 +39,13 @@ def write_plan_folder(
     doc: dict[str, Any],
     figures: bool = True,
     staffed: str | None = None,
+    option: str = "--out",
 ) -> Path:
     """Write a staffing plan's folder (``doc`` is its summary) atomically; return its path.
 
     ``staffed``: the staffed scenario's YAML text (the command line passes one that keeps
     the CSV forms of its input file); by default the staffed scenario written out whole.
+    ``option``: what problems with the folder name (``folder`` for ``plan.save``).
     """
     from ccsim.reporting.html import render_report
     from ccsim.reporting.outputs import agents_table, detail_table, interval_table, write_atomically
@@ -92,4 +94,4 @@ def write_plan_folder(
         agents_table(res).to_csv(tmp / "agents_simulated.csv", index=False)
         render_report(tmp, figures=figures)
 
-    return write_atomically(folder, fill)
+    return write_atomically(folder, fill, option)
