@@ -3,6 +3,7 @@
 import json
 import re
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -11,6 +12,7 @@ from ccsim.reporting.labels import fmt_kpi, fmt_num
 from tests.cli.test_report_html import section, visible_text
 from tests.cli.test_staff_cli import scenario as plan_scenario
 
+WEEKLY = Path(__file__).resolve().parents[2] / "scenarios" / "weekly_joint.yaml"
 #: scenarios/weekly_joint.yaml, searched with fewer replications and plans (seconds, not a minute)
 LEAN = ("--set", "staffing.replications=3", "--set", "staffing.max_evaluations=10",
         "--set", "staffing.joint_evaluations=3")  # fmt: skip
@@ -23,7 +25,8 @@ def joint_folder(tmp_path_factory):
     from ccsim.cli import cli
 
     out = tmp_path_factory.mktemp("rostered") / "plan"
-    args = ["staff", "scenarios/weekly_joint.yaml", *LEAN, "--out", str(out), "--no-figures", "-q"]
+    args = ["staff", str(WEEKLY), *LEAN, "--out", str(out), "--no-figures", "-q",
+            "--workers", "1"]  # fmt: skip
     r = CliRunner().invoke(cli, args, catch_exceptions=False)
     assert r.exit_code in (0, 1), r.stderr
     return out
