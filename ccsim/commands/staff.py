@@ -292,7 +292,14 @@ def _print_rostered(con: Any, doc: dict[str, Any]) -> None:
         )  # fmt: skip
     if doc.get("joint"):
         j = doc["joint"]
-        con.print(f"joint: {j['evaluations']} rostered plans simulated in {j['wall_s']:.1f} s")
+        two, final = doc.get("two_step_roster") or {}, doc.get("rostered_plan") or {}
+        saved = ""
+        if two.get("paid_hours") and final.get("paid_hours") is not None:
+            cut = two["paid_hours"] - final["paid_hours"]
+            saved = f", {cut:,.1f} paid hours saved ({cut / two['paid_hours']:.1%})"
+        con.print(
+            f"joint: {j['evaluations']} rostered plans simulated in {j['wall_s']:.1f} s{saved}"
+        )
     days = doc.get("roster_days")
     if days:
         weekdays = list(dict.fromkeys((r["day"], r["weekday"]) for r in days))

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ccsim.reporting.html_parts import Folder, esc, figure, headline, page, table, targets_table
 from ccsim.reporting.labels import fmt_kpi, fmt_num, label, missing
+from ccsim.reporting.rostered import rostered_section
 
 
 def _clock(labels: list[str], most: int = 12) -> str:
@@ -148,6 +149,7 @@ def plan_page(tmp: Path, found: Folder, figures: bool, most: int = 2_000) -> str
         + (f'<div class="grid">{imgs}</div>' if imgs else "")
         + _plan_table(plan)
         + _roster(s)
+        + rostered_section(s)
     )
     if "intervals.csv" in found.tables and "agents_simulated.csv" in found.tables:
         from ccsim.reporting.html_run import interval_sections

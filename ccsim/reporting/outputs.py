@@ -41,17 +41,20 @@ def default_folder(name: str, root: str | Path = "outputs") -> Path:
     return Path(root) / f"{safe}-{time.strftime('%Y%m%d-%H%M%S')}"
 
 
-def check_target(folder: Path) -> None:
-    """Refuse early an output folder that cannot be written, or is not a ccsim output folder."""
+def check_target(folder: Path, option: str = "--out") -> None:
+    """Refuse early an output folder that cannot be written, or is not a ccsim output folder.
+
+    ``option``: what the problems name, the command's option or ``save()``'s argument.
+    """
     if not folder.exists():
-        problem = creatable(folder, "--out")
+        problem = creatable(folder, option)
         if problem:
             raise InputError([problem])
     elif not os.access(folder.absolute().parent, os.W_OK | os.X_OK):
         raise InputError(
             [
                 Problem(
-                    "--out",
+                    option,
                     f"cannot be replaced: no permission to write in {folder.absolute().parent}",
                     str(folder),
                 )
@@ -59,12 +62,12 @@ def check_target(folder: Path) -> None:
         )
     if folder.exists():
         if not folder.is_dir():
-            raise InputError([Problem("--out", "exists and is not a folder", str(folder))])
+            raise InputError([Problem(option, "exists and is not a folder", str(folder))])
         if any(folder.iterdir()) and not (folder / MANIFEST).exists():
             raise InputError(
                 [
                     Problem(
-                        "--out",
+                        option,
                         "is a non-empty folder that is not a ccsim output folder; refusing to replace it",
                         str(folder),
                     )
@@ -105,17 +108,20 @@ def _usual_permissions(root: Path) -> None:
     root.chmod(0o777 & ~mask)
 
 
-def write_atomically(folder: Path, fill: Callable[[Path], None]) -> Path:
-    """Create ``folder`` by filling a temporary sibling and renaming it into place."""
+def write_atomically(folder: Path, fill: Callable[[Path], None], option: str = "--out") -> Path:
+    """Create ``folder`` by filling a temporary sibling and renaming it into place.
+
+    ``option``: what the problems name (the command's option, or ``folder`` for ``save``).
+    """
     folder = Path(folder)
-    check_target(folder)
+    check_target(folder, option)
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temporaries(folder)
         tmp = Path(tempfile.mkdtemp(prefix=_temp_prefix(folder), dir=folder.parent))
     except OSError as e:
         raise InputError(
-            [Problem("--out", f"cannot be created ({e.strerror or e})", str(folder))]
+            [Problem(option, f"cannot be created ({e.strerror or e})", str(folder))]
         ) from e
     try:
         fill(tmp)
@@ -133,7 +139,7 @@ def write_atomically(folder: Path, fill: Callable[[Path], None]) -> Path:
     except OSError as e:
         shutil.rmtree(tmp, ignore_errors=True)
         raise InputError(
-            [Problem("--out", f"cannot be written ({e.strerror or e})", str(folder))]
+            [Problem(option, f"cannot be written ({e.strerror or e})", str(folder))]
         ) from e
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -283,8 +289,9 @@ def write_run_folder(
     summary: dict[str, Any],
     keep_calls: bool = False,
     figures: bool = True,
+    option: str = "--out",
 ) -> Path:
-    """Write a run's output folder atomically and return its path."""
+    """Write a run's output folder atomically and return its path (``option``: as in ``write_atomically``)."""
     from ccsim.scenario.loader import to_yaml
 
     def fill(tmp: Path) -> None:
@@ -304,11 +311,15 @@ def write_run_folder(
 
         render_report(tmp, figures=figures)
 
-    return write_atomically(folder, fill)
+    return write_atomically(folder, fill, option)
 
 
 def write_comparison_folder(
-    results: list[SimulationResult], folder: Path, doc: dict[str, Any], figures: bool = True
+    results: list[SimulationResult],
+    folder: Path,
+    doc: dict[str, Any],
+    figures: bool = True,
+    option: str = "--out",
 ) -> Path:
     """Write a comparison's folder atomically: manifest, summary, per-interval tables, report.
 
@@ -347,4 +358,4 @@ def write_comparison_folder(
 
         render_report(tmp, figures=figures)
 
-    return write_atomically(folder, fill)
+    return write_atomically(folder, fill, option)

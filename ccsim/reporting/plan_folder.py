@@ -3,6 +3,8 @@
 Files: ``summary.json`` (the ``--json`` document), ``manifest.json``, ``plan.csv``
 (interval x group at each step), ``groups.csv``, ``roster.csv`` (with shift patterns),
 ``agents.csv`` (the plan in the format ``agents: {csv: agents.csv}`` reads),
+``rostered_plan.csv`` (with shift patterns: the roster simulated, KPIs and targets; under
+the joint method the two-step roster beside it),
 ``scenario_staffed.yaml``, the simulated plan's ``intervals.csv``,
 ``intervals_detail.csv`` and ``agents_simulated.csv``, ``figures/*.png`` and ``report.html``.
 """
@@ -17,6 +19,7 @@ from typing import Any
 from ccsim._version import __version__
 from ccsim.reporting.files import MANIFEST
 from ccsim.reporting.jsonout import dumps
+from ccsim.reporting.rostered import rostered_rows
 
 
 def csv_text(rows: list[dict[str, Any]]) -> str:
@@ -36,11 +39,13 @@ def write_plan_folder(
     doc: dict[str, Any],
     figures: bool = True,
     staffed: str | None = None,
+    option: str = "--out",
 ) -> Path:
     """Write a staffing plan's folder (``doc`` is its summary) atomically; return its path.
 
     ``staffed``: the staffed scenario's YAML text (the command line passes one that keeps
     the CSV forms of its input file); by default the staffed scenario written out whole.
+    ``option``: what problems with the folder name (``folder`` for ``plan.save``).
     """
     from ccsim.reporting.html import render_report
     from ccsim.reporting.outputs import agents_table, detail_table, interval_table, write_atomically
@@ -72,6 +77,9 @@ def write_plan_folder(
         if plan.rosters:
             rows = [{"group": g, **r} for g, ro in plan.rosters.items() for r in ro.rows()]
             (tmp / "roster.csv").write_text(csv_text(rows), encoding="utf-8")
+        rostered = rostered_rows(doc)
+        if rostered:
+            (tmp / "rostered_plan.csv").write_text(csv_text(rostered), encoding="utf-8")
         if doc.get("roster_days"):
             (tmp / "roster_days.csv").write_text(csv_text(doc["roster_days"]), encoding="utf-8")
         # the plan as a table in the format `agents: {csv: agents.csv}` reads
@@ -86,4 +94,4 @@ def write_plan_folder(
         agents_table(res).to_csv(tmp / "agents_simulated.csv", index=False)
         render_report(tmp, figures=figures)
 
-    return write_atomically(folder, fill)
+    return write_atomically(folder, fill, option)

@@ -37,8 +37,9 @@ class Staffing(Model):
 Agents = Annotated[
     Annotated[Headcount, Tag("count-form")] | Annotated[Staffing, Tag("per-interval-form")],
     Discriminator(_agents_kind),
-    BeforeValidator(_agents),
-    Field(description="Agents logged in: a number or {per_interval: [...]}."),
+    # the schema says what may be written: a list is {per_interval: list} written short
+    BeforeValidator(_agents, json_schema_input_type=Headcount | list[Headcount] | Staffing),
+    Field(description="Agents logged in: a number, a list or {per_interval: [...]}."),
 ]
 
 

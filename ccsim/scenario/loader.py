@@ -62,6 +62,18 @@ def _model_at(loc: PathKey) -> type[BaseModel] | None:
     return model if isinstance(model, type) and issubclass(model, BaseModel) else None
 
 
+def _lower_bound(loc: PathKey) -> tuple[float | None, bool]:
+    """The lower bound of the field at ``loc`` and whether it is excluded (None: unknown)."""
+    model = _model_at(loc[:-1])
+    field = model.model_fields.get(str(loc[-1])) if model and loc else None
+    for m in field.metadata if field else []:
+        if getattr(m, "gt", None) is not None:
+            return float(m.gt), True
+        if getattr(m, "ge", None) is not None:
+            return float(m.ge), False
+    return None, False
+
+
 def _unwrap(tp: Any) -> Any:
     """The first BaseModel inside Optional/list/Annotated/Union types, else the type."""
     if isinstance(tp, type) and issubclass(tp, BaseModel):
@@ -134,7 +146,7 @@ def _problem(err: Any, lines: dict[PathKey, int]) -> Problem:
             f"must be {op} {bound:g}" if isinstance(bound, int | float) else f"must be {op} {bound}"
         )
         if op in ("<", "<=") and bound == 1:  # a share or rate given as a percentage
-            rule += percent_hint(value)
+            rule += percent_hint(value, op == "<", *_lower_bound(loc))
     elif typ == "literal_error":
         rule = f"must be one of {ctx.get('expected', '')}".replace("'", "")
     elif typ == "too_short":

@@ -8,8 +8,10 @@ problem whose path runs through list items with ids gets the second form as ``at
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from ccsim.errors import Problem
@@ -59,8 +61,24 @@ def did_you_mean(value: Any, known: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def percent_hint(value: Any) -> str:
-    """A hint for a share written as a percentage (a number > 1 and <= 100)."""
-    if isinstance(value, int | float) and not isinstance(value, bool) and 1 < value <= 100:
-        return f" (a share: write {value / 100:g} for {value:g} %)"
-    return ""
+def percent_hint(
+    value: Any, strict: bool = False, lower: float | None = None, lower_strict: bool = False
+) -> str:
+    """A hint for a share (a fraction of 1) that may have been written as a percentage.
+
+    Only for a number above 1 and at most 100 (below 100 when the share must be below
+    1: ``strict``), and only when the fraction it would mean passes the field's lower
+    bound (``lower``, excluded when ``lower_strict``). Said as a condition: ``1.5`` may
+    be 1.5 % or a slip of ``0.15``; ``150`` or ``0.5`` get no hint.
+    """
+    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+        return ""
+    if not (1 < value < 100 if strict else 1 < value <= 100):
+        return ""
+    written = repr(value) if isinstance(value, float) else str(value)
+    share = Decimal(written).scaleb(-2).normalize()
+    if lower is not None and (share <= lower if lower_strict else share < lower):
+        return ""
+    if written.endswith(".0"):
+        written = written[:-2]
+    return f" (shares are fractions: if you meant {written} %, write {share:f})"

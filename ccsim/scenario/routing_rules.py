@@ -31,6 +31,14 @@ def _route_target(value: Any) -> Any:
     return {"group": value} if isinstance(value, str) else value
 
 
+#: A routing target as written: ``{group: ..., delay_s: ...}`` or the group alone
+#: (``billing`` is ``{group: billing}``); the JSON Schema says both.
+RouteTargetInput = Annotated[
+    RouteTarget,
+    BeforeValidator(_route_target, json_schema_input_type=RouteTarget | str),
+]
+
+
 class RouteRule(Model):
     """Which groups, in order, serve the calls this rule matches (first matching rule wins)."""
 
@@ -40,7 +48,10 @@ class RouteRule(Model):
     dialect: bool | None = Field(
         None, description="Match only callers who prefer (true) or do not prefer (false) a dialect."
     )
-    groups: list[Annotated[RouteTarget, BeforeValidator(_route_target)]] = Field(min_length=1)
+    groups: list[RouteTargetInput] = Field(
+        min_length=1,
+        description="Groups in order: {group, delay_s} or a group id alone (no delay).",
+    )
     agent_selection: AgentSelection | None = Field(
         None,
         description="Which idle agent takes a matched call when several of its groups have one "

@@ -318,9 +318,10 @@ def add_table_forms(schema: dict[str, Any]) -> None:
         "additionalProperties": False,
     }
     agents = defs["Group"]["properties"]["agents"]
-    agents["oneOf"].append({"$ref": "#/$defs/CsvTable"})
+    # the written forms exclude each other (a number, a list, two objects of other keys)
+    agents["oneOf"] = [*agents.pop("anyOf"), {"$ref": "#/$defs/CsvTable"}]
     agents["description"] = (
-        "Agents logged in: a number, {per_interval: [...]} or {csv: FILE}. Required by "
+        "Agents logged in: a number, a list, {per_interval: [...]} or {csv: FILE}. Required by "
         "run, compare and sweep; ccsim staff plans it and lets it be left out."
     )
     defs["Group"]["required"] = [k for k in defs["Group"]["required"] if k != "agents"]

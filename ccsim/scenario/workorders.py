@@ -108,6 +108,12 @@ def _per_interval_form(value: object) -> object:
     return value
 
 
+class HandlersPerInterval(Model):
+    """Handlers per interval written as ``{per_interval: [...]}`` (read as the list itself)."""
+
+    per_interval: list[Headcount] = Field(min_length=1)
+
+
 class BackOfficeGroup(Model):
     """Back-office handlers (后台) of a centre, who work orders on a calendar."""
 
@@ -119,7 +125,10 @@ class BackOfficeGroup(Model):
         Annotated[Headcount, Tag("count-form")]
         | Annotated[list[Headcount], Tag("per-interval-form")],
         Discriminator(_handlers_kind),
-        BeforeValidator(_per_interval_form),
+        BeforeValidator(
+            _per_interval_form,
+            json_schema_input_type=Headcount | list[Headcount] | HandlersPerInterval,
+        ),
     ] = Field(
         description="Handlers on duty: a number, a list, or {per_interval: [...]} (one per interval, or per interval of a day)."
     )

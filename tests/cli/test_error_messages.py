@@ -49,10 +49,11 @@ def test_human_messages(ccsim, bad):
         "'home/group') (did you mean 'agents'?), got 'agnets'"
     ) in r.err
     assert (
-        "targets.service_level.target (line 23): must be <= 1 (a share: write 0.8 for 80 %), got 80"
+        "targets.service_level.target (line 23): must be <= 1 (shares are fractions: if you meant 80 %, write 0.8), got 80"
     ) in r.err
-    assert "targets.abandon_rate (line 24): must be <= 1 (a share: write 0.05 for 5 %), got 5" in (
-        r.err
+    assert (
+        "targets.abandon_rate (line 24): must be <= 1 (shares are fractions: if you meant 5 %, write 0.05), got 5"
+        in (r.err)
     )
 
 
@@ -99,7 +100,7 @@ def test_shares_given_as_percentages(ccsim, tmp_path):
     r = ccsim("validate", p)
     assert r.code == 2
     assert (
-        "networks[0].share (line 26): must be <= 1 (a share: write 0.6 for 60 %), got 60 "
+        "networks[0].share (line 26): must be <= 1 (shares are fractions: if you meant 60 %, write 0.6), got 60 "
         "(at networks.a.share)"
     ) in r.err
     assert "must sum to 1 (shares are fractions: write 0.22 for 22 %), got 100.0" in r.err

@@ -108,6 +108,7 @@ def test_plan_save_writes_what_staff_out_writes(ccsim_cli, tmp_path):
     plan.save(py_out, figures=False)
     assert _files(cli_out) == _files(py_out)
     _same_csvs(cli_out, py_out)
+    _names_its_argument(lambda folder: plan.save(folder, figures=False), tmp_path)
 
     agents = plan.agents()
     assert list(agents.columns) == plan.group_ids and len(agents) == len(plan.interval_labels)
@@ -189,6 +190,32 @@ def test_save_refuses_a_foreign_folder_and_leaves_nothing_half_written(
     with pytest.raises(RuntimeError, match="disk on fire"):
         res.save(tmp_path / "run")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
+
+
+def _names_its_argument(save, tmp_path):
+    """``save(folder)`` refuses a foreign folder naming its ``folder`` argument, not ``--out``."""
+    foreign = tmp_path / "foreign"
+    foreign.mkdir(exist_ok=True)
+    (foreign / "notes.txt").write_text("keep")
+    with pytest.raises(InputError) as exc:
+        save(foreign)
+    assert str(exc.value.problems[0]) == (
+        "folder: is a non-empty folder that is not a ccsim output folder; refusing to replace "
+        f"it, got {str(foreign)!r}"
+    )
+    assert "--out" not in str(exc.value)
+    (tmp_path / "a-file").write_text("x")
+    with pytest.raises(InputError, match=r"^folder: exists and is not a folder, got "):
+        save(tmp_path / "a-file")
+
+
+def test_save_names_its_folder_argument(tmp_path, two_designs, ccsim_cli):
+    cmp = two_designs[2]
+    _names_its_argument(cmp.results[0].save, tmp_path)
+    _names_its_argument(lambda folder: cmp.save(folder, figures=False), tmp_path)
+    # the command line names its option
+    r = ccsim_cli("run", f"{SCENARIOS}/mmn.yaml", "-r", "1", "--out", tmp_path / "foreign")
+    assert r.code == 2 and "--out: is a non-empty folder that is not a ccsim output folder" in r.err
 
 
 def test_figures_keep_the_kernels_backend_in_jupyter(monkeypatch):

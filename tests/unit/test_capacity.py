@@ -237,7 +237,7 @@ def test_defaults_leave_the_random_streams_alone():
         ({"call_types.0.queue_capacity": -1}, "call_types[0].queue_capacity: must be >= 0, got -1"),
         (
             {"targets": {"blocked_rate": 2}},
-            "targets.blocked_rate: must be <= 1 (a share: write 0.02 for 2 %), got 2",
+            "targets.blocked_rate: must be <= 1 (shares are fractions: if you meant 2 %, write 0.02), got 2",
         ),
         (
             {
@@ -251,7 +251,7 @@ def test_defaults_leave_the_random_streams_alone():
         ),
         (
             {"call_types.0.redial": {**REDIAL, "blocked": {"probabilities": [1.5]}}},
-            "call_types[0].redial.blocked.probabilities[0]: must be <= 1 (a share: write 0.015 for 1.5 %), got 1.5",
+            "call_types[0].redial.blocked.probabilities[0]: must be <= 1 (shares are fractions: if you meant 1.5 %, write 0.015), got 1.5",
         ),
     ],
 )

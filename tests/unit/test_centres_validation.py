@@ -84,7 +84,7 @@ def test_dialect_settings_ranges():
     has(base(dialect={"handle_time_factor": 0}), "dialect.handle_time_factor: must be > 0, got 0")
     has(
         base(networks=[{"id": "n", "share": 1, "dialect_share": 2}]),
-        "networks[0].dialect_share: must be <= 1 (a share: write 0.02 for 2 %), got 2",
+        "networks[0].dialect_share: must be <= 1 (shares are fractions: if you meant 2 %, write 0.02), got 2",
     )
 
 
@@ -135,7 +135,7 @@ def test_work_order_references():
     has(orders(limit_h=0), "work_orders[0].limit_h: must be > 0, got 0")
     has(
         orders(raised_by=[{"call_type": "a", "probability": 1.5}]),
-        "work_orders[0].raised_by[0].probability: must be <= 1 (a share: write 0.015 for 1.5 %), got 1.5",
+        "work_orders[0].raised_by[0].probability: must be <= 1 (shares are fractions: if you meant 1.5 %, write 0.015), got 1.5",
     )
     has(
         orders(

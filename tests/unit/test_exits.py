@@ -158,7 +158,7 @@ def test_max_wait_disconnect_is_deterministic_patience():
         ),
         (
             {"after_s": 5, "action": "callback", "accept": 1.5},
-            "call_types[0].max_wait.accept: must be <= 1 (a share: write 0.015 for 1.5 %), got 1.5",
+            "call_types[0].max_wait.accept: must be <= 1 (shares are fractions: if you meant 1.5 %, write 0.015), got 1.5",
         ),
         ({"action": "callback"}, "call_types[0].max_wait.after_s: is required"),
     ],

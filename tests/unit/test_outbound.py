@@ -144,7 +144,7 @@ def test_campaign_validation():
         parse_scenario(outbound_case(groups=["nope"]))
     with pytest.raises(
         InputError,
-        match=r"campaigns\[0\].contact_prob: must be <= 1 \(a share: write 0.015 for 1.5 %\), got 1.5",
+        match=r"campaigns\[0\].contact_prob: must be <= 1 \(shares are fractions: if you meant 1.5 %, write 0.015\), got 1.5",
     ):
         parse_scenario(outbound_case(contact_prob=1.5))
     with pytest.raises(InputError, match=r"campaigns\[0\]: give exactly one of list or feed"):

@@ -132,16 +132,16 @@ def with_group(**fields):
         ),
         (
             with_type(patience={"dist": "exponential", "mean_s": 60, "balk_share": 1.5}),
-            "call_types[0].patience.balk_share: must be <= 1 (a share: write 0.015 for 1.5 %), got 1.5",
+            "call_types[0].patience.balk_share: must be <= 1 (shares are fractions: if you meant 1.5 %, write 0.015), got 1.5",
         ),
         (with_type(fcr=0.8), "call_types[0].return_delay: is required when fcr < 1"),
         (
             with_type(fcr=1.2),
-            "call_types[0].fcr: must be <= 1 (a share: write 0.012 for 1.2 %), got 1.2",
+            "call_types[0].fcr: must be <= 1 (shares are fractions: if you meant 1.2 %, write 0.012), got 1.2",
         ),
         (
             with_type(ivr={"containment": 2}),
-            "call_types[0].ivr.containment: must be <= 1 (a share: write 0.02 for 2 %), got 2",
+            "call_types[0].ivr.containment: must be <= 1 (shares are fractions: if you meant 2 %, write 0.02), got 2",
         ),
         (
             with_type(ivr={"password": {"share": 0.5, "fail_prob": 0.1, "tries": 0}}),
@@ -216,7 +216,7 @@ def with_group(**fields):
         ({**base(), "routing": {"policy": "random"}}, "routing.policy: must be one of"),
         (
             {**base(), "targets": {"service_level": {"target": 1.5}}},
-            "targets.service_level.target: must be <= 1 (a share: write 0.015 for 1.5 %), got 1.5",
+            "targets.service_level.target: must be <= 1 (shares are fractions: if you meant 1.5 %, write 0.015), got 1.5",
         ),
         (
             {**base(), "targets": {"service_level": {"threshold_s": -2}}},
