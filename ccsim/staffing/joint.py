@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ccsim.runner.pool import stop_pool, worker_pool
+from ccsim.runner.pool import pool_for
 from ccsim.staffing.evaluation import Evaluation, IntMatrix
 from ccsim.staffing.guided import Model, Proposal, erlang_tables
 from ccsim.staffing.search import Searcher
@@ -92,24 +92,8 @@ def simulate_roster(searcher: Searcher, base: IntMatrix, rosters: dict[str, Rost
 
 
 def _with_pool(searcher: Searcher, work: Any) -> Any:
-    own = searcher.executor is None
-    pool = (
-        searcher.executor
-        if not own
-        else worker_pool(searcher.workers)
-        if searcher.workers > 1
-        else None
-    )
-    try:
+    with pool_for(searcher.workers, [searcher.sc], searcher.executor) as pool:
         return work(pool)
-    except BaseException:
-        if pool is not None and own:
-            stop_pool(pool)
-            pool = None
-        raise
-    finally:
-        if pool is not None and own:
-            pool.shutdown()
 
 
 class JointSearch:

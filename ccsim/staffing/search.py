@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from ccsim.engine.compile import compile_scenario
-from ccsim.runner.pool import stop_pool, worker_pool
+from ccsim.runner.pool import pool_for
 from ccsim.runner.replications import default_workers
 from ccsim.scenario.schema import Scenario, per_interval
 from ccsim.staffing.adds import simulated_adds
@@ -181,22 +181,9 @@ class Searcher:
         t0 = self._t0 = time.perf_counter()
         start = np.asarray(start, dtype=np.int64).copy()
         start[self.fixed] = self.m.staffing[self.fixed]
-        own = self.executor is None
         # the workers receive the scenario once; each job then sends its plan only
-        pool = (
-            self.executor if not own
-            else worker_pool(self.workers, [self.sc]) if self.workers > 1 else None
-        )  # fmt: skip
-        try:
+        with pool_for(self.workers, [self.sc], self.executor) as pool:
             ev, shortfalls, history = self._search(self.clip(start), pool)
-        except BaseException:  # Ctrl-C, SIGTERM: stop the workers at once
-            if pool is not None and own:
-                stop_pool(pool)
-                pool = None
-            raise
-        finally:
-            if pool is not None and own:
-                pool.shutdown()
         if not ev.feasible and not shortfalls:
             shortfalls = [{"target": c.name, "reason": "not met"} for c, _ in ev.failures]
         for s in shortfalls:
