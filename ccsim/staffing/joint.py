@@ -87,7 +87,9 @@ def simulate_roster(searcher: Searcher, base: IntMatrix, rosters: dict[str, Rost
     n = searcher.m.n_intervals
     cover = {g: coverage_matrix(r.shifts, n, searcher.m.interval_s) for g, r in rosters.items()}
     plan = rostered_plan(searcher, base, {g: r.counts for g, r in rosters.items()}, cover)
-    ev: Evaluation = _with_pool(searcher, lambda pool: searcher.evaluator.evaluate(plan, pool))
+    ev: Evaluation = _with_pool(
+        searcher, lambda pool: searcher.evaluator.evaluate(plan, pool, full=True)
+    )
     return ev
 
 
@@ -144,7 +146,7 @@ class JointSearch:
         counts = {g: r.counts.astype(np.int64).copy() for g, r in self.rosters.items()}
 
         def work(pool: Any) -> tuple[Evaluation, Evaluation, dict[str, NDArray[np.int64]]]:
-            start = self.s.evaluator.evaluate(self.plan(counts), pool)
+            start = self.s.evaluator.evaluate(self.plan(counts), pool, full=True)
             self._note("two-step roster", start, counts, log)
             best, best_counts = start, counts
             # 0. repair: where the roster misses a target, the model's adds, rostered again
@@ -153,7 +155,7 @@ class JointSearch:
                 if rr is None:
                     return start, best, best_counts
                 new, _, proposal = rr
-                tev = self.s.evaluator.evaluate(self.plan(new), pool)
+                tev = self.s.evaluator.evaluate(self.plan(new), pool, full=True)
                 self.s.guide.learn(best, tev, proposal)
                 self._note("repair", tev, new, log)
                 best, best_counts = tev, new
@@ -224,7 +226,7 @@ class JointSearch:
         )
         return Model(
             cal, tables, self.s.evaluator.checks, self.s.evaluator.z, self.s.m.interval_s,
-            guide.scale_interval, guide.scale_period,
+            guide.scale_interval, guide.scale_period, self.s.evaluator.reps,
         )  # fmt: skip
 
     def propose(

@@ -302,6 +302,8 @@ class Searcher:
                     break
         shortfalls: list[dict[str, Any]] = []
         final = best if best is not None else ev
+        if final.screened:  # no plan met the targets: the last one, with every replication
+            final = self.evaluator.complete(final, pool)
         if not final.feasible:
             shortfalls = self._shortfalls(final, stuck)
         return final, shortfalls, history
