@@ -70,8 +70,14 @@ class Guide:
             ev.period or {}, logged,
         )  # fmt: skip
 
-    def propose(self, ev: Evaluation, locked: NDArray[np.bool_], max_removals: int) -> Proposal:
-        """The model's next plan from ``ev`` (locked intervals and frozen cells unmoved)."""
+    def propose(
+        self, ev: Evaluation, locked: NDArray[np.bool_], max_removals: int,
+        interval_cap: NDArray[np.int64] | None = None,
+    ) -> Proposal:  # fmt: skip
+        """The model's next plan from ``ev`` (locked intervals and frozen cells unmoved).
+
+        At most ``max_removals`` agents go, and at most ``interval_cap[i]`` in interval ``i``.
+        """
         cal = self.calibration(ev)
         P = ev.plan
         # the model moves a cell by at most a quarter down (see Model.propose) and by
@@ -86,7 +92,9 @@ class Guide:
             self.scale_interval, self.scale_period, self.evaluator.reps,
         )  # fmt: skip
         movable = ~self.frozen & ~locked[None, :]
-        return model.propose(self.low, hi, self.cost, movable, max_removals)
+        return model.propose(
+            self.low, hi, self.cost, movable, max_removals, interval_cap=interval_cap
+        )
 
     def learn(self, base: Evaluation, trial: Evaluation, proposal: Proposal) -> None:
         """Correct the slopes by what simulation showed: actual change over predicted change.

@@ -247,11 +247,12 @@ class Model:
 
     def propose(
         self, lo: IntMatrix, hi: IntMatrix, cost: NDArray[np.float64], movable: NDArray[np.bool_],
-        max_removals: int, shrink: float = SHRINK,
+        max_removals: int, shrink: float = SHRINK, interval_cap: NDArray[np.int64] | None = None,
     ) -> Proposal:  # fmt: skip
         """The next plan: adds where a target is predicted short, then safe removals.
 
-        At most ``max_removals`` agents are removed, and no cell loses more than a share
+        At most ``max_removals`` agents are removed (and at most ``interval_cap[i]`` in
+        interval ``i``, when given), and no cell loses more than a share
         ``shrink`` of its agents (at least one) in one step: the slopes are Erlang's,
         and Erlang is trusted near the simulated plan, not far from it.
         Returns the plan, the intervals predicted short that no agent can help, and the
@@ -316,10 +317,13 @@ class Model:
             for i in range(n):
                 push(g, i)
         removed = 0
+        per_interval = np.zeros(n, dtype=np.int64)
         order: list[tuple[int, int]] = []
         while heap and removed < max_removals:
             _, g, i = heapq.heappop(heap)
             if k[g, i] <= lo[g, i]:
+                continue
+            if interval_cap is not None and per_interval[i] >= interval_cap[i]:
                 continue
             d = self.deltas(g, i, int(k[g, i]), -1)
             if now_i is not None and self.off_i[i] > 0:
@@ -329,6 +333,7 @@ class Model:
                 continue
             apply(g, i, -1)
             removed += 1
+            per_interval[i] += 1
             order.append((g, i))
             push(g, i)
         d_i = now_i - self.interval[0] if now_i is not None and self.interval is not None else None
