@@ -25,9 +25,10 @@ targets as the constraints:
    removal that fails is not tried again.
 
 Each proposal is simulated and checked exactly as the two-step method checks a plan
-(``PlanEvaluator``, the same confidence rules and screening). A plan that meets every
-target becomes the best; the model's slopes are corrected by what simulation showed
-(actual over predicted change). The search ends when nothing cheaper is predicted safe
+(``PlanEvaluator``, the same confidence rules and sequential sampling; the two-step
+roster and repairs with every replication). A plan that meets every target becomes the
+best; the model's slopes are corrected by what simulation showed (actual over predicted
+change). The search ends when nothing cheaper is predicted safe
 or the budget ``staffing.joint_evaluations`` is spent.
 
 Once the two-step roster meets the targets, the joint plan is never dearer than it,
