@@ -131,3 +131,22 @@ def test_a_runs_own_pool_ends_with_it_and_a_callers_pool_is_left_alone() -> None
         assert mine.submit(_nap, 0.0).result() == 0.0  # still running
     finally:
         mine.shutdown()
+
+
+def test_figures_reduced_in_the_workers_are_the_whole_results_tables() -> None:
+    """Each replication reduced where it ran gives the KPIs of all replications' tables."""
+    d = {**QUEUE, "targets": {"service_level": {"threshold_s": 20, "target": 0.8,
+                                                "interval_target": 0.7},
+                              "abandon_rate": 0.1, "max_occupancy": 0.95}}  # fmt: skip
+    sc = ccsim.parse_scenario(d)
+    evaluator = PlanEvaluator(sc, compile_scenario(sc), 5, 2, [False])
+    ev = evaluator.evaluate(np.full((1, 4), 11, dtype=np.int64), None, full=True)
+    res = ev.result
+    whole = evaluator.matrices(res.kpi_values(["interval", "group"]))
+    for kpi, mat in whole.items():
+        np.testing.assert_allclose(ev.cells[kpi], mat, rtol=1e-12, atol=1e-12, err_msg=kpi)
+    total = res.kpi_values()
+    for kpi in ("service_level", "abandon_rate", "occupancy"):
+        np.testing.assert_allclose(ev.period[kpi], total[kpi].to_numpy(), rtol=1e-12)
+    per = res.kpi_values(["interval"])["service_level"].unstack("interval").to_numpy()
+    np.testing.assert_allclose(ev.interval_sl, per, rtol=1e-12)
