@@ -140,6 +140,12 @@ def staff(args: argparse.Namespace) -> None:
 
     log = tempfile.NamedTemporaryFile(prefix="ccsim-trace-", delete=False).name
     R._job = traced(R._job, log)  # type: ignore[assignment]
+    from ccsim.staffing import evaluation as EV
+    from ccsim.staffing import figures as F
+
+    # the search's replications are reduced where they run (ccsim.staffing.figures)
+    F.plan_replication = traced(F.plan_replication, log)  # type: ignore[assignment]
+    EV.plan_replication = F.plan_replication  # type: ignore[attr-defined]
     sc = load_scenario(args.scenario)
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
     t0, c0 = time.perf_counter(), time.process_time()

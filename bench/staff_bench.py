@@ -2,9 +2,10 @@
 
     python bench/staff_bench.py [scenario.yaml] [--fresh-seed N]
 
-Prints the time of each step, the plans simulated and the replications they took, the
-agent-hours found, and the plan re-simulated on fresh seeds (another seed, the same
-replications): which enforced targets still hold at the stated confidence, and on the
+Prints the time of each step, the plans simulated and the replications they took
+(sequential sampling: a plan rejected early counts the replications it used), the
+load average, the agent-hours found, and the plan re-simulated on fresh seeds (another
+seed, the same replications): which enforced targets still hold at the stated confidence, and on the
 mean. Also the time of one replication of the scenario as given, so the search's cost
 reads in replications whatever the machine's load.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import platform
 import time
 from pathlib import Path
@@ -77,9 +79,11 @@ def main() -> None:
     simulate(sc, replications=1, seed=sc.seed, workers=1)
     one = time.perf_counter() - t0
     print(f"one replication of the scenario as given: {one:.2f} s")
+    load0 = os.getloadavg()[0]
     t0 = time.perf_counter()
     plan = staff(sc, log=lambda m: None)
     wall = time.perf_counter() - t0
+    print(f"load average (1 min): {load0:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
     s = plan.search
     print(
         f"wall time: {wall:.1f} s for {s.evaluations} simulated plans, {s.replications_run} "

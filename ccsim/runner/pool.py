@@ -17,8 +17,9 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import Any
 
 from ccsim.errors import HELD, process_alive, signals_held
@@ -116,6 +117,33 @@ def worker_pool(workers: int, scenarios: Sequence[Any] = ()) -> WorkerPool:
     Each worker receives ``scenarios`` once (under ``fork``, without pickling them).
     """
     return WorkerPool(workers, scenarios)
+
+
+@contextmanager
+def pool_for(
+    workers: int, scenarios: Sequence[Any] = (), executor: Executor | None = None
+) -> Iterator[Executor | None]:
+    """The pool of one run: the caller's ``executor`` as it is, else a pool of its own.
+
+    A pool of its own (``worker_pool``; none for one worker) is shut down when the run
+    ends, and stopped at once when it is interrupted (Ctrl-C, SIGTERM, an error): the
+    replications still running are not waited for. A caller's executor (a Dask
+    cluster's) is never shut down here.
+    """
+    if executor is not None:
+        yield executor
+        return
+    pool = worker_pool(workers, scenarios) if workers > 1 else None
+    try:
+        yield pool
+    except BaseException:
+        if pool is not None:
+            stop_pool(pool)
+            pool = None
+        raise
+    finally:
+        if pool is not None:
+            pool.shutdown()
 
 
 def stop_pool(pool: Executor) -> None:

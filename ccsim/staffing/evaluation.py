@@ -7,7 +7,10 @@ sees it.
 
 A target counts as met when the one-sided confidence bound of its mean over
 replications is on the right side (``staffing.confidence``, 95 % by default): for a
-per-interval target, in every interval with calls.
+per-interval target, in every interval with calls. Replications are added in looks and
+a plan whose verdict is already "missed" stops early (``ccsim.staffing.sequential``);
+each replication is reduced to the search's figures in the worker that ran it
+(``ccsim.staffing.figures``).
 """
 
 from __future__ import annotations
@@ -15,22 +18,22 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
+import warnings
 from concurrent.futures import Executor, Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy import stats
 
 from ccsim.engine.compile import Compiled
-from ccsim.results.aggregate import RepCounts
 from ccsim.results.result import SimulationResult
-from ccsim.results.targets import tier_sl_values
 from ccsim.runner.replications import Job, drop_jobs, run_jobs, submit_jobs
 from ccsim.scenario.schema import Scenario
 from ccsim.staffing.checks import Check, enforced_checks, is_met
+from ccsim.staffing.figures import RepFigures, cell_matrices, plan_replication
+from ccsim.staffing.sequential import bound, hopeless, looks, t_quantile
 
 IntMatrix = NDArray[np.int64]
 
@@ -50,6 +53,8 @@ class Evaluation:
     interval_sl: NDArray[np.float64] | None = None  # [replication, interval] service level
     period: dict[str, NDArray[np.float64]] | None = None  # KPI -> per-replication values
     screened: bool = False  # rejected on a first part of the replications
+    figures: list[RepFigures] = field(default_factory=list, repr=False)
+    values: dict[str, NDArray[np.float64]] = field(default_factory=dict, repr=False)
 
     @property
     def feasible(self) -> bool:
@@ -81,87 +86,114 @@ class PlanEvaluator:
         self.m = m
         self.seed = seed
         self.reps = sc.staffing.replications
+        self.confidence = sc.staffing.confidence
         self.workers = workers
         self.fixed = fixed
         self.checks = enforced_checks(sc)
         self.evaluations = 0
-        self.replications_run = 0  # over every evaluation, screened ones counting their part
-        z = stats.t.ppf(sc.staffing.confidence, self.reps - 1)
-        self.z = float(z)
+        self.replications_run = 0  # over every evaluation, early rejected ones counting their part
+        self.z = t_quantile(self.confidence, self.reps - 1)
 
     def evaluate(
-        self, plan: IntMatrix, pool: Executor | None, reference: Evaluation | None = None
-    ) -> Evaluation:
+        self, plan: IntMatrix, pool: Executor | None, reference: Evaluation | None = None,
+        full: bool = False,
+    ) -> Evaluation:  # fmt: skip
         """Simulate a plan with the search's seeds and check the targets.
 
-        With a ``reference`` (a plan simulated with every replication), the plan is first
-        simulated with a third of the replications (at least 2) and rejected at once if
-        a target fails there clearly: the mean of those replications falls short of what
-        the full check needs (the target plus its margin ``t sd / sqrt(R)``) by more
-        than its own one-sided 99 % margin (``SCREEN_Z sd / sqrt(r)``), the standard
-        deviation taken from the reference's replications. A plan whose true mean
-        would pass is rejected at most 1 % of the time per target; a plan that is not
-        rejected gets every replication, so a plan that passes is judged exactly as
-        without screening.
+        Sequential sampling (``ccsim.staffing.sequential``): after 2 replications, then
+        every 2 more, the plan is rejected at once if a target is hopeless, or, with a
+        ``reference`` (a plan simulated with every replication), if a target fails
+        clearly: the mean of the replications so far falls short of what the full check
+        needs (the target plus its margin ``t sd / sqrt(R)``) by more than its own
+        one-sided 99 % margin (``SCREEN_Z sd / sqrt(r)``), the standard deviation taken
+        from the reference's replications. A plan is declared to meet the targets only
+        with every replication, so a plan that passes is judged exactly as without
+        sequential sampling. ``full``: every replication, no early verdict (a plan
+        whose figures are reported).
         """
         self.evaluations += 1
         t0 = time.perf_counter()
-        first = max(2, math.ceil(self.reps / 3)) if reference is not None else self.reps
-        later: list[Future[RepCounts]] = []
-        if first < self.reps and pool is not None:
+        stops = [self.reps] if full else looks(self.reps)
+        futures: list[Future[RepFigures]] = []
+        if len(stops) > 1 and pool is not None:
             # every replication starts now, the later ones on speculation: a worker done
-            # with its part of the first ones goes on while the others finish and are
-            # screened; a rejected plan drops them (same numbers, fewer idle workers)
-            futures = submit_jobs(self._jobs(plan, range(self.reps)), pool)
-            reps = [f.result() for f in futures[:first]]
-            later = futures[first:]
-            self.replications_run += first
-        else:
-            reps = self._run(plan, pool, range(first))
-        if first < self.reps:
-            res = SimulationResult(
-                self.sc, self.seed, len(reps), reps, time.perf_counter() - t0,
-                with_staffing(self.m, plan),
-            )  # fmt: skip
-            ev = Evaluation(plan, res, self.matrices(res.kpi_values(["interval", "group"])), [])
-            self._failures(res, ev)  # fills the per-replication figures
-            assert reference is not None
-            clear = self._screen(ev, reference)
-            if clear:
-                if pool is not None:
-                    drop_jobs(later, pool)
-                ev.failures = clear
-                ev.screened = True
-                return ev
-            if later:
-                reps += [f.result() for f in later]
-                self.replications_run += len(later)
+            # with its part of a look goes on while the look is judged; a rejected plan
+            # drops them (same numbers, fewer idle workers)
+            futures = submit_jobs(self._jobs(plan, range(self.reps)), pool, fn=plan_replication)
+        figs: list[RepFigures] = []
+        for n in stops:
+            if futures:
+                figs += [f.result() for f in futures[len(figs) : n]]
             else:
-                reps += self._run(plan, pool, range(first, self.reps))
-        res = SimulationResult(
-            self.sc, self.seed, len(reps), reps, time.perf_counter() - t0,
-            with_staffing(self.m, plan),
-        )  # fmt: skip
-        cells = self.matrices(res.kpi_values(["interval", "group"]))
-        ev = Evaluation(plan, res, cells, [])
-        ev.failures = self._failures(res, ev)
+                figs += self._run(plan, pool, range(len(figs), n))
+            if n < self.reps:
+                ev = self._evaluation(plan, figs, t0)
+                early = self._early(ev, reference)
+                if early:
+                    if futures and pool is not None:
+                        drop_jobs(futures[n:], pool)
+                    self.replications_run += n
+                    ev.failures, ev.screened = early, True
+                    return ev
+        self.replications_run += self.reps
+        ev = self._evaluation(plan, figs, t0)
+        ev.failures = self._failures(ev)
         return ev
+
+    def complete(self, ev: Evaluation, pool: Executor | None) -> Evaluation:
+        """A plan rejected early, with its remaining replications (the same first ones)."""
+        if not ev.screened:
+            return ev
+        t0 = time.perf_counter() - ev.result.wall_s
+        n = len(ev.figures)
+        figs = ev.figures + self._run(ev.plan, pool, range(n, self.reps))
+        self.replications_run += self.reps - n
+        out = self._evaluation(ev.plan, figs, t0)
+        out.failures = self._failures(out)
+        return out
 
     def _jobs(self, plan: IntMatrix, which: range) -> list[Job]:
         return [(self.sc, r, self.seed, False, plan) for r in which]
 
-    def _run(self, plan: IntMatrix, pool: Executor | None, which: range) -> list[RepCounts]:
+    def _run(self, plan: IntMatrix, pool: Executor | None, which: range) -> list[RepFigures]:
         jobs = self._jobs(plan, which)
-        self.replications_run += len(jobs)
-        out: list[RepCounts] = run_jobs(jobs, self.workers, executor=pool)
+        out: list[RepFigures] = run_jobs(jobs, self.workers, executor=pool, fn=plan_replication)
         return out
 
-    def _screen(self, ev: Evaluation, ref: Evaluation) -> list[tuple[Check, Any]]:
-        """The targets a partly simulated plan clearly fails (see ``evaluate``)."""
+    def _evaluation(self, plan: IntMatrix, figs: list[RepFigures], t0: float) -> Evaluation:
+        """The plan's evaluation from its replications' figures (failures not judged yet)."""
+        reps = [f.counts for f in figs]
+        res = SimulationResult(
+            self.sc, self.seed, len(reps), reps, time.perf_counter() - t0,
+            with_staffing(self.m, plan),
+        )  # fmt: skip
+        with warnings.catch_warnings():  # a cell without calls in any replication: nan
+            warnings.simplefilter("ignore", RuntimeWarning)
+            cells = {
+                k: np.nanmean(np.stack([f.cells[k] for f in figs]), axis=0) for k in figs[0].cells
+            }
+        values = {
+            c.name: np.asarray([f.values[c.name] for f in figs], dtype=float) for c in self.checks
+        }
+        ev = Evaluation(plan, res, cells, [], figures=figs, values=values)
+        ev.period = {c.kpi: values[c.name] for c in self.checks if c.scope == "period"}
+        for c in self.checks:
+            if c.scope == "interval":
+                ev.interval_sl = values[c.name]
+        return ev
+
+    def _early(self, ev: Evaluation, ref: Evaluation | None) -> list[tuple[Check, Any]]:
+        """The targets a partly simulated plan cannot meet any more (see ``evaluate``)."""
         out: list[tuple[Check, Any]] = []
         r = ev.result.replications
 
-        def clearly(values: NDArray[np.float64], ref_values: NDArray[np.float64], c: Check) -> bool:
+        def fails(
+            values: NDArray[np.float64], ref_values: NDArray[np.float64] | None, c: Check
+        ) -> bool:
+            if hopeless(values, c, self.confidence):
+                return True
+            if ref_values is None:
+                return False
             v, rv = values[~np.isnan(values)], ref_values[~np.isnan(ref_values)]
             if v.size == 0 or rv.size < 2:
                 return False
@@ -169,103 +201,40 @@ class PlanEvaluator:
             return clearly_short(float(v.mean()), sd, r, self.reps, self.z, c.target, c.rule)
 
         for c in self.checks:
-            if c.scope == "period" and ev.period and ref.period and c.kpi in ref.period:
-                if clearly(ev.period[c.kpi], ref.period[c.kpi], c):
-                    out.append((c, float(np.nanmean(ev.period[c.kpi]))))
-            elif (
-                c.scope == "interval" and ev.interval_sl is not None and ref.interval_sl is not None
-            ):
+            v = ev.values[c.name]
+            rv = ref.values.get(c.name) if ref is not None else None
+            if c.scope == "interval":
                 bad = [
-                    i for i in range(ev.interval_sl.shape[1])
-                    if clearly(ev.interval_sl[:, i], ref.interval_sl[:, i], c)
+                    i for i in range(v.shape[1])
+                    if fails(v[:, i], None if rv is None else rv[:, i], c)
                 ]  # fmt: skip
                 if bad:
                     out.append((c, bad))
+            elif fails(v, rv, c):
+                out.append((c, float(np.nanmean(v)) if (~np.isnan(v)).any() else math.nan))
         return out
 
     def matrices(self, per_rep: pd.DataFrame) -> dict[str, NDArray[np.float64]]:
         """Mean over replications of each KPI per (interval, group), as [group, interval] arrays."""
-        means = per_rep.groupby(level=["interval", "group"], observed=False).mean()
-        n = self.m.n_intervals
-        out = {}
-        for kpi in (
-            "offered",
-            "answered",
-            "service_level",
-            "abandon_rate",
-            "answer_rate",
-            "asa_s",
-            "aht_s",
-            "occupancy",
-        ):
-            if kpi not in means:
-                continue
-            wide = means[kpi].unstack("group").reindex(index=range(n), columns=self.m.group_ids)
-            out[kpi] = wide.to_numpy(dtype=float).T
-        return out
+        return cell_matrices(self.m, per_rep)
 
-    def _bound(self, values: NDArray[np.float64], rule: str) -> float:
-        v = values[~np.isnan(values)]
-        if v.size == 0:
-            return math.nan
-        mean = float(v.mean())
-        if v.size < 2:
-            return mean
-        half = self.z * float(v.std(ddof=1)) / math.sqrt(v.size)
-        return mean - half if rule == ">=" else mean + half
-
-    def _failures(self, res: SimulationResult, ev: Evaluation) -> list[tuple[Check, Any]]:
+    def _failures(self, ev: Evaluation) -> list[tuple[Check, Any]]:
+        """The enforced targets the plan misses at the stated confidence (every replication)."""
         out: list[tuple[Check, Any]] = []
-        total = res.kpi_values()
-        per_tier = None
-        ev.period = {}
         for c in self.checks:
-            if c.scope == "period":
-                values = total[c.kpi].to_numpy(dtype=float)
-                if c.kpi == "occupancy" and any(self.fixed):
-                    values = self._inbound_occupancy(res)  # outbound-only groups are not planned
-                ev.period[c.kpi] = values
-                b = self._bound(values, c.rule)
-                if not math.isnan(b) and not is_met(b, c):
-                    out.append((c, b))
-            elif c.scope == "interval":
-                per = res.kpi_values(["interval"])["service_level"].unstack("interval")
-                per = per.reindex(columns=range(self.m.n_intervals))
-                ev.interval_sl = per.to_numpy(dtype=float)
+            v = ev.values[c.name]
+            if c.scope == "interval":
                 bad = []
-                for i in per.columns:
-                    b = self._bound(per[i].to_numpy(dtype=float), ">=")
+                for i in range(v.shape[1]):
+                    b = bound(v[:, i], ">=", self.z)
                     if not math.isnan(b) and b < c.target - 1e-12:
-                        bad.append(int(i))
+                        bad.append(i)
                 if bad:
                     out.append((c, bad))
             else:
-                tier = c.scope.split(":", 1)[1]
-                if c.kpi == "service_level":  # at the tier's own threshold and formula
-                    spec = self.sc.tier_list[[t.id for t in self.sc.tier_list].index(tier)].targets
-                    assert spec is not None and spec.service_level is not None
-                    sl = spec.service_level
-                    vals = tier_sl_values(res, tier, sl.threshold_s, sl.formula)
-                else:
-                    if per_tier is None:
-                        per_tier = res.kpi_values(["tier"])
-                    vals = per_tier.xs(tier, level="tier")[c.kpi].to_numpy()
-                b = self._bound(vals, c.rule)
+                b = bound(v, c.rule, self.z)
                 if not math.isnan(b) and not is_met(b, c):
                     out.append((c, b))
-        return out
-
-    def _inbound_occupancy(self, res: SimulationResult) -> NDArray[np.float64]:
-        """Per replication: occupancy of the groups the plan staffs (not outbound-only ones)."""
-        a = res.agents
-        keep = (
-            a["group"]
-            .astype(str)
-            .isin([gid for gid, f in zip(self.m.group_ids, self.fixed, strict=True) if not f])
-        )
-        sums = a[keep].groupby("replication")[["busy_s", "logged_in_s"]].sum()
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out: NDArray[np.float64] = (sums["busy_s"] / sums["logged_in_s"]).to_numpy(dtype=float)
         return out
 
 

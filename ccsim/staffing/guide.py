@@ -70,8 +70,14 @@ class Guide:
             ev.period or {}, logged,
         )  # fmt: skip
 
-    def propose(self, ev: Evaluation, locked: NDArray[np.bool_], max_removals: int) -> Proposal:
-        """The model's next plan from ``ev`` (locked intervals and frozen cells unmoved)."""
+    def propose(
+        self, ev: Evaluation, locked: NDArray[np.bool_], max_removals: int,
+        interval_cap: NDArray[np.int64] | None = None,
+    ) -> Proposal:  # fmt: skip
+        """The model's next plan from ``ev`` (locked intervals and frozen cells unmoved).
+
+        At most ``max_removals`` agents go, and at most ``interval_cap[i]`` in interval ``i``.
+        """
         cal = self.calibration(ev)
         P = ev.plan
         # the model moves a cell by at most a quarter down (see Model.propose) and by
@@ -83,17 +89,19 @@ class Guide:
         tables = erlang_tables(cal, lo, hi, self.m.interval_s, sl.threshold_s, sl.formula, with_asa)
         model = Model(
             cal, tables, self.evaluator.checks, self.evaluator.z, self.m.interval_s,
-            self.scale_interval, self.scale_period,
+            self.scale_interval, self.scale_period, self.evaluator.reps,
         )  # fmt: skip
         movable = ~self.frozen & ~locked[None, :]
-        return model.propose(self.low, hi, self.cost, movable, max_removals)
+        return model.propose(
+            self.low, hi, self.cost, movable, max_removals, interval_cap=interval_cap
+        )
 
     def learn(self, base: Evaluation, trial: Evaluation, proposal: Proposal) -> None:
         """Correct the slopes by what simulation showed: actual change over predicted change.
 
         Only changes the model predicted to matter (at least ``_LEARN_MIN``) count; each
         correction is kept within [1/4, 10] of the last and the scale within [1/2, 50].
-        A trial simulated with fewer replications is compared with the same first
+        A trial rejected on its first replications is compared with the same first
         replications of the base (common random numbers).
         """
         r = trial.result.replications
@@ -112,7 +120,7 @@ class Guide:
             with np.errstate(invalid="ignore"), warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
                 actual = np.nanmean(trial.interval_sl, axis=0) - np.nanmean(
-                    base.interval_sl, axis=0
+                    base.interval_sl[:r], axis=0
                 )
             for i, (a, p) in enumerate(zip(actual, proposal.interval_delta, strict=True)):
                 self.scale_interval[i] = update(float(self.scale_interval[i]), float(a), float(p))

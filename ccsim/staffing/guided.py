@@ -132,7 +132,9 @@ class Model:
     def __init__(
         self, cal: Calibration, tables: Tables, checks: list[Check], z: float, interval_s: float,
         scale_interval: NDArray[np.float64] | None = None, scale_period: dict[str, float] | None = None,
+        reps: int | None = None,
     ) -> None:  # fmt: skip
+        """``reps``: the replications the check judges a plan on (default: the calibration's)."""
         self.cal, self.t = cal, tables
         n_ = cal.plan.shape[1]
         self.scale_i = np.ones(n_) if scale_interval is None else scale_interval
@@ -151,6 +153,8 @@ class Model:
         self.w_ans = cal.answered / total_ans if total_ans > 0 else np.zeros_like(off)
 
         self.z, self.R = z, R
+        #: the margin a target needs is the check's, over the replications it will use
+        self.n_check = R if reps is None else reps
         # the check's bound is mean -/+ z sd / sqrt(R), and sd grows as a rate leaves 0 or 1:
         # sd^2 = c p (1 - p), c from this plan's replications, at least the binomial 1 / N
         self.interval: tuple[FloatMatrix, float, FloatMatrix] | None = None
@@ -170,7 +174,8 @@ class Model:
                 if v.size == 0:
                     continue
                 sign = 1 if c.rule == ">=" else -1
-                fixed = z * float(v.std(ddof=1)) / math.sqrt(v.size) if v.size >= 2 else 0.0
+                n_check = v.size if reps is None else reps
+                fixed = z * float(v.std(ddof=1)) / math.sqrt(n_check) if v.size >= 2 else 0.0
                 rate = c.kpi in ("service_level", "abandon_rate", "answer_rate")
                 disp_p = _dispersion(v, total_off) if rate else None
                 self.period[c.kpi] = (float(v.mean()), c.target, sign, disp_p, fixed)
@@ -179,7 +184,7 @@ class Model:
         if disp is None or self.R < 2:
             return fixed if self.R >= 2 else 0.0
         q = min(max(p, 0.0), 1.0)
-        return self.z * math.sqrt(disp * q * (1.0 - q) / self.R)
+        return self.z * math.sqrt(disp * q * (1.0 - q) / self.n_check)
 
     def ok_interval(self, i: int, value: float) -> bool:
         """Whether interval ``i`` with service level ``value`` passes the check's bound."""
@@ -242,11 +247,12 @@ class Model:
 
     def propose(
         self, lo: IntMatrix, hi: IntMatrix, cost: NDArray[np.float64], movable: NDArray[np.bool_],
-        max_removals: int, shrink: float = SHRINK,
+        max_removals: int, shrink: float = SHRINK, interval_cap: NDArray[np.int64] | None = None,
     ) -> Proposal:  # fmt: skip
         """The next plan: adds where a target is predicted short, then safe removals.
 
-        At most ``max_removals`` agents are removed, and no cell loses more than a share
+        At most ``max_removals`` agents are removed (and at most ``interval_cap[i]`` in
+        interval ``i``, when given), and no cell loses more than a share
         ``shrink`` of its agents (at least one) in one step: the slopes are Erlang's,
         and Erlang is trusted near the simulated plan, not far from it.
         Returns the plan, the intervals predicted short that no agent can help, and the
@@ -311,10 +317,13 @@ class Model:
             for i in range(n):
                 push(g, i)
         removed = 0
+        per_interval = np.zeros(n, dtype=np.int64)
         order: list[tuple[int, int]] = []
         while heap and removed < max_removals:
             _, g, i = heapq.heappop(heap)
             if k[g, i] <= lo[g, i]:
+                continue
+            if interval_cap is not None and per_interval[i] >= interval_cap[i]:
                 continue
             d = self.deltas(g, i, int(k[g, i]), -1)
             if now_i is not None and self.off_i[i] > 0:
@@ -324,6 +333,7 @@ class Model:
                 continue
             apply(g, i, -1)
             removed += 1
+            per_interval[i] += 1
             order.append((g, i))
             push(g, i)
         d_i = now_i - self.interval[0] if now_i is not None and self.interval is not None else None

@@ -25,9 +25,10 @@ targets as the constraints:
    removal that fails is not tried again.
 
 Each proposal is simulated and checked exactly as the two-step method checks a plan
-(``PlanEvaluator``, the same confidence rules and screening). A plan that meets every
-target becomes the best; the model's slopes are corrected by what simulation showed
-(actual over predicted change). The search ends when nothing cheaper is predicted safe
+(``PlanEvaluator``, the same confidence rules and sequential sampling; the two-step
+roster and repairs with every replication). A plan that meets every target becomes the
+best; the model's slopes are corrected by what simulation showed (actual over predicted
+change). The search ends when nothing cheaper is predicted safe
 or the budget ``staffing.joint_evaluations`` is spent.
 
 Once the two-step roster meets the targets, the joint plan is never dearer than it,
@@ -45,7 +46,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ccsim.runner.pool import stop_pool, worker_pool
+from ccsim.runner.pool import pool_for
 from ccsim.staffing.evaluation import Evaluation, IntMatrix
 from ccsim.staffing.guided import Model, Proposal, erlang_tables
 from ccsim.staffing.search import Searcher
@@ -87,29 +88,15 @@ def simulate_roster(searcher: Searcher, base: IntMatrix, rosters: dict[str, Rost
     n = searcher.m.n_intervals
     cover = {g: coverage_matrix(r.shifts, n, searcher.m.interval_s) for g, r in rosters.items()}
     plan = rostered_plan(searcher, base, {g: r.counts for g, r in rosters.items()}, cover)
-    ev: Evaluation = _with_pool(searcher, lambda pool: searcher.evaluator.evaluate(plan, pool))
+    ev: Evaluation = _with_pool(
+        searcher, lambda pool: searcher.evaluator.evaluate(plan, pool, full=True)
+    )
     return ev
 
 
 def _with_pool(searcher: Searcher, work: Any) -> Any:
-    own = searcher.executor is None
-    pool = (
-        searcher.executor
-        if not own
-        else worker_pool(searcher.workers)
-        if searcher.workers > 1
-        else None
-    )
-    try:
+    with pool_for(searcher.workers, [searcher.sc], searcher.executor) as pool:
         return work(pool)
-    except BaseException:
-        if pool is not None and own:
-            stop_pool(pool)
-            pool = None
-        raise
-    finally:
-        if pool is not None and own:
-            pool.shutdown()
 
 
 class JointSearch:
@@ -160,7 +147,7 @@ class JointSearch:
         counts = {g: r.counts.astype(np.int64).copy() for g, r in self.rosters.items()}
 
         def work(pool: Any) -> tuple[Evaluation, Evaluation, dict[str, NDArray[np.int64]]]:
-            start = self.s.evaluator.evaluate(self.plan(counts), pool)
+            start = self.s.evaluator.evaluate(self.plan(counts), pool, full=True)
             self._note("two-step roster", start, counts, log)
             best, best_counts = start, counts
             # 0. repair: where the roster misses a target, the model's adds, rostered again
@@ -169,7 +156,7 @@ class JointSearch:
                 if rr is None:
                     return start, best, best_counts
                 new, _, proposal = rr
-                tev = self.s.evaluator.evaluate(self.plan(new), pool)
+                tev = self.s.evaluator.evaluate(self.plan(new), pool, full=True)
                 self.s.guide.learn(best, tev, proposal)
                 self._note("repair", tev, new, log)
                 best, best_counts = tev, new
@@ -240,7 +227,7 @@ class JointSearch:
         )
         return Model(
             cal, tables, self.s.evaluator.checks, self.s.evaluator.z, self.s.m.interval_s,
-            guide.scale_interval, guide.scale_period,
+            guide.scale_interval, guide.scale_period, self.s.evaluator.reps,
         )  # fmt: skip
 
     def propose(

@@ -11,9 +11,15 @@ proposed by ``ccsim.staffing.guided`` (Erlang slopes calibrated on the last simu
    (simulated adds where the model sees nothing to do: tier targets).
 2. **Remove** what the model predicts safe, from the best plan so far. What simulation
    then shows corrects the model's slopes (actual over predicted change); an interval
-   broken twice keeps the best plan's agents; from the second broken proposal on,
-   the step halves, and the search stops when a step could save less than 0.5 % of
-   the agents (or the budget of evaluations is spent).
+   broken twice keeps the best plan's agents. Once a removal fails, the next step is
+   sized by a secant between the best plan and the failed one (``ccsim.staffing.secant``:
+   each missed target's slack against the agents removed; halving where it gives
+   nothing), and the search stops when a step could save less than 0.5 % of the agents
+   (or the budget of evaluations is spent).
+
+Each plan is simulated with sequential sampling (``ccsim.staffing.sequential``): looks
+of 2 replications, rejected as soon as a target is out of reach, met only with every
+replication. The start plan gets every replication (Erlang again reads its load).
 
 Limits (group maxima, seats per centre, ``min_agents`` and the service-level floor) are
 never crossed; what they prevent is reported as a shortfall.
@@ -31,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from ccsim.engine.compile import compile_scenario
-from ccsim.runner.pool import stop_pool, worker_pool
+from ccsim.runner.pool import pool_for
 from ccsim.runner.replications import default_workers
 from ccsim.scenario.schema import Scenario, per_interval
 from ccsim.staffing.adds import simulated_adds
@@ -39,6 +45,7 @@ from ccsim.staffing.checks import Check, enforced_checks
 from ccsim.staffing.erlang_step import erlang_on_offered, floor_agents, group_loads
 from ccsim.staffing.evaluation import Evaluation, IntMatrix, PlanEvaluator
 from ccsim.staffing.guide import Guide
+from ccsim.staffing.secant import step_caps
 from ccsim.staffing.shortfalls import explain_shortfalls
 
 __all__ = ["Check", "Evaluation", "SearchResult", "Searcher", "enforced_checks"]
@@ -181,22 +188,9 @@ class Searcher:
         t0 = self._t0 = time.perf_counter()
         start = np.asarray(start, dtype=np.int64).copy()
         start[self.fixed] = self.m.staffing[self.fixed]
-        own = self.executor is None
         # the workers receive the scenario once; each job then sends its plan only
-        pool = (
-            self.executor if not own
-            else worker_pool(self.workers, [self.sc]) if self.workers > 1 else None
-        )  # fmt: skip
-        try:
+        with pool_for(self.workers, [self.sc], self.executor) as pool:
             ev, shortfalls, history = self._search(self.clip(start), pool)
-        except BaseException:  # Ctrl-C, SIGTERM: stop the workers at once
-            if pool is not None and own:
-                stop_pool(pool)
-                pool = None
-            raise
-        finally:
-            if pool is not None and own:
-                pool.shutdown()
         if not ev.feasible and not shortfalls:
             shortfalls = [{"target": c.name, "reason": "not met"} for c, _ in ev.failures]
         for s in shortfalls:
@@ -224,7 +218,10 @@ class Searcher:
         """
         budget = self.settings.max_evaluations
         history: list[dict[str, Any]] = []
-        ev = self.evaluate(plan, pool)
+        # every replication: the load each group gets in this plan is what Erlang again
+        # reads (measured on 2 replications of the province's overloaded start it gave
+        # 150 agent-hours fewer than on 6, a plan that missed)
+        ev = self.evaluator.evaluate(plan, pool, full=True)
         history.append(self._note("start", ev))
         if not ev.feasible and budget > 1:
             # Erlang again, on the load each group really got in simulation (with repeat
@@ -243,6 +240,8 @@ class Searcher:
         seen = {plan.tobytes(), ev.plan.tobytes()}
         max_removals = G * n * 1000
         misses = 0
+        bracket: Evaluation | None = None  # the last removal that failed (below the best)
+        interval_cap: IntMatrix | None = None  # most agents the next step removes per interval
         stuck: set[int] = set()
         pending: list[tuple[int, int]] = []  # removals of the last broken proposal
         tol = max(1, math.ceil(_TOLERANCE * ev.plan[~self.frozen].sum())) if best else 1
@@ -250,7 +249,9 @@ class Searcher:
             base = best if best is not None else ev
             # adds only until a plan meets every target: removing while adding can chase
             # the noise of the per-interval bounds from one interval to the next
-            prop = self.guide.propose(base, locked, max_removals if best is not None else 0)
+            prop = self.guide.propose(
+                base, locked, max_removals if best is not None else 0, interval_cap
+            )
             stuck |= set(prop.stuck)
             proposal, order = prop.plan, prop.removals
             if best is None and not (proposal > base.plan).any():
@@ -291,11 +292,20 @@ class Searcher:
                 pending = (
                     pending[len(order) :] if pending and order == pending[: len(order)] else []
                 )
+                if bracket is not None:  # a narrower bracket: the secant again
+                    cap, interval_cap = step_caps(
+                        best, bracket, self.evaluator.checks, self.evaluator.z
+                    )
+                    if cap is not None:
+                        max_removals = min(max_removals, cap)
+                        if max_removals < tol:
+                            break
                 continue
             if best is None:
                 ev = tev  # still on the way to the first feasible plan
                 continue
             pending = list(order)
+            bracket = tev
             # a second break of the same interval keeps it (and the interval before,
             # whose queue it inherits) at the best plan's agents from then on
             for c, detail in tev.failures:
@@ -306,15 +316,22 @@ class Searcher:
                             locked[i] = True
                             if i > 0 and (proposal[:, i - 1] < best.plan[:, i - 1]).any():
                                 locked[i - 1] = True
-            # from the second failed proposal on, the corrected slopes still miss: halve
-            # the step, and stop once a step could save less than the search's tolerance
+            # the next step by the secant between the best plan and this one; where it
+            # gives nothing (a target the model does not see), from the second failed
+            # proposal on, half the step; stop once a step could save less than the
+            # search's tolerance
             misses += 1
-            if misses >= 2:
+            cap, interval_cap = step_caps(best, tev, self.evaluator.checks, self.evaluator.z)
+            if cap is not None:
+                max_removals = min(removed - 1, cap)
+            elif misses >= 2:
                 max_removals = removed // 2
-                if max_removals < tol:
-                    break
+            if max_removals < tol:
+                break
         shortfalls: list[dict[str, Any]] = []
         final = best if best is not None else ev
+        if final.screened:  # no plan met the targets: the last one, with every replication
+            final = self.evaluator.complete(final, pool)
         if not final.feasible:
             shortfalls = self._shortfalls(final, stuck)
         return final, shortfalls, history

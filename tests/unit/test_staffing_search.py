@@ -78,9 +78,17 @@ def test_screening_rejects_a_short_plan_on_its_first_replications() -> None:
     short = ev.evaluate(np.full((1, 4), 8, dtype=np.int64), None, reference=ref)
     assert short.screened and not short.feasible
     assert short.result.replications == 2
-    # without a reference every replication runs
-    again = ev.evaluate(np.full((1, 4), 8, dtype=np.int64), None)
+    # without a reference a hopeless plan stops early too (its upper bound is short)
+    alone = ev.evaluate(np.full((1, 4), 8, dtype=np.int64), None)
+    assert alone.screened and alone.result.replications == 2
+    # asked for in full, every replication runs
+    again = ev.evaluate(np.full((1, 4), 8, dtype=np.int64), None, full=True)
     assert not again.screened and again.result.replications == 6
+    # and completing the early rejected one gives the same figures
+    done = ev.complete(alone, None)
+    assert not done.screened and done.result.replications == 6
+    for c in ev.checks:
+        np.testing.assert_array_equal(done.values[c.name], again.values[c.name])
     # the first replications are the same ones (common random numbers)
     a = short.result.kpi_values()["service_level"].to_numpy()
     b = again.result.kpi_values()["service_level"].to_numpy()[:2]

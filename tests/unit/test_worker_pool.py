@@ -15,7 +15,7 @@ import pandas as pd
 
 import ccsim
 from ccsim.engine.compile import compile_scenario
-from ccsim.runner.pool import worker_pool
+from ccsim.runner.pool import pool_for, worker_pool
 from ccsim.runner.replications import compiled, drop_jobs, run_jobs, submit_jobs
 from ccsim.runner.sweep import run_sweep
 from ccsim.scenario.vary import grid, parse_vary, point_scenarios
@@ -106,3 +106,47 @@ def test_speculative_replications_change_no_evaluation() -> None:
             _same_counts(x, y)
     assert pooled.found[1].screened  # type: ignore[attr-defined]
     assert not pooled.found[2].screened  # type: ignore[attr-defined]
+
+
+def test_a_runs_own_pool_ends_with_it_and_a_callers_pool_is_left_alone() -> None:
+    with pool_for(2) as pool:
+        assert pool is not None and pool.submit(_nap, 0.0).result() == 0.0
+        processes = list(pool._processes.values())  # type: ignore[union-attr]
+    assert not any(p.is_alive() for p in processes)  # shut down at the end
+    try:  # an interruption stops the workers at once, without waiting for their tasks
+        with pool_for(2) as pool:
+            processes = list(pool._processes.values())  # type: ignore[union-attr]
+            pool.submit(_nap, 30.0)  # type: ignore[union-attr]
+            t0 = time.perf_counter()
+            raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        pass
+    assert time.perf_counter() - t0 < 10 and not any(p.is_alive() for p in processes)
+    with pool_for(1) as pool:
+        assert pool is None  # one worker: no pool
+    mine = worker_pool(2)
+    try:
+        with pool_for(2, executor=mine) as pool:
+            assert pool is mine
+        assert mine.submit(_nap, 0.0).result() == 0.0  # still running
+    finally:
+        mine.shutdown()
+
+
+def test_figures_reduced_in_the_workers_are_the_whole_results_tables() -> None:
+    """Each replication reduced where it ran gives the KPIs of all replications' tables."""
+    d = {**QUEUE, "targets": {"service_level": {"threshold_s": 20, "target": 0.8,
+                                                "interval_target": 0.7},
+                              "abandon_rate": 0.1, "max_occupancy": 0.95}}  # fmt: skip
+    sc = ccsim.parse_scenario(d)
+    evaluator = PlanEvaluator(sc, compile_scenario(sc), 5, 2, [False])
+    ev = evaluator.evaluate(np.full((1, 4), 11, dtype=np.int64), None, full=True)
+    res = ev.result
+    whole = evaluator.matrices(res.kpi_values(["interval", "group"]))
+    for kpi, mat in whole.items():
+        np.testing.assert_allclose(ev.cells[kpi], mat, rtol=1e-12, atol=1e-12, err_msg=kpi)
+    total = res.kpi_values()
+    for kpi in ("service_level", "abandon_rate", "occupancy"):
+        np.testing.assert_allclose(ev.period[kpi], total[kpi].to_numpy(), rtol=1e-12)
+    per = res.kpi_values(["interval"])["service_level"].unstack("interval").to_numpy()
+    np.testing.assert_allclose(ev.interval_sl, per, rtol=1e-12)
