@@ -41,7 +41,8 @@ class LiveStart:
 
     at_s: float
     waiting: tuple[tuple[int, int, int, float], ...]  # (call type, tier, network, waited s)
-    in_progress: tuple[tuple[int, int, float], ...]  # (group, call type, talk elapsed s)
+    # (group, call type, talk elapsed s, tier, network, in wrap-up: elapsed is the wrap's)
+    in_progress: tuple[tuple[int, int, float, int, int, bool], ...]
     # (call type, tier, network, kind, attempt, dialect, seconds spent in the IVR)
     in_ivr: tuple[tuple[int, int, int, int, int, bool, float], ...] = ()
     # (call type, tier, network, kind, attempt, dialect, due seconds after at_s)
@@ -63,21 +64,32 @@ def _start(sim: Simulation, live: LiveStart) -> None:
     now = sim.env.now
     types = sim.m.scenario.call_types
     groups = sim.m.scenario.groups
-    for g, k, elapsed in live.in_progress:
+    # orders the calls in talk raise at the end of their talk: a stream of their own, so
+    # that a scenario without work orders draws as before
+    orders = sim.bo is not None and any(
+        sim.bo.raise_table[k][t] for _, k, _, t, _, _ in live.in_progress
+    )
+    u_order = sim.streams.rng("live/orders") if orders else None
+    for g, k, elapsed, tier, net, wrapping in live.in_progress:
         ct = types[k]
         grp = groups[g][1]
         p = proficiency_of(grp.proficiency, grp.skills, ct.id) if grp.proficiency else None
-        if p is None:
-            rest = residual(ct.handle_time, elapsed, rng) + residual(ct.wrap_time, 0.0, rng)
-        else:  # the group's own times: a scaled draw of the type's, or its own law
+        talk, wrap, ft, fw = ct.handle_time, ct.wrap_time, 1.0, 1.0
+        if p is not None:  # the group's own times: a scaled draw of the type's, or its own law
             f = p.time_factor or 1.0
             talk = p.handle_time or ct.handle_time
             wrap = p.wrap_time or ct.wrap_time
             ft = 1.0 if p.handle_time is not None else f
             fw = 1.0 if p.wrap_time is not None else f
-            rest = ft * residual(talk, elapsed / ft, rng) + fw * residual(wrap, 0.0, rng)
+        if wrapping:  # the talk is over (and its order raised, if any)
+            talk_rest, rest = 0.0, fw * residual(wrap, elapsed / fw, rng)
+        else:
+            talk_rest = ft * residual(talk, elapsed / ft, rng)
+            rest = talk_rest + fw * residual(wrap, 0.0, rng)
         sim.busy[g] += 1
         sim.after(rest, sim._on_release, g)
+        if u_order is not None and not wrapping:
+            _raise_order(sim, k, tier, net, now + talk_rest, u_order)
     # the longest waiting first: queues are kept in order of queue entry
     for k, tier, net, waited in sorted(live.waiting, key=lambda w: -w[3]):
         _enqueue(sim, k, tier, net, waited, now, rng)
@@ -90,6 +102,14 @@ def _start(sim: Simulation, live: LiveStart) -> None:
         sim.after(due, sim._on_repeat, call)
     if live.orders:
         put_open_orders(sim, live.orders, now, rng)
+
+
+def _raise_order(sim: Simulation, k: int, tier: int, net: int, end: float, rng: Any) -> None:
+    """A call in talk raises its work order at the end of its talk, as an answered call does."""
+    sim._callers += 1
+    call = Call(sim._callers, k, tier, net, Kind.FRESH, 0, sim.env.now)
+    call.u_order = float(rng.random())
+    sim.bo.raise_for(call, end)
 
 
 def _in_ivr(

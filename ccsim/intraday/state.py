@@ -23,7 +23,7 @@ campaigns: {retention: {remaining: 320}}  # optional: records left of today's li
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 from pydantic import Field, ValidationError, field_validator
@@ -47,11 +47,20 @@ class Waiting(Model):
 
 
 class InProgress(Model):
-    """Calls in talk: one, or ``count`` spread evenly over a band of elapsed talk times."""
+    """Calls in talk: one, or ``count`` spread evenly over a band of elapsed talk times.
+
+    A call in talk may raise a work order at the end of its talk, as its call type says;
+    one in wrap-up (``stage: wrap``, ``elapsed_s`` the wrap-up so far) has ended its talk.
+    """
 
     group: str
     call_type: str
-    elapsed_s: float | list[float] = Field(description="Seconds of talk so far, or [low, high].")
+    tier: str | None = None
+    network: str | None = None
+    stage: Literal["talk", "wrap"] = "talk"
+    elapsed_s: float | list[float] = Field(
+        description="Seconds of talk (of wrap-up with stage: wrap) so far, or [low, high]."
+    )
     count: int = Field(1, ge=1)
 
 
@@ -270,6 +279,10 @@ def state_problems(state: LiveState, sc: Scenario) -> list[Problem]:
     for i, ip in enumerate(state.in_progress):
         names(f"in_progress[{i}].group", ip.group, groups, "group")
         names(f"in_progress[{i}].call_type", ip.call_type, types, "call type")
+        if ip.tier is not None:
+            names(f"in_progress[{i}].tier", ip.tier, tiers, "tier")
+        if ip.network is not None:
+            names(f"in_progress[{i}].network", ip.network, nets, "network")
         out += _band(
             f"in_progress[{i}].elapsed_s",
             ip.elapsed_s,
