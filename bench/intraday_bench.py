@@ -48,7 +48,12 @@ def main() -> None:
     for name, d in (("as simulated", data), ("bad day", bad)):
         state = parse_state(d, sc)
         t0 = time.perf_counter()
-        out = intraday(sc, state, replications=args.replications)
+        t_start = time.perf_counter()
+
+        def log(msg: str, t_start: float = t_start) -> None:
+            print(f"  {time.perf_counter() - t_start:5.1f} s  {msg}")
+
+        out = intraday(sc, state, replications=args.replications, log=log)
         wall = time.perf_counter() - t0
         walls.append(wall)
         doc = out.to_dict()

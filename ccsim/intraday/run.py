@@ -170,6 +170,7 @@ def intraday(
     try:
         fw = build_forward(scenario, state)
         res = run_forward(fw, replications, s, pool=pool)
+        log(f"projection: {replications} replications")
         day = whole_day(res, state)
         targets = day_targets(scenario, day, res, fw.current)
         out = IntradayResult(scenario, state, fw, res, day, targets)
