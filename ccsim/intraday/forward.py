@@ -288,7 +288,7 @@ def run_forward(
     """Simulate the forward model; a result whose KPIs are the rest of the day's.
 
     ``first``: the replication to start from (replication r has the same random numbers
-    whatever the run it is in: a run of the first few extends to more, see ``extend``).
+    whatever the run it is in: a run of the first few extends to more).
     """
     t0 = time.perf_counter()
     jobs = [(fw.m, r, seed) for r in range(first, first + replications)]
@@ -307,20 +307,6 @@ def run_forward(
                 raise
             own.shutdown()
     return SimulationResult(fw.scenario, seed, replications, reps, time.perf_counter() - t0, fw.m)
-
-
-def extend(
-    res: SimulationResult, fw: Forward, replications: int, pool: Any = None
-) -> SimulationResult:
-    """``res`` (replications 0 to n - 1 of ``fw``) with those up to ``replications`` added."""
-    n = res.replications
-    if n >= replications:
-        return res
-    more = run_forward(fw, replications - n, res.seed, pool=pool, first=n)
-    return SimulationResult(
-        fw.scenario, res.seed, replications, [*res.reps, *more.reps],
-        res.wall_s + more.wall_s, fw.m,
-    )  # fmt: skip
 
 
 def whole_day(res: SimulationResult, state: LiveState) -> pd.DataFrame:

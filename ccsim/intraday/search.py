@@ -3,17 +3,17 @@
 The guess (Erlang C per group on the load each group showed in the projection) overshoots:
 the smallest share of it, in eighths, that meets the targets is searched. A share is
 first run on the first ``SCREEN_REPLICATIONS`` replications; it is rejected there only
-when a target is missed beyond doubt (the one-sided 99 % confidence bound of the mean on
-the wrong side of the target, ``clearly_missed``). Otherwise the other replications are
-run too (replication r has the same random numbers in every run: the first ones are not
-run again) and the share is decided on all of them, as a search on all replications
-would decide it. So the share kept is the one a search on all replications keeps, but
-for a share the screen rejects that all replications would have accepted (a target
-missed beyond a 99 % bound on four replications, and met on the mean of all).
+when its mean over all replications would miss a target beyond doubt (``clearly_missed``:
+predicted from a share run on all of them, with common random numbers). Otherwise the
+other replications are run too (replication r has the same random numbers in every run:
+the first ones are not run again) and the share is decided on all of them, as a search on
+all replications decides it. So the share kept is the one a search on all replications
+keeps, but for a share the screen rejects that all replications would have accepted.
 
-The first share tried is predicted from the projection's shortfall: Erlang C's service
-level for each share, on the simulated load, scaled so that share 0 gives the
-simulated one. Then the neighbour on the other side of the margin, then bisection.
+The first share tried is predicted from the projection's shortfall (``first_share``):
+Erlang A's service level for each share on the simulated load, moved to the simulated
+one at share 0. Then the share where the chord between the shares known to miss and to
+meet crosses the target, or bisection.
 
 Both workers are kept busy: while the replications a decision needs run, the next
 replications of the same share start on a free worker (needed if the screen passes;
@@ -217,7 +217,9 @@ def erlang_guess(
     aht = res.kpis("group")[("aht_s", "mean")]
     iv_s = sc.horizon.interval_min * 60.0
     ivs = np.arange(start, n_iv)
-    rows: dict[str, list[np.ndarray]] = {k: [] for k in ("req", "traffic", "aht", "base", "guess")}
+    rows: dict[str, list[np.ndarray]] = {
+        k: [] for k in ("req", "traffic", "aht", "base", "guess", "interval")
+    }
     for g in allowed:
         name = m.group_ids[g]
         a = float(aht.get(name, np.nan))
@@ -233,6 +235,7 @@ def erlang_guess(
         for k, v in (
             ("req", req), ("traffic", traffic), ("aht", np.full(len(ivs), a)),
             ("base", m.staffing[g, ivs].astype(float)), ("guess", extra[g, ivs].astype(float)),
+            ("interval", ivs),
         ):  # fmt: skip
             rows[k].append(v)
     load = {k: np.concatenate(v) if v else np.zeros(0) for k, v in rows.items()}
@@ -240,41 +243,54 @@ def erlang_guess(
 
 
 def first_share(
-    sc: Scenario, state: LiveState, res: SimulationResult, load: dict[str, Any], start: int
+    sc: Scenario, state: LiveState, res: SimulationResult, load: dict[str, np.ndarray], start: int
 ) -> int:
-    """The share of the guess (in eighths, 1 to 7) predicted to meet the service-level target.
+    """The share of the guess (in eighths, 1 to 7) predicted to meet the service-level targets.
 
-    Erlang C per group and interval on the simulated load, for each share; the centre's
-    service level over the rest of the day, mapped so that share 0 gives the simulated
-    one (``S0 + (E - E0) (1 - S0) / (1 - E0)``); the whole day adds the morning's calls.
+    Erlang A (Erlang C without patience in the scenario) per group and interval on the
+    simulated load, for each share; the centre's service level (over the rest of the day
+    and per interval) moved by what the share adds to the model's, from the simulated one
+    at share 0. The whole day adds the morning's calls.
     """
-    from ccsim.analytics import erlang_c_metrics
+    from ccsim.analytics import queue_metrics
 
     t = sc.targets.service_level
-    target = t.target if t is not None else None
-    if target is None or not load["req"].sum():
+    req = load["req"]
+    if t is None or (t.target is None and t.interval_target is None) or not req.sum():
         return EIGHTHS // 2
-    req, traffic, aht, base, guess = (
-        load["req"], load["traffic"], load["aht"], load["base"], load["guess"],
-    )  # fmt: skip
-    ok = aht > 0
+    ok = (load["aht"] > 0) & (req > 0)
+    req, iv = req[ok], load["interval"][ok]
+    pat = [ct.patience.mean for ct in sc.call_types if ct.patience is not None]
+    patience = np.full(int(ok.sum()), float(np.mean(pat))) if pat else None
 
-    def erlang(f: float) -> float:
-        agents = base + np.ceil(guess * f - 1e-9)
-        sl = erlang_c_metrics(agents[ok], traffic[ok], aht[ok], sc.sl.threshold_s).service_level
-        return float((np.nan_to_num(np.asarray(sl, dtype=float)) * req[ok]).sum() / req[ok].sum())
+    def model(f: float) -> np.ndarray:
+        agents = load["base"][ok] + np.ceil(load["guess"][ok] * f - 1e-9)
+        m = queue_metrics(
+            agents, load["traffic"][ok], load["aht"][ok], sc.sl.threshold_s, patience,
+            with_asa=False,
+        )  # fmt: skip
+        out: np.ndarray = np.nan_to_num(np.asarray(m.service_level, dtype=float)) * req
+        return out
 
+    ivs = np.unique(iv)
+    per_iv = res.kpi_values(["interval"])["service_level"].groupby(level="interval").mean()
+    sim_iv = np.array([float(per_iv.get(i, np.nan)) for i in ivs])
+    req_iv = np.array([req[iv == i].sum() for i in ivs])
     v = res.sums([])
     n_rest = float(v["requests"].mean())
     s0 = float(v["answered_within"].mean()) / n_rest if n_rest else 0.0
     so = state.kpis_so_far
     ok0 = so.answered_within_threshold if so else 0
     r0 = (so.answered + so.abandoned) if so else 0
-    e0 = erlang(0.0)
+    m0 = model(0.0)
     for k in range(1, EIGHTHS):
-        e = erlang(k / EIGHTHS)
-        pred = s0 + (e - e0) * (1.0 - s0) / (1.0 - e0) if e0 < 1.0 else s0
-        if (ok0 + pred * n_rest) / (r0 + n_rest) >= target:
+        gain = model(k / EIGHTHS) - m0
+        day = (ok0 + (s0 + gain.sum() / req.sum()) * n_rest) / (r0 + n_rest)
+        by_iv = sim_iv + np.array([gain[iv == i].sum() for i in ivs]) / req_iv
+        if (t.target is None or day >= t.target) and (
+            t.interval_target is None
+            or bool(np.all(np.nan_to_num(by_iv, nan=1.0) >= t.interval_target))
+        ):
             return k
     return EIGHTHS - 1
 
