@@ -8,9 +8,10 @@ kpis_so_far: {answered: 9120, answered_within_threshold: 7410, abandoned: 388}
 waiting:                         # callers waiting for an agent now
   - {call_type: query, tier: gold, network: city01, waited_s: 35}
   - {call_type: query, count: 40, waited_s: [0, 120]}   # 40 spread evenly over 0-120 s
-in_progress:                     # calls in talk now
-  - {group: general, call_type: query, elapsed_s: 95}
+in_progress:                     # calls in talk now (they raise their orders at its end)
+  - {group: general, call_type: query, tier: gold, network: city01, elapsed_s: 95}
   - {group: general, call_type: query, count: 60, elapsed_s: [0, 300]}
+  - {group: general, call_type: query, stage: wrap, elapsed_s: 12}   # in wrap-up
 in_ivr: [{call_type: query, count: 80, spent_s: [0, 120]}]      # callers in the IVR now
 calls_due: [{call_type: query, kind: redial, due_in_s: 240}]    # redials and returns to come
 open_orders: [{order_type: complaint, call_type: complaint, age_s: 5400}]   # in the back office
