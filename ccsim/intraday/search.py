@@ -211,12 +211,14 @@ def erlang_guess(
     G, n_iv = m.staffing.shape
     extra = np.zeros((G, n_iv), dtype=np.int64)
     reps = max(1, res.replications)
-    sums = (
-        res.sums(["interval", "group"]).groupby(level=["interval", "group"], observed=False).sum()
-    )
-    aht = res.kpis("group")[("aht_s", "mean")]
-    iv_s = sc.horizon.interval_min * 60.0
     ivs = np.arange(start, n_iv)
+    per = res.sums(["interval", "group"]).groupby(level=["interval", "group"], observed=False)
+    requests = per["requests"].sum().unstack("group").reindex(ivs).fillna(0.0)
+    # each replication's AHT per group, then their mean (as the KPIs give it)
+    v = res.sums(["group"])
+    work = (v["talk_s"] + v["wrap_s"]) / v["answered"].where(v["answered"] > 0)
+    aht = work.groupby(level="group", observed=False).mean()
+    iv_s = sc.horizon.interval_min * 60.0
     rows: dict[str, list[np.ndarray]] = {
         k: [] for k in ("req", "traffic", "aht", "base", "guess", "interval")
     }
@@ -225,7 +227,8 @@ def erlang_guess(
         a = float(aht.get(name, np.nan))
         if not np.isfinite(a) or a <= 0:
             continue
-        req = np.array([float(sums["requests"].get((int(i), name), 0.0)) for i in ivs]) / reps
+        col = requests[name] if name in requests.columns else None
+        req = (col.to_numpy(dtype=float) if col is not None else np.zeros(len(ivs))) / reps
         traffic = req * a / iv_s
         need = np.asarray(
             required_agents(traffic, a, Targets(service_level=target, threshold_s=threshold))
