@@ -215,8 +215,8 @@ def erlang_guess(
     per = res.sums(["interval", "group"]).groupby(level=["interval", "group"], observed=False)
     requests = per["requests"].sum().unstack("group").reindex(ivs).fillna(0.0)
     # each replication's AHT per group, then their mean (as the KPIs give it)
-    v = res.sums(["group"])
-    work = (v["talk_s"] + v["wrap_s"]) / v["answered"].where(v["answered"] > 0)
+    vg = res.sums(["group"])
+    work = (vg["talk_s"] + vg["wrap_s"]) / vg["answered"].where(vg["answered"] > 0)
     aht = work.groupby(level="group", observed=False).mean()
     iv_s = sc.horizon.interval_min * 60.0
     rows: dict[str, list[np.ndarray]] = {
