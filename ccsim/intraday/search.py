@@ -131,12 +131,9 @@ class Trials:
         self.pool = pool
         self.workers = int(getattr(pool, "workers", 2)) if pool is not None else 1
 
-    def trial(self, extra: np.ndarray, known: SimulationResult | None = None) -> Trial:
-        """A trial of ``extra`` agents (with replications already ``known``)."""
-        tr = Trial(with_extra(self.fw, extra), extra)
-        if known is not None:
-            tr.done.update(enumerate(known.reps))
-        return tr
+    def trial(self, extra: np.ndarray) -> Trial:
+        """A trial of ``extra`` agents."""
+        return Trial(with_extra(self.fw, extra), extra)
 
     def result(self, tr: Trial, n: int) -> SimulationResult:
         """Replications 0 to n - 1 of ``tr``."""
