@@ -22,13 +22,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from simpy.events import URGENT, Event
 
 from ccsim.engine.call import IN_IVR, INF, WAITING, Call
 from ccsim.engine.ivr_rest import ivr_rest
 from ccsim.engine.live_orders import OpenRow, put_open_orders, read_open_orders
 from ccsim.engine.records import Kind
-from ccsim.engine.residual import residual, residual_patience
+from ccsim.engine.residual import frozen, residual, residual_patience
 from ccsim.scenario.proficiency import proficiency_of
 
 # the simulation (``model.Simulation``) is passed in, not imported: it imports this module
@@ -41,7 +42,8 @@ class LiveStart:
 
     at_s: float
     waiting: tuple[tuple[int, int, int, float], ...]  # (call type, tier, network, waited s)
-    in_progress: tuple[tuple[int, int, float], ...]  # (group, call type, talk elapsed s)
+    # (group, call type, talk elapsed s, tier, network, in wrap-up: elapsed is the wrap's)
+    in_progress: tuple[tuple[int, int, float, int, int, bool], ...]
     # (call type, tier, network, kind, attempt, dialect, seconds spent in the IVR)
     in_ivr: tuple[tuple[int, int, int, int, int, bool, float], ...] = ()
     # (call type, tier, network, kind, attempt, dialect, due seconds after at_s)
@@ -63,21 +65,40 @@ def _start(sim: Simulation, live: LiveStart) -> None:
     now = sim.env.now
     types = sim.m.scenario.call_types
     groups = sim.m.scenario.groups
-    for g, k, elapsed in live.in_progress:
+    # orders the calls in talk raise at the end of their talk: a stream of their own, so
+    # that a scenario without work orders draws as before
+    orders = sim.bo is not None and any(
+        sim.bo.raise_table[k][t] for _, k, _, t, _, _ in live.in_progress
+    )
+    u_order = sim.streams.rng("live/orders") if orders else None
+    laws: list[tuple[Any, float]] = []  # (law, time so far) of each residual, in draw order
+    scale: list[tuple[float, float]] = []  # per call: (talk factor, wrap factor)
+    for g, k, elapsed, _tier, _net, wrapping in live.in_progress:
         ct = types[k]
         grp = groups[g][1]
         p = proficiency_of(grp.proficiency, grp.skills, ct.id) if grp.proficiency else None
-        if p is None:
-            rest = residual(ct.handle_time, elapsed, rng) + residual(ct.wrap_time, 0.0, rng)
-        else:  # the group's own times: a scaled draw of the type's, or its own law
+        talk, wrap, ft, fw = ct.handle_time, ct.wrap_time, 1.0, 1.0
+        if p is not None:  # the group's own times: a scaled draw of the type's, or its own law
             f = p.time_factor or 1.0
             talk = p.handle_time or ct.handle_time
             wrap = p.wrap_time or ct.wrap_time
             ft = 1.0 if p.handle_time is not None else f
             fw = 1.0 if p.wrap_time is not None else f
-            rest = ft * residual(talk, elapsed / ft, rng) + fw * residual(wrap, 0.0, rng)
+        if wrapping:  # the talk is over (and its order raised, if any)
+            laws.append((wrap, elapsed / fw))
+        else:
+            laws += [(talk, elapsed / ft), (wrap, 0.0)]
+        scale.append((ft, fw))
+    rests = iter(residuals(laws, rng))
+    for (g, k, _elapsed, tier, net, wrapping), (ft, fw) in zip(
+        live.in_progress, scale, strict=True
+    ):
+        talk_rest = 0.0 if wrapping else ft * next(rests)
+        rest = talk_rest + fw * next(rests)
         sim.busy[g] += 1
         sim.after(rest, sim._on_release, g)
+        if u_order is not None and not wrapping:
+            _raise_order(sim, k, tier, net, now + talk_rest, u_order)
     # the longest waiting first: queues are kept in order of queue entry
     for k, tier, net, waited in sorted(live.waiting, key=lambda w: -w[3]):
         _enqueue(sim, k, tier, net, waited, now, rng)
@@ -90,6 +111,52 @@ def _start(sim: Simulation, live: LiveStart) -> None:
         sim.after(due, sim._on_repeat, call)
     if live.orders:
         put_open_orders(sim, live.orders, now, rng)
+
+
+def residuals(laws: list[tuple[Any, float]], rng: Any) -> list[float]:
+    """``residual(law, e, rng)`` of each (law, e) in turn, computed a law at a time.
+
+    The same numbers as the calls in turn: each draws one uniform (none for a constant
+    law), in order, and a batch of uniforms is the same sequence. With an empirical law
+    (its own draws), the calls in turn.
+    """
+    if any(d is not None and d.dist == "empirical" for d, _ in laws):
+        return [residual(d, e, rng) for d, e in laws]
+    out = np.zeros(len(laws))
+    drawn = [
+        i for i, (d, _) in enumerate(laws)
+        if d is not None and d.dist != "constant" and frozen(d) is not None
+    ]  # fmt: skip
+    scalar = set(range(len(laws))) - set(drawn)
+    for i, (d, e) in enumerate(laws):
+        if d is not None and i in scalar:  # constant, or a degenerate law
+            out[i] = max(d.mean - max(e, 0.0), 0.0)
+    u = rng.random(len(drawn))
+    by_law: dict[int, list[int]] = {}
+    for j, i in enumerate(drawn):
+        by_law.setdefault(id(laws[i][0]), []).append(j)
+    for js in by_law.values():
+        idx = np.asarray([drawn[j] for j in js])
+        d = laws[idx[0]][0]
+        uj = u[js]
+        if d.dist == "exponential":
+            out[idx] = -d.mean * np.log1p(-uj)
+            continue
+        e = np.maximum(np.asarray([laws[i][1] for i in idx], dtype=float), 0.0)
+        f = frozen(d)
+        sf = np.asarray(f.sf(e), dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.maximum(np.asarray(f.isf(sf * (1.0 - uj)), dtype=float) - e, 0.0)
+        out[idx] = np.where(sf <= 0.0, 0.0, r)
+    return out.tolist()
+
+
+def _raise_order(sim: Simulation, k: int, tier: int, net: int, end: float, rng: Any) -> None:
+    """A call in talk raises its work order at the end of its talk, as an answered call does."""
+    sim._callers += 1
+    call = Call(sim._callers, k, tier, net, Kind.FRESH, 0, sim.env.now)
+    call.u_order = float(rng.random())
+    sim.bo.raise_for(call, end)
 
 
 def _in_ivr(

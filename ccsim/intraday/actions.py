@@ -1,9 +1,9 @@
 """The smallest call-in that brings the day's targets back, and pausing each campaign.
 
-First a guess by Erlang C on the load each group showed in the simulation, trimmed by
-bisection to the smallest share of it that meets the targets (Erlang per group is
-stricter than targets that hold for the centre); the shares are screened on the first
-few replications, and the share kept is then run on all of them. Then, while a target is missed, agents
+First a guess by Erlang C on the load each group showed in the simulation, trimmed to
+the smallest share of it that meets the targets (Erlang per group is stricter than
+targets that hold for the centre; ``search.py``: a share is screened on the first few
+replications and decided on all of them). Then, while a target is missed, agents
 go to the worst-served group in the intervals where it falls short, twice as many when
 the same group is chosen again. Only intervals from the next one can change. Every step
 is simulated with the same random numbers.
@@ -17,28 +17,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ccsim.intraday.forward import (
-    Forward,
-    build_forward,
-    extend,
-    run_forward,
-    whole_day,
-    with_extra,
-)
+from ccsim.intraday.forward import Forward, build_forward, run_forward, whole_day, with_extra
 from ccsim.intraday.projection import day_targets, estimate_of
+from ccsim.intraday.search import Trials, erlang_guess, first_share, search_share
 from ccsim.intraday.state import LiveState, group_labels
 from ccsim.results import SimulationResult
 from ccsim.scenario.schema import Scenario
-
-#: Halvings of the share of the Erlang guess kept (the guess overshoots): shares of 1/8
-#: from half of it; the whole guess is tried only when no share below it does.
-GUESS_BISECTIONS = 3
-
-#: Replications the shares of the guess are screened on; the share kept is then run on
-#: all of them. Replication r has the same random numbers in any run, so the screened
-#: ones are the first of the full run and are not run again.
-SCREEN_REPLICATIONS = 4
-
 
 #: Steps of the action search at most.
 MAX_STEPS = 30
@@ -99,39 +83,21 @@ def search_call_ins(
     if not all(t["met"] for t in targets):
         # a first guess by Erlang C on the load each group showed in the simulation: a deep
         # shortfall then closes in one step, and the steps below only refine it
-        guess = _erlang_guess(sc, res, m, allowed, start, max_extra)
+        guess, load = erlang_guess(sc, res, m, allowed, start, max_extra)
         if guess.any():
             # Erlang per group is stricter than the targets (they hold for the centre, and
-            # overflow pools the groups): the smallest share of the guess that meets them,
-            # by bisection on the share
-            # (screened on the first replications, the share kept run on all of them)
-            screen = min(replications, SCREEN_REPLICATIONS)
-            lo, hi = 0.0, 1.0
-            best = None  # the smallest share tried that meets the targets
-            for _ in range(GUESS_BISECTIONS):
-                f = (lo + hi) / 2.0
-                trial = np.ceil(guess * f - 1e-9).astype(np.int64)
-                tfw = with_extra(fw, trial)
-                tres = run_forward(tfw, screen, seed, pool=pool)
-                if all(t["met"] for t in day_targets(sc, whole_day(tres, state), tres, start)):
-                    best, hi = (trial, tfw, tres), f
-                else:
-                    lo = f
-            if best is None:
-                # no share below the whole guess meets them: the whole guess (the steps
-                # below go on from it should it fall short too)
-                tfw = with_extra(fw, guess)
-                best = (guess, tfw, run_forward(tfw, screen, seed, pool=pool))
-            extra, tfw, tres = best
-            res = extend(tres, tfw, replications, pool)
+            # overflow pools the groups): the smallest share of the guess that meets them
+            trials = Trials(fw, seed, replications, pool)
+            first = first_share(sc, state, res, load, start)
+            extra, res, runs = search_share(sc, state, trials, guess, first, start, res, log)
             day = whole_day(res, state)
             targets = day_targets(sc, day, res, start)
             actions.append(
                 _action(0, "Erlang C on the simulated load", extra, sc, res, day, targets)
             )
             log(
-                f"Erlang guess: +{int(extra.sum())} agent-intervals; day SL "
-                f"{np.nanmean(day['service_level']):.1%}"
+                f"Erlang guess: +{int(extra.sum())} agent-intervals ({runs} replications); "
+                f"day SL {np.nanmean(day['service_level']):.1%}"
             )
     for step in range(MAX_STEPS):
         if all(t["met"] for t in targets):
@@ -187,39 +153,6 @@ def search_call_ins(
         f"targets not met: no group that may be called in ({names}) is short and below "
         f"--max-extra ({max_extra}) from {res.interval_label(start)}"
     )
-
-
-def _erlang_guess(
-    sc: Scenario, res: SimulationResult, m: Any, allowed: list[int], start: int, max_extra: int
-) -> np.ndarray:
-    """Agents to add per group and interval so each meets the service-level target by Erlang C."""
-    from ccsim.analytics import Targets, required_agents
-
-    t = sc.targets.service_level
-    target = (t.interval_target or t.target or 0.8) if t is not None else 0.8
-    threshold = sc.sl.threshold_s
-    G, n_iv = m.staffing.shape
-    extra = np.zeros((G, n_iv), dtype=np.int64)
-    reps = max(1, res.replications)
-    sums = (
-        res.sums(["interval", "group"]).groupby(level=["interval", "group"], observed=False).sum()
-    )
-    aht = res.kpis("group")[("aht_s", "mean")]
-    iv_s = sc.horizon.interval_min * 60.0
-    for g in allowed:
-        name = m.group_ids[g]
-        a = float(aht.get(name, np.nan))
-        if not np.isfinite(a) or a <= 0:
-            continue
-        ivs = np.arange(start, n_iv)
-        req = np.array([float(sums["requests"].get((int(i), name), 0.0)) for i in ivs]) / reps
-        traffic = req * a / iv_s
-        need = np.asarray(
-            required_agents(traffic, a, Targets(service_level=target, threshold_s=threshold))
-        )
-        add = np.clip(need - m.staffing[g, ivs], 0, max_extra)
-        extra[g, ivs] = np.where(need < 0, 0, add)
-    return extra
 
 
 def _action(

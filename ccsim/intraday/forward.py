@@ -47,9 +47,9 @@ class Forward:
     m: Compiled
     at_s: float
     current: int  # interval of `at`
-    reforecast: (
-        pd.DataFrame
-    )  # call_type, expected_so_far, observed_so_far, weight, factor, rest_before, rest_after
+    # call_type, basis (forecast or replayed), expected_so_far, observed_so_far, weight,
+    # factor, rest_forecast, rest_reforecast
+    reforecast: pd.DataFrame
 
 
 def build_forward(
@@ -65,12 +65,14 @@ def build_forward(
     changes: dict[str, Any] = {"horizon.warmup_h": current * iv / 3600.0}
     if sc.demand is not None and sc.demand.busyness_cv > 0:
         changes["demand.busyness_cv"] = 0.0
+    changes.update(replayed_from(sc, t_at))
     fsc = sc.replace(changes)
     if sc.campaigns:
         fsc = _campaigns_from(fsc, state, t_at, paused)
     m = compile_scenario(fsc)
     rows = []
     segments = []
+    replayed = replayed_counts(sc, t_at)
     for k, seg in enumerate(m.segments):
         k_id = m.type_ids[k]
         before = np.clip(np.minimum(seg.t1, t_at) - seg.t0, 0.0, None)
@@ -78,6 +80,22 @@ def build_forward(
         observed = (
             float(sum(state.calls_so_far.get(k_id, []))) if k_id in state.calls_so_far else None
         )
+        if k_id in replayed:  # replayed times: what the replay had by now, and kept as they are
+            n_before, n_after = replayed[k_id]
+            rows.append(
+                {
+                    "call_type": k_id,
+                    "basis": "replayed",
+                    "expected_so_far": float(n_before),
+                    "observed_so_far": observed,
+                    "weight": 0.0,
+                    "factor": 1.0,
+                    "rest_forecast": float(n_after),
+                    "rest_reforecast": float(n_after),
+                }
+            )
+            segments.append(seg)
+            continue
         if observed is None or expected <= 0:
             w, factor = 0.0, 1.0
         else:
@@ -97,6 +115,7 @@ def build_forward(
         rows.append(
             {
                 "call_type": k_id,
+                "basis": "forecast",
                 "expected_so_far": expected,
                 "observed_so_far": observed,
                 "weight": w,
@@ -133,7 +152,14 @@ def build_forward(
         for x in spread(w.waited_s, w.count)
     )
     in_progress = tuple(
-        (labels[c.group], type_ix[c.call_type], x)
+        (
+            labels[c.group],
+            type_ix[c.call_type],
+            x,
+            tier_ix[c.tier] if c.tier else tier_default,
+            net_ix[c.network] if c.network else net_default,
+            c.stage == "wrap",
+        )
         for c in state.in_progress
         for x in spread(c.elapsed_s, c.count)
     )
@@ -165,6 +191,40 @@ def build_forward(
     extras["live"] = LiveStart(t_at, waiting, in_progress, in_ivr, due, orders)
     fm = dataclasses.replace(m, segments=segments, staffing=staffing, extras=extras)
     return Forward(fsc, fm, t_at, current, pd.DataFrame(rows))
+
+
+def replayed_from(sc: Scenario, t_at: float) -> dict[str, Any]:
+    """Changes that keep only the replayed arrivals (``times_s``) at or after ``at``.
+
+    The morning's replayed calls are in the state (waiting, in talk, finished): the
+    forward model must not replay them again. Replayed times are not rescaled by the
+    reforecast (``replayed_counts``).
+    """
+    out: dict[str, Any] = {}
+    for ct in sc.call_types:
+        arr = ct.arrivals
+        if arr.times_s is None:
+            continue
+        keep = [i for i, t in enumerate(arr.times_s) if t >= t_at]
+        path = f"call_types.{ct.id}.arrivals"
+        out[f"{path}.times_s"] = [arr.times_s[i] for i in keep]
+        if arr.tiers is not None:
+            out[f"{path}.tiers"] = [arr.tiers[i] for i in keep]
+        if arr.networks is not None:
+            out[f"{path}.networks"] = [arr.networks[i] for i in keep]
+    return out
+
+
+def replayed_counts(sc: Scenario, t_at: float) -> dict[str, tuple[int, int]]:
+    """Per call type with replayed arrivals: its times before ``at`` and from ``at`` on."""
+    return {
+        ct.id: (
+            sum(1 for t in ct.arrivals.times_s if t < t_at),
+            sum(1 for t in ct.arrivals.times_s if t >= t_at),
+        )
+        for ct in sc.call_types
+        if ct.arrivals.times_s is not None
+    }
 
 
 def with_extra(fw: Forward, extra: np.ndarray) -> Forward:
@@ -228,7 +288,7 @@ def run_forward(
     """Simulate the forward model; a result whose KPIs are the rest of the day's.
 
     ``first``: the replication to start from (replication r has the same random numbers
-    whatever the run it is in: a run of the first few extends to more, see ``extend``).
+    whatever the run it is in: a run of the first few extends to more).
     """
     t0 = time.perf_counter()
     jobs = [(fw.m, r, seed) for r in range(first, first + replications)]
@@ -247,20 +307,6 @@ def run_forward(
                 raise
             own.shutdown()
     return SimulationResult(fw.scenario, seed, replications, reps, time.perf_counter() - t0, fw.m)
-
-
-def extend(
-    res: SimulationResult, fw: Forward, replications: int, pool: Any = None
-) -> SimulationResult:
-    """``res`` (replications 0 to n - 1 of ``fw``) with those up to ``replications`` added."""
-    n = res.replications
-    if n >= replications:
-        return res
-    more = run_forward(fw, replications - n, res.seed, pool=pool, first=n)
-    return SimulationResult(
-        fw.scenario, res.seed, replications, [*res.reps, *more.reps],
-        res.wall_s + more.wall_s, fw.m,
-    )  # fmt: skip
 
 
 def whole_day(res: SimulationResult, state: LiveState) -> pd.DataFrame:

@@ -125,13 +125,16 @@ def state_notes(sc: Scenario, state: LiveState) -> list[str]:
             "the redials and returns due are new callers in the forward model: first-contact "
             "resolution counts them apart from their earlier calls"
         )
+    replayed = [ct.id for ct in sc.call_types if ct.arrivals.times_s is not None]
+    if replayed:
+        notes.append(
+            f"arrivals replayed from the scenario's times ({', '.join(replayed)}): the forward "
+            f"model replays those from {state.at} on, as they are (not rescaled by the "
+            "reforecast; the morning's are in the state)"
+        )
     if any(ct.ivr for ct in sc.call_types) and not state.in_ivr:
         notes.append(f"the state lists no callers in the IVR at {state.at}: none are simulated")
     if sc.work_orders:
-        notes.append(
-            f"the orders that calls in talk at {state.at} will raise are not in the forward "
-            "model (those calls hold their agents only)"
-        )
         if not state.open_orders:
             notes.append(
                 f"the state lists no work orders open at {state.at}: the back office starts empty"
@@ -167,6 +170,7 @@ def intraday(
     try:
         fw = build_forward(scenario, state)
         res = run_forward(fw, replications, s, pool=pool)
+        log(f"projection: {replications} replications")
         day = whole_day(res, state)
         targets = day_targets(scenario, day, res, fw.current)
         out = IntradayResult(scenario, state, fw, res, day, targets)

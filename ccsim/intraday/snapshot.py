@@ -59,19 +59,27 @@ def snapshot(res: SimulationResult, at: str, day: int = 1, replication: int = 0)
             strict=True,
         )
     ]
-    busy_end = (
-        t_ans
-        + c["transfer"].to_numpy(dtype=float)
-        + c["talk"].to_numpy(dtype=float)
-        + c["wrap"].to_numpy(dtype=float)
-    )
+    talk_end = t_ans + c["transfer"].to_numpy(dtype=float) + c["talk"].to_numpy(dtype=float)
+    busy_end = talk_end + c["wrap"].to_numpy(dtype=float)
     talking = answered & (t_ans <= t) & (busy_end > t)
-    in_progress = [
-        {"group": str(g), "call_type": str(ct), "elapsed_s": round(float(t - ta), 3)}
-        for g, ct, ta in zip(
-            c["group"][talking], c["call_type"][talking], t_ans[talking], strict=True
-        )
-    ]
+    in_progress = []
+    for g, ct, tr, nw, ta, te in zip(
+        c["group"][talking],
+        c["call_type"][talking],
+        c["tier"][talking],
+        c["network"][talking],
+        t_ans[talking],
+        talk_end[talking],
+        strict=True,
+    ):
+        row: dict[str, Any] = {
+            "group": str(g), "call_type": str(ct), "tier": str(tr), "network": str(nw),
+        }  # fmt: skip
+        if te <= t:  # in wrap-up: the talk (and the order it raises) is over
+            row.update(stage="wrap", elapsed_s=round(float(t - te), 3))
+        else:
+            row["elapsed_s"] = round(float(t - ta), 3)
+        in_progress.append(row)
     m = res.compiled
     agents_now = {g: int(m.staffing[i, current]) for i, g in enumerate(m.group_ids)}
     T = sc.sl.threshold_s

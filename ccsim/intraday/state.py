@@ -8,9 +8,10 @@ kpis_so_far: {answered: 9120, answered_within_threshold: 7410, abandoned: 388}
 waiting:                         # callers waiting for an agent now
   - {call_type: query, tier: gold, network: city01, waited_s: 35}
   - {call_type: query, count: 40, waited_s: [0, 120]}   # 40 spread evenly over 0-120 s
-in_progress:                     # calls in talk now
-  - {group: general, call_type: query, elapsed_s: 95}
+in_progress:                     # calls in talk now (they raise their orders at its end)
+  - {group: general, call_type: query, tier: gold, network: city01, elapsed_s: 95}
   - {group: general, call_type: query, count: 60, elapsed_s: [0, 300]}
+  - {group: general, call_type: query, stage: wrap, elapsed_s: 12}   # in wrap-up
 in_ivr: [{call_type: query, count: 80, spent_s: [0, 120]}]      # callers in the IVR now
 calls_due: [{call_type: query, kind: redial, due_in_s: 240}]    # redials and returns to come
 open_orders: [{order_type: complaint, call_type: complaint, age_s: 5400}]   # in the back office
@@ -23,7 +24,7 @@ campaigns: {retention: {remaining: 320}}  # optional: records left of today's li
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 from pydantic import Field, ValidationError, field_validator
@@ -47,11 +48,20 @@ class Waiting(Model):
 
 
 class InProgress(Model):
-    """Calls in talk: one, or ``count`` spread evenly over a band of elapsed talk times."""
+    """Calls in talk: one, or ``count`` spread evenly over a band of elapsed talk times.
+
+    A call in talk may raise a work order at the end of its talk, as its call type says;
+    one in wrap-up (``stage: wrap``, ``elapsed_s`` the wrap-up so far) has ended its talk.
+    """
 
     group: str
     call_type: str
-    elapsed_s: float | list[float] = Field(description="Seconds of talk so far, or [low, high].")
+    tier: str | None = None
+    network: str | None = None
+    stage: Literal["talk", "wrap"] = "talk"
+    elapsed_s: float | list[float] = Field(
+        description="Seconds of talk (of wrap-up with stage: wrap) so far, or [low, high]."
+    )
     count: int = Field(1, ge=1)
 
 
@@ -270,6 +280,10 @@ def state_problems(state: LiveState, sc: Scenario) -> list[Problem]:
     for i, ip in enumerate(state.in_progress):
         names(f"in_progress[{i}].group", ip.group, groups, "group")
         names(f"in_progress[{i}].call_type", ip.call_type, types, "call type")
+        if ip.tier is not None:
+            names(f"in_progress[{i}].tier", ip.tier, tiers, "tier")
+        if ip.network is not None:
+            names(f"in_progress[{i}].network", ip.network, nets, "network")
         out += _band(
             f"in_progress[{i}].elapsed_s",
             ip.elapsed_s,

@@ -16,7 +16,7 @@ def print_intraday(doc: dict[str, Any]) -> None:
     )
     rows = [
         [
-            r["call_type"],
+            r["call_type"] + (" (replayed)" if r.get("basis") == "replayed" else ""),
             fmt_num(r["observed_so_far"], 0) if r["observed_so_far"] is not None else "-",
             fmt_num(r["expected_so_far"], 0),
             fmt_num(r["factor"], 3),

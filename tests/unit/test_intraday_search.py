@@ -1,0 +1,95 @@
+"""The share of the Erlang guess: screened on a few replications, decided on all of them.
+
+A small forward model (one group, overloaded from ``at``), a guess of 8 agents in each
+interval from the next one: share k/8 adds k agents. Each share's whole-day service
+level is measured on all 10 replications and on the first 4; the target is put where the
+first 4 and all 10 disagree on the smallest share that meets it. The search must keep
+the share that all 10 replications give.
+"""
+
+import functools
+
+import numpy as np
+
+from ccsim.intraday.forward import build_forward, whole_day
+from ccsim.intraday.search import EIGHTHS, Trials, clearly_missed, search_share
+from ccsim.intraday.state import parse_state
+from ccsim.scenario import parse_scenario
+from tests.helpers.scen import base
+
+R, SCREEN = 10, 4
+EXP = {"dist": "exponential"}
+SCENARIO = base(
+    seed=5,
+    horizon={"duration_h": 3, "interval_min": 30},
+    call_types=[
+        {
+            "id": "a",
+            "arrivals": {"rate_per_h": 240},
+            "handle_time": {**EXP, "mean_s": 120},
+            "patience": {**EXP, "mean_s": 120},
+        }
+    ],
+    centers=[{"id": "c", "groups": [{"id": "g", "skills": ["a"], "agents": 7}]}],
+    targets={"service_level": {"threshold_s": 20, "target": 0.8}},
+)
+START = 3  # `at` 01:00 is in interval 2: agents can be added from interval 3
+
+
+@functools.cache
+def model():
+    sc = parse_scenario(SCENARIO)
+    state = parse_state({"at": "01:00"}, sc)
+    fw = build_forward(sc, state)
+    guess = np.zeros_like(fw.m.staffing)
+    guess[:, START:] = EIGHTHS
+    trials = Trials(fw, sc.seed, R, None)
+    sl, full = [], []
+    for k in range(EIGHTHS + 1):
+        res = trials.result(trials.trial(guess * k // EIGHTHS), R)
+        full.append(res)
+        sl.append(whole_day(res, state)["service_level"].to_numpy())
+    return sc, state, fw, guess, np.array(sl), full
+
+
+def smallest_meeting(means, target):
+    ok = [k for k in range(1, EIGHTHS + 1) if means[k] >= target - 1e-12]
+    return ok[0] if ok else EIGHTHS
+
+
+def test_the_share_kept_is_the_one_all_replications_give():
+    sc, state, fw, guess, sl, full_res = model()
+    full, screened = sl.mean(axis=1), sl[:, :SCREEN].mean(axis=1)
+    assert np.all(np.diff(full) > 0)  # more agents, better service
+    # a target where the first 4 replications and all 10 keep different shares
+    cases = [
+        full[k]
+        for k in range(1, EIGHTHS)
+        if smallest_meeting(full, full[k]) != smallest_meeting(screened, full[k])
+    ]
+    assert cases, "no margin where 4 and 10 replications disagree: change the seed"
+    for target in cases:
+        k_full = smallest_meeting(full, target)
+        sc_t = sc.replace({"targets.service_level.target": float(target)})
+        trials = Trials(fw, sc.seed, R, None)
+        extra, res, runs = search_share(
+            sc_t, state, trials, guess, 4, START, full_res[0], lambda m: None
+        )
+        assert int(extra[0, START]) == k_full, (target, k_full, smallest_meeting(screened, target))
+        assert res.replications == R
+        assert runs < (EIGHTHS - 1) * R  # the screen rejected some shares on 4 replications
+
+
+def test_screen_rejects_only_a_clear_miss():
+    sc, state, fw, guess, sl, full_res = model()
+    # share 2 screened on 4 replications, predicted from share 1 on all 10 (common random
+    # numbers): a target well above the prediction is missed beyond doubt, one at the
+    # mean over all 10 replications is not
+    trials = Trials(fw, sc.seed, R, None)
+    res = trials.result(trials.trial(guess * 2 // EIGHTHS), SCREEN)
+    predicted = sl[1].mean() + (sl[2, :SCREEN] - sl[1, :SCREEN]).mean()
+    far = sc.replace({"targets.service_level.target": float(predicted + 0.05)})
+    at_mean = sc.replace({"targets.service_level.target": float(sl[2].mean())})
+    assert clearly_missed(far, state, res, full_res[1], START)
+    assert not clearly_missed(at_mean, state, res, full_res[1], START)
+    assert not clearly_missed(far, state, full_res[2], full_res[1], START)  # all run: none
