@@ -97,7 +97,7 @@ class Simulation(Routing):
         )
         self._ivrs = [ct.ivr for ct in sc.call_types]
         # callbacks of the inner loop's events (``loop.Due``), one list shared by all
-        self._cb_arrival = [self._on_arrival]
+        self._cb_arrival: list[Callable[[Any], None]] = [self._on_arrival]
         self._cb_ivr_end = [self._on_ivr_end]
         self._fresh = [
             CallDraws(self.streams, f"fresh/{ct.id}", ct, m.tier_patience) for ct in sc.call_types
@@ -168,11 +168,14 @@ class Simulation(Routing):
         forced = self._arr_forced[i] if self._arr_forced is not None else None
         now = self.env._now
         arr_t = self._arr_t
-        # the next arrival, as ``after`` would schedule it (gaps are >= 0: times sorted)
+        # the next arrival, as ``after`` would schedule it (gaps are >= 0: times sorted);
+        # one arrival is due at a time, so its event is used again
         if i + 1 < len(arr_t):
-            push(self._queue, (now + (arr_t[i + 1] - now), NORMAL, next(self._eid), Due(self._cb_arrival, None)))  # fmt: skip
+            ev.callbacks = self._cb_arrival
+            push(self._queue, (now + (arr_t[i + 1] - now), NORMAL, next(self._eid), ev))
         elif self._next_arrivals():
-            push(self._queue, (now + (self._arr_t[0] - now), NORMAL, next(self._eid), Due(self._cb_arrival, None)))  # fmt: skip
+            ev.callbacks = self._cb_arrival
+            push(self._queue, (now + (self._arr_t[0] - now), NORMAL, next(self._eid), ev))
         d = self._fresh[k].next()
         self._callers += 1
         tier = bisect_right(self.tier_cum, d[1])
