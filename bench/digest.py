@@ -1,7 +1,8 @@
 """A fingerprint of the engine's numbers: SHA-256 of full per-replication results.
 
 Runs every reference scenario under ``scenarios/`` that takes a few seconds (2
-replications, seed 11) and the default province (1 replication, its own seed). For
+replications, seed 11) and the default province (1 replication, its own seed); with
+``--slow`` also the larger provinces (1 replication, seed 11). For
 each replication it hashes the run's records (every column of calls, samples, orders,
 back-office tasks, outbound, lines, transfers) and its counts (``aggregate``, and
 ``run_replication``, which folds long runs as it goes). A change meant to make the
@@ -29,7 +30,8 @@ from ccsim.scenario import load_scenario
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 11
 REPS = 2
-# reference scenarios too slow for a quick check (a minute or more per replication)
+# reference scenarios too slow for a quick check (tens of seconds or more per run):
+# included with 1 replication by --slow
 SLOW = {"province_centralized", "province_hybrid", "province_local", "province_outbound"}
 PROVINCE = "province_10000"
 
@@ -83,14 +85,18 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--only", nargs="*", help="scenario names (file stems) to run")
     ap.add_argument("-v", "--verbose", action="store_true", help="digest of each part")
+    ap.add_argument("--slow", action="store_true", help="also the slow ones, 1 replication")
     args = ap.parse_args()
-    files = sorted(p for p in (ROOT / "scenarios").glob("*.yaml") if p.stem not in SLOW)
+    files = sorted(
+        p for p in (ROOT / "scenarios").glob("*.yaml") if args.slow or p.stem not in SLOW
+    )
     if args.only:
         files = [p for p in files if p.stem in args.only]
     everything = hashlib.sha256()
     for p in files:
         province = p.stem == PROVINCE
-        d, parts, wall = scenario_digest(p, 1 if province else REPS, None if province else SEED)
+        reps = 1 if province or p.stem in SLOW else REPS
+        d, parts, wall = scenario_digest(p, reps, None if province else SEED)
         everything.update(d.encode())
         print(f"{p.stem:28s} {d[:16]}  ({wall:5.1f} s)", flush=True)
         if args.verbose:
