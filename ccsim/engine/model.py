@@ -5,8 +5,9 @@ streams and the recorder. It routes calls to agent groups as a ``Routing``
 (``routing.py``), and creates the back office and the outbound side, which reach it
 through the protocols of ``interfaces.py``.
 
-Events are SimPy timeouts with callbacks rather than processes: a process per call
-costs a generator and several extra events, and this loop runs once per call.
+Events are callbacks due at a time (``loop.Due``, a lean SimPy timeout) rather than
+processes: a process per call costs a generator and several extra events, and this loop
+runs once per call. ``loop.run`` runs them, and any other SimPy event, in SimPy's order.
 
 Same-time events run in a fixed order: staffing changes at an interval boundary first
 (SimPy priority URGENT), then all other events in the order they were scheduled.
