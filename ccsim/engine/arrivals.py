@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from ccsim.engine.compile import Compiled
+from ccsim.engine.streams import Streams
 from ccsim.scenario.schema import Scenario
 from ccsim.scenario.timeline import DAY_S, Segments, segments, weekday_factors
 
@@ -169,3 +171,28 @@ class ArrivalDays:
                 f_all.tolist() if f_all is not None and (f_all >= 0).any() else None,
             )
         return None
+
+
+def arrival_days(m: Compiled, streams: Streams) -> ArrivalDays:
+    """The arrivals of a replication, by day: drawn per call type, or replayed as given."""
+    factors, busy = day_multipliers(m.scenario, m.n_days, streams.rng("busyness"))
+    sources: list[DrawnArrivals | ReplayedArrivals] = []
+    tier_ix = {t: i for i, t in enumerate(m.tier_ids)}
+    net_ix = {x: i for i, x in enumerate(m.network_ids)}
+    for k, seg in enumerate(m.segments):
+        arr = m.scenario.call_types[k].arrivals
+        if arr.times_s is not None:
+            t = np.asarray(arr.times_s, dtype=float)
+            n = t.size
+            ft = np.asarray(
+                [tier_ix[x] for x in arr.tiers] if arr.tiers else [-1] * n, dtype=np.int64
+            )
+            fn = np.asarray(
+                [net_ix[x] for x in arr.networks] if arr.networks else [-1] * n, dtype=np.int64
+            )
+            forced = np.stack([ft, fn], axis=1).reshape(n, 2)  # replayed (-1: draw)
+            sources.append(ReplayedArrivals(t, forced))
+        else:
+            rng = streams.rng(f"arrivals/{m.type_ids[k]}")
+            sources.append(DrawnArrivals(seg, factors, busy, rng))
+    return ArrivalDays(sources)

@@ -5,8 +5,9 @@ streams and the recorder. It routes calls to agent groups as a ``Routing``
 (``routing.py``), and creates the back office and the outbound side, which reach it
 through the protocols of ``interfaces.py``.
 
-Events are SimPy timeouts with callbacks rather than processes: a process per call
-costs a generator and several extra events, and this loop runs once per call.
+Events are callbacks due at a time (``loop.Due``, a lean SimPy timeout) rather than
+processes: a process per call costs a generator and several extra events, and this loop
+runs once per call. ``loop.run`` runs them, and any other SimPy event, in SimPy's order.
 
 Same-time events run in a fixed order: staffing changes at an interval boundary first
 (SimPy priority URGENT), then all other events in the order they were scheduled.
@@ -14,23 +15,19 @@ Same-time events run in a fixed order: staffing changes at an interval boundary 
 
 from __future__ import annotations
 
-import bisect
 import math
 from array import array
+from bisect import bisect_right
 from collections.abc import Callable
+from heapq import heappush as push
 from typing import Any
 
 import numpy as np
 import simpy
-from simpy.events import NORMAL, URGENT, Event, Timeout
+from simpy.events import NORMAL, URGENT, Event
 
-from ccsim.engine import proficiency
-from ccsim.engine.arrivals import (
-    ArrivalDays,
-    DrawnArrivals,
-    ReplayedArrivals,
-    day_multipliers,
-)
+from ccsim.engine import loop, proficiency
+from ccsim.engine.arrivals import ArrivalDays, arrival_days
 from ccsim.engine.backoffice import BackOffice
 from ccsim.engine.call import (
     CONTAINED,
@@ -46,11 +43,18 @@ from ccsim.engine.capacity import blocked_redials
 from ccsim.engine.compile import Compiled, compile_scenario
 from ccsim.engine.draws import CallDraws, ivr_streams, repeat_streams
 from ccsim.engine.exits import queue_rules
+from ccsim.engine.loop import Due, due
 from ccsim.engine.outbound import Outbound
-from ccsim.engine.records import Kind, Outcome, Recorder, RunRecord
+from ccsim.engine.records import ROW, Kind, Outcome, Recorder, RunRecord
 from ccsim.engine.routing import Routing
 from ccsim.engine.streams import Streams
 from ccsim.scenario.schema import Scenario
+
+# looked up once: the inner loop uses them per call
+FRESH = Kind.FRESH
+O_BLOCKED, O_CONTAINED, O_IVR_ABANDONED = Outcome.BLOCKED, Outcome.CONTAINED, Outcome.IVR_ABANDONED
+NAN = math.nan
+pack = ROW.pack
 
 
 class Simulation(Routing):
@@ -80,6 +84,8 @@ class Simulation(Routing):
         super().__init__(m)
         self.tier_cum = m.tier_cum.tolist()
         self.net_cum = m.network_cum.tolist()
+        self._tier_last = len(self.tier_cum) - 1
+        self._net_last = len(self.net_cum) - 1
         self.tier_patience = m.tier_patience
         self.horizon_s = m.horizon_s
         self.net_dialect = m.network_dialect
@@ -90,7 +96,10 @@ class Simulation(Routing):
         self._ivr_open: dict[int, Call] | None = (
             {} if m.drain_limit_s is not None or closing else None
         )
-        self._types = sc.call_types
+        self._ivrs = [ct.ivr for ct in sc.call_types]
+        # callbacks of the inner loop's events (``loop.Due``), one list shared by all
+        self._cb_arrival: list[Callable[[Any], None]] = [self._on_arrival]
+        self._cb_ivr_end = [self._on_ivr_end]
         self._fresh = [
             CallDraws(self.streams, f"fresh/{ct.id}", ct, m.tier_patience) for ct in sc.call_types
         ]
@@ -125,34 +134,12 @@ class Simulation(Routing):
 
     def after(self, delay: float, fn: Callable[[Event], None], value: Any) -> None:
         """Call ``fn`` with an event carrying ``value`` in ``delay`` seconds."""
-        ev = Timeout(self.env, delay, value)
-        ev.callbacks.append(fn)
+        due(self.env, delay, fn, value)
 
     # -- set-up -----------------------------------------------------------------------
 
     def _draw_arrivals(self) -> None:
-        m = self.m
-        factors, busy = day_multipliers(m.scenario, m.n_days, self.streams.rng("busyness"))
-        sources: list[DrawnArrivals | ReplayedArrivals] = []
-        tier_ix = {t: i for i, t in enumerate(m.tier_ids)}
-        net_ix = {x: i for i, x in enumerate(m.network_ids)}
-        for k, seg in enumerate(m.segments):
-            arr = m.scenario.call_types[k].arrivals
-            if arr.times_s is not None:
-                t = np.asarray(arr.times_s, dtype=float)
-                n = t.size
-                ft = np.asarray(
-                    [tier_ix[x] for x in arr.tiers] if arr.tiers else [-1] * n, dtype=np.int64
-                )
-                fn = np.asarray(
-                    [net_ix[x] for x in arr.networks] if arr.networks else [-1] * n, dtype=np.int64
-                )
-                forced = np.stack([ft, fn], axis=1).reshape(n, 2)  # replayed (-1: draw)
-                sources.append(ReplayedArrivals(t, forced))
-            else:
-                rng = self.streams.rng(f"arrivals/{m.type_ids[k]}")
-                sources.append(DrawnArrivals(seg, factors, busy, rng))
-        self._arr_days = ArrivalDays(sources)
+        self._arr_days = arrival_days(self.m, self.streams)
         self._next_arrivals()
 
     def _next_arrivals(self) -> bool:
@@ -180,21 +167,31 @@ class Simulation(Routing):
         self._arr_i = i + 1
         k = self._arr_k[i]
         forced = self._arr_forced[i] if self._arr_forced is not None else None
-        if i + 1 < len(self._arr_t):
-            self.after(self._arr_t[i + 1] - self.env.now, self._on_arrival, None)
+        now = self.env._now
+        arr_t = self._arr_t
+        # the next arrival, as ``after`` would schedule it (gaps are >= 0: times sorted);
+        # one arrival is due at a time, so its event is used again
+        if i + 1 < len(arr_t):
+            ev.callbacks = self._cb_arrival
+            push(self._queue, (now + (arr_t[i + 1] - now), NORMAL, next(self._eid), ev))
         elif self._next_arrivals():
-            self.after(self._arr_t[0] - self.env.now, self._on_arrival, None)
+            ev.callbacks = self._cb_arrival
+            push(self._queue, (now + (self._arr_t[0] - now), NORMAL, next(self._eid), ev))
         d = self._fresh[k].next()
         self._callers += 1
-        tier = min(bisect.bisect_right(self.tier_cum, d[1]), len(self.tier_cum) - 1)
-        net = min(bisect.bisect_right(self.net_cum, d[0]), len(self.net_cum) - 1)
+        tier = bisect_right(self.tier_cum, d[1])
+        if tier > self._tier_last:
+            tier = self._tier_last
+        net = bisect_right(self.net_cum, d[0])
+        if net > self._net_last:
+            net = self._net_last
         if forced is not None:
             ft, fn = forced
             tier = tier if ft < 0 else ft
             net = net if fn < 0 else fn
-        call = Call(self._callers, k, tier, net, Kind.FRESH, 0, self.env.now)
+        call = Call(self._callers, k, tier, net, FRESH, 0, now)
         call.dialect = d[7] < self.net_dialect[net]
-        self._enter(call, d, fresh=True)
+        self._enter(call, d, True)
 
     def inject(self, caller: Call, ctype: int, kind: int, t: float) -> None:
         """A further call by the same caller, arriving now (chasers from the back office)."""
@@ -203,29 +200,30 @@ class Simulation(Routing):
 
     def _on_repeat(self, ev: Event) -> None:
         call: Call = ev._value
-        call.t_arrival = self.env.now
+        call.t_arrival = self.env._now
         self._enter(call, self._repeat[call.ctype].next(), fresh=False)
 
     def _enter(self, call: Call, d: list[float], fresh: bool) -> None:
         if self.lines is not None and not self.lines.seize(call):
             return
+        k = call.ctype
         call.patience = d[9] * self.tier_patience[call.tier]
         call.talk = d[10]
         call.wrap = d[11]
         call.u_fcr = d[6]
         call.u_order = d[8]
-        times = self._ivr_time[call.ctype]
+        times = self._ivr_time[k]
         if times is None:
             self._request(call)
             return
         if self.ivr_ports is not None:
             if self.ivr_active >= self.ivr_ports:
-                self._finish(call, Outcome.BLOCKED)
+                self._finish(call, O_BLOCKED)
                 self._maybe_redial(call, "blocked")
                 return
             self.ivr_active += 1
-        ivr = self._types[call.ctype].ivr
-        assert ivr is not None
+        ivr = self._ivrs[k]
+        assert ivr is not None  # it has IVR times
         if not fresh:
             exit_, t = TO_AGENT, times[0]()
         elif d[2] < ivr.abandon:
@@ -255,7 +253,8 @@ class Simulation(Routing):
         call.state = IN_IVR
         if self._ivr_open is not None:
             self._ivr_open[id(call)] = call
-        self.after(t, self._on_ivr_end, call)
+        # as ``after(t, self._on_ivr_end, call)``; IVR times are draws >= 0
+        push(self._queue, (self.env._now + t, NORMAL, next(self._eid), Due(self._cb_ivr_end, call)))  # fmt: skip
 
     def _on_ivr_end(self, ev: Event) -> None:
         call: Call = ev._value
@@ -269,9 +268,9 @@ class Simulation(Routing):
         if e == TO_AGENT:
             self._request(call)
         elif e == CONTAINED:
-            self._finish(call, Outcome.CONTAINED)
+            self._finish(call, O_CONTAINED)
         elif e == LOST:
-            self._finish(call, Outcome.IVR_ABANDONED)
+            self._finish(call, O_IVR_ABANDONED)
             self._maybe_redial(call, "ivr_abandon")
         else:
             self._finish(call, Outcome.DISCONNECTED)
@@ -282,9 +281,11 @@ class Simulation(Routing):
         call.state = DONE
         if self.lines is not None:
             self.lines.release(call)
-        self.rec.add(
-            call.caller, call.ctype, call.tier, call.net, call.kind, call.attempt, call.t_arrival,
-            outcome, -1, math.nan, math.nan, 0.0, 0.0, 0, call.dialect, -1, 0.0, False,
+        self._row(
+            pack(
+                call.caller, call.ctype, call.tier, call.net, call.kind, call.attempt,
+                call.t_arrival, outcome, -1, NAN, NAN, 0.0, 0.0, 0, call.dialect, -1, 0.0, False,
+            )
         )  # fmt: skip
 
     def _maybe_redial(self, call: Call, reason: str) -> None:
@@ -352,10 +353,7 @@ class Simulation(Routing):
             # queue-length samples at the midpoints of sampling periods, in the horizon
             self.after(self._sample_s / 2.0, self._on_sample, None)
         limit = self.m.drain_limit_s
-        if limit is None:
-            self.env.run()
-        else:
-            self.env.run(until=self.m.horizon_s + limit)
+        loop.run(self.env, None if limit is None else self.m.horizon_s + limit)
         end = self.env.now
         if self._xfer is not None:  # transferred callers still on their second leg
             self._xfer.at_end(end)

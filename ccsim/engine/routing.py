@@ -22,22 +22,28 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
+from heapq import heappush as push
 from typing import Any
 
 import simpy
-from simpy.events import URGENT, Event
+from simpy.events import NORMAL, URGENT, Event
 
 from ccsim.engine.backoffice import BackOffice
 from ccsim.engine.call import DONE, INF, WAITING, Call
 from ccsim.engine.capacity import Lines, QueueLimit
 from ccsim.engine.compile import Compiled
 from ccsim.engine.exits import MaxWaitRule
+from ccsim.engine.loop import Due
 from ccsim.engine.outbound import Outbound
 from ccsim.engine.proficiency import Skill
-from ccsim.engine.records import Kind, Outcome, Recorder
+from ccsim.engine.records import ROW, Kind, Outcome, Recorder
 from ccsim.engine.selection import AgedServe, IdleChoice
 from ccsim.engine.streams import Buffered, Streams
 from ccsim.engine.transfers import Transfers
+
+# looked up once: the inner loop uses them per call
+ANSWERED, ABANDONED, RETURN = Outcome.ANSWERED, Outcome.ABANDONED, Kind.RETURN
+pack = ROW.pack
 
 
 class Routing:
@@ -71,6 +77,13 @@ class Routing:
     def __init__(self, m: Compiled) -> None:
         sc = m.scenario
         G = len(m.group_ids)
+        # the event queue and the recorder, looked up once (``loop.Due`` events are
+        # pushed directly where ``after`` would cost a call per event)
+        self._queue = self.env._queue
+        self._eid = self.env._eid
+        self._row = self.rec.rows.append
+        self._cb_patience = [self._on_patience]
+        self._cb_release = [self._on_release]
         self.staffed = [0] * G
         self.busy = [0] * G
         self.waiting = [0] * G  # live waiting calls in queues this group serves
@@ -118,14 +131,14 @@ class Routing:
     # -- the agent queue -----------------------------------------------------------------
 
     def _request(self, call: Call) -> None:
-        now = self.env.now
+        now = self.env._now
         call.t_queue = now
         q = self.route[call.ctype][call.tier][call.net][call.dialect]
         call.queue = q
-        busy = self.busy
-        staffed = self.staffed
         picks = self._picks
         if picks is None or picks[q] is None:
+            busy = self.busy
+            staffed = self.staffed
             for g in self.q_immediate[q]:
                 if busy[g] < staffed[g]:
                     self._answer(call, g, now)
@@ -143,8 +156,8 @@ class Routing:
         waiting = self.waiting
         for g in self.q_groups[q]:
             waiting[g] += 1
-        if call.patience < INF:
-            self.after(call.patience, self._on_patience, call)
+        if call.patience < INF:  # as ``after(call.patience, self._on_patience, call)``
+            push(self._queue, (now + call.patience, NORMAL, next(self._eid), Due(self._cb_patience, call)))  # fmt: skip
         if self.max_wait is not None:
             self.max_wait.arm(call)
         for g, delay in self.q_delayed[q]:
@@ -156,9 +169,10 @@ class Routing:
         call.group = g
         talk = call.talk
         wrap = call.wrap
-        fcr = self._fcr[call.ctype]
+        k = call.ctype
+        fcr = self._fcr[k]
         if self._prof is not None:
-            skill = self._prof[g][call.ctype]
+            skill = self._prof[g][k]
             if skill is not None:
                 talk, wrap, fcr = skill.apply(talk, wrap, fcr)
         if call.dialect and call.net not in self.speaks[g]:
@@ -179,27 +193,41 @@ class Routing:
         # simulated; still counts against FCR)
         resolved = 1
         if order < 0 and not chaser and call.u_fcr >= fcr:
-            t = now + transfer + talk + self._return_delay[call.ctype]()
+            t = now + transfer + talk + self._return_delay[k]()
             if t < self.horizon_s:
                 resolved = 0
-                again = call.follow_up(call.ctype, Kind.RETURN, 0, t)
+                again = call.follow_up(k, RETURN, 0, t)
                 self.after(t - now, self._on_repeat, again)
             else:
                 resolved = 2 if t - now <= self.fcr_window_s else 1
-        self.rec.add(
-            call.caller, call.ctype, call.tier, call.net, call.kind, call.attempt, call.t_arrival,
-            Outcome.ANSWERED, g, call.t_queue, now + transfer - call.t_queue, talk, wrap,
-            resolved, call.dialect, order, transfer, moved,
+        t_queue = call.t_queue
+        self._row(
+            pack(
+                call.caller, k, call.tier, call.net, call.kind, call.attempt, call.t_arrival,
+                ANSWERED, g, t_queue, now + transfer - t_queue, talk, wrap, resolved,
+                call.dialect, order, transfer, moved,
+            )
         )  # fmt: skip
-        self.after(transfer + talk + wrap, self._on_release, g)
+        # as ``after(transfer + talk + wrap, self._on_release, g)``; times are >= 0
+        push(self._queue, (self.env._now + (transfer + talk + wrap), NORMAL, next(self._eid), Due(self._cb_release, g)))  # fmt: skip
         if self.lines is not None:  # the caller hangs up at the end of the talk
             self.after(transfer + talk, self.lines.on_hang_up, call)
         if self._sl_guard:
             self._sl_req[g] += 1
-            self._sl_ok[g] += now + transfer - call.t_queue <= self._sl_threshold
+            self._sl_ok[g] += now + transfer - t_queue <= self._sl_threshold
 
     def _on_release(self, ev: Event) -> None:
-        self.free_agent(ev._value)
+        # free_agent, inlined: this runs once per answered call
+        g = ev._value
+        b = self.busy[g] - 1
+        self.busy[g] = b
+        if b < self.staffed[g]:
+            if self.waiting[g] and self._serve_next(g):
+                return
+            if self._idle_log is not None:
+                self._idle_log.went_idle(g, self.env._now)
+            if self.ob is not None:
+                self.ob.fill(g)
 
     def free_agent(self, g: int) -> None:
         """An agent of ``g`` finishes its work: a waiting inbound call first, then outbound."""
@@ -215,7 +243,7 @@ class Routing:
 
     def _serve_next(self, g: int) -> bool:
         """A free agent of group ``g`` takes the next eligible call, if any."""
-        now = self.env.now
+        now = self.env._now
         qlive = self.qlive
         qcalls = self.qcalls
         for bucket in self.buckets[g]:
@@ -233,8 +261,12 @@ class Routing:
                 if best is None or head.t_queue < best.t_queue:
                     best = head
             if best is not None:
-                self.qcalls[best.queue].popleft()
-                self._unqueue(best)
+                q = best.queue
+                qcalls[q].popleft()
+                qlive[q] -= 1  # _unqueue, inlined
+                waiting = self.waiting
+                for h in self.q_groups[q]:
+                    waiting[h] -= 1
                 self._answer(best, g, now)
                 if self.ob is not None:
                     self._refill(best.queue)
@@ -267,11 +299,13 @@ class Routing:
         self._unqueue(call)
         if self.lines is not None:
             self.lines.release(call)
-        now = self.env.now
-        self.rec.add(
-            call.caller, call.ctype, call.tier, call.net, call.kind, call.attempt, call.t_arrival,
-            Outcome.ABANDONED, self.q_groups[call.queue][0], call.t_queue, now - call.t_queue,
-            0.0, 0.0, 0, call.dialect, -1, 0.0, False,
+        now = self.env._now
+        self._row(
+            pack(
+                call.caller, call.ctype, call.tier, call.net, call.kind, call.attempt,
+                call.t_arrival, ABANDONED, self.q_groups[call.queue][0], call.t_queue,
+                now - call.t_queue, 0.0, 0.0, 0, call.dialect, -1, 0.0, False,
+            )
         )  # fmt: skip
         if self._sl_guard:
             self._sl_req[self.q_groups[call.queue][0]] += 1
@@ -319,6 +353,7 @@ class Routing:
                 req, ok = self._sl_req[g], self._sl_ok[g]
                 self.last_sl_ok[g] = req == 0 or ok >= self._sl_target * req
                 self._sl_req[g] = self._sl_ok[g] = 0
+        self.rec.compact()  # the interval's rows into the typed columns
         col = self.m.staffing[:, i].tolist()
         for g, n in enumerate(col):
             old = self.staffed[g]

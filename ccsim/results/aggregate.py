@@ -11,6 +11,7 @@ from summed counts at whatever level is asked (``ccsim.results.kpis``). Numpy on
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -29,6 +30,7 @@ from ccsim.results.lines import lines_in_use
 from ccsim.results.outbound_counts import CAMPAIGN_COUNTERS, LIST_COUNTERS, outbound_counts
 from ccsim.results.queue_length import queue_length
 from ccsim.results.transfer_counts import leg_busy, transfer_counts, with_legs
+from ccsim.results.unique import unique_ints
 from ccsim.results.work_order_counts import ORDER_COUNTERS, work_order_counts
 
 __all__ = [
@@ -279,7 +281,7 @@ def cell_counts(
     key = np.zeros(int(keep.sum()), dtype=np.int64)
     for d, s in zip(dims, sizes, strict=True):
         key = key * s + d()
-    uniq, inv = np.unique(key, return_inverse=True)
+    uniq, inv = unique_ints(key, math.prod(sizes), inverse=True)
     del key
     cells: dict[str, NDArray[np.float64] | NDArray[np.int64]] = {}
     rest = uniq.copy()

@@ -11,6 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ccsim.engine.compile import Compiled
+from ccsim.results.unique import unique_ints
 
 
 def caller_flags(
@@ -44,8 +45,9 @@ def caller_flags(
     fcr_ok[ids] = ~again & ~censored
     # repeat callers: >= k answered calls in a block of the reporting period
     block = np.floor(ts / (sc.kpi.repeat_caller_window_days * 86_400.0)).astype(np.int64)
-    key = cs.astype(np.int64) * (int(block.max()) + 1) + block
-    _, inv, counts = np.unique(key, return_inverse=True, return_counts=True)
+    nb = int(block.max()) + 1
+    key = cs.astype(np.int64) * nb + block
+    _, inv, counts = unique_ints(key, (int(cs.max()) + 1) * nb, inverse=True, counts=True)
     repeat[ids] = counts[inv] >= sc.kpi.repeat_caller_calls
     return fcr_ok, repeat
 
@@ -65,8 +67,9 @@ def callers_per_type(
     out = {"callers": np.zeros(K), "callers_answered": np.zeros(K), "callers_lost": np.zeros(K)}
     if not req.any():
         return out
-    ukey = np.unique(caller[req] * K + ctype[req])
-    akey = np.unique(caller[answered & keep] * K + ctype[answered & keep])
+    bound = (int(caller.max()) + 1) * K
+    ukey = unique_ints(caller[req] * K + ctype[req], bound)
+    akey = unique_ints(caller[answered & keep] * K + ctype[answered & keep], bound)
     out["callers"] = np.bincount(ukey % K, minlength=K).astype(float)
     out["callers_answered"] = np.bincount(akey % K, minlength=K).astype(float)
     out["callers_lost"] = out["callers"] - out["callers_answered"]

@@ -1,0 +1,61 @@
+"""The engine's event loop runs SimPy events and its own in SimPy's order."""
+
+import gc
+
+import pytest
+import simpy
+from simpy.events import URGENT, Event
+
+from ccsim.engine import loop
+
+
+def _schedule(env, log, lean):
+    """A mix of same-time callbacks, a process, an urgent event and a callback chain."""
+
+    def at(delay, name):
+        fn = lambda ev: log.append((env.now, name, ev._value))  # noqa: E731
+        if lean:
+            loop.due(env, delay, fn, name)
+        else:
+            simpy.Timeout(env, delay, name).callbacks.append(fn)
+
+    def proc():
+        yield env.timeout(2.0)
+        log.append((env.now, "process", None))
+        at(0.0, "from process")
+        yield env.timeout(3.0)
+        log.append((env.now, "process end", None))
+
+    at(2.0, "a")
+    env.process(proc())
+    at(2.0, "b")
+    urgent = Event(env)
+    urgent._ok, urgent._value = True, "urgent"
+    urgent.callbacks.append(lambda ev: log.append((env.now, "urgent", ev._value)))
+    env.schedule(urgent, URGENT, 2.0)
+    at(0.0, "now")
+    at(7.5, "late")
+
+
+@pytest.mark.parametrize("until", [None, 6.0])
+def test_loop_runs_events_in_simpys_order(until):
+    want, got = [], []
+    env = simpy.Environment()
+    _schedule(env, want, lean=False)
+    env.run(until=until)
+    mine = simpy.Environment()
+    _schedule(mine, got, lean=True)
+    loop.run(mine, until)
+    assert got == want
+    assert mine.now == env.now
+
+
+def test_loop_restores_the_garbage_collector_and_fails_loudly():
+    env = simpy.Environment()
+    loop.due(env, 1.0, lambda ev: 1 / 0, None)
+    assert gc.isenabled()
+    with pytest.raises(ZeroDivisionError):
+        loop.run(env)
+    assert gc.isenabled()
+    with pytest.raises(ValueError, match="Negative delay"):
+        loop.due(env, -1.0, print, None)
