@@ -29,6 +29,7 @@ BUILDS_ON: dict[str, set[str]] = {
     "reporting": {"results"},  # tables, figures, report: never runs a simulation
     "commands": {"reporting", "intraday"},  # one module per CLI command
     "cli": {"commands"},
+    "__main__": {"cli"},  # python -m ccsim
     "": {"commands"},  # the package's curated API (ccsim/__init__.py)
 }
 
