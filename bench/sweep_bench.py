@@ -25,8 +25,9 @@ import argparse
 import os
 import platform
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+
+from pool_trace import plain_reference  # bench/, beside this script
 
 from ccsim.runner.replications import run_replication
 from ccsim.runner.sweep import run_sweep
@@ -112,20 +113,6 @@ def main() -> None:
     print(f"\n3. Province day ({province.horizon.duration_h:g} h): {day:.2f} s per replication")
 
 
-def plain_efficiency(tasks: int = 16, k: int = 400_000) -> float:
-    """Plain Python arithmetic on 2 processes against 1: what this machine gives now."""
-    t0 = time.perf_counter()
-    for _ in range(tasks):
-        spin(k)
-    t1 = time.perf_counter() - t0
-    with ProcessPoolExecutor(2) as pool:
-        list(pool.map(spin, [1000, 1000]))
-        t0 = time.perf_counter()
-        list(pool.map(spin, [k] * tasks))
-        t2 = time.perf_counter() - t0
-    return t1 / (2 * t2)
-
-
 def province_sweep(reps: int) -> None:
     """A planner's sweep: the province's daily volume x0.9..1.2, on 1 and 2 workers."""
     print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
@@ -138,7 +125,7 @@ def province_sweep(reps: int) -> None:
     run_replication(base, 0, 1)  # warm up (imports, caches)
     runs = []
     for _ in range(2):  # alternate, so a change in the machine's load hits both
-        plain = plain_efficiency()
+        plain = plain_reference(16, 400_000)
         t0 = time.perf_counter()
         run_sweep(scenarios, points, reps, seed=7, workers=1)
         t1 = time.perf_counter() - t0

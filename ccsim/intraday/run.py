@@ -25,7 +25,7 @@ from ccsim.intraday.forward import Forward, build_forward, run_forward, whole_da
 from ccsim.intraday.projection import day_targets, estimate_of, number_or_none
 from ccsim.intraday.state import LiveState
 from ccsim.results import SimulationResult
-from ccsim.runner.pool import stop_pool, worker_pool
+from ccsim.runner.pool import pool_for
 from ccsim.runner.replications import default_workers
 from ccsim.scenario.schema import Scenario
 
@@ -166,8 +166,7 @@ def intraday(
     s = scenario.seed if seed is None else seed
     log = log or (lambda msg: None)
     n = default_workers(replications) if workers is None else max(1, min(workers, replications))
-    pool = worker_pool(n) if n > 1 else None
-    try:
+    with pool_for(n) as pool:
         fw = build_forward(scenario, state)
         res = run_forward(fw, replications, s, pool=pool)
         log(f"projection: {replications} replications")
@@ -192,12 +191,4 @@ def intraday(
                 pause_effect(scenario, state, c.id, replications, s, pool)
                 for c in fw.scenario.campaigns
             ]
-    except BaseException:
-        if pool is not None:
-            stop_pool(pool)
-            pool = None
-        raise
-    finally:
-        if pool is not None:
-            pool.shutdown()
     return out
