@@ -217,17 +217,7 @@ class Routing:
             self._sl_ok[g] += now + transfer - t_queue <= self._sl_threshold
 
     def _on_release(self, ev: Event) -> None:
-        # free_agent, inlined: this runs once per answered call
-        g = ev._value
-        b = self.busy[g] - 1
-        self.busy[g] = b
-        if b < self.staffed[g]:
-            if self.waiting[g] and self._serve_next(g):
-                return
-            if self._idle_log is not None:
-                self._idle_log.went_idle(g, self.env._now)
-            if self.ob is not None:
-                self.ob.fill(g)
+        self.free_agent(ev._value)
 
     def free_agent(self, g: int) -> None:
         """An agent of ``g`` finishes its work: a waiting inbound call first, then outbound."""
@@ -237,7 +227,7 @@ class Routing:
             if self.waiting[g] and self._serve_next(g):
                 return
             if self._idle_log is not None:
-                self._idle_log.went_idle(g, self.env.now)
+                self._idle_log.went_idle(g, self.env._now)
             if self.ob is not None:
                 self.ob.fill(g)
 
