@@ -76,11 +76,7 @@ def run(env: simpy.Environment, until: float | None = None) -> None:
             env._now = now
             callbacks = ev.callbacks
             ev.callbacks = None  # type: ignore[assignment]  # processed, as in Environment.step
-            if ev.__class__ is Due:
-                for fn in callbacks:
-                    fn(ev)
-                continue
-            for fn in callbacks:  # as Environment.step
+            for fn in callbacks:  # as Environment.step (a Due is always ok)
                 fn(ev)
             if not ev._ok and not hasattr(ev, "_defused"):
                 exc = type(ev._value)(*ev._value.args)

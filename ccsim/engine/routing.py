@@ -253,13 +253,10 @@ class Routing:
             if best is not None:
                 q = best.queue
                 qcalls[q].popleft()
-                qlive[q] -= 1  # _unqueue, inlined
-                waiting = self.waiting
-                for h in self.q_groups[q]:
-                    waiting[h] -= 1
+                self._unqueue(best)
                 self._answer(best, g, now)
                 if self.ob is not None:
-                    self._refill(best.queue)
+                    self._refill(q)
                 return True
         return False
 
