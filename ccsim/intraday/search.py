@@ -28,13 +28,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from ccsim.intraday.forward import Forward, _job, whole_day, with_extra
 from ccsim.intraday.projection import day_targets
 from ccsim.intraday.state import LiveState
 from ccsim.results import SimulationResult
 from ccsim.results.aggregate import RepCounts
+from ccsim.results.kpis import t_quantile
 from ccsim.scenario.schema import Scenario
 
 #: Shares of the guess tried: eighths (the whole guess only when no share below it meets).
@@ -92,7 +92,7 @@ def clearly_missed(
     n, N = res.replications, ref.replications
     if n < 2 or n >= N:
         return False
-    q = float(stats.t.ppf(confidence, n - 1)) * (N - n) / N * math.sqrt(1.0 / n + 1.0 / (N - n))
+    q = t_quantile(confidence, n - 1) * (N - n) / N * math.sqrt(1.0 / n + 1.0 / (N - n))
     for (rule, target, x), (_, _, y) in zip(
         target_values(sc, state, res, start), target_values(sc, state, ref, start), strict=True
     ):

@@ -24,9 +24,8 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
 
-from ccsim.results.kpis import bounds
+from ccsim.results.kpis import bounds, t975
 
 Counts = Mapping[str, NDArray[np.float64]]
 KpiFunction = Callable[[Counts], Mapping[str, NDArray[np.float64]]]
@@ -62,7 +61,7 @@ def ratio_of_totals(
     # central differences along each replication's deviation from the mean
     f_up = f({k: mean[k] + _STEP * (v - mean[k]) for k, v in c.items()})
     f_down = f({k: mean[k] - _STEP * (v - mean[k]) for k, v in c.items()})
-    t = float(stats.t.ppf(0.975, n - 1)) if n > 1 else float("nan")
+    t = t975(n - 1) if n > 1 else float("nan")
     out = {}
     for name, value in point.items():
         r = np.asarray(value, dtype=float).reshape(-1)

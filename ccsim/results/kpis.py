@@ -192,9 +192,14 @@ def bounds(kpi: str) -> tuple[float, float]:
 
 
 @lru_cache(maxsize=256)
+def t_quantile(p: float, df: int) -> float:
+    """Student's t quantile (cached: sweeps and searches ask for the same few many times)."""
+    return float(stats.t.ppf(p, df))
+
+
 def t975(df: int) -> float:
-    """Student's t quantile of a two-sided 95 % interval (cached: a sweep asks it per KPI)."""
-    return float(stats.t.ppf(0.975, df))
+    """Student's t quantile of a two-sided 95 % interval."""
+    return t_quantile(0.975, df)
 
 
 def estimate(values: FloatArray, lower: float = -np.inf, upper: float = np.inf) -> Estimate:

@@ -28,12 +28,13 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from ccsim.engine.compile import Compiled
+from ccsim.results.kpis import t_quantile
 from ccsim.results.result import SimulationResult
 from ccsim.runner.replications import Job, drop_jobs, run_jobs, submit_jobs
 from ccsim.scenario.schema import Scenario
-from ccsim.staffing.checks import Check, enforced_checks, is_met
+from ccsim.staffing.checks import Check, enforced_checks
 from ccsim.staffing.figures import RepFigures, cell_matrices, plan_replication
-from ccsim.staffing.sequential import bound, hopeless, looks, t_quantile
+from ccsim.staffing.sequential import bound, hopeless, looks, missed
 
 IntMatrix = NDArray[np.int64]
 
@@ -224,17 +225,11 @@ class PlanEvaluator:
         for c in self.checks:
             v = ev.values[c.name]
             if c.scope == "interval":
-                bad = []
-                for i in range(v.shape[1]):
-                    b = bound(v[:, i], ">=", self.z)
-                    if not math.isnan(b) and b < c.target - 1e-12:
-                        bad.append(i)
+                bad = [i for i in range(v.shape[1]) if missed(v[:, i], c, self.z)]
                 if bad:
                     out.append((c, bad))
-            else:
-                b = bound(v, c.rule, self.z)
-                if not math.isnan(b) and not is_met(b, c):
-                    out.append((c, b))
+            elif missed(v, c, self.z):
+                out.append((c, bound(v, c.rule, self.z)))
         return out
 
 

@@ -25,12 +25,11 @@ pass at 99.5 %, a plan whose true mean is the target passes 5.6 % of the time in
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
 
+from ccsim.results.kpis import t_quantile
 from ccsim.staffing.checks import Check, is_met
 
 #: replications of the first look, and added at each look after it
@@ -41,12 +40,6 @@ STEP = 2
 def looks(reps: int) -> list[int]:
     """Replications after which the verdict is taken: 2, 4, ... and ``reps`` (at least 1)."""
     return sorted({*range(min(FIRST, reps), reps, STEP), reps})
-
-
-@lru_cache(maxsize=256)
-def t_quantile(confidence: float, df: int) -> float:
-    """Student t quantile (cached: the search asks for the same few many times)."""
-    return float(stats.t.ppf(confidence, df))
 
 
 def bound(values: NDArray[np.float64], rule: str, t: float) -> float:
@@ -70,6 +63,12 @@ def hopeless(values: NDArray[np.float64], c: Check, confidence: float) -> bool:
     return not is_met(favourable, c)
 
 
+def missed(values: NDArray[np.float64], c: Check, t: float) -> bool:
+    """The final verdict: the one-sided bound (Student ``t``) of ``values`` misses ``c``."""
+    b = bound(values, c.rule, t)
+    return not math.isnan(b) and not is_met(b, c)
+
+
 def sequential_verdict(
     stream: NDArray[np.float64], c: Check, confidence: float
 ) -> tuple[bool, int]:
@@ -83,5 +82,4 @@ def sequential_verdict(
     for n in looks(reps):
         if n < reps and hopeless(stream[:n], c, confidence):
             return False, n
-    b = bound(stream, c.rule, t_quantile(confidence, reps - 1))
-    return (not math.isnan(b) and is_met(b, c)), reps
+    return not missed(stream, c, t_quantile(confidence, reps - 1)), reps
