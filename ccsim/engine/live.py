@@ -22,14 +22,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 from simpy.events import URGENT, Event
 
 from ccsim.engine.call import IN_IVR, INF, WAITING, Call
 from ccsim.engine.ivr_rest import ivr_rest
 from ccsim.engine.live_orders import OpenRow, put_open_orders, read_open_orders
 from ccsim.engine.records import Kind
-from ccsim.engine.residual import frozen, residual, residual_patience
+from ccsim.engine.residual import residual_patience, residuals
 from ccsim.scenario.proficiency import proficiency_of
 
 # the simulation (``model.Simulation``) is passed in, not imported: it imports this module
@@ -111,44 +110,6 @@ def _start(sim: Simulation, live: LiveStart) -> None:
         sim.after(due, sim._on_repeat, call)
     if live.orders:
         put_open_orders(sim, live.orders, now, rng)
-
-
-def residuals(laws: list[tuple[Any, float]], rng: Any) -> list[float]:
-    """``residual(law, e, rng)`` of each (law, e) in turn, computed a law at a time.
-
-    The same numbers as the calls in turn: each draws one uniform (none for a constant
-    law), in order, and a batch of uniforms is the same sequence. With an empirical law
-    (its own draws), the calls in turn.
-    """
-    if any(d is not None and d.dist == "empirical" for d, _ in laws):
-        return [residual(d, e, rng) for d, e in laws]
-    out = np.zeros(len(laws))
-    drawn = [
-        i for i, (d, _) in enumerate(laws)
-        if d is not None and d.dist != "constant" and frozen(d) is not None
-    ]  # fmt: skip
-    scalar = set(range(len(laws))) - set(drawn)
-    for i, (d, e) in enumerate(laws):
-        if d is not None and i in scalar:  # constant, or a degenerate law
-            out[i] = max(d.mean - max(e, 0.0), 0.0)
-    u = rng.random(len(drawn))
-    by_law: dict[int, list[int]] = {}
-    for j, i in enumerate(drawn):
-        by_law.setdefault(id(laws[i][0]), []).append(j)
-    for js in by_law.values():
-        idx = np.asarray([drawn[j] for j in js])
-        d = laws[idx[0]][0]
-        uj = u[js]
-        if d.dist == "exponential":
-            out[idx] = -d.mean * np.log1p(-uj)
-            continue
-        e = np.maximum(np.asarray([laws[i][1] for i in idx], dtype=float), 0.0)
-        f = frozen(d)
-        sf = np.asarray(f.sf(e), dtype=float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            r = np.maximum(np.asarray(f.isf(sf * (1.0 - uj)), dtype=float) - e, 0.0)
-        out[idx] = np.where(sf <= 0.0, 0.0, r)
-    return out.tolist()
 
 
 def _raise_order(sim: Simulation, k: int, tier: int, net: int, end: float, rng: Any) -> None:

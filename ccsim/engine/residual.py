@@ -11,6 +11,7 @@ what was spent, as the family's hazard says.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -60,32 +61,69 @@ def _frozen(
 
 def residual(d: Dist | None, elapsed: float, rng: np.random.Generator) -> float:
     """The remaining time of a duration ``d`` that has lasted ``elapsed`` seconds."""
-    if d is None:
+    return residuals([(d, elapsed)], rng)[0]
+
+
+def residuals(items: Sequence[tuple[Dist | None, float]], rng: np.random.Generator) -> list[float]:
+    """The remaining time of each (duration, seconds it has lasted), in turn.
+
+    The one place of the residual-time rules. ``None`` lasts zero seconds; a constant or
+    degenerate law (no spread) leaves its mean less the time spent, with no draw; any
+    other law draws one uniform per item, in order, so that a batch is the same numbers
+    as the items one at a time. Items are computed a law at a time (scipy's overhead is
+    per call, not per value). An empirical law draws with its own choice: with one among
+    the items, the items are taken one at a time.
+    """
+    if any(d is not None and d.dist == "empirical" for d, _ in items):
+        if len(items) == 1:
+            d, e = items[0]
+            assert d is not None
+            return [_empirical(d, max(0.0, float(e)), rng)]
+        return [residuals([it], rng)[0] for it in items]
+    out = [0.0] * len(items)
+    drawn: list[int] = []
+    for i, (d, e) in enumerate(items):
+        if d is None:
+            continue
+        if d.dist != "exponential" and (d.dist == "constant" or frozen(d) is None):
+            out[i] = max(d.mean - max(0.0, float(e)), 0.0)
+        else:
+            drawn.append(i)
+    if not drawn:
+        return out
+    u = rng.random(len(drawn)).tolist()
+    by_law: dict[int, list[int]] = {}  # positions in ``drawn`` of each law, by identity
+    for j, i in enumerate(drawn):
+        by_law.setdefault(id(items[i][0]), []).append(j)
+    for js in by_law.values():
+        d = items[drawn[js[0]]][0]
+        assert d is not None
+        if d.dist == "exponential":  # memoryless: the elapsed time does not matter
+            for j in js:
+                out[drawn[j]] = -d.mean * math.log1p(-u[j])
+            continue
+        f = frozen(d)
+        e = np.maximum(np.asarray([items[drawn[j]][1] for j in js], dtype=float), 0.0)
+        # survival-side arithmetic keeps precision deep in the tail
+        s = np.asarray(f.sf(e), dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.asarray(f.isf(s * (1.0 - np.asarray([u[j] for j in js]))), dtype=float) - e
+        r = np.where(s <= 0.0, 0.0, np.maximum(r, 0.0))
+        for j, x in zip(js, r.tolist(), strict=True):
+            out[drawn[j]] = x
+    return out
+
+
+def _empirical(d: Dist, e: float, rng: np.random.Generator) -> float:
+    """Residual of an empirical law: a value above ``e``, drawn by weight, less ``e``."""
+    assert d.values_s is not None
+    v = np.asarray(d.values_s, dtype=float)
+    w = np.asarray(d.weights if d.weights is not None else [1.0] * len(v), dtype=float)
+    ok = v > e
+    if not ok.any():
         return 0.0
-    e = max(0.0, float(elapsed))
-    if d.dist == "constant" or (
-        d.dist in ("lognormal", "uniform", "triangular") and frozen(d) is None
-    ):
-        return max(d.mean - e, 0.0)
-    if d.dist == "empirical":
-        assert d.values_s is not None
-        v = np.asarray(d.values_s, dtype=float)
-        w = np.asarray(d.weights if d.weights is not None else [1.0] * len(v), dtype=float)
-        ok = v > e
-        if not ok.any():
-            return 0.0
-        p = w[ok] / w[ok].sum()
-        return float(rng.choice(v[ok], p=p) - e)
-    f = frozen(d)
-    assert f is not None
-    u = rng.random()
-    if d.dist == "exponential":
-        return float(-d.mean * math.log1p(-u))
-    # survival-side arithmetic keeps precision deep in the tail
-    s = float(f.sf(e))
-    if s <= 0.0:
-        return 0.0
-    return max(float(f.isf(s * (1.0 - u))) - e, 0.0)
+    p = w[ok] / w[ok].sum()
+    return float(rng.choice(v[ok], p=p) - e)
 
 
 def residual_patience(p: Patience, elapsed: float, rng: np.random.Generator) -> float:

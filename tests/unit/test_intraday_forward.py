@@ -112,23 +112,3 @@ def test_replayed_arrivals_before_at_are_not_replayed_again():
     assert (row["factor"], row["rest_forecast"], row["rest_reforecast"]) == (1.0, 2.0, 2.0)
     assert fw.reforecast.set_index("call_type").loc["b", "basis"] == "forecast"
     assert any("replayed" in n for n in state_notes(sc, state))
-
-
-def test_residuals_of_calls_in_talk_a_law_at_a_time_are_the_calls_in_turn():
-    from ccsim.engine.live import residuals
-    from ccsim.engine.residual import residual
-    from ccsim.scenario.distributions import Dist
-
-    laws = [
-        Dist(dist="lognormal", mean_s=180, cv=0.8),
-        Dist(dist="exponential", mean_s=60),
-        Dist(dist="gamma", mean_s=120, cv=0.5),
-        Dist(dist="weibull", mean_s=200, cv=1.5),
-        Dist(dist="constant", mean_s=30),
-        None,
-    ]
-    rng = np.random.default_rng(4)
-    items = [(laws[i % len(laws)], float(x)) for i, x in enumerate(rng.uniform(0, 600, 200))]
-    a = residuals(items, np.random.default_rng(7))
-    b = [residual(d, e, r) for r in [np.random.default_rng(7)] for d, e in items]
-    np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-9)

@@ -9,7 +9,7 @@ import pytest
 from scipy import stats
 
 from ccsim.engine.distributions import patience_sampler
-from ccsim.engine.residual import frozen, residual, residual_patience
+from ccsim.engine.residual import frozen, residual, residual_patience, residuals
 from ccsim.scenario import Patience
 from ccsim.scenario.distributions import dist_from
 from tests.validation.stats import CONFIDENCE
@@ -149,3 +149,52 @@ def test_balk_at_once_is_over_after_any_wait():
     assert [residual_patience(p, 1.0, a) for _ in range(50)] == [
         residual(p, 1.0, b) for _ in range(50)
     ]
+
+
+LAWS = [
+    dist_from({"dist": "lognormal", "mean_s": 180, "cv": 0.8}),
+    dist_from({"dist": "exponential", "mean_s": 60}),
+    dist_from({"dist": "gamma", "mean_s": 120, "cv": 0.5}),
+    dist_from({"dist": "weibull", "mean_s": 200, "cv": 1.5}),
+    dist_from({"dist": "constant", "mean_s": 30}),
+    dist_from({"dist": "lognormal", "mean_s": 50, "cv": 0}),
+    None,
+]
+
+
+def items(n=200, seed=4):
+    rng = np.random.default_rng(seed)
+    return [(LAWS[i % len(LAWS)], float(x)) for i, x in enumerate(rng.uniform(0, 600, n))]
+
+
+def test_residuals_a_law_at_a_time_are_the_items_one_at_a_time():
+    batch = residuals(items(), np.random.default_rng(7))
+    rng = np.random.default_rng(7)
+    assert batch == [residual(d, e, rng) for d, e in items()]  # the same numbers, bit for bit
+
+
+def test_residuals_draw_one_uniform_per_law_with_spread_in_order():
+    # the conditional-quantile formula by hand, with the uniforms of the same stream
+    its = items(40)
+    u = iter(np.random.default_rng(3).random(40).tolist())
+    expected = []
+    for d, e in its:
+        if d is None:
+            expected.append(0.0)
+        elif d.dist == "constant" or (d.dist == "lognormal" and not d.cv):
+            expected.append(max(d.mean - e, 0.0))
+        elif d.dist == "exponential":
+            expected.append(-d.mean * np.log1p(-next(u)))
+        else:
+            f = frozen(d)
+            expected.append(max(float(f.isf(f.sf(e) * (1.0 - next(u)))) - e, 0.0))
+    np.testing.assert_allclose(residuals(its, np.random.default_rng(3)), expected, rtol=1e-12)
+
+
+def test_residuals_with_an_empirical_law_take_the_items_one_at_a_time():
+    emp = dist_from({"dist": "empirical", "values_s": [10, 100, 400], "weights": [1, 2, 1]})
+    its = [(emp, 50.0), *items(20), (emp, 500.0), (emp, 0.0)]
+    batch = residuals(its, np.random.default_rng(9))
+    rng = np.random.default_rng(9)
+    assert batch == [residual(d, e, rng) for d, e in its]
+    assert batch[0] in (50.0, 350.0) and batch[-2] == 0.0 and batch[-1] in (10.0, 100.0, 400.0)
