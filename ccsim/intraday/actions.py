@@ -55,6 +55,7 @@ def search_call_ins(
     call_in: list[str] | None,
     pool: Any,
     log: Any,
+    workers: int | None = None,
 ) -> tuple[list[dict[str, Any]], str | None]:
     """Call in agents where the simulation shows a group short, until the targets hold.
 
@@ -87,7 +88,7 @@ def search_call_ins(
         if guess.any():
             # Erlang per group is stricter than the targets (they hold for the centre, and
             # overflow pools the groups): the smallest share of the guess that meets them
-            trials = Trials(fw, seed, replications, pool)
+            trials = Trials(fw, seed, replications, pool, workers)
             first = first_share(sc, state, res, load, start)
             extra, res, runs = search_share(sc, state, trials, guess, first, start, res, log)
             day = whole_day(res, state)

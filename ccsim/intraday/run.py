@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -153,6 +154,7 @@ def intraday(
     recommend: bool = True,
     workers: int | None = None,
     log: Any = None,
+    executor: Executor | None = None,
 ) -> IntradayResult:
     """Project the rest of the day from ``state`` and search the smallest call-in that saves it.
 
@@ -162,11 +164,17 @@ def intraday(
         Agents that may be added to one group (per interval).
     call_in
         Groups that may be called in (default: every group that takes calls).
+    workers
+        Worker processes (default: the machine's cores, at most one per replication);
+        with ``executor``, how many replications the search runs ahead.
+    executor
+        A pool the caller keeps, e.g. a Dask cluster's (``client.get_executor(pure=False)``):
+        the replications run there, with the same numbers; it is not shut down here.
     """
     s = scenario.seed if seed is None else seed
     log = log or (lambda msg: None)
     n = default_workers(replications) if workers is None else max(1, min(workers, replications))
-    with pool_for(n) as pool:
+    with pool_for(n, executor=executor) as pool:
         fw = build_forward(scenario, state)
         res = run_forward(fw, replications, s, pool=pool)
         log(f"projection: {replications} replications")
@@ -176,7 +184,7 @@ def intraday(
         out.notes += state_notes(scenario, state)
         if recommend and targets and not all(t["met"] for t in targets):
             out.actions, why_not = search_call_ins(
-                scenario, state, fw, res, replications, s, max_extra, call_in, pool, log
+                scenario, state, fw, res, replications, s, max_extra, call_in, pool, log, n
             )
             if why_not:
                 out.notes.append(why_not)

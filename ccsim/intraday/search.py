@@ -15,17 +15,18 @@ Erlang A's service level for each share on the simulated load, moved to the simu
 one at share 0. Then the share where the chord between the shares known to miss and to
 meet crosses the target, or bisection.
 
-Both workers are kept busy: while the replications a decision needs run, the next
+The workers are kept busy: while the replications a decision needs run, the next
 replications of the same share start on a free worker (needed if the screen passes;
-stopped, the workers restarted, if it rejects).
+given up if it rejects). Replications go through the runner's ``submit_jobs`` and
+``drop_jobs``: any executor serves, a local pool or a Dask cluster's.
 """
 
 from __future__ import annotations
 
 import math
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -35,6 +36,7 @@ from ccsim.intraday.state import LiveState
 from ccsim.results import SimulationResult
 from ccsim.results.aggregate import RepCounts
 from ccsim.results.kpis import t_quantile
+from ccsim.runner.replications import Job, drop_jobs, submit_jobs
 from ccsim.scenario.schema import Scenario
 
 #: Shares of the guess tried: eighths (the whole guess only when no share below it meets).
@@ -117,19 +119,29 @@ class Trial:
 
 
 class Trials:
-    """Forward runs with other staffing, on the pool's workers without a pause between them.
+    """Forward runs with other staffing, on an executor's workers without a pause between them.
 
-    ``result(trial, n)`` returns replications 0 to n - 1 of ``trial``; while they run, a
-    free worker starts the trial's next replications (up to ``replications``), which a
-    later ``result`` takes, or ``drop`` stops.
+    ``result(trial, n)`` returns replications 0 to n - 1 of ``trial``; while they run, up
+    to ``workers`` further replications of the trial start (up to ``replications``),
+    which a later ``result`` takes, or ``drop`` gives up. Jobs go through the runner
+    (``submit_jobs``, ``drop_jobs``), so ``executor`` may be any ``Executor``: a local
+    pool (whose workers are replaced when a dropped replication has begun) or a Dask
+    client's (``client.get_executor(pure=False)``; what it has begun finishes unread).
+    ``workers`` is only how many replications run ahead: the numbers do not depend on
+    it. Without an executor, the replications run here, one after the other.
     """
 
-    def __init__(self, fw: Forward, seed: int, replications: int, pool: Any) -> None:
+    def __init__(
+        self, fw: Forward, seed: int, replications: int, executor: Executor | None,
+        workers: int | None = None,
+    ) -> None:  # fmt: skip
         self.fw = fw
         self.seed = seed
         self.replications = replications
-        self.pool = pool
-        self.workers = int(getattr(pool, "workers", 2)) if pool is not None else 1
+        self.executor = executor
+        if workers is None:  # a local pool knows its size; elsewhere, two ahead
+            workers = int(getattr(executor, "workers", 2)) if executor is not None else 1
+        self.workers = max(1, workers)
 
     def trial(self, extra: np.ndarray) -> Trial:
         """A trial of ``extra`` agents."""
@@ -138,7 +150,7 @@ class Trials:
     def result(self, tr: Trial, n: int) -> SimulationResult:
         """Replications 0 to n - 1 of ``tr``."""
         n = min(n, self.replications)
-        if self.pool is None:
+        if self.executor is None:
             for r in range(n):
                 if r not in tr.done:
                     tr.done[r] = _job((tr.fw.m, r, self.seed))
@@ -155,21 +167,25 @@ class Trials:
         return SimulationResult(tr.fw.scenario, self.seed, n, reps, 0.0, tr.fw.m)
 
     def _fill(self, tr: Trial, n: int) -> None:
-        """Start ``tr``'s replications: those below ``n`` first, then the next ones on spare workers."""
+        """Start ``tr``'s replications: those below ``n`` first, then the next ones ahead."""
+        assert self.executor is not None
+        new: list[int] = []
         for r in range(self.replications):
-            if len(tr.running) >= self.workers and r >= n:
-                return
+            if len(tr.running) + len(new) >= self.workers and r >= n:
+                break
             if r not in tr.done and r not in tr.running:
-                tr.running[r] = self.pool.submit(_job, (tr.fw.m, r, self.seed))
+                new.append(r)
+        if not new:
+            return
+        # the forward model's jobs, (compiled model, replication, seed), run by ``_job``
+        jobs = cast(list[Job], [(tr.fw.m, r, self.seed) for r in new])
+        futures = submit_jobs(jobs, self.executor, fn=cast(Any, _job))
+        tr.running.update(zip(new, futures, strict=True))
 
     def drop(self, tr: Trial) -> None:
-        """Stop ``tr``'s replications still running (the workers restart if one has begun)."""
-        if not tr.running:
-            return
-        for f in tr.running.values():
-            f.cancel()
-        if any(not f.cancelled() and not f.done() for f in tr.running.values()):
-            self.pool.restart()
+        """Give up ``tr``'s replications still running (``drop_jobs``)."""
+        if tr.running and self.executor is not None:
+            drop_jobs(list(tr.running.values()), self.executor)
         tr.running.clear()
 
 

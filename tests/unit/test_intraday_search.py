@@ -8,12 +8,16 @@ the share that all 10 replications give.
 """
 
 import functools
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+import pandas as pd
+import pytest
 
 from ccsim.intraday.forward import build_forward, whole_day
 from ccsim.intraday.search import EIGHTHS, Trials, clearly_missed, search_share
 from ccsim.intraday.state import parse_state
+from ccsim.runner.pool import worker_pool
 from ccsim.scenario import parse_scenario
 from tests.helpers.scen import base
 
@@ -100,3 +104,52 @@ def test_screen_rejects_only_a_clear_miss():
     assert clearly_missed(far, state, res, full_res[1], START)
     assert not clearly_missed(at_mean, state, res, full_res[1], START)
     assert not clearly_missed(far, state, full_res[2], full_res[1], START)  # all run: none
+
+
+def search_on(executor, target, workers=None):
+    """The search at ``target``, its replications run on ``executor``."""
+    sc, state, fw, guess, _, full_res = model()
+    sc_t = sc.replace({"targets.service_level.target": float(target)})
+    lines: list[str] = []
+    trials = Trials(fw, sc.seed, R, executor, workers)
+    extra, res, runs = search_share(sc_t, state, trials, guess, 4, START, full_res[0], lines.append)
+    return extra, res.sums([]), runs, lines
+
+
+@functools.cache
+def dropping():
+    """A target where the screen rejects a share (its replications run ahead are dropped)."""
+    sl = model()[4]
+    for target in sl.mean(axis=1)[1:EIGHTHS]:
+        here = search_on(None, target)
+        if any(f"misses on {SCREEN} replications" in line for line in here[3]):
+            return target, here
+    raise AssertionError("no share rejected on the screen: change the seed")
+
+
+@pytest.mark.parametrize(
+    "pool", [lambda: worker_pool(2), lambda: ThreadPoolExecutor(2)], ids=["local", "threads"]
+)
+def test_the_search_gives_the_same_share_and_numbers_on_any_executor(pool):
+    target, here = dropping()
+    with pool() as ex:  # the runner's local pool (restarted on a drop), or any other
+        there = search_on(ex, target, workers=3)
+    assert np.array_equal(here[0], there[0])
+    pd.testing.assert_frame_equal(here[1], there[1], check_exact=True)
+    assert here[2:] == there[2:]
+
+
+def test_the_search_gives_the_same_share_and_numbers_on_a_dask_cluster():
+    dd = pytest.importorskip("dask.distributed")
+    target, here = dropping()
+    with (
+        # in-process workers: the client's executor and its futures as with a remote cluster
+        dd.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        dd.Client(cluster) as client,
+    ):
+        there = search_on(client.get_executor(pure=False), target)
+    assert np.array_equal(here[0], there[0])
+    pd.testing.assert_frame_equal(here[1], there[1], check_exact=True)
+    assert here[2:] == there[2:]
