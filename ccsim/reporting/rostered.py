@@ -4,7 +4,8 @@ A staffing plan with shift patterns simulates its roster once more (agents on du
 shrinkage, the search's seeds); under ``staffing.method: joint`` the two-step roster
 too. The ``--json`` document holds them as ``rostered_plan`` and ``two_step_roster``;
 this module turns them into the plan folder's ``rostered_plan.csv`` and the report's
-section. Folders written before either existed simply have neither.
+section, each target judged by its ``met_at_confidence``. Folders written before either
+existed simply have neither.
 """
 
 from __future__ import annotations
@@ -37,12 +38,16 @@ def rostered_plans(doc: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 
 
 def target_met(name: str, plan: dict[str, Any], target: dict[str, Any]) -> bool:
-    """A target of a rostered plan is met when its mean meets it and the plan's check holds.
+    """A rostered plan's verdict on a target: the search's check at the stated confidence.
 
-    The plan's check (``failures``) is the search's: the stated confidence, interval by
-    interval for a per-interval target.
+    ``met_at_confidence`` (interval by interval for a per-interval target); a target the
+    search does not enforce (``null``) is judged on its mean (``met``). A folder written
+    before the verdict was in the document: the mean's, and the plan's ``failures``.
     """
-    return bool(target.get("met")) and name not in (plan.get("failures") or [])
+    if "met_at_confidence" not in target:
+        return bool(target.get("met")) and name not in (plan.get("failures") or [])
+    verdict = target["met_at_confidence"]
+    return bool(target.get("met") if verdict is None else verdict)
 
 
 def rostered_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -161,8 +166,9 @@ def rostered_section(doc: dict[str, Any]) -> str:
     intro = (
         "The roster (agents on duty less shrinkage) simulated once more with the search's "
         "seeds" + (", the two-step roster beside the joint one" if joint else "") + ". "
-        "<i>met</i>: the mean meets the target and the plan's check at the stated "
-        "confidence holds."
+        "<i>met</i>: the target holds at the stated one-sided confidence (interval by "
+        "interval for a per-interval target), as the search checks a plan; a target "
+        "the search does not enforce, on its mean."
     )
     value_cols = [c for n in names for c in (f"{n}: value (95% interval)", "")]
     raw_cols = [3 + 2 * i for i in range(len(plans))]

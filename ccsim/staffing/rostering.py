@@ -86,6 +86,7 @@ class Rostered:
     two_step: dict[str, Roster]
     two_step_evaluation: Evaluation | None
     joint: JointResult | None = None
+    confidence: float | None = None  # one-sided, of the search's check (staffing.confidence)
 
 
 def rostered(
@@ -94,12 +95,13 @@ def rostered(
 ) -> Rostered:  # fmt: skip
     """Rosters of the plan (two-step, then joint when asked), each simulated once."""
     m = searcher.m
+    level = sc.staffing.confidence
     rosters, coverage = build_rosters(sc, m, scheduled)
     if not rosters:
-        return Rostered(rosters, coverage, None, rosters, None)
+        return Rostered(rosters, coverage, None, rosters, None, confidence=level)
     if sc.staffing.method != "joint":
         ev = simulate_roster(searcher, sim, rosters)
-        return Rostered(rosters, coverage, ev, rosters, ev)
+        return Rostered(rosters, coverage, ev, rosters, ev, confidence=level)
     checker = None
     if is_weekly(sc) and sc.staffing.week is not None:
         week = sc.staffing.week
@@ -127,27 +129,39 @@ def rostered(
     if cov is not None:
         for gid, r in jr.rosters.items():
             cov[m.group_ids.index(gid)] = r.coverage
-    return Rostered(jr.rosters, cov, jr.evaluation, rosters, jr.start, jr)
+    return Rostered(jr.rosters, cov, jr.evaluation, rosters, jr.start, jr, level)
 
 
 def roster_doc(
     r: Rostered, interval_s: float, hours: Callable[[Any], float], start_day: str
 ) -> dict[str, Any]:
-    """The rostered plans for the ``--json`` document: paid hours, KPIs simulated, days."""
+    """The rostered plans for the ``--json`` document: paid hours, KPIs simulated, days.
+
+    Each target of a simulated roster has two verdicts: ``met`` on the mean over the
+    replications (as ``ccsim run`` judges it), and ``met_at_confidence`` as the search
+    checks a plan (``failures``): the one-sided bound at ``confidence`` on the right side,
+    interval by interval for a per-interval target; ``null`` for a target the search
+    does not enforce (judged on the mean only).
+    """
     doc: dict[str, Any] = {}
 
     def simulated(ev: Evaluation | None, rosters: dict[str, Roster]) -> dict[str, Any]:
         out: dict[str, Any] = {"paid_hours": float(sum(ro.paid_hours for ro in rosters.values()))}
         if ev is not None:
             run = ev.result.summary()
+            failures = [c.name for c, _ in ev.failures]
             out.update(
                 {
                     "feasible": ev.feasible,
-                    "failures": [c.name for c, _ in ev.failures],
+                    "failures": failures,
+                    "confidence": r.confidence,
                     "agent_hours_on_phones": hours(ev.plan),
                     "replications": ev.result.replications,
                     "kpis": run["kpis"],
-                    "targets": run["targets"],
+                    "targets": {
+                        name: {**t, "met_at_confidence": _at_confidence(name, ev, failures)}
+                        for name, t in run["targets"].items()
+                    },
                 }
             )
         return out
@@ -164,3 +178,8 @@ def roster_doc(
     if days:
         doc["roster_days"] = days
     return doc
+
+
+def _at_confidence(name: str, ev: Evaluation, failures: list[str]) -> bool | None:
+    """The search's verdict on a target (None if it does not enforce it: no values checked)."""
+    return None if name not in ev.values else name not in failures

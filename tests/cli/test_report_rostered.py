@@ -61,8 +61,11 @@ def test_joint_report_sets_the_joint_roster_beside_the_two_step_one(joint_folder
             tp = p["targets"][name]
             lo, hi = tp["ci95"]
             value = f"{fmt_kpi(t['kpi'], tp['value'])} ({fmt_kpi(t['kpi'], lo)} - {fmt_kpi(t['kpi'], hi)})"
-            met = tp["met"] and name not in p["failures"]
+            # the search's verdict at the stated confidence, as the document carries it
+            assert tp["met_at_confidence"] == (name not in p["failures"])
+            met = tp["met_at_confidence"]
             assert cells[2 + 2 * i : 4 + 2 * i] == [value, "met" if met else "MISSED"], cells
+    assert two["confidence"] == joint["confidence"] == doc["confidence"] == 0.95
     verdicts = _cells(part, "every target held (95% confidence)")[1:]
     assert [v == "met" for v in verdicts] == [two["feasible"], joint["feasible"]]
     # the joint search step by step, its first step the two-step roster
@@ -89,7 +92,7 @@ def test_joint_folder_has_the_rostered_plans_as_a_table(joint_folder):
         assert set(targets.index) == set(p["targets"])
         for tname, tp in p["targets"].items():
             assert targets.loc[tname, "value"] == pytest.approx(tp["value"])
-            assert bool(targets.loc[tname, "met"]) == (tp["met"] and tname not in p["failures"])
+            assert bool(targets.loc[tname, "met"]) == tp["met_at_confidence"]
 
 
 def test_report_of_older_plan_folders(joint_folder, tmp_path, ccsim):
@@ -151,3 +154,32 @@ def test_rostered_section_escapes_once_and_skips_unsimulated_rosters():
     # a roster with no simulation (no group staffed by shifts) has neither section nor rows
     assert rostered_section({"rostered_plan": {"paid_hours": 0.0}}) == ""
     assert rostered_rows({"rostered_plan": {"paid_hours": 0.0}}) == []
+
+
+def test_rostered_verdict_is_the_confidence_one_not_the_mean():
+    from ccsim.reporting.rostered import rostered_rows, rostered_section
+
+    def target(met, at_confidence):
+        t = {"kpi": "service_level", "scope": "all", "rule": ">=", "target": 0.8,
+             "value": 0.81, "ci95": [0.78, 0.84], "met": met}  # fmt: skip
+        return t if at_confidence == "absent" else {**t, "met_at_confidence": at_confidence}
+
+    def plan(t, failures=()):
+        return {"paid_hours": 10.0, "agent_hours_on_phones": 9.0, "replications": 4,
+                "feasible": not failures, "failures": list(failures), "confidence": 0.95,
+                "kpis": {"service_level": {"mean": 0.81, "ci95": [0.78, 0.84]}},
+                "targets": {"service_level": t}}  # fmt: skip
+
+    cases = [
+        (plan(target(True, False), ["service_level"]), "MISSED"),  # the mean alone meets it
+        (plan(target(True, True)), "met"),
+        (plan(target(True, None)), "met"),  # not enforced by the search: the mean
+        (plan(target(False, None)), "MISSED"),
+        (plan(target(True, "absent"), ["service_level"]), "MISSED"),  # an older folder
+        (plan(target(True, "absent")), "met"),
+    ]
+    for p, verdict in cases:
+        part = rostered_section({"rostered_plan": p, "confidence": 0.95})
+        assert _cells(part, "service level")[3] == verdict, p
+        rows = rostered_rows({"rostered_plan": p})
+        assert rows[0]["met"] == (verdict == "met")

@@ -48,6 +48,12 @@ def test_staff_writes_plan_folder_and_roster(ccsim, tmp_path):
     roster = doc["roster"]["agents"]
     assert roster["status"].startswith("optimal")
     assert all(row["rostered_agents"] >= row["scheduled_agents"] - 1e-9 for row in doc["plan"])
+    # the rostered plan simulated: each target's verdict at the search's confidence
+    rp = doc["rostered_plan"]
+    assert rp["confidence"] == doc["confidence"] == 0.95
+    assert set(rp["targets"]) == {"service_level", "service_level_interval", "abandon_rate"}
+    for name, t in rp["targets"].items():
+        assert t["met_at_confidence"] == (name not in rp["failures"])
     # the staffed scenario runs
     assert ccsim("run", out / "scenario_staffed.yaml", "-r", "2", "--no-output").code == 0
 
