@@ -133,6 +133,13 @@ def state_notes(sc: Scenario, state: LiveState) -> list[str]:
             f"model replays those from {state.at} on, as they are (not rescaled by the "
             "reforecast; the morning's are in the state)"
         )
+    chasers = sum(ip.count for ip in state.in_progress if ip.kind == "chaser")
+    if chasers:
+        notes.append(
+            f"chasers in talk at {state.at} ({chasers}) are simulated as new matters: each may "
+            "raise a work order at the end of its talk, where a chaser raises none (the "
+            "forward model may count a few orders too many)"
+        )
     if any(ct.ivr for ct in sc.call_types) and not state.in_ivr:
         notes.append(f"the state lists no callers in the IVR at {state.at}: none are simulated")
     if sc.work_orders:

@@ -63,11 +63,12 @@ def snapshot(res: SimulationResult, at: str, day: int = 1, replication: int = 0)
     busy_end = talk_end + c["wrap"].to_numpy(dtype=float)
     talking = answered & (t_ans <= t) & (busy_end > t)
     in_progress = []
-    for g, ct, tr, nw, ta, te in zip(
+    for g, ct, tr, nw, kd, ta, te in zip(
         c["group"][talking],
         c["call_type"][talking],
         c["tier"][talking],
         c["network"][talking],
+        kind[talking],
         t_ans[talking],
         talk_end[talking],
         strict=True,
@@ -75,6 +76,8 @@ def snapshot(res: SimulationResult, at: str, day: int = 1, replication: int = 0)
         row: dict[str, Any] = {
             "group": str(g), "call_type": str(ct), "tier": str(tr), "network": str(nw),
         }  # fmt: skip
+        if kd == "chaser":  # simulated as a new matter: the intraday notes say so
+            row["kind"] = "chaser"
         if te <= t:  # in wrap-up: the talk (and the order it raises) is over
             row.update(stage="wrap", elapsed_s=round(float(t - te), 3))
         else:

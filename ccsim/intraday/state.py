@@ -12,6 +12,7 @@ in_progress:                     # calls in talk now (they raise their orders at
   - {group: general, call_type: query, tier: gold, network: city01, elapsed_s: 95}
   - {group: general, call_type: query, count: 60, elapsed_s: [0, 300]}
   - {group: general, call_type: query, stage: wrap, elapsed_s: 12}   # in wrap-up
+  - {group: general, call_type: complaint, kind: chaser, elapsed_s: 40}   # chasing an order
 in_ivr: [{call_type: query, count: 80, spent_s: [0, 120]}]      # callers in the IVR now
 calls_due: [{call_type: query, kind: redial, due_in_s: 240}]    # redials and returns to come
 open_orders: [{order_type: complaint, call_type: complaint, age_s: 5400}]   # in the back office
@@ -52,6 +53,8 @@ class InProgress(Model):
 
     A call in talk may raise a work order at the end of its talk, as its call type says;
     one in wrap-up (``stage: wrap``, ``elapsed_s`` the wrap-up so far) has ended its talk.
+    A chaser (``kind: chaser``, a customer chasing an open order) is simulated as a new
+    matter: it may raise an order too (the output's notes say so).
     """
 
     group: str
@@ -59,6 +62,9 @@ class InProgress(Model):
     tier: str | None = None
     network: str | None = None
     stage: Literal["talk", "wrap"] = "talk"
+    kind: Literal["fresh", "chaser"] = Field(
+        "fresh", description="Why the call was made: chaser, a customer chasing an open order."
+    )
     elapsed_s: float | list[float] = Field(
         description="Seconds of talk (of wrap-up with stage: wrap) so far, or [low, high]."
     )

@@ -216,3 +216,25 @@ def test_no_recommend_searches_nothing(ccsim, state_file, tmp_path):
     doc = r.json()
     assert not all(t["met"] for t in doc["targets"])
     assert doc["actions"] == []
+
+
+def test_chasers_in_talk_are_in_the_notes(ccsim, tmp_path):
+    from tests.helpers.scen import const, orders_case
+
+    # the order is never worked: its chaser calls at 01:59:55 and talks 10 s
+    sc = tmp_path / "chase.yaml"
+    sc.write_text(
+        yaml.safe_dump(orders_case(handlers=0, chaser={"probability": 1.0, "delay": const(3585)}))
+    )
+    p = tmp_path / "now.yaml"
+    r = ccsim("run", sc, "-r", 1, "--snapshot-at", "02:00", "--snapshot", p, "--no-output")
+    assert r.code == 0, r.err
+    assert yaml.safe_load(p.read_text())["in_progress"][0]["kind"] == "chaser"
+    note = "chasers in talk at 02:00 (1) are simulated as new matters"
+    args = ("intraday", sc, "--state", p, "-r", 2, "--workers", 1, "--no-recommend")
+    r = ccsim(*args, "--json")
+    assert r.code == 0, r.err
+    assert [n for n in r.json()["notes"] if n.startswith(note)]
+    r = ccsim(*args)
+    assert r.code == 0, r.err
+    assert note in " ".join((r.out + r.err).split())

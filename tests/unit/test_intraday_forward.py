@@ -14,7 +14,9 @@ from ccsim.engine.model import Simulation
 from ccsim.errors import InputError
 from ccsim.intraday.forward import build_forward
 from ccsim.intraday.run import state_notes
+from ccsim.intraday.snapshot import snapshot
 from ccsim.intraday.state import parse_state
+from ccsim.runner.simulate import simulate
 from ccsim.scenario import parse_scenario
 from tests.helpers.scen import base, const, orders_case
 
@@ -112,3 +114,38 @@ def test_replayed_arrivals_before_at_are_not_replayed_again():
     assert (row["factor"], row["rest_forecast"], row["rest_reforecast"]) == (1.0, 2.0, 2.0)
     assert fw.reforecast.set_index("call_type").loc["b", "basis"] == "forecast"
     assert any("replayed" in n for n in state_notes(sc, state))
+
+
+CHASER = {"group": "g", "call_type": "a", "kind": "chaser", "elapsed_s": 4}
+
+
+def test_a_chaser_in_talk_is_a_new_matter_and_the_notes_say_so():
+    # as a first call: its order is raised at the end of its talk (a chaser raises none)
+    o = forward(orders_scenario(), {"in_progress": [CHASER]}).orders
+    assert o["t_created"].tolist() == [AT + 6]
+    sc = orders_scenario()
+    rows = [CHASER, {**CHASER, "count": 2, "elapsed_s": [0, 8]}, {**CHASER, "kind": "fresh"}]
+    notes = state_notes(sc, parse_state({"at": "01:00", "agents_now": {"g": 4},
+                                         "in_progress": rows}, sc))  # fmt: skip
+    said = [n for n in notes if "chaser" in n]
+    assert said == [
+        "chasers in talk at 01:00 (3) are simulated as new matters: each may raise a work order "
+        "at the end of its talk, where a chaser raises none (the forward model may count a few "
+        "orders too many)"
+    ]
+    plain = parse_state({"at": "01:00", "in_progress": [{**CHASER, "kind": "fresh"}]}, sc)
+    assert not [n for n in state_notes(sc, plain) if "chaser" in n]
+
+
+def test_snapshot_marks_a_chaser_in_talk():
+    # the order (raised at 10 s) is never worked: its chaser calls 3,585 s after its limit,
+    # at 01:59:55, and talks 10 s; at 02:00 it is in talk
+    d = orders_case(handlers=0, chaser={"probability": 1.0, "delay": const(3585)})
+    sc = parse_scenario(d)
+    data = snapshot(simulate(sc, 1, 1, workers=1, keep_calls=True), "02:00")
+    assert data["in_progress"] == [
+        {"group": "g", "call_type": "a", "tier": "regular", "network": "all",
+         "kind": "chaser", "elapsed_s": 5.0}
+    ]  # fmt: skip
+    notes = state_notes(sc, parse_state(data, sc))
+    assert any(n.startswith("chasers in talk at 02:00 (1)") for n in notes)

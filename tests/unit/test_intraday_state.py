@@ -169,6 +169,14 @@ def test_groups_by_name_when_unique_and_by_centre_always(sc):
             "in_progress (north/solo): 4 calls in talk, but only 3 agents logged in (agents_now.north/solo), got 4",
         ),
         (
+            {
+                "in_progress": [
+                    {"group": "solo", "call_type": "order", "kind": "redial", "elapsed_s": 1}
+                ]
+            },
+            "in_progress[0].kind: must be one of fresh or chaser, got 'redial'",
+        ),
+        (
             {"agents_now": {"south/desk": -1}},
             "agents_now.south/desk: must be >= 0, got -1",
         ),
