@@ -121,7 +121,11 @@ class CallerBits:
         for name, mask in (("callers", requests & keep), ("callers_answered", answered & keep)):
             if not mask.any():
                 continue
-            idx = np.unique(caller[mask] * K + ctype[mask])
+            # the rows' keys, counted from the smallest caller among them: the range of a
+            # slice of a run is about its own callers (unique_ints counts within it)
+            lo = int(caller[mask].min()) * K
+            key = caller[mask] * K + ctype[mask] - lo
+            idx = unique_ints(key, int(key.max()) + 1) + lo
             bits = self.bits[name]
             size = int(idx[-1] >> 3) + 1
             if size > bits.size:
