@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from ccsim.commands.options import (
+    raise_with_files,
     run_option_problems,
     scale_factors,
     scale_option,
@@ -95,8 +96,7 @@ def run_command(
                 snapshot_at or snapshot_file,
             )
         )
-    if problems:
-        raise InputError(problems)
+    raise_with_files(problems, lambda: load_scenario(file))
     sc = with_changes(load_scenario(file), changes, file, scale)
     if snapshot_at is not None:
         _check_snapshot_at(sc, snapshot_at)

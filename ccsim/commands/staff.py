@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from ccsim.commands.options import (
+    raise_with_files,
     run_option_problems,
     scale_factors,
     scale_option,
@@ -100,8 +101,7 @@ def staff_command(
             )
         )
     problems += run_option_problems(seed=seed, workers=workers) + scale_problems(scale)
-    if problems:
-        raise InputError(problems)
+    raise_with_files(problems, lambda: load_scenario(file, require_agents=False))
     given = load_scenario(file, require_agents=False)  # agents: what this plans
     sc = with_changes(given, changes, file, scale)
     from ccsim.staffing.baseline import drift_report, make_baseline, read_baseline
