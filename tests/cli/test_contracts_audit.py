@@ -67,6 +67,22 @@ def test_every_problem_of_a_sweep_file_is_listed_with_its_key_and_line(ccsim, tm
     ]
 
 
+def test_report_names_the_sweep_folder_it_cannot_render(ccsim, tmp_path):
+    out = tmp_path / "sweep"
+    r = ccsim("sweep", MMN, "--vary", f"{AGENTS}=12", "-r", 1, "--workers", 1,
+              "--out", out, "--no-figures", "--json")  # fmt: skip
+    assert r.code == 0, r.err
+    before = sorted(p.name for p in out.iterdir())
+    r = ccsim("report", out, "--json")
+    assert r.code == 2
+    assert r.err == (
+        f"ccsim: error: {out}: is the output folder of ccsim sweep, which has no report to "
+        "re-render (ccsim report takes the folders of ccsim run, staff and compare)\n"
+    )
+    assert _strict(r.out)["error"] == "bad input"
+    assert sorted(p.name for p in out.iterdir()) == before
+
+
 @pytest.mark.parametrize(
     "args",
     [
