@@ -83,6 +83,18 @@ def test_report_names_the_sweep_folder_it_cannot_render(ccsim, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == before
 
 
+def test_schema_takes_json_like_every_command_that_prints(ccsim, tmp_path):
+    plain = ccsim("schema")
+    r = ccsim("schema", "--json")
+    assert r.code == 0, r.err
+    assert _strict(r.out) == _strict(plain.out)
+    f = tmp_path / "schema.json"
+    r = ccsim("schema", "--out", f, "--json")
+    assert r.code == 0, r.err
+    assert _strict(r.out) == _strict(f.read_text(encoding="utf-8")) == _strict(plain.out)
+    assert ccsim("schema", "--out", tmp_path / "quiet.json").out == ""
+
+
 @pytest.mark.parametrize(
     "args",
     [
