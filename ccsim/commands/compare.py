@@ -15,6 +15,7 @@ from ccsim.commands.options import (
     scale_option,
     scale_problems,
     set_option,
+    target_problems,
     with_changes,
 )
 from ccsim.commands.progress import progress_reporter
@@ -100,6 +101,8 @@ def compare_command(
         problems.append(
             Problem("--out", "does not go with --staff (no run folder to write)", out_dir)
         )
+    if not staffed:
+        problems += target_problems(out_dir, "--out")
     scenarios = []
     errors: list[InputError] = []
     for f in files:

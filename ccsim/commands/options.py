@@ -142,3 +142,27 @@ def raise_with_files(problems: Sequence[Problem | str], *reads: Callable[[], Any
         except InputError as exc:
             found += in_file(exc)
     raise InputError(found)
+
+
+def target_problems(path: str | None, option: str, folder: bool = True) -> list[Problem]:
+    """Problems of an output ``path`` (a folder, or a file with ``folder=False``), before any work.
+
+    A folder that cannot be created or is not ccsim's to replace; a file that is a
+    folder or cannot be written. ``None`` (not given): none.
+    """
+    if path is None:
+        return []
+    from pathlib import Path
+
+    from ccsim.reporting.files import check_file_target
+
+    try:
+        if folder:
+            from ccsim.reporting.outputs import check_target
+
+            check_target(Path(path), option)
+        else:
+            check_file_target(path, option)
+    except InputError as exc:
+        return [q for q in exc.problems if isinstance(q, Problem)]
+    return []

@@ -15,6 +15,7 @@ from ccsim.commands.options import (
     scale_option,
     scale_problems,
     set_option,
+    target_problems,
     with_changes,
 )
 from ccsim.commands.progress import progress_reporter
@@ -96,6 +97,9 @@ def run_command(
                 snapshot_at or snapshot_file,
             )
         )
+    problems += target_problems(out_dir, "--out") + target_problems(
+        snapshot_file, "--snapshot", folder=False
+    )
     raise_with_files(problems, lambda: load_scenario(file))
     sc = with_changes(load_scenario(file), changes, file, scale)
     if snapshot_at is not None:

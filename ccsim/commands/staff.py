@@ -15,6 +15,7 @@ from ccsim.commands.options import (
     scale_option,
     scale_problems,
     set_option,
+    target_problems,
     with_changes,
 )
 from ccsim.errors import InputError, Problem
@@ -101,6 +102,9 @@ def staff_command(
             )
         )
     problems += run_option_problems(seed=seed, workers=workers) + scale_problems(scale)
+    problems += target_problems(out_dir, "--out")
+    if write_baseline:
+        problems += target_problems(baseline, "--baseline", folder=False)
     raise_with_files(problems, lambda: load_scenario(file, require_agents=False))
     given = load_scenario(file, require_agents=False)  # agents: what this plans
     sc = with_changes(given, changes, file, scale)

@@ -8,7 +8,12 @@ from typing import Any
 
 import click
 
-from ccsim.commands.options import in_file, raise_with_files, run_option_problems
+from ccsim.commands.options import (
+    in_file,
+    raise_with_files,
+    run_option_problems,
+    target_problems,
+)
 from ccsim.errors import InputError, Problem
 from ccsim.reporting.jsonout import dumps
 from ccsim.runner.cluster import dask_option
@@ -80,6 +85,8 @@ def sweep_command(
     problems: list[Problem | str] = [*run_option_problems(replications, seed, workers)]
     if out_dir and no_output:
         problems.append(Problem("--out", "cannot go with --no-output", out_dir))
+    else:
+        problems += target_problems(out_dir, "--out")
     if sample is not None and not 1 <= sample <= MAX_POINTS:
         problems.append(Problem("--sample", f"must be 1 to {MAX_POINTS:,}", sample))
     specs = list(varies)

@@ -124,3 +124,32 @@ def test_bad_options_and_a_bad_scenario_are_listed_together(ccsim, tmp_path, arg
         f"{bad}: seed",
         f"{bad}: call_types[0].arrivals.rate_per_h",
     ]
+
+
+def test_a_snapshot_file_that_cannot_be_written_is_refused_before_simulating(
+    ccsim, tmp_path, monkeypatch
+):
+    monkeypatch.setattr("ccsim.runner.simulate", lambda *a, **k: pytest.fail("simulated"))
+    (tmp_path / "a_file").write_text("", encoding="utf-8")
+    snap = tmp_path / "a_file" / "now.yaml"
+    r = ccsim("run", MMN, "-r", 0, "--snapshot-at", "03:00", "--snapshot", snap, "--no-output")
+    assert r.code == 2
+    assert r.err.splitlines() == [
+        "ccsim: error: --replications: must be >= 1, got 0",
+        f"ccsim: error: --snapshot: cannot be created: {snap.parent} is not a folder, got '{snap}'",
+    ]
+
+
+def test_an_intraday_out_file_that_cannot_be_written_is_refused_before_projecting(ccsim, tmp_path):
+    state = tmp_path / "now.yaml"
+    r = ccsim("run", MMN, "-r", 1, "--snapshot-at", "03:00", "--snapshot", state, "--no-output")
+    assert r.code == 0, r.err
+    (tmp_path / "a_file").write_text("", encoding="utf-8")
+    out = tmp_path / "a_file" / "plan.json"
+    r = ccsim("intraday", MMN, "--state", state, "-r", 2, "--out", out)
+    assert r.code == 2
+    assert r.err == (  # and no line of a projection before it
+        f"ccsim: error: --out: cannot be created: {out.parent} is not a folder, got '{out}'\n"
+    )
+    r = ccsim("intraday", MMN, "--state", state, "-r", 2, "--out", out, "--json")
+    assert _strict(r.out)["problems"][0]["path"] == "--out"
