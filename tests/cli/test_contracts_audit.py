@@ -153,3 +153,15 @@ def test_an_intraday_out_file_that_cannot_be_written_is_refused_before_projectin
     )
     r = ccsim("intraday", MMN, "--state", state, "-r", 2, "--out", out, "--json")
     assert _strict(r.out)["problems"][0]["path"] == "--out"
+
+
+@pytest.mark.parametrize("command", ["validate", "run", "staff"])
+def test_a_date_where_text_belongs_is_bad_input_under_json(ccsim, tmp_path, command):
+    dated = tmp_path / "dated.yaml"
+    dated.write_text(BAD.replace("name: bad", "name: 2026-01-01"), encoding="utf-8")
+    r = ccsim(command, dated, "--json")
+    assert r.code == 2, r.err
+    problems = {q["path"]: q for q in _strict(r.out)["problems"]}
+    assert problems["name"]["rule"] == "must be text"
+    assert problems["name"]["value"] == "2026-01-01"  # YAML read it as a date
+    assert problems["seed"]["value"] == -1
