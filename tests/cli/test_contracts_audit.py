@@ -165,3 +165,5 @@ def test_a_date_where_text_belongs_is_bad_input_under_json(ccsim, tmp_path, comm
     assert problems["name"]["rule"] == "must be text"
     assert problems["name"]["value"] == "2026-01-01"  # YAML read it as a date
     assert problems["seed"]["value"] == -1
+    text = ccsim(command, dated).err
+    assert "name (line 1): must be text, got 2026-01-01 (YAML reads it unquoted as a date)" in text
