@@ -7,6 +7,7 @@ folders both need them, so they sit here, below every layer.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import signal
@@ -23,6 +24,10 @@ def show_value(value: Any) -> str:
     """Render a user's value the way an error message quotes it."""
     if isinstance(value, str):
         return repr(value)
+    if isinstance(value, dt.datetime):  # YAML reads 2026-01-01 10:00 unquoted as one
+        return f"{value.isoformat(sep=' ')} (YAML reads it unquoted as a date and time)"
+    if isinstance(value, dt.date):
+        return f"{value.isoformat()} (YAML reads it unquoted as a date)"
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return repr(value)
     text = repr(value)

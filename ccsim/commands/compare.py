@@ -9,11 +9,13 @@ from typing import Any
 import click
 
 from ccsim.commands.options import (
+    in_file,
     run_option_problems,
     scale_factors,
     scale_option,
     scale_problems,
     set_option,
+    target_problems,
     with_changes,
 )
 from ccsim.commands.progress import progress_reporter
@@ -83,7 +85,7 @@ def compare_command(
     with 95 % intervals from paired replications. The Erlang C estimate of the pooling
     gain (agents per network vs one pooled queue) is shown for comparison.
     """
-    problems = []
+    problems: list[Problem | str] = []
     if len(files) < 2:
         problems.append(Problem("FILES", "give at least two scenario files to compare", len(files)))
     problems += run_option_problems(replications, seed, workers) + scale_problems(scale)
@@ -99,27 +101,20 @@ def compare_command(
         problems.append(
             Problem("--out", "does not go with --staff (no run folder to write)", out_dir)
         )
-    if problems:
-        raise InputError(problems)
+    if not staffed:
+        problems += target_problems(out_dir, "--out")
     scenarios = []
     errors: list[InputError] = []
     for f in files:
-        try:
-            scenarios.append((f, with_changes(load_scenario(f), changes, f, scale)))
+        try:  # with bad options, the files are read only for their problems
+            sc = load_scenario(f)
+            scenarios.append((f, sc if problems else with_changes(sc, changes, f, scale)))
         except InputError as exc:
             errors.append(exc)
-    if len(errors) == 1:  # as ccsim run would report it
+    if len(errors) == 1 and not problems:  # as ccsim run would report it
         raise errors[0]
-    if errors:  # every file's problems, each path headed by its file
-        raise InputError(
-            [
-                Problem(f"{e.source}: {q.path}", q.rule, q.value, q.has_value)
-                if isinstance(q, Problem) and e.source
-                else q
-                for e in errors
-                for q in e.problems
-            ]
-        )
+    if errors or problems:  # every problem, each file's paths headed by its file
+        raise InputError([*problems, *(q for e in errors for q in in_file(e))])
     if staffed:
         from ccsim.commands.compare_staff import compare_staffed
 

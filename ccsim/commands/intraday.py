@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ccsim.commands.options import run_option_problems
+from ccsim.commands.options import raise_with_files, run_option_problems, target_problems
 from ccsim.errors import InputError, Problem
 from ccsim.reporting.jsonout import dumps
 
@@ -77,8 +77,8 @@ def intraday_command(
     problems = run_option_problems(replications, seed, workers)
     if max_extra < 0:
         problems.append(Problem("--max-extra", "must be >= 0", max_extra))
-    if problems:
-        raise InputError(problems)
+    problems += target_problems(out_file, "--out", folder=False)
+    raise_with_files(problems, lambda: load_scenario(file))
     sc = load_scenario(file)
     state = read_state(state_file, sc)
     groups = [g.strip() for g in (call_in or "").split(",") if g.strip()]

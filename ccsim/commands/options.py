@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
@@ -113,3 +113,56 @@ def with_changes(
         except InputError as exc:
             raise InputError(exc.problems, f"{source} with --scale") from None
     return sc
+
+
+def in_file(exc: InputError) -> list[Problem | str]:
+    """A file's problems listed among others: each path headed by the file it is in."""
+    if exc.source is None:
+        return list(exc.problems)
+    return [
+        Problem(f"{exc.source}: {q.path}", q.rule, q.value, q.has_value, q.at)
+        if isinstance(q, Problem)
+        else f"{exc.source}: {q}"
+        for q in exc.problems
+    ]
+
+
+def raise_with_files(problems: Sequence[Problem | str], *reads: Callable[[], Any]) -> None:
+    """Raise the options' ``problems`` (if any) together with those of the files ``reads`` read.
+
+    Bad options stop a command before any work, but the files are still read and checked
+    (a fraction of a second), so that one message lists every problem at once.
+    """
+    if not problems:
+        return
+    found = list(problems)
+    for read in reads:
+        try:
+            read()
+        except InputError as exc:
+            found += in_file(exc)
+    raise InputError(found)
+
+
+def target_problems(path: str | None, option: str, folder: bool = True) -> list[Problem]:
+    """Problems of an output ``path`` (a folder, or a file with ``folder=False``), before any work.
+
+    A folder that cannot be created or is not ccsim's to replace; a file that is a
+    folder or cannot be written. ``None`` (not given): none.
+    """
+    if path is None:
+        return []
+    from pathlib import Path
+
+    from ccsim.reporting.files import check_file_target
+
+    try:
+        if folder:
+            from ccsim.reporting.outputs import check_target
+
+            check_target(Path(path), option)
+        else:
+            check_file_target(path, option)
+    except InputError as exc:
+        return [q for q in exc.problems if isinstance(q, Problem)]
+    return []

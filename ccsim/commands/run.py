@@ -9,11 +9,13 @@ from typing import Any
 import click
 
 from ccsim.commands.options import (
+    raise_with_files,
     run_option_problems,
     scale_factors,
     scale_option,
     scale_problems,
     set_option,
+    target_problems,
     with_changes,
 )
 from ccsim.commands.progress import progress_reporter
@@ -95,8 +97,10 @@ def run_command(
                 snapshot_at or snapshot_file,
             )
         )
-    if problems:
-        raise InputError(problems)
+    problems += target_problems(out_dir, "--out") + target_problems(
+        snapshot_file, "--snapshot", folder=False
+    )
+    raise_with_files(problems, lambda: load_scenario(file))
     sc = with_changes(load_scenario(file), changes, file, scale)
     if snapshot_at is not None:
         _check_snapshot_at(sc, snapshot_at)

@@ -76,11 +76,17 @@ Examples:
     type=click.Path(dir_okay=False),
     help="Write to this file instead of stdout.",
 )
-def schema_command(out_file: str | None) -> int:
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the schema on stdout (also with --out): it is already one JSON document.",
+)
+def schema_command(out_file: str | None, as_json: bool) -> int:
     """Print the JSON Schema of scenario files (for editors' autocompletion and checks)."""
     text = json.dumps(json_schema(), indent=2, ensure_ascii=False)
     if out_file:
         write_file_atomically(out_file, text + "\n")
-    else:
+    if as_json or not out_file:
         click.echo(text)
     return 0

@@ -9,11 +9,13 @@ from typing import Any
 import click
 
 from ccsim.commands.options import (
+    raise_with_files,
     run_option_problems,
     scale_factors,
     scale_option,
     scale_problems,
     set_option,
+    target_problems,
     with_changes,
 )
 from ccsim.errors import InputError, Problem
@@ -100,8 +102,10 @@ def staff_command(
             )
         )
     problems += run_option_problems(seed=seed, workers=workers) + scale_problems(scale)
-    if problems:
-        raise InputError(problems)
+    problems += target_problems(out_dir, "--out")
+    if write_baseline:
+        problems += target_problems(baseline, "--baseline", folder=False)
+    raise_with_files(problems, lambda: load_scenario(file, require_agents=False))
     given = load_scenario(file, require_agents=False)  # agents: what this plans
     sc = with_changes(given, changes, file, scale)
     from ccsim.staffing.baseline import drift_report, make_baseline, read_baseline

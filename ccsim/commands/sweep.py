@@ -8,7 +8,12 @@ from typing import Any
 
 import click
 
-from ccsim.commands.options import run_option_problems
+from ccsim.commands.options import (
+    in_file,
+    raise_with_files,
+    run_option_problems,
+    target_problems,
+)
 from ccsim.errors import InputError, Problem
 from ccsim.reporting.jsonout import dumps
 from ccsim.runner.cluster import dask_option
@@ -74,18 +79,23 @@ def sweep_command(
     from ccsim.reporting.sweep_text import print_sweep
     from ccsim.runner.sweep import run_sweep
     from ccsim.scenario import load_scenario
-    from ccsim.scenario.vary import grid, parse_vary, point_scenarios
+    from ccsim.scenario.vary import MAX_POINTS, grid, parse_vary, point_scenarios
     from ccsim.scenario.vary import sample as lhs
 
-    problems = run_option_problems(replications, seed, workers)
+    problems: list[Problem | str] = [*run_option_problems(replications, seed, workers)]
     if out_dir and no_output:
         problems.append(Problem("--out", "cannot go with --no-output", out_dir))
+    else:
+        problems += target_problems(out_dir, "--out")
+    if sample is not None and not 1 <= sample <= MAX_POINTS:
+        problems.append(Problem("--sample", f"must be 1 to {MAX_POINTS:,}", sample))
     specs = list(varies)
+    file_problems: list[Problem] = []
     if sweep_file is not None:
-        extra, file_sample = _read_sweep_file(sweep_file)
+        extra, file_sample, file_problems = _read_sweep_file(sweep_file)
         specs += extra
         sample = sample if sample is not None else file_sample
-    if not specs:
+    if not specs and not file_problems:
         problems.append(
             Problem("--vary", "give at least one PATH=VALUES (or --sweep-file)", has_value=False)
         )
@@ -95,8 +105,10 @@ def sweep_command(
             parsed.append(parse_vary(text))
         except InputError as exc:
             problems += [p for p in exc.problems if isinstance(p, Problem)]
-    if problems:
-        raise InputError(problems)
+    if file_problems and not problems:  # as the file's own problems, headed by the file
+        raise InputError(file_problems, sweep_file)
+    problems += in_file(InputError(file_problems, sweep_file))
+    raise_with_files(problems, lambda: load_scenario(file))
     base = load_scenario(file)
     reps = base.replications if replications is None else replications
     s = base.seed if seed is None else seed
@@ -150,45 +162,60 @@ def _progress(total: int, label: str) -> Any:
     return report
 
 
-def _read_sweep_file(path: str) -> tuple[list[str], int | None]:
-    from ccsim.scenario.document import read_document
+def _read_sweep_file(path: str) -> tuple[list[str], int | None, list[Problem]]:
+    """The file's varies as ``--vary`` texts, its ``sample``, and every problem of its form.
 
-    p = Path(path)
+    Problems name their key in the file (and its line); a file that cannot be read or
+    parsed at all raises at once.
+    """
+    from ccsim.scenario.document import read_document
+    from ccsim.scenario.vary import MAX_POINTS
+
     try:
-        text = p.read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(
             [Problem("--sweep-file", f"cannot be read ({exc.strerror or exc})", path)]
         ) from None
-    data, _, problems = read_document(text, path)
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem("--sweep-file", f"cannot be read ({exc})", path)]) from None
+    data, lines, problems = read_document(text, path)
     if problems:
         raise InputError(problems, path)
-    if (
-        not isinstance(data, dict)
-        or not isinstance(data.get("vary"), dict)
-        or set(data) - {"vary", "sample"}
-    ):
-        raise InputError(
-            [
-                Problem(
-                    "(top level)",
-                    "must be a mapping with vary: {PATH: VALUES, ...} and optionally sample: N",
-                    has_value=False,
-                )
-            ],
-            path,
-        )
+
+    def at(key: str) -> str:
+        line = lines.get((key,))
+        return key if line is None else f"{key} (line {line})"
+
+    if not isinstance(data, dict):
+        rule = "must be a mapping with vary: {PATH: VALUES, ...} and optionally sample: N"
+        return [], None, [Problem("(top level)", rule, type(data).__name__)]
+    out = [
+        Problem(at(str(k)), "unknown key; known keys: sample, vary", has_value=False)
+        for k in data
+        if k not in ("vary", "sample")
+    ]
+    vary = data.get("vary")
     specs = []
-    for key, values in data["vary"].items():
-        if isinstance(values, list):
-            text_values = ",".join(dumps(v) if not isinstance(v, str) else v for v in values)
-        else:
-            text_values = str(values)
-        specs.append(f"{key}={text_values}")
+    if vary is None:
+        out.append(Problem("vary", "is required: {PATH: VALUES, ...}", has_value=False))
+    elif not isinstance(vary, dict):
+        out.append(Problem(at("vary"), "must be a mapping {PATH: VALUES, ...}", vary))
+    else:
+        for key, values in vary.items():
+            if isinstance(values, list):
+                text_values = ",".join(dumps(v) if not isinstance(v, str) else v for v in values)
+            else:
+                text_values = str(values)
+            specs.append(f"{key}={text_values}")
     n = data.get("sample")
     if n is not None and (not isinstance(n, int) or isinstance(n, bool)):
-        raise InputError([Problem("sample", "must be a whole number", n)], path)
-    return specs, n
+        out.append(Problem(at("sample"), "must be a whole number", n))
+        n = None
+    elif n is not None and not 1 <= n <= MAX_POINTS:
+        out.append(Problem(at("sample"), f"must be 1 to {MAX_POINTS:,}", n))
+        n = None
+    return specs, n, out
 
 
 def _plain_columns(frame: Any, labels: list[str]) -> Any:

@@ -56,15 +56,19 @@ _CSV_COLUMNS: dict[str, tuple[_Columns, _Columns]] = {
 
 
 def _not_a_folder(folder: Path) -> InputError:
-    return InputError(
-        [
-            Problem(
-                str(folder),
-                "is not a ccsim output folder (no manifest.json / summary.json)",
-                has_value=False,
-            )
-        ]
-    )
+    rule = "is not a ccsim output folder (no manifest.json / summary.json)"
+    try:
+        kind = read_json(folder / MANIFEST).get("kind") if (folder / MANIFEST).exists() else None
+    except (OSError, ValueError, AttributeError):
+        kind = None
+    if isinstance(kind, str) and kind not in _SUMMARY_KEYS:  # a sweep's or a fit's folder
+        rule = (
+            f"is the output folder of ccsim {kind}, which has no report to re-render "
+            "(ccsim report takes the folders of ccsim run, staff and compare)"
+        )
+    elif (folder / MANIFEST).exists():
+        rule = "is a ccsim output folder without its summary.json"
+    return InputError([Problem(str(folder), rule, has_value=False)])
 
 
 def _summary_problems(folder: Path, kind: str, summary: dict[str, Any]) -> list[Problem]:

@@ -149,8 +149,7 @@ def test_a_bad_sweep_file_is_refused(ccsim, tmp_path):
     r = ccsim("sweep", MMN, "--sweep-file", f, "--no-output")
     assert r.code == 2
     assert r.err == (
-        f"ccsim: error: {f}: (top level): must be a mapping with vary: {{PATH: VALUES, ...}} "
-        "and optionally sample: N\n"
+        f"ccsim: error: {f}: vary (line 1): must be a mapping {{PATH: VALUES, ...}}, got ['agents']\n"
     )
     r = ccsim("sweep", MMN, "--sweep-file", tmp_path / "missing.yaml", "--no-output")
     assert r.code == 2
