@@ -1,6 +1,6 @@
 """Wall time of ``ccsim staff`` on the default province (goal: under 20 s on 2 cores).
 
-    python bench/staff_bench.py [scenario.yaml] [--fresh-seed N] [--warm-start FILE]
+    python bench/staff_bench.py [scenario.yaml] [--fresh-seed N] [--warm-start FILE] [--scale volume=1.05]
 
 Prints the time of each step, the plans simulated and the replications they took
 (sequential sampling: a plan rejected early counts the replications it used), the
@@ -9,7 +9,7 @@ seed, the same replications): which enforced targets still hold at the stated co
 mean. Also the time of one replication of the scenario as given, so the search's cost
 reads in replications whatever the machine's load. ``--warm-start FILE``: the search
 starts from a previous plan (as ``ccsim staff --warm-start``), e.g. the scenario's
-committed baseline.
+committed baseline; ``--scale``: as ``ccsim staff --scale`` (a what-if).
 """
 
 from __future__ import annotations
@@ -70,8 +70,14 @@ def main() -> None:
     ap.add_argument(
         "--warm-start", help="a previous plan: baseline, staff --json document or plan folder"
     )
+    ap.add_argument("--scale", action="append", default=[], help="as ccsim staff --scale")
     args = ap.parse_args()
     sc = load_scenario(args.scenario)
+    if args.scale:
+        from ccsim.commands.options import with_changes
+
+        sc = with_changes(sc, (), args.scenario, tuple(args.scale))
+        print(f"scaled: {', '.join(args.scale)}")
     print(
         f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, python "
         f"{platform.python_version()}, ccsim {ccsim.__version__}"

@@ -165,7 +165,8 @@ def previous_plan(sc: Any, path: str) -> Any:
     from ccsim.staffing.warm import read_warm_start, warm_plan
 
     m = compile_scenario(sc)
-    return warm_plan(read_warm_start(path, m.group_ids, m.n_intervals), erlang_plan(sc))
+    cells, erlang_then = read_warm_start(path, m.group_ids, m.n_intervals)
+    return warm_plan(cells, erlang_then, erlang_plan(sc))
 
 
 def print_plan(doc: dict[str, Any]) -> None:

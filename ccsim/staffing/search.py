@@ -6,7 +6,9 @@ one-sided confidence bound of its mean is on the right side), and the next plan 
 proposed by ``ccsim.staffing.guided`` (Erlang slopes calibrated on the last simulation).
 
 0. **Erlang again**, on the load each group really got in the first simulation (with
-   overflow, repeat calls and priorities), when the Erlang plan misses a target.
+   overflow, repeat calls and priorities), when the Erlang plan misses a target (not
+   from a previous plan, ``ccsim.staffing.warm``: its cells already carry what
+   simulation found, and the guided adds keep them).
 1. **Add** where the model predicts a target short, until a plan meets every target
    (simulated adds where the model sees nothing to do: tier targets).
 2. **Remove** what the model predicts safe, from the best plan so far. What simulation
@@ -226,7 +228,7 @@ class Searcher:
         # 150 agent-hours fewer than on 6, a plan that missed)
         ev = self.evaluator.evaluate(plan, pool, full=True)
         history.append(self._note(label, ev))
-        if not ev.feasible and budget > 1:
+        if not ev.feasible and budget > 1 and label == "start":
             # Erlang again, on the load each group really got in simulation (with repeat
             # calls and overflow): usually close to the answer, and a better place to
             # calibrate than an overloaded plan

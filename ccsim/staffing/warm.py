@@ -5,14 +5,18 @@ group really gets, and staffs that load by Erlang again before it adds and remov
 agents. A plan already found for the same centre (last week's plan for a what-if, the
 committed baseline of a CI check) is usually far closer to the answer: the search then
 starts from it, and simulates it first. Where it meets every target, the search removes
-what simulation allows; where it misses, Erlang again and the guided adds take over, as
-from the Erlang plan.
+what simulation allows; where it misses, the guided adds take over (not Erlang again,
+which staffs each group on its own and would give up what the previous plan holds).
 
 The file is a plan that ``ccsim staff`` wrote: a baseline (``--write-baseline``), a
 ``--json`` document, or a plan folder (``--out``, its ``summary.json``). Its ``plan``
 rows give ``sim_agents`` per ``group`` and ``interval`` (the interval's index in the
-horizon). Groups and intervals must exist in the scenario; cells the file leaves out
-keep the Erlang plan's agents; limits (``min_agents``, ``max_agents``, seats, the
+horizon), and ``erlang_agents``, the Erlang plan of the scenario it was found for. For
+a what-if the start is the previous plan moved by Erlang's change, cell by cell
+(``sim_agents + erlang now - erlang_agents``): 5 % more calls add what Erlang adds for
+them to what simulation found before, and an unchanged scenario starts exactly at the
+previous plan. Groups and intervals must exist in the scenario; cells the file leaves
+out keep the Erlang plan's agents; limits (``min_agents``, ``max_agents``, seats, the
 service-level floor) apply as to any plan of the search.
 
 A warm start changes where the search begins, not how a plan is judged: the plan found
@@ -37,10 +41,16 @@ from ccsim.errors import InputError, Problem
 OPTION = "--warm-start"
 
 
+Cells = dict[tuple[int, int], int]
+
+
 def read_warm_start(
     path: str | Path, group_ids: list[str], n_intervals: int
-) -> dict[tuple[int, int], int]:
-    """The agents per (group index, interval) of a previous plan's file; every problem at once."""
+) -> tuple[Cells, Cells]:
+    """A previous plan's file: its agents and (where given) its Erlang agents per (group, interval).
+
+    Every problem of the file is listed at once.
+    """
     p = Path(path)
     if p.is_dir():
         p = p / "summary.json"
@@ -64,7 +74,8 @@ def read_warm_start(
             ]
         )
     ids = {g: i for i, g in enumerate(group_ids)}
-    out: dict[tuple[int, int], int] = {}
+    out: Cells = {}
+    erlang: Cells = {}
     problems: list[Problem] = []
     for k, row in enumerate(rows):
         where = f"{OPTION} plan[{k}]"
@@ -74,6 +85,7 @@ def read_warm_start(
         g: Any = row.get("group")
         i: Any = row.get("interval")
         a: Any = row.get("sim_agents")
+        e: Any = row.get("erlang_agents")
         ok = True
         if g not in ids:
             problems.append(
@@ -92,8 +104,13 @@ def read_warm_start(
         if not _whole(a):
             problems.append(Problem(f"{where}.sim_agents", "must be a whole number >= 0", a))
             ok = False
+        if e is not None and not _whole(e):
+            problems.append(Problem(f"{where}.erlang_agents", "must be a whole number >= 0", e))
+            ok = False
         if ok:
             out[(ids[g], int(i))] = int(a)
+            if e is not None:
+                erlang[(ids[g], int(i))] = int(e)
         if len(problems) >= 20:
             problems.append(Problem(OPTION, "(more problems not listed)", has_value=False))
             break
@@ -101,7 +118,7 @@ def read_warm_start(
         raise InputError(problems, str(p))
     if not out:
         raise InputError([Problem(OPTION, "has no plan rows", str(p))])
-    return out
+    return out, erlang
 
 
 def _whole(v: Any) -> bool:
@@ -112,9 +129,17 @@ def _whole(v: Any) -> bool:
     return isinstance(v, float) and math.isfinite(v) and v.is_integer() and 0 <= v <= 1e9
 
 
-def warm_plan(cells: dict[tuple[int, int], int], erlang: NDArray[np.int64]) -> NDArray[np.int64]:
-    """The search's start: the previous plan's agents, the Erlang plan's where it has none."""
+def warm_plan(cells: Cells, erlang_then: Cells, erlang: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The search's start: the previous plan moved by Erlang's change since, cell by cell.
+
+    A cell of the previous plan with its Erlang agents (``erlang_then``) starts at
+    ``previous + erlang - erlang_then`` (at least 0): a what-if's change (more calls, a
+    longer handling time) as Erlang sees it, on top of what simulation found before; an
+    unchanged scenario starts exactly at the previous plan. A cell without its Erlang
+    agents keeps the previous plan's; a cell the file leaves out, the Erlang plan's.
+    """
     out = np.asarray(erlang, dtype=np.int64).copy()
     for (g, i), a in cells.items():
-        out[g, i] = a
+        then = erlang_then.get((g, i))
+        out[g, i] = a if then is None else max(a + int(out[g, i]) - then, 0)
     return out

@@ -104,3 +104,21 @@ def test_bad_warm_start_files_list_every_problem(ccsim, cold, tmp_path) -> None:
     other.write_text(json.dumps({"scenario": "x"}))
     r = ccsim("staff", path, "--warm-start", other, "--json")
     assert r.code == 2 and "no 'plan' rows" in r.out + r.err
+
+
+def test_a_what_if_starts_from_the_previous_plan_moved_by_erlangs_change(cold, tmp_path) -> None:
+    """5 % more calls: each cell starts at previous + Erlang now - Erlang then (at least 0)."""
+    _, sc, plan = cold
+    f = tmp_path / "plan.json"
+    f.write_text(json.dumps(plan.summary()))
+    from ccsim.commands.options import with_changes
+    from ccsim.commands.staff import previous_plan
+    from ccsim.staffing.erlang_step import erlang_plan
+
+    busier = with_changes(sc, (), "plan.yaml", ("volume=1.05",))
+    now = erlang_plan(busier)
+    assert (now >= plan.erlang).all() and (now > plan.erlang).any()
+    expected = np.maximum(plan.simulated + now - plan.erlang, 0)
+    np.testing.assert_array_equal(previous_plan(busier, str(f)), expected)
+    # the same scenario: exactly the previous plan
+    np.testing.assert_array_equal(previous_plan(sc, str(f)), plan.simulated)
