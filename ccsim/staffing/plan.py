@@ -238,6 +238,22 @@ class StaffingPlan(PlanViews):
             )  # fmt: skip
         return doc
 
+    def start_for(self, sc: Scenario) -> IntMatrix:
+        """The plan as the start of a search for ``sc`` (a what-if of its scenario).
+
+        Moved cell by cell by Erlang's change: ``simulated + erlang(sc) - erlang``, at
+        least 0 (``ccsim.staffing.warm``); for the same scenario, the plan itself. Pass
+        it as ``ccsim.staff(sc, start=...)``, as ``ccsim staff --warm-start`` does.
+        """
+        erlang = erlang_plan(sc)
+        if erlang.shape != self.simulated.shape:
+            raise ValueError(
+                f"the plan has {self.simulated.shape[0]} groups x {self.simulated.shape[1]} "
+                f"intervals; the scenario has {erlang.shape[0]} x {erlang.shape[1]}"
+            )
+        out: IntMatrix = np.maximum(self.simulated + erlang - self.erlang, 0).astype(np.int64)
+        return out
+
     def staffed_scenario(self, which: str = "sim") -> Scenario:
         """The scenario with its groups' agents set to a step of this plan (``erlang``, ``sim``, ``scheduled``)."""
         matrix = {"erlang": self.erlang, "sim": self.simulated, "scheduled": self.scheduled}[which]

@@ -60,7 +60,7 @@ def test_cli_warm_start_from_a_json_document_and_a_plan_folder(ccsim, cold, tmp_
 
 
 def test_cli_warm_start_fills_cells_the_file_leaves_out_with_erlang(ccsim, cold, tmp_path) -> None:
-    path, sc, plan = cold
+    _, sc, plan = cold
     rows = [r for r in plan.summary()["plan"] if r["interval"] != 0]
     f = tmp_path / "partial.json"
     f.write_text(json.dumps({"plan": rows}))
@@ -120,5 +120,6 @@ def test_a_what_if_starts_from_the_previous_plan_moved_by_erlangs_change(cold, t
     assert (now >= plan.erlang).all() and (now > plan.erlang).any()
     expected = np.maximum(plan.simulated + now - plan.erlang, 0)
     np.testing.assert_array_equal(previous_plan(busier, str(f)), expected)
+    np.testing.assert_array_equal(plan.start_for(busier), expected)  # the Python API
     # the same scenario: exactly the previous plan
     np.testing.assert_array_equal(previous_plan(sc, str(f)), plan.simulated)
