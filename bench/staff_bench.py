@@ -1,13 +1,15 @@
 """Wall time of ``ccsim staff`` on the default province (goal: under 20 s on 2 cores).
 
-    python bench/staff_bench.py [scenario.yaml] [--fresh-seed N]
+    python bench/staff_bench.py [scenario.yaml] [--fresh-seed N] [--warm-start FILE] [--scale volume=1.05]
 
 Prints the time of each step, the plans simulated and the replications they took
 (sequential sampling: a plan rejected early counts the replications it used), the
 load average, the agent-hours found, and the plan re-simulated on fresh seeds (another
 seed, the same replications): which enforced targets still hold at the stated confidence, and on the
 mean. Also the time of one replication of the scenario as given, so the search's cost
-reads in replications whatever the machine's load.
+reads in replications whatever the machine's load. ``--warm-start FILE``: the search
+starts from a previous plan (as ``ccsim staff --warm-start``), e.g. the scenario's
+committed baseline; ``--scale``: as ``ccsim staff --scale`` (a what-if).
 """
 
 from __future__ import annotations
@@ -65,8 +67,17 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("scenario", nargs="?", default=str(ROOT / "scenarios" / "province_10000.yaml"))
     ap.add_argument("--fresh-seed", type=int, default=9001)
+    ap.add_argument(
+        "--warm-start", help="a previous plan: baseline, staff --json document or plan folder"
+    )
+    ap.add_argument("--scale", action="append", default=[], help="as ccsim staff --scale")
     args = ap.parse_args()
     sc = load_scenario(args.scenario)
+    if args.scale:
+        from ccsim.commands.options import with_changes
+
+        sc = with_changes(sc, (), args.scenario, tuple(args.scale))
+        print(f"scaled: {', '.join(args.scale)}")
     print(
         f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, python "
         f"{platform.python_version()}, ccsim {ccsim.__version__}"
@@ -81,7 +92,14 @@ def main() -> None:
     print(f"one replication of the scenario as given: {one:.2f} s")
     load0 = os.getloadavg()[0]
     t0 = time.perf_counter()
-    plan = staff(sc, log=lambda m: None)
+    start = None
+    if args.warm_start:
+        from ccsim.commands.staff import previous_plan
+
+        start = previous_plan(sc, args.warm_start)
+        print(f"warm start from {args.warm_start}")
+    t0 = time.perf_counter()
+    plan = staff(sc, log=lambda m: None, start=start)
     wall = time.perf_counter() - t0
     print(f"load average (1 min): {load0:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
     s = plan.search

@@ -57,6 +57,13 @@ Examples:
     is_flag=True,
     help="Write (or refresh) the --baseline file from this plan instead of comparing.",
 )
+@click.option(
+    "--warm-start",
+    "warm_start",
+    type=click.Path(),
+    help="Start the search from a previous plan (a baseline, a 'staff --json' document or a "
+    "plan folder) instead of the Erlang plan: usually fewer plans to simulate.",
+)
 @click.option("--workers", type=int, help="Parallel processes (default: one per core).")
 @dask_option
 @click.option("--no-figures", is_flag=True, help="Skip the report's figures (faster).")
@@ -75,6 +82,7 @@ def staff_command(
     out_dir: str | None,
     baseline: str | None,
     write_baseline: bool,
+    warm_start: str | None,
     workers: int | None,
     dask_address: str | None,
     no_figures: bool,
@@ -112,6 +120,7 @@ def staff_command(
     from ccsim.staffing.plan import staff
 
     base = read_baseline(baseline) if baseline and not write_baseline else None
+    start = previous_plan(sc, warm_start) if warm_start else None
     if out_dir:
         check_target(Path(out_dir))
     if baseline and write_baseline:
@@ -121,12 +130,14 @@ def staff_command(
         with contextlib.ExitStack() as stack:
             client = stack.enter_context(dask_client(dask_address)) if dask_address else None
             executor = client.get_executor(pure=False) if client is not None else None
-            plan = staff(sc, seed=seed, workers=workers, log=log, executor=executor)
+            plan = staff(sc, seed=seed, workers=workers, log=log, executor=executor, start=start)
     except ValueError as exc:
         raise InputError([Problem(file, str(exc), has_value=False)]) from None
     doc = plan.summary()
     if scale:
         doc["scale"] = scale_factors(scale)
+    if warm_start:
+        doc["warm_start"] = {"file": warm_start}
     code = 0 if plan.feasible else 1
     if baseline and write_baseline:
         write_file_atomically(baseline, dumps(make_baseline(plan)) + "\n", "--baseline")
@@ -149,6 +160,17 @@ def staff_command(
     elif not quiet:
         print_plan(doc)
     return code
+
+
+def previous_plan(sc: Any, path: str) -> Any:
+    """The plan of ``--warm-start`` as agents per group and interval (Erlang's where it has none)."""
+    from ccsim.engine.compile import compile_scenario
+    from ccsim.staffing.erlang_step import erlang_plan
+    from ccsim.staffing.warm import read_warm_start, warm_plan
+
+    m = compile_scenario(sc)
+    cells, erlang_then = read_warm_start(path, m.group_ids, m.n_intervals)
+    return warm_plan(cells, erlang_then, erlang_plan(sc))
 
 
 def print_plan(doc: dict[str, Any]) -> None:

@@ -69,6 +69,7 @@ def make_baseline(plan: StaffingPlan) -> dict[str, Any]:
                 "interval": r["interval"],
                 "start": r["start"],
                 "group": r["group"],
+                "erlang_agents": r["erlang_agents"],
                 "sim_agents": r["sim_agents"],
                 "scheduled_agents": r["scheduled_agents"],
             }

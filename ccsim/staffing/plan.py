@@ -58,6 +58,8 @@ class StaffingPlan(PlanViews):
     wall_s: float
     reasons: dict[str, list[str]] = field(default_factory=dict)
     roster_result: Rostered | None = None
+    #: where the search started: ``"erlang"`` (the Erlang plan) or ``"previous plan"``
+    start: str = "erlang"
 
     @property
     def feasible(self) -> bool:
@@ -194,6 +196,7 @@ class StaffingPlan(PlanViews):
             "evaluations": self.search.evaluations,
             "replications_run": self.search.replications_run,
             "wall_s": self.wall_s,
+            "start": self.start,
             "shrinkage": self.scenario.staffing.shrinkage,
             "agent_hours": {
                 "erlang": self.hours(self.erlang),
@@ -234,6 +237,22 @@ class StaffingPlan(PlanViews):
                 )
             )  # fmt: skip
         return doc
+
+    def start_for(self, sc: Scenario) -> IntMatrix:
+        """The plan as the start of a search for ``sc`` (a what-if of its scenario).
+
+        Moved cell by cell by Erlang's change: ``simulated + erlang(sc) - erlang``, at
+        least 0 (``ccsim.staffing.warm``); for the same scenario, the plan itself. Pass
+        it as ``ccsim.staff(sc, start=...)``, as ``ccsim staff --warm-start`` does.
+        """
+        erlang = erlang_plan(sc)
+        if erlang.shape != self.simulated.shape:
+            raise ValueError(
+                f"the plan has {self.simulated.shape[0]} groups x {self.simulated.shape[1]} "
+                f"intervals; the scenario has {erlang.shape[0]} x {erlang.shape[1]}"
+            )
+        out: IntMatrix = np.maximum(self.simulated + erlang - self.erlang, 0).astype(np.int64)
+        return out
 
     def staffed_scenario(self, which: str = "sim") -> Scenario:
         """The scenario with its groups' agents set to a step of this plan (``erlang``, ``sim``, ``scheduled``)."""
@@ -304,6 +323,7 @@ def staff(
     workers: int | None = None,
     log: Callable[[str], None] | None = None,
     executor: Any = None,
+    start: NDArray[np.integer[Any]] | None = None,
 ) -> StaffingPlan:
     """Plan agents per group and interval: Erlang, then simulation, then shifts.
 
@@ -321,16 +341,26 @@ def staff(
     executor : concurrent.futures.Executor, optional
         Where the search's replications run instead of local processes (a Dask client's
         ``get_executor()``); the plan is the same.
+    start : array [group, interval], optional
+        A previous plan the search starts from instead of the Erlang plan (a warm
+        start, e.g. ``other_plan.simulated``; ``ccsim.staffing.warm``). The plan found
+        meets the targets as from a cold start, and is usually found with fewer plans.
     """
     t0 = time.perf_counter()
     m = compile_scenario(sc)
-    start = erlang_plan(sc)
+    erlang = erlang_plan(sc)
+    first: IntMatrix = erlang if start is None else np.asarray(start, dtype=np.int64)
+    if first.shape != erlang.shape:
+        raise ValueError(
+            f"the start plan has shape {first.shape}; the scenario has {erlang.shape[0]} "
+            f"groups x {erlang.shape[1]} intervals"
+        )
     if not enforced_checks(sc):
         raise ValueError(
             "the scenario has no target staffing can act on (service level, abandonment, ASA, answer rate, occupancy cap, tier targets)"
         )
     searcher = Searcher(sc, seed, workers, log, executor)
-    result = searcher.run(start)
+    result = searcher.run(first, "start" if start is None else "previous plan")
     sim = result.plan
     shrink = sc.staffing.shrinkage
     scheduled = np.where(sim > 0, np.ceil(sim / (1.0 - shrink) - 1e-9), 0).astype(np.int64)
@@ -341,7 +371,7 @@ def staff(
         group_ids=m.group_ids,
         interval_labels=labels,
         interval_s=m.interval_s,
-        erlang=start,
+        erlang=erlang,
         simulated=sim,
         scheduled=scheduled,
         rostered=rs.coverage,
@@ -352,6 +382,7 @@ def staff(
         wall_s=time.perf_counter() - t0,
         reasons=_reasons(sc),
         roster_result=rs,
+        start="erlang" if start is None else "previous plan",
     )
 
 

@@ -6,7 +6,9 @@ one-sided confidence bound of its mean is on the right side), and the next plan 
 proposed by ``ccsim.staffing.guided`` (Erlang slopes calibrated on the last simulation).
 
 0. **Erlang again**, on the load each group really got in the first simulation (with
-   overflow, repeat calls and priorities), when the Erlang plan misses a target.
+   overflow, repeat calls and priorities), when the Erlang plan misses a target (not
+   from a previous plan, ``ccsim.staffing.warm``: its cells already carry what
+   simulation found, and the guided adds keep them).
 1. **Add** where the model predicts a target short, until a plan meets every target
    (simulated adds where the model sees nothing to do: tier targets).
 2. **Remove** what the model predicts safe, from the best plan so far. What simulation
@@ -183,14 +185,17 @@ class Searcher:
 
     # -- the search -----------------------------------------------------------------------------
 
-    def run(self, start: IntMatrix) -> SearchResult:
-        """Search from ``start`` (the Erlang plan); return the cheapest feasible plan found."""
+    def run(self, start: IntMatrix, label: str = "start") -> SearchResult:
+        """Search from ``start`` (the Erlang plan, or a previous plan); return the cheapest feasible plan found.
+
+        ``label`` names the start in the history (``"previous plan"`` for a warm start).
+        """
         t0 = self._t0 = time.perf_counter()
         start = np.asarray(start, dtype=np.int64).copy()
         start[self.fixed] = self.m.staffing[self.fixed]
         # the workers receive the scenario once; each job then sends its plan only
         with pool_for(self.workers, [self.sc], self.executor) as pool:
-            ev, shortfalls, history = self._search(self.clip(start), pool)
+            ev, shortfalls, history = self._search(self.clip(start), pool, label)
         if not ev.feasible and not shortfalls:
             shortfalls = [{"target": c.name, "reason": "not met"} for c, _ in ev.failures]
         for s in shortfalls:
@@ -206,7 +211,7 @@ class Searcher:
         )  # fmt: skip
 
     def _search(
-        self, plan: IntMatrix, pool: Executor | None
+        self, plan: IntMatrix, pool: Executor | None, label: str = "start"
     ) -> tuple[Evaluation, list[dict[str, Any]], list[dict[str, Any]]]:
         """Guided steps from ``plan`` until no proposal is new; simulated adds as a fallback.
 
@@ -222,8 +227,8 @@ class Searcher:
         # reads (measured on 2 replications of the province's overloaded start it gave
         # 150 agent-hours fewer than on 6, a plan that missed)
         ev = self.evaluator.evaluate(plan, pool, full=True)
-        history.append(self._note("start", ev))
-        if not ev.feasible and budget > 1:
+        history.append(self._note(label, ev))
+        if not ev.feasible and budget > 1 and label == "start":
             # Erlang again, on the load each group really got in simulation (with repeat
             # calls and overflow): usually close to the answer, and a better place to
             # calibrate than an overloaded plan
