@@ -61,6 +61,11 @@ Examples:
     "agent-hours, paid hours and cost at equal service.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr (nor with --json).")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit with code 1 if a design misses a target (with --staff: if its plan does).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 @set_option
 @scale_option
@@ -76,6 +81,7 @@ def compare_command(
     scale: tuple[str, ...],
     staffed: bool,
     quiet: bool,
+    strict: bool,
     as_json: bool,
 ) -> int:
     """Run scenarios with common random numbers and show KPIs, agent-hours, cost and work orders side by side.
@@ -118,7 +124,7 @@ def compare_command(
     if staffed:
         from ccsim.commands.compare_staff import compare_staffed
 
-        return compare_staffed(scenarios, seed, workers, dask_address, as_json, quiet)
+        return compare_staffed(scenarios, seed, workers, dask_address, as_json, quiet, strict)
     from ccsim.results.compare import compare
     from ccsim.runner import simulate
 
@@ -157,7 +163,8 @@ def compare_command(
         click.echo(dumps(doc))
     else:
         print_comparison(doc)
-    return 0
+    missed = not all(s["all_targets_met"] for s in doc["scenarios"])
+    return 1 if strict and missed else 0
 
 
 def print_comparison(doc: dict[str, Any]) -> None:

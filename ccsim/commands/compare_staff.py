@@ -26,8 +26,9 @@ def compare_staffed(
     dask_address: str | None,
     as_json: bool,
     quiet: bool = False,
+    strict: bool = False,
 ) -> int:
-    """Staff every design, print or emit the comparison; exit 1 if a plan misses a target."""
+    """Staff every design, print or emit the comparison; with ``strict``, exit 1 if a plan misses a target."""
     from ccsim.staffing.designs import staff_designs
 
     log = None if as_json or quiet else (lambda msg: click.echo(msg, err=True))
@@ -43,7 +44,7 @@ def compare_staffed(
         click.echo(dumps(doc))
     else:
         _print(doc)
-    return 0 if all(r["feasible"] for r in doc["designs"]) else 1
+    return 1 if strict and not all(r["feasible"] for r in doc["designs"]) else 0
 
 
 def _h(x: float | None) -> str:

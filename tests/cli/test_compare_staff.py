@@ -69,3 +69,17 @@ def test_staff_refuses_replications(ccsim, tmp_path):
     r = ccsim("compare", a, a, "--staff", "--replications", "3")
     assert r.code == 2
     assert "--replications" in r.err and "staffing.replications" in r.err
+
+
+def test_missed_targets_fail_compare_only_with_strict(ccsim, tmp_path):
+    """A design missing a target is a result (exit 0); --strict makes it a failed check (1)."""
+    ok = write(tmp_path, "ok", [{"id": "g", "skills": ["billing", "technical"], "agents": 55}])
+    short = write(
+        tmp_path, "short", [{"id": "g", "skills": ["billing", "technical"], "agents": 17}]
+    )
+    plain = ccsim("compare", ok, short, "-r", "2", "--json", "--quiet")
+    assert plain.code == 0, plain.err
+    met = [s["all_targets_met"] for s in plain.json()["scenarios"]]
+    assert met == [True, False]
+    assert ccsim("compare", ok, short, "-r", "2", "--quiet", "--strict").code == 1
+    assert ccsim("compare", ok, ok, "-r", "2", "--quiet", "--strict").code == 0
