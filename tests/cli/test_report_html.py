@@ -136,7 +136,7 @@ def test_report_rerenders_the_same_page(run_folder, ccsim):
 def test_staff_folder_has_a_report_with_gaps_by_clock_time(ccsim, tmp_path):
     out = tmp_path / "plan"
     sc = plan_scenario(tmp_path, max_agents={"agents": 9})
-    r = ccsim("staff", sc, "--out", out, "--quiet")
+    r = ccsim("staff", sc, "--out", out, "--quiet", "--strict")
     assert r.code == 1, r.err  # short: the best plan is still written, with its report
     page = (out / "report.html").read_text()
     text = visible_text(page)
