@@ -182,7 +182,7 @@ class Estimate:
 _SHARES = {k for k in KPIS if k.endswith("_rate")} | {
     "list_completion",
     "timeliness", "callback_reach", "service_level", "occupancy", "p_wait", "ivr_self_service",
-    "containment", "fcr",
+    "containment", "fcr", "caller_service_level",
 }  # fmt: skip
 
 

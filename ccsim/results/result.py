@@ -313,10 +313,10 @@ class SimulationResult(RunViews):
         with np.errstate(invalid="ignore", divide="ignore"):
             rate = np.where(c > 0, a / np.where(c > 0, c, 1), np.nan)
         return {
-            "callers": K.estimate(c),
-            "callers_answered": K.estimate(a),
-            "callers_lost": K.estimate(c - a),
-            "caller_answer_rate": K.estimate(rate),
+            "callers": K.estimate(c, 0.0),
+            "callers_answered": K.estimate(a, 0.0),
+            "callers_lost": K.estimate(c - a, 0.0),
+            "caller_answer_rate": K.estimate(rate, 0.0, 1.0),
         }
 
     # -- cost and back office -----------------------------------------------------------
