@@ -24,14 +24,8 @@ from ccsim.data.ccsimlog import CCSIM_COLUMNS, from_ccsim_log
 from ccsim.data.exports import FAR_DAYS, artifact_rows, duplicate_rows, far_arrivals, without_rows
 from ccsim.data.logfile import open_log
 from ccsim.data.logmap import FIELDS, VOCABULARY, LogMap, load_map, vocabulary_problems
-from ccsim.data.parsing import (
-    RowIssues,
-    raw_column,
-    read_duration,
-    read_label,
-    read_time,
-    read_vocabulary,
-)
+from ccsim.data.parsing import RowIssues, raw_column, read_duration, read_label, read_vocabulary
+from ccsim.data.times import EXCEL, read_time
 from ccsim.errors import InputError, Problem
 
 
@@ -210,15 +204,16 @@ def _canonical_log(
         fm = fields[name]
         raw = raw_column(frame, fm)
         if kind == "time":
-            out[name], fmt = read_time(raw, fm, base, where(name), issues)
-            if name == "arrival" and pd.api.types.is_numeric_dtype(raw.dtype):
+            out[name], fmt = read_time(raw, fm, base, where(name), issues, notes)
+            if name == "arrival" and fmt is None and pd.api.types.is_numeric_dtype(raw.dtype):
                 notes.append(
                     f"arrival times are seconds: second 0 is {base:%Y-%m-%d %H:%M} ({base:%a})"
                 )
-            elif fmt is not None and fm.format is None and name == "arrival":
+            elif fmt not in (None, EXCEL) and fm.format is None and name == "arrival":
                 notes.append(f"arrival times read with the format {fmt} (inferred)")
         elif kind == "duration":
-            out[name] = read_duration(raw, fm, where(name), issues)
+            decimal = frame.attrs.get("decimal")
+            out[name] = read_duration(raw, fm, where(name), issues, decimal)
         elif kind == "vocabulary":
             out[name] = read_vocabulary(raw, fm, VOCABULARY[name], where(name), issues)
         else:

@@ -71,6 +71,7 @@ def open_log(p: Path, m: LogMap | None) -> tuple[list[str], Any]:
         df.attrs["line_offset"] = opts.skip_rows + 2  # the header is line skip_rows + 1
         df.attrs["row_word"] = "line"
         df.attrs["notes"] = notes
+        df.attrs["decimal"] = opts.decimal
         return df
 
     return header, read_csv

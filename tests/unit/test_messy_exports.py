@@ -2,6 +2,7 @@
 
 import gzip
 
+import pandas as pd
 import pytest
 
 from ccsim.data.calllog import load_call_log, read_call_log
@@ -136,7 +137,7 @@ def test_an_answered_repeat_by_the_same_agent_is_left_out(tmp_path):
 
 
 def test_an_arrival_far_from_every_other_call_is_left_out(tmp_path):
-    far = "1970-01-01 00:00:00,billing,answered,12,180,A9,1399"
+    far = "2062-03-05 08:00:00,billing,answered,12,180,A9,1399"
     lines = [
         f"2026-03-05 08:{i // 60:02d}:{i % 60:02d},billing,answered,3,60,A1,{i}" for i in range(99)
     ]
@@ -168,3 +169,144 @@ def test_an_excel_workbook_is_refused_with_what_to_do(tmp_path, name, data):
 def test_a_gzipped_semicolon_export(tmp_path):
     log = load_call_log(write(tmp_path, gzip.compress(body(*CALLS, sep=";").encode()), "l.csv.gz"))
     assert len(log.frame) == 4
+
+
+# --- values --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("195s", 195.0),
+        ("3m15s", 195.0),
+        ("3 min 15 sec", 195.0),
+        ("1h2m3s", 3723.0),
+        ("2.5 min", 150.0),
+        ("1500ms", 1.5),
+        ("3分15秒", 195.0),
+        ("195秒", 195.0),
+        ("00:03:15", 195.0),
+        ("3:15", 195.0),
+    ],
+)
+def test_durations_written_with_units(tmp_path, text, seconds):
+    line = f"2026-03-05 08:00:10,q,answered,{text}"
+    df = read_call_log(write(tmp_path, body(line, head="arrival,call_type,outcome,talk_s")))
+    assert df["talk_s"].tolist() == [seconds]
+
+
+@pytest.mark.parametrize("text", ["3 parsecs", "s15", "3m 15", "m"])
+def test_words_that_are_not_units_are_not_durations(tmp_path, text):
+    line = f"2026-03-05 08:00:10,q,answered,{text}"
+    (p,) = problems(write(tmp_path, body(line, head="arrival,call_type,outcome,talk_s")))
+    assert "is not a duration" in p
+
+
+def test_a_duration_longer_than_a_day_is_a_problem(tmp_path):
+    line = "2026-03-05 08:00:10,q,answered,195000"
+    (p,) = problems(write(tmp_path, body(line, head="arrival,call_type,outcome,talk_s")))
+    assert p == (
+        "line 2, talk_s (column talk_s): is longer than a day: no call lasts that long "
+        "(a wrong unit?), got 195000"
+    )
+
+
+def test_a_comma_before_three_digits_is_not_guessed(tmp_path):
+    head = "arrival,call_type,outcome,talk_s"
+    log = write(tmp_path, body('2026-03-05 08:00:10,q,answered,"1,234"', head=head))
+    (p,) = problems(log)
+    assert "a thousands separator or a decimal comma?" in p and p.endswith("got '1,234'")
+    m = write(tmp_path, "csv: {decimal: ','}\n", "m.yaml")
+    assert read_call_log(log, m)["talk_s"].tolist() == [1.234]
+
+
+def test_a_decimal_comma_before_one_digit_reads(tmp_path):
+    head = "arrival,call_type,outcome,talk_s"
+    df = read_call_log(write(tmp_path, body('2026-03-05 08:00:10,q,answered,"12,5"', head=head)))
+    assert df["talk_s"].tolist() == [12.5]
+
+
+SERIALS = ["46086.33344907", "46086.33402778", "46086.3349537"]  # 2026-03-05 08:00:10 ...
+
+
+def test_excel_serial_dates_are_detected_and_said(tmp_path):
+    lines = [f"{v},q,answered" for v in SERIALS]
+    log = load_call_log(write(tmp_path, body(*lines, head="arrival,call_type,outcome")))
+    assert log.frame["arrival"].dt.strftime("%Y-%m-%d %H:%M:%S").tolist() == [
+        "2026-03-05 08:00:10",
+        "2026-03-05 08:01:00",
+        "2026-03-05 08:02:20",
+    ]
+    assert any("Excel serial dates" in n for n in log.notes)
+
+
+def test_a_declared_unit_reads_such_numbers_as_seconds(tmp_path):
+    lines = [f"{v},q,answered" for v in SERIALS]
+    log = write(tmp_path, body(*lines, head="arrival,call_type,outcome"))
+    m = write(tmp_path, "fields:\n  arrival: {column: arrival, unit: s}\n", "m.yaml")
+    df = read_call_log(log, m, "2026-03-05 00:00")
+    assert df["arrival"].dt.strftime("%Y-%m-%d %H").tolist() == ["2026-03-05 12"] * 3
+
+
+def test_format_excel_reads_serials_written_with_a_decimal_comma(tmp_path):
+    lines = [f"{v.replace('.', ',')};q;answered" for v in SERIALS]
+    log = write(tmp_path, body(*lines, head="arrival;call_type;outcome"))
+    m = write(tmp_path, "fields:\n  arrival: {column: arrival, format: excel}\n", "m.yaml")
+    df = read_call_log(log, m)
+    assert df["arrival"].dt.strftime("%H:%M:%S").tolist() == ["08:00:10", "08:01:00", "08:02:20"]
+
+
+def test_seconds_over_a_working_day_stay_seconds(tmp_path):
+    lines = [f"{s},q,answered" for s in (36000.5, 39600.25, 43200.75)]
+    df = read_call_log(write(tmp_path, body(*lines, head="arrival,call_type,outcome")))
+    assert df["arrival"].dt.strftime("%H:%M:%S").tolist() == ["10:00:00", "11:00:00", "12:00:00"]
+
+
+def test_day_and_month_both_possible_is_said(tmp_path):
+    lines = ["05/03/2026 08:00:10,q,answered", "05/03/2026 09:00:10,q,answered"]
+    log = load_call_log(write(tmp_path, body(*lines, head="arrival,call_type,outcome")))
+    (note,) = [n for n in log.notes if "also reads as" in n]
+    assert "read as %m/%d/%Y %H:%M:%S; every value also reads as %d/%m/%Y %H:%M:%S" in note
+
+
+def test_day_and_month_order_keeping_the_days_together_is_taken(tmp_path):
+    # day first these are 1 to 3 March; month first, 3 January to 3 March
+    lines = [f"0{d}/03/2026 08:00:10,q,answered" for d in (1, 2, 3)]
+    log = load_call_log(write(tmp_path, body(*lines, head="arrival,call_type,outcome")))
+    assert log.frame["arrival"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2026-03-01",
+        "2026-03-02",
+        "2026-03-03",
+    ]
+
+
+def test_a_placeholder_answer_time_is_not_known(tmp_path):
+    head = "arrival,call_type,outcome,answer"
+    lines = [
+        "2026-03-05 08:00:10,q,answered,2026-03-05 08:00:40",
+        "2026-03-05 08:01:00,q,abandoned,1900-01-01 00:00:00",
+    ]
+    log = load_call_log(write(tmp_path, body(*lines, head=head)))
+    assert log.frame["wait_s"].tolist()[0] == 30 and pd.isna(log.frame["answer"].iloc[1])
+    assert any("placeholder for no time" in n for n in log.notes)
+
+
+def test_calls_across_midnight_keep_their_dates(tmp_path):
+    lines = [
+        "2026-03-05 23:59:50,q,answered,2026-03-06 00:00:20",
+        "2026-03-06 00:00:05,q,answered,2026-03-06 00:00:30",
+    ]
+    df = read_call_log(write(tmp_path, body(*lines, head="arrival,call_type,outcome,answer")))
+    assert df["wait_s"].tolist() == [30.0, 25.0]
+
+
+def test_outcome_words_in_any_case_and_spacing(tmp_path):
+    lines = ["2026-03-05 08:00:10,q, Answered ", "2026-03-05 08:00:11,q,ABANDONED"]
+    df = read_call_log(write(tmp_path, body(*lines, head="arrival,call_type,outcome")))
+    assert df["outcome"].tolist() == ["answered", "abandoned"]
+
+
+def test_twelve_hour_clock_with_slashes(tmp_path):
+    lines = ["2026/3/5 8:03:07 PM,q,answered", "2026/3/5 11:59:59 AM,q,answered"]
+    df = read_call_log(write(tmp_path, body(*lines, head="arrival,call_type,outcome")))
+    assert df["arrival"].dt.strftime("%H:%M:%S").tolist() == ["11:59:59", "20:03:07"]
