@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from ccsim.data.canonical import Skipped
 from ccsim.errors import InputError, Problem
 
 #: Delimiters tried, in order, when the map declares none and the header has one column.
@@ -171,3 +172,20 @@ def far_arrivals(arrival: pd.Series) -> NDArray[np.bool_]:
     idx = np.flatnonzero(ok)[order]
     far[idx[far_sorted]] = True
     return far
+
+
+def no_call(rows_read: int, skipped: list[Skipped], what: str) -> str:
+    """Why a log holds no call: no row under its header, or every row left out (and why)."""
+    if rows_read == 0:
+        return f"holds no call to {what}: the file has a header line and no rows"
+    why = "; ".join(f"{s.rows:,} {s.reason}" for s in skipped)
+    return f"holds no call to {what}: every row was left out ({why})"
+
+
+def skipped_notes(skipped: list[Skipped], row_word: str = "line") -> list[str]:
+    """One note per reason rows were left out, with the first lines as examples."""
+    return [
+        f"left out: {s.rows:,} rows ({s.reason}), e.g. {row_word} "
+        + ", ".join(str(x) for x in s.examples[:3])
+        for s in skipped
+    ]

@@ -160,6 +160,7 @@ def _from_counts(
 
 def _from_log(p: Path, map: str | Path | None, start: str | None, interval_min: float) -> History:
     from ccsim.data.calllog import load_call_log
+    from ccsim.data.exports import no_call, skipped_notes
     from ccsim.data.period import period_of
     from ccsim.data.redials import find_redials
     from ccsim.data.returns import find_returns
@@ -167,7 +168,9 @@ def _from_log(p: Path, map: str | Path | None, start: str | None, interval_min: 
     log = load_call_log(p, map, start)
     df = log.frame
     if df.empty:
-        raise InputError([Problem("HISTORY", "holds no call (every row was left out)", str(p))])
+        why = no_call(log.rows_read, log.skipped, "forecast from")
+        raise InputError([Problem("HISTORY", why, str(p))])
+    log.notes.extend(skipped_notes(log.skipped))
     if df["replication"].nunique() > 1:
         df = df[df["replication"] == df["replication"].min()]
         log.notes.append(
