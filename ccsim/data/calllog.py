@@ -25,7 +25,7 @@ from ccsim.data.exports import FAR_DAYS, artifact_rows, duplicate_rows, far_arri
 from ccsim.data.logfile import open_log
 from ccsim.data.logmap import FIELDS, VOCABULARY, LogMap, load_map, vocabulary_problems
 from ccsim.data.parsing import RowIssues, raw_column, read_duration, read_label, read_vocabulary
-from ccsim.data.times import EXCEL, read_time
+from ccsim.data.times import EXCEL, has_no_date, on_arrival_date, read_time
 from ccsim.errors import InputError, Problem
 
 
@@ -211,6 +211,17 @@ def _canonical_log(
                 )
             elif fmt not in (None, EXCEL) and fm.format is None and name == "arrival":
                 notes.append(f"arrival times read with the format {fmt} (inferred)")
+            if has_no_date(fmt) and name == "arrival":
+                notes.append(
+                    "arrival times have no date (read as 1900-01-01): map the date column "
+                    "too, with columns: [DATE, TIME]"
+                )
+            elif has_no_date(fmt):
+                out[name] = on_arrival_date(out[name], out["arrival"])
+                notes.append(
+                    f"{where(name)}: times of day, put on the arrival's date (the next day "
+                    "for a call across midnight)"
+                )
         elif kind == "duration":
             decimal = frame.attrs.get("decimal")
             out[name] = read_duration(raw, fm, where(name), issues, decimal)

@@ -96,6 +96,11 @@ def artifact_rows(
     total &= ~header
     if total.any():
         out.append(("totals or summary line", total))
+    extra = frame.attrs.get("extra_fields")
+    if extra is not None and len(extra) == n:
+        extra = extra & ~header & ~total
+        if extra.any():
+            out.append(("more fields than the header (a delimiter inside a value?)", extra))
     return out
 
 

@@ -48,6 +48,9 @@ def open_log(p: Path, m: LogMap | None) -> tuple[list[str], Any]:
         # a blank line stays a row (left out as "no arrival time"), so that the line
         # numbers of the rows after it are the file's
         "skip_blank_lines": False,
+        # a delimiter ending every data line but not the header must not make the first
+        # column the index
+        "index_col": False,
     }
     notes: list[str] = []
     header = _header(p, kw, opts.encoding)
@@ -72,9 +75,28 @@ def open_log(p: Path, m: LogMap | None) -> tuple[list[str], Any]:
         df.attrs["row_word"] = "line"
         df.attrs["notes"] = notes
         df.attrs["decimal"] = opts.decimal
+        df.attrs["extra_fields"] = _extra_fields(p, kw, len(header), len(df))
         return df
 
     return header, read_csv
+
+
+def _extra_fields(p: Path, kw: dict[str, Any], width: int, rows: int) -> Any:
+    """Rows with a value beyond the header's last column (a delimiter inside a value).
+
+    Reading only the columns a map names, pandas drops such values silently; the shifted
+    row would then be read with its fields in the wrong columns.
+    """
+    opts = {**kw, "skiprows": kw["skiprows"] + 1, "index_col": False}
+    try:
+        extra = pd.read_csv(
+            p, header=None, names=list(range(width + 1)), usecols=[width], dtype="str", **opts
+        )[width]
+    except (pd.errors.ParserError, ValueError, UnicodeDecodeError, OSError, EOFError):
+        return None
+    if len(extra) != rows:
+        return None
+    return extra.notna().to_numpy()
 
 
 def _header(p: Path, kw: dict[str, Any], encoding: str) -> list[str]:

@@ -134,9 +134,10 @@ def read_duration(
     """
     miss = missing_mask(raw, fm)
     unit = UNITS[fm.unit] if fm is not None else 1.0
-    if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
+    if pd.api.types.is_timedelta64_dtype(raw.dtype):  # Parquet durations
+        sec = np.array(raw.dt.total_seconds().to_numpy(dtype=float, na_value=np.nan))
+    elif pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
         sec = raw.to_numpy(dtype=float, na_value=np.nan) * unit
-        bad = np.zeros(len(raw), dtype=bool)
     else:
         text = raw.astype("str").str.strip().where(~miss)
         if decimal == ".":

@@ -6,6 +6,7 @@ dates; placeholder dates that mean "no time" are read as not known.
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -49,6 +50,8 @@ def read_time(
                 "give the field's unit to read them as seconds)"
             )
         return _placeholders(_excel(raw, miss, where, issues), where, said), EXCEL
+    if pd.api.types.is_datetime64_any_dtype(raw.dtype):  # Parquet timestamps
+        return _placeholders(_naive(raw.where(~miss)), where, said), None
     if numeric:
         unit = UNITS[fm.unit] if fm is not None else 1.0
         sec = raw.to_numpy(dtype=float, na_value=np.nan) * unit
@@ -69,7 +72,24 @@ def read_time(
         f" in the format {used}" if used else " (give the field's format, e.g. '%d/%m/%Y %H:%M:%S')"
     )
     issues.add(where, rule, bad, raw)
-    return _placeholders(parsed, where, said), used
+    return (parsed if has_no_date(used) else _placeholders(parsed, where, said)), used
+
+
+def has_no_date(fmt: str | None) -> bool:
+    """A format of times of day only (``%H:%M:%S``): the values carry no date."""
+    return fmt not in (None, EXCEL) and not re.search(r"%[dmYyjbBUWaAcx]", str(fmt))
+
+
+def on_arrival_date(times: pd.Series, arrival: pd.Series) -> pd.Series:
+    """Times of day put on their call's arrival date.
+
+    The next day when that makes them more than 12 hours before the arrival (a call
+    across midnight).
+    """
+    t = arrival.dt.normalize() + (times - times.dt.normalize())
+    crossed = (arrival - t) > pd.Timedelta(hours=12)
+    out: pd.Series = t.where(~crossed, t + pd.Timedelta(days=1))
+    return out
 
 
 def _looks_excel(raw: pd.Series, fm: FieldMap | None, miss: np.ndarray) -> bool:
@@ -164,6 +184,8 @@ COMMON_FORMATS = (
     "%d.%m.%Y %H:%M:%S",
     "%Y年%m月%d日 %H:%M:%S",
     "%Y%m%d%H%M%S",
+    "%H:%M:%S",
+    "%H:%M",
 )
 
 

@@ -310,3 +310,54 @@ def test_twelve_hour_clock_with_slashes(tmp_path):
     lines = ["2026/3/5 8:03:07 PM,q,answered", "2026/3/5 11:59:59 AM,q,answered"]
     df = read_call_log(write(tmp_path, body(*lines, head="arrival,call_type,outcome")))
     assert df["arrival"].dt.strftime("%H:%M:%S").tolist() == ["11:59:59", "20:03:07"]
+
+
+def test_a_delimiter_ending_every_data_line_keeps_the_columns(tmp_path):
+    lines = [c + "," for c in CALLS]
+    log = load_call_log(write(tmp_path, body(*lines)))
+    assert log.frame["call_type"].tolist() == ["billing", "billing", "fault", "fault"]
+    assert log.frame["talk_s"].sum() == 515 and log.skipped == []
+
+
+def test_a_row_with_more_fields_than_the_header_is_left_out(tmp_path):
+    shifted = "2026-03-05 08:04:00,fault,answered,5,240,Smith, J,1385"
+    log = load_call_log(write(tmp_path, body(*CALLS, shifted)))
+    assert len(log.frame) == 4
+    assert skipped(log) == {"more fields than the header (a delimiter inside a value?)": (1, [6])}
+
+
+def test_answer_times_of_day_across_midnight(tmp_path):
+    head = "arrival,call_type,outcome,answer"
+    lines = [
+        "2026-03-05 23:59:50,q,answered,00:00:20",
+        "2026-03-05 08:00:00,q,answered,08:00:00",
+        "2026-03-05 09:00:00,q,abandoned,",
+    ]
+    log = load_call_log(write(tmp_path, body(*lines, head=head)))
+    wait = log.frame["wait_s"]  # sorted by arrival: 08:00, 09:00, 23:59:50
+    assert wait.iloc[0] == 0.0 and pd.isna(wait.iloc[1]) and wait.iloc[2] == 30.0
+    assert log.frame["answer"].iloc[2] == pd.Timestamp("2026-03-06 00:00:20")
+    assert any("put on the arrival's date" in n for n in log.notes)
+
+
+def test_an_answer_time_of_day_a_little_before_the_arrival_is_a_problem(tmp_path):
+    head = "arrival,call_type,outcome,answer"
+    (p,) = problems(write(tmp_path, body("2026-03-05 08:00:30,q,answered,08:00:00", head=head)))
+    assert p == "line 2, answer: is before the arrival, got '2026-03-05 08:00:00'"
+
+
+def test_parquet_timestamps_and_durations_keep_their_types(tmp_path):
+    df = pd.DataFrame(
+        {
+            "arrival": pd.to_datetime(["2026-03-05 08:00:10", "2026-03-05 08:01:00"]).tz_localize(
+                "Asia/Shanghai"
+            ),
+            "call_type": ["q", "q"],
+            "outcome": ["answered", "abandoned"],
+            "talk_s": pd.to_timedelta([195, None], unit="s"),
+        }
+    )
+    df.to_parquet(tmp_path / "log.parquet")
+    out = read_call_log(tmp_path / "log.parquet")
+    assert out["arrival"].dt.strftime("%H:%M:%S").tolist() == ["08:00:10", "08:01:00"]
+    assert out["talk_s"].tolist()[0] == 195.0 and pd.isna(out["talk_s"].iloc[1])
