@@ -24,7 +24,14 @@ from ccsim.data.ccsimlog import CCSIM_COLUMNS, from_ccsim_log
 from ccsim.data.exports import FAR_DAYS, artifact_rows, duplicate_rows, far_arrivals, without_rows
 from ccsim.data.logfile import open_log
 from ccsim.data.logmap import FIELDS, VOCABULARY, LogMap, load_map, vocabulary_problems
-from ccsim.data.parsing import RowIssues, raw_column, read_duration, read_label, read_vocabulary
+from ccsim.data.parsing import (
+    SYNONYMS,
+    RowIssues,
+    raw_column,
+    read_duration,
+    read_label,
+    read_vocabulary,
+)
 from ccsim.data.times import EXCEL, has_no_date, on_arrival_date, read_time
 from ccsim.errors import InputError, Problem
 
@@ -226,7 +233,9 @@ def _canonical_log(
             decimal = frame.attrs.get("decimal")
             out[name] = read_duration(raw, fm, where(name), issues, decimal)
         elif kind == "vocabulary":
-            out[name] = read_vocabulary(raw, fm, VOCABULARY[name], where(name), issues)
+            words = VOCABULARY[name]
+            syn = SYNONYMS.get(name)
+            out[name] = read_vocabulary(raw, fm, words, where(name), issues, notes, syn)
         else:
             out[name] = read_label(raw, fm)
     df = pd.DataFrame(out, index=frame.index)

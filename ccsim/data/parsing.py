@@ -108,19 +108,62 @@ def read_label(raw: pd.Series, fm: FieldMap | None) -> pd.Series:
     return out.where(out != "", None)
 
 
+#: Words exports write for the canonical ones, read when the map does not map them (each
+#: use is said in the notes). Only words with one meaning in a call log: not "connected"
+#: (to the IVR, or to an agent?) nor 呼损 (lost: abandoned or blocked?).
+SYNONYMS: dict[str, dict[str, str]] = {
+    "outcome": {
+        **dict.fromkeys(("answer", "handled", "已接听", "接听", "人工接听", "已应答"), "answered"),
+        **dict.fromkeys(("abandon", "queue_abandon", "放弃", "排队放弃", "客户放弃"), "abandoned"),
+        **dict.fromkeys(("busy", "占线", "忙", "系统忙"), "blocked"),
+    },
+    "ivr_outcome": {
+        **dict.fromkeys(("selfservice", "自助", "自助服务"), "self_service"),
+        **dict.fromkeys(("abandon", "ivr_abandon", "ivr放弃"), "abandoned"),
+        **dict.fromkeys(("agent", "转人工"), "to_agent"),
+    },
+}
+
+
 def read_vocabulary(
-    raw: pd.Series, fm: FieldMap | None, words: tuple[str, ...], where: str, issues: RowIssues
+    raw: pd.Series,
+    fm: FieldMap | None,
+    words: tuple[str, ...],
+    where: str,
+    issues: RowIssues,
+    notes: list[str] | None = None,
+    synonyms: dict[str, str] | None = None,
 ) -> pd.Series:
-    """A closed set of words (outcome, ivr_outcome): mapped, case-insensitive, else a problem."""
+    """A closed set of words (outcome, ivr_outcome), else a problem.
+
+    A word is read as the map maps it, else as the canonical word in any case and
+    spacing (``Self-Service``), else through ``synonyms`` (said in ``notes``).
+    """
     text = read_label(raw, fm)
-    lower = text.str.lower()
-    known = lower.isin(words)
+    word = text.str.lower().str.replace(r"[\s\-]+", "_", regex=True)
+    known = word.isin(words)
+    synonyms = synonyms or {}
+    alias = ~known & word.isin(list(synonyms))
+    if alias.any():
+        used = sorted(set(text[alias]))
+        word = word.where(~alias, word.map(synonyms))
+        known |= alias
+        if notes is not None:
+            notes.append(
+                f"{where}: read "
+                + ", ".join(f"{w!r} as {synonyms[_norm(w)]}" for w in used[:10])
+                + " (common words; map them under values to read them otherwise)"
+            )
     bad = (text.notna() & ~known).to_numpy()
     hint = f"is not one of {', '.join(words)}" + (
         " (map the log's words in values)" if fm is None or not fm.values else ""
     )
     issues.add(where, hint, bad, raw)
-    return lower.where(known)
+    return word.where(known)
+
+
+def _norm(w: str) -> str:
+    return re.sub(r"[\s\-]+", "_", w.lower())
 
 
 def read_duration(

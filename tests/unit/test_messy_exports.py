@@ -361,3 +361,32 @@ def test_parquet_timestamps_and_durations_keep_their_types(tmp_path):
     out = read_call_log(tmp_path / "log.parquet")
     assert out["arrival"].dt.strftime("%H:%M:%S").tolist() == ["08:00:10", "08:01:00"]
     assert out["talk_s"].tolist()[0] == 195.0 and pd.isna(out["talk_s"].iloc[1])
+
+
+def test_outcome_words_in_chinese_are_read_and_said(tmp_path):
+    lines = [
+        f"2026-03-05 08:00:1{i},q,{w}" for i, w in enumerate(["已接听", "放弃", "占线", "Busy"])
+    ]
+    log = load_call_log(write(tmp_path, body(*lines, head="arrival,call_type,outcome")))
+    assert log.frame["outcome"].tolist() == ["answered", "abandoned", "blocked", "blocked"]
+    (note,) = [n for n in log.notes if n.startswith("outcome (column outcome): read")]
+    assert "'已接听' as answered" in note and "'Busy' as blocked" in note
+
+
+def test_ivr_words_in_any_spacing(tmp_path):
+    head = "arrival,call_type,outcome,ivr_outcome"
+    lines = ["2026-03-05 08:00:10,q,ivr,Self-Service", "2026-03-05 08:00:11,q,answered,To Agent"]
+    df = read_call_log(write(tmp_path, body(*lines, head=head)))
+    assert df["ivr_outcome"].tolist() == ["self_service", "to_agent"]
+
+
+def test_a_word_with_two_meanings_is_still_a_problem(tmp_path):
+    log = write(tmp_path, body("2026-03-05 08:00:10,q,connected", head="arrival,call_type,outcome"))
+    (p,) = problems(log)
+    assert "is not one of answered, abandoned, blocked, ivr, ignore" in p
+
+
+def test_the_maps_words_come_before_the_common_ones(tmp_path):
+    log = write(tmp_path, body("2026-03-05 08:00:10,q,busy", head="arrival,call_type,outcome"))
+    m = write(tmp_path, "fields:\n  outcome: {column: outcome, values: {busy: ignore}}\n", "m.yaml")
+    assert len(read_call_log(log, m)) == 0
