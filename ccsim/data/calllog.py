@@ -212,7 +212,8 @@ def _canonical_log(
         raw = raw_column(frame, fm)
         if kind == "time":
             out[name], fmt = read_time(raw, fm, base, where(name), issues, notes)
-            if name == "arrival" and fmt is None and pd.api.types.is_numeric_dtype(raw.dtype):
+            seconds = fmt is None and pd.api.types.is_numeric_dtype(raw.dtype)
+            if name == "arrival" and seconds and raw.notna().any():
                 notes.append(
                     f"arrival times are seconds: second 0 is {base:%Y-%m-%d %H:%M} ({base:%a})"
                 )

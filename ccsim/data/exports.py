@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from ccsim.data.canonical import Skipped
 from ccsim.errors import InputError, Problem
 
-#: Delimiters tried, in order, when the map declares none and the header has one column.
+#: Delimiters tried, in order, when the map declares none.
 DELIMITERS = (";", "\t", "|")
 #: First bytes of Excel workbooks: .xlsx (a zip archive) and .xls (an OLE2 compound file).
 _WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
@@ -55,12 +55,14 @@ def refuse_workbook(p: Path) -> None:
 
 
 def sniff_delimiter(header: list[str]) -> str | None:
-    """The delimiter of a header read as one column: the candidate that splits it most."""
-    if len(header) != 1:
-        return None
-    counts = {d: header[0].count(d) for d in DELIMITERS}
+    """The delimiter of a header read with commas, when another one splits it more.
+
+    ``header`` is the header line as read with ``,`` (its pieces joined back give the line).
+    """
+    line = ",".join(header)
+    counts = {d: line.count(d) for d in DELIMITERS}
     best = max(DELIMITERS, key=lambda d: counts[d])
-    return best if counts[best] > 0 else None
+    return best if counts[best] > len(header) - 1 else None
 
 
 def artifact_rows(
@@ -183,7 +185,7 @@ def no_call(rows_read: int, skipped: list[Skipped], what: str) -> str:
     """Why a log holds no call: no row under its header, or every row left out (and why)."""
     if rows_read == 0:
         return f"holds no call to {what}: the file has a header line and no rows"
-    why = "; ".join(f"{s.rows:,} {s.reason}" for s in skipped)
+    why = "; ".join(f"{s.reason}: {s.rows:,}" for s in skipped)
     return f"holds no call to {what}: every row was left out ({why})"
 
 

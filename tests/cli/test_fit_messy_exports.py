@@ -108,7 +108,7 @@ def test_every_row_left_out_says_why(ccsim, tmp_path):
     log.write_text("arrival,call_type,outcome\n\n2026-03-02 08:00:00,q,ignore\n")
     r = ccsim("fit", log, "--no-output")
     assert r.code == 2
-    assert "every row was left out (1 blank line; 1 marked ignore in the log)" in r.err
+    assert "every row was left out (blank line: 1; marked ignore in the log: 1)" in r.err
 
 
 @pytest.mark.parametrize("command", ["fit", "forecast"])
@@ -117,3 +117,16 @@ def test_a_workbook_is_a_clear_error(ccsim, tmp_path, command):
     log.write_bytes(b"PK\x03\x04" + bytes(40))
     r = ccsim(command, log, *(["--no-output"] if command == "fit" else []))
     assert r.code == 2 and "save the sheet as CSV" in r.err and "Traceback" not in r.err
+
+
+def test_forecast_reads_a_counts_table_with_semicolons(ccsim, tmp_path):
+    from tests.helpers.history import synth
+
+    table = synth(weeks=2, volume={"general": 500.0}, seed=2).table
+    table.to_csv(tmp_path / "comma.csv", index=False)
+    table.to_csv(tmp_path / "semi.csv", index=False, sep=";")
+    args = ("--days", 1, "--backtest-weeks", 1, "--method", "seasonal_naive", "--json")
+    a = ccsim("forecast", tmp_path / "comma.csv", *args)
+    b = ccsim("forecast", tmp_path / "semi.csv", *args)
+    assert a.code == 0 and b.code == 0, b.err
+    assert b.json()["forecast"] == a.json()["forecast"]

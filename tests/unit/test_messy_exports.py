@@ -390,3 +390,15 @@ def test_the_maps_words_come_before_the_common_ones(tmp_path):
     log = write(tmp_path, body("2026-03-05 08:00:10,q,busy", head="arrival,call_type,outcome"))
     m = write(tmp_path, "fields:\n  outcome: {column: outcome, values: {busy: ignore}}\n", "m.yaml")
     assert len(read_call_log(log, m)) == 0
+
+
+def test_a_column_name_with_a_comma_in_a_semicolon_export(tmp_path):
+    head = "CALL_DATE;TIME, local;SKILL;RESULT"
+    log = write(tmp_path, head + "\n2026-03-05;08:00:00;q;answered\n")
+    m = write(
+        tmp_path,
+        "fields:\n  arrival: {columns: [CALL_DATE, 'TIME, local']}\n  call_type: SKILL\n"
+        "  outcome: RESULT\n",
+        "m.yaml",
+    )
+    assert read_call_log(log, m)["arrival"].tolist() == [pd.Timestamp("2026-03-05 08:00")]
