@@ -82,11 +82,17 @@ def artifact_rows(
     header = _text(frame[first]).eq(first).to_numpy()
     if header.any():
         out.append(("repeated header line (exports joined together)", header))
-    # a totals line has no arrival time, or a total word in its place
+    # a totals line has no arrival time, or a total word in its place: only rows whose
+    # arrival does not open with a digit are looked at further (a cheap test first)
     arrival = frame[first]
     rows = arrival.isna().to_numpy().copy()
     if not pd.api.types.is_numeric_dtype(arrival.dtype):
-        rows |= _text(arrival).str.match(TOTAL_WORD, na=False).to_numpy()
+        text = _text(arrival)
+        rows |= ~text.str.slice(0, 1).isin(list("0123456789")).to_numpy()
+        some = np.flatnonzero(rows & text.notna().to_numpy())
+        if len(some):
+            word = text.iloc[some].str.match(TOTAL_WORD, na=False).to_numpy()
+            rows[some[~word]] = False
     total = np.zeros(n, dtype=bool)
     if rows.any():
         cand = frame[rows]
@@ -135,8 +141,15 @@ def duplicate_rows(df: pd.DataFrame, fields: list[str]) -> tuple[NDArray[np.bool
     cols = [c for c in fields if c in df.columns]
     if not cols or len(df) < 2:
         return np.zeros(len(df), dtype=bool), 0
-    call = df["arrival"].notna() & df["outcome"].notna() & df["outcome"].ne("ignore")
-    dup = (df.duplicated(subset=cols, keep="first") & call).to_numpy()
+    call = (df["arrival"].notna() & df["outcome"].notna() & df["outcome"].ne("ignore")).to_numpy()
+    # repeats agree on the times and durations first (cheap to compare); the text fields
+    # are compared on those rows only
+    cheap = [c for c in cols if df[c].dtype.kind in "fiuM"]
+    cand = df.duplicated(subset=cheap, keep=False).to_numpy() if cheap else np.ones(len(df), bool)
+    dup = np.zeros(len(df), dtype=bool)
+    if cand.any():
+        dup[cand] = df[cand].duplicated(subset=cols, keep="first").to_numpy()
+    dup &= call
     if not dup.any():
         return dup, 0
     named = np.zeros(len(df), dtype=bool)

@@ -140,26 +140,30 @@ def read_vocabulary(
     spacing (``Self-Service``), else through ``synonyms`` (said in ``notes``).
     """
     text = read_label(raw, fm)
-    word = text.str.lower().str.replace(r"[\s\-]+", "_", regex=True)
-    known = word.isin(words)
-    synonyms = synonyms or {}
-    alias = ~known & word.isin(list(synonyms))
-    if alias.any():
-        used = sorted(set(text[alias]))
-        word = word.where(~alias, word.map(synonyms))
-        known |= alias
-        if notes is not None:
-            notes.append(
-                f"{where}: read "
-                + ", ".join(f"{w!r} as {synonyms[_norm(w)]}" for w in used[:10])
-                + " (common words; map them under values to read them otherwise)"
-            )
+    # few distinct words in a long column: each is looked up once
+    canonical: dict[str, str] = {}
+    aliased: list[str] = []
+    for w in pd.unique(text.dropna()):
+        n = _norm(str(w))
+        if n in words:
+            canonical[w] = n
+        elif synonyms and n in synonyms:
+            canonical[w] = synonyms[n]
+            aliased.append(str(w))
+    word = text.map(canonical)
+    known = word.notna()
+    if aliased and notes is not None and synonyms:
+        notes.append(
+            f"{where}: read "
+            + ", ".join(f"{w!r} as {synonyms[_norm(w)]}" for w in sorted(aliased)[:10])
+            + " (common words; map them under values to read them otherwise)"
+        )
     bad = (text.notna() & ~known).to_numpy()
     hint = f"is not one of {', '.join(words)}" + (
         " (map the log's words in values)" if fm is None or not fm.values else ""
     )
     issues.add(where, hint, bad, raw)
-    return word.where(known)
+    return word
 
 
 def _norm(w: str) -> str:

@@ -153,7 +153,17 @@ def _parse_times(text: pd.Series, fmt: str | None) -> tuple[pd.Series, str | Non
     if first.empty:
         return pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]"), None, None
     guesses = _guesses(first.iloc[:1])
-    reads = [_read(text, g) for g in guesses]
+    reads = [_read(text, guesses[0])]
+    for g in guesses[1:]:
+        # the other order is read in full only when it could read every value too: day
+        # and month orders (not year first), and a sample of values reads
+        if reads[0][0] == 0 and (
+            str(g).startswith("%Y")
+            or str(guesses[0]).startswith("%Y")
+            or _read(first.iloc[:200], g)[0]
+        ):
+            continue
+        reads.append(_read(text, g))
     if all(r[0] for r in reads):
         # pandas guesses nothing from some values ('2026/3/5 8:03:07 PM'): try more values
         # and the formats exports commonly write
