@@ -35,6 +35,9 @@ from ccsim.data.parsing import (
 from ccsim.data.times import EXCEL, has_no_date, on_arrival_date, read_time
 from ccsim.errors import InputError, Problem
 
+#: A duration field whose median is longer than this is said in the notes (a wrong unit?).
+LONG_MEDIAN_S = 3600.0
+
 
 def read_call_log(
     path: str | Path, map: str | Path | LogMap | None = None, start: str | None = None
@@ -233,6 +236,12 @@ def _canonical_log(
         elif kind == "duration":
             decimal = frame.attrs.get("decimal")
             out[name] = read_duration(raw, fm, where(name), issues, decimal)
+            seen = out[name][np.isfinite(out[name])]
+            if len(seen) and float(np.median(seen)) > LONG_MEDIAN_S:
+                notes.append(
+                    f"{where(name)}: half the values are over an hour (median "
+                    f"{float(np.median(seen)):,.0f} s): is the unit right (unit: ms, min)?"
+                )
         elif kind == "vocabulary":
             words = VOCABULARY[name]
             syn = SYNONYMS.get(name)

@@ -16,6 +16,9 @@ from ccsim.data.exports import refuse_workbook, sniff_delimiter
 from ccsim.data.logmap import LogMap
 from ccsim.errors import InputError, Problem
 
+#: Cells that mean "not known" besides pandas' defaults.
+DASHES = ("-", "--", "\u2014")
+
 
 def open_log(p: Path, m: LogMap | None) -> tuple[list[str], Any]:
     """The log's header and a function reading the given columns."""
@@ -48,6 +51,8 @@ def open_log(p: Path, m: LogMap | None) -> tuple[list[str], Any]:
         # a blank line stays a row (left out as "no arrival time"), so that the line
         # numbers of the rows after it are the file's
         "skip_blank_lines": False,
+        # a dash is how many exports write "none" (besides pandas' NA, NULL, N/A, ...)
+        "na_values": list(DASHES),
         # a delimiter ending every data line but not the header must not make the first
         # column the index
         "index_col": False,

@@ -177,7 +177,9 @@ def read_duration(
 
     Negative and longer than ``MAX_DURATION_S`` are problems. ``decimal`` is the CSV's
     decimal mark: with ``.``, a comma before exactly three digits (``1,234``) could be a
-    thousands separator or a decimal comma, and is a problem rather than a guess.
+    thousands separator or a decimal comma, and is a problem rather than a guess; the
+    other mark in groups of three with the decimal one (``1,234.5``; ``1.234,5`` with
+    ``,``) is a thousands separator.
     """
     miss = missing_mask(raw, fm)
     unit = UNITS[fm.unit] if fm is not None else 1.0
@@ -197,6 +199,13 @@ def read_duration(
                 raw,
             )
             text = text.where(~ambiguous)
+        if decimal in (".", ","):
+            # thousands separators, the other mark in groups of three: 1,234.5 or 1.234,5
+            k = "," if decimal == "." else "."
+            grouped = text.str.fullmatch(
+                rf"-?\d{{1,3}}(?:{re.escape(k)}\d{{3}})+(?:{re.escape(decimal)}\d+)?", na=False
+            )
+            text = text.where(~grouped, text.str.replace(k, "", regex=False))
         num = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
         sec = num.to_numpy(dtype=float, na_value=np.nan) * unit
         clock = text.str.contains(":", regex=False, na=False).to_numpy() & np.isnan(sec)

@@ -402,3 +402,42 @@ def test_a_column_name_with_a_comma_in_a_semicolon_export(tmp_path):
         "m.yaml",
     )
     assert read_call_log(log, m)["arrival"].tolist() == [pd.Timestamp("2026-03-05 08:00")]
+
+
+@pytest.mark.parametrize(
+    ("text", "decimal", "seconds"),
+    [
+        ('"1,234.5"', ".", 1234.5),
+        ('"12,345.0"', ".", 12345.0),
+        ("1.234,5", ",", 1234.5),
+        ("1.234", ",", 1234.0),
+    ],
+)
+def test_thousands_separators_beside_the_decimal_mark(tmp_path, text, decimal, seconds):
+    sep = "," if decimal == "." else ";"
+    head = sep.join(["arrival", "call_type", "outcome", "talk_s"])
+    log = write(tmp_path, f"{head}\n2026-03-05 08:00:10{sep}q{sep}answered{sep}{text}\n")
+    m = write(tmp_path, f"csv: {{delimiter: '{sep}', decimal: '{decimal}'}}\n", "m.yaml")
+    assert read_call_log(log, m)["talk_s"].tolist() == [seconds]
+
+
+@pytest.mark.parametrize("dash", ["-", "--", "\u2014"])
+def test_a_dash_is_not_known(tmp_path, dash):
+    lines = [
+        f"2026-03-05 08:00:10,q,abandoned,{dash},{dash}",
+        "2026-03-05 08:00:11,q,answered,3,60",
+    ]
+    df = read_call_log(
+        write(tmp_path, body(*lines, head="arrival,call_type,outcome,wait_s,talk_s"))
+    )
+    assert df["talk_s"].isna().tolist() == [True, False]
+
+
+def test_durations_that_look_like_milliseconds_are_said(tmp_path):
+    lines = [f"2026-03-05 08:00:1{i},q,answered,{t}" for i, t in enumerate([45000, 60000, 80000])]
+    log = load_call_log(write(tmp_path, body(*lines, head="arrival,call_type,outcome,talk_s")))
+    (note,) = [n for n in log.notes if "over an hour" in n]
+    assert note == (
+        "talk_s (column talk_s): half the values are over an hour (median 60,000 s): "
+        "is the unit right (unit: ms, min)?"
+    )
