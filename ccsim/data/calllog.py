@@ -5,10 +5,12 @@ a foreign export is read through a column map (``logmap.LogMap``), ccsim's own
 ``calls.csv.gz`` (``ccsim run --calls``) and logs already in canonical names with none.
 
 Every row that cannot be read is a problem (unparseable time or number, unknown outcome
-word, answer before arrival, negative duration, contradicting outcomes); they are all
-reported together (``InputError``). Rows that can be left out (marked ``ignore``, no
-arrival time, no call type, no outcome) are counted per reason in ``CallLog.skipped``,
-never dropped silently.
+word, answer before arrival, negative duration or one over a day, contradicting
+outcomes); they are all reported together (``InputError``). Rows that can be left out
+(the export's layout: repeated headers, totals lines, shifted fields; marked ``ignore``,
+no arrival time, no call type, no outcome; the same call exported twice; an arrival
+weeks away from every other call) are counted per reason in ``CallLog.skipped``, never
+dropped silently. What was detected rather than declared is said in ``CallLog.notes``.
 """
 
 from __future__ import annotations
