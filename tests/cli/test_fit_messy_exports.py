@@ -130,3 +130,25 @@ def test_forecast_reads_a_counts_table_with_semicolons(ccsim, tmp_path):
     b = ccsim("forecast", tmp_path / "semi.csv", *args)
     assert a.code == 0 and b.code == 0, b.err
     assert b.json()["forecast"] == a.json()["forecast"]
+
+
+def test_a_staffing_file_with_semicolons_reads_as_with_commas(ccsim, clean, tmp_path):
+    (tmp_path / "comma.csv").write_text("interval,group,agents\n0,agents,3\n1,agents,4\n")
+    (tmp_path / "semi.csv").write_text("interval;group;agents\n0;agents;3\n1;agents;4\n")
+    log = clean[0] / "clean.csv"
+    a = ccsim("fit", log, "--staffing", tmp_path / "comma.csv", "--no-output", "--json")
+    b = ccsim("fit", log, "--staffing", tmp_path / "semi.csv", "--no-output", "--json")
+    assert a.code == 0 and b.code == 0, b.err
+    assert b.json()["staffing"] == a.json()["staffing"]
+    table = a.json()["staffing"]["table"]
+    assert [r["agents"] for r in table if r["interval"] < 2] == [3.0, 4.0]
+
+
+def test_a_staffing_group_the_log_does_not_have_is_a_problem(ccsim, clean, tmp_path):
+    (tmp_path / "staff.csv").write_text("interval,group,agents\n0,general,3\n")
+    r = ccsim("fit", clean[0] / "clean.csv", "--staffing", tmp_path / "staff.csv", "--no-output")
+    assert r.code == 2
+    assert (
+        "line 2, column group: is not a group of the log (its groups: agents), got 'general'"
+        in r.err
+    )
