@@ -24,7 +24,7 @@ import pandas as pd
 from ccsim.data.canonical import DEFAULT_START, TOLERANCE_S, CallLog, Skipped, finish
 from ccsim.data.ccsimlog import CCSIM_COLUMNS, from_ccsim_log
 from ccsim.data.exports import FAR_DAYS, artifact_rows, duplicate_rows, far_arrivals, without_rows
-from ccsim.data.logfile import open_log
+from ccsim.data.logfile import header_line, open_log
 from ccsim.data.logmap import FIELDS, VOCABULARY, LogMap, load_map, vocabulary_problems
 from ccsim.data.parsing import (
     SYNONYMS,
@@ -102,9 +102,24 @@ def load_call_log(
         return from_ccsim_log(frame, source, base, folder)
     if m is None:
         m = LogMap()
+    wanted = {c for fm in m.fields.values() for c in fm.source_columns()} or {
+        "arrival",
+        "call_type",
+    }
+    title = None
+    if not wanted <= set(header):
+        title = header_line(p, m, wanted)
+        if title is not None:
+            m = m.model_copy(update={"csv": m.csv.model_copy(update={"skip_rows": title})})
+            header, reader = open_log(p, m)
     fields = _resolve(m, header, source)
     needed = sorted({c for fm in fields.values() for c in fm.source_columns()} | {header[0]})
     frame = reader(needed)
+    if title is not None:
+        frame.attrs["notes"].append(
+            f"the header is line {title + 1}: the {title} line(s) above it were skipped (a "
+            "report title; set csv.skip_rows to say so)"
+        )
     base = _start(start, m.start)
     return _canonical_log(frame, fields, base, source, "map" if m.fields else "canonical", p)
 

@@ -12,10 +12,12 @@ from typing import Any
 
 import pandas as pd
 
-from ccsim.data.exports import refuse_workbook, sniff_delimiter
+from ccsim.data.exports import DELIMITERS, refuse_workbook, sniff_delimiter
 from ccsim.data.logmap import LogMap
 from ccsim.errors import InputError, Problem
 
+#: Lines searched for the header when the first line is not it.
+HEADER_SEARCH = 30
 #: Cells that mean "not known" besides pandas' defaults.
 DASHES = ("-", "--", "\u2014")
 
@@ -84,6 +86,46 @@ def open_log(p: Path, m: LogMap | None) -> tuple[list[str], Any]:
         return df
 
     return header, read_csv
+
+
+def header_line(p: Path, m: LogMap | None, wanted: set[str]) -> int | None:
+    """Lines before the header when the first line is not it (a report title above it).
+
+    The header is the first of the file's first ``HEADER_SEARCH`` lines holding every
+    ``wanted`` column; None when the first line holds them, or no line does, or the map
+    declares ``skip_rows`` or the file is Parquet.
+    """
+    opts = m.csv if m is not None else LogMap().csv
+    if p.suffix.lower() in (".parquet", ".pq") or "skip_rows" in opts.model_fields_set:
+        return None
+    try:
+        lines = pd.read_csv(
+            p,
+            header=None,
+            sep="\x1f",
+            quoting=3,
+            nrows=HEADER_SEARCH,
+            dtype="str",
+            encoding=opts.encoding,
+            skip_blank_lines=False,
+            keep_default_na=False,
+        )[0].tolist()
+    except (
+        pd.errors.ParserError,
+        pd.errors.EmptyDataError,
+        ValueError,
+        UnicodeDecodeError,
+        OSError,
+        EOFError,
+    ):
+        return None
+    for k, line in enumerate(lines[1:], start=1):
+        seps = [opts.delimiter] if "delimiter" in opts.model_fields_set else [",", *DELIMITERS]
+        for sep in seps:
+            cells = {c.strip().strip('"').strip() for c in str(line).split(sep)}
+            if wanted <= cells:
+                return k
+    return None
 
 
 def _extra_fields(p: Path, kw: dict[str, Any], width: int, rows: int) -> Any:

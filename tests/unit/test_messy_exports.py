@@ -441,3 +441,17 @@ def test_durations_that_look_like_milliseconds_are_said(tmp_path):
         "talk_s (column talk_s): half the values are over an hour (median 60,000 s): "
         "is the unit right (unit: ms, min)?"
     )
+
+
+def test_report_title_lines_above_the_header_are_skipped_and_said(tmp_path):
+    text = "Call detail report\nSite: Hangzhou, 2026-03-05\n\n" + body(*CALLS[:2], "Total,,2,,,,")
+    log = load_call_log(write(tmp_path, text))
+    assert len(log.frame) == 2
+    assert skipped(log) == {"totals or summary line": (1, [7])}  # the file's own line
+    assert any(n.startswith("the header is line 4: the 3 line(s) above") for n in log.notes)
+
+
+def test_a_declared_skip_rows_is_not_second_guessed(tmp_path):
+    log = write(tmp_path, "Call detail report\n" + body(*CALLS))
+    m = write(tmp_path, "csv: {skip_rows: 0}\n", "m.yaml")
+    assert any("is required" in p for p in problems(log, m))
