@@ -22,6 +22,10 @@ EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _EXCEL_RANGE = (32874.0, 73050.0)
 #: Numbers read as Excel dates unasked must all lie within this many days of each other.
 _EXCEL_SPAN_DAYS = 400.0
+#: A date and time written as one number (``20260305200307``).
+COMPACT = "%Y%m%d%H%M%S"
+#: Times given as numbers of seconds beyond this (a hundred years) are problems.
+MAX_SECONDS = 100 * 366 * 86400.0
 #: Midnights an export writes for "no time" (Excel's and Unix's day zero).
 PLACEHOLDERS = pd.DatetimeIndex(["1899-12-30", "1899-12-31", "1900-01-01", "1970-01-01"])
 
@@ -52,13 +56,19 @@ def read_time(
         return _placeholders(_excel(raw, miss, where, issues), where, said), EXCEL
     if pd.api.types.is_datetime64_any_dtype(raw.dtype):  # Parquet timestamps
         return _placeholders(_naive(raw.where(~miss)), where, said), None
+    if numeric and fmt is None and _looks_compact(raw, fm, miss):
+        # 20260305200307: a date and time written as one number
+        raw = raw.astype("Int64").astype("str").where(~miss)
+        fmt, numeric = COMPACT, False
     if numeric:
         unit = UNITS[fm.unit] if fm is not None else 1.0
         sec = raw.to_numpy(dtype=float, na_value=np.nan) * unit
         sec[miss] = np.nan
         bad = ~np.isfinite(sec) & ~miss
         issues.add(where, "is not a number of seconds", bad, raw)
-        sec[bad] = np.nan
+        far = np.abs(np.where(bad, 0.0, np.nan_to_num(sec))) > MAX_SECONDS
+        issues.add(where, "is not a number of seconds (over a hundred years)", far, raw)
+        sec[bad | far] = np.nan
         return pd.Series(start + pd.to_timedelta(sec, unit="s"), index=raw.index), None
     text = raw.astype("str").str.strip().where(~miss)
     parsed, used, other = _parse_times(text, fmt)
@@ -73,6 +83,17 @@ def read_time(
     )
     issues.add(where, rule, bad, raw)
     return (parsed if has_no_date(used) else _placeholders(parsed, where, said)), used
+
+
+def _looks_compact(raw: pd.Series, fm: FieldMap | None, miss: np.ndarray) -> bool:
+    """Whole numbers of 14 digits from 1990 to 2099: ``%Y%m%d%H%M%S`` written as a number."""
+    if fm is not None and "unit" in fm.model_fields_set:
+        return False
+    v = raw.to_numpy(dtype=float, na_value=np.nan)[~miss]
+    v = v[np.isfinite(v)]
+    return bool(len(v)) and bool(
+        (v >= 19900101000000).all() and (v <= 20991231235959).all() and (v % 1 == 0).all()
+    )
 
 
 def has_no_date(fmt: str | None) -> bool:
@@ -144,8 +165,9 @@ def _parse_times(text: pd.Series, fmt: str | None) -> tuple[pd.Series, str | Non
     """Parse with the given format, or one guessed from the values (day first too).
 
     Returns the times, the format, and another guessed format that reads every value too
-    (day and month both 12 or less) when the two orders span the same days; when they do
-    not, the order keeping the calls closer together is taken.
+    (day and month both 12 or less) when the two orders span the same days (month first
+    is read then, day first for dates with dots); when they do not, the order keeping the
+    calls closer together is taken.
     """
     if fmt is not None:
         return _to_datetime(text, fmt), fmt, None
@@ -178,7 +200,9 @@ def _parse_times(text: pd.Series, fmt: str | None) -> tuple[pd.Series, str | Non
             _, out, g = complete[int(np.argmin(spans))]
             return out, g, None
         if not complete[0][1].equals(complete[1][1]):
-            return complete[0][1], complete[0][2], complete[1][2]
+            # month first, as pandas reads; but dates with dots (05.03.2026) put the day first
+            a, b = sorted(complete, key=lambda r: not str(r[2]).startswith("%d."))
+            return a[1], a[2], b[2]
     _, out, g = min(reads, key=lambda r: r[0])
     return out, g, None
 

@@ -455,3 +455,29 @@ def test_a_declared_skip_rows_is_not_second_guessed(tmp_path):
     log = write(tmp_path, "Call detail report\n" + body(*CALLS))
     m = write(tmp_path, "csv: {skip_rows: 0}\n", "m.yaml")
     assert any("is required" in p for p in problems(log, m))
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "05.03.2026 20:03:07",
+        "2026年3月5日 20:03:07",
+        "2026/3/5 8:03:07 PM",
+        "3/5/2026 8:03:07 PM",
+        "20260305200307",
+        "2026-03-05T20:03:07+08:00",
+    ],
+)
+def test_one_time_written_the_ways_exports_write_it(tmp_path, written):
+    text = body(f"{written},q,answered", f"{written},q,abandoned", head="arrival,call_type,outcome")
+    df = read_call_log(write(tmp_path, text))
+    assert df["arrival"].tolist() == [pd.Timestamp("2026-03-05 20:03:07")] * 2
+
+
+def test_seconds_too_large_for_a_time_are_a_problem(tmp_path):
+    text = body("10,q,answered", "1e15,q,answered", head="arrival,call_type,outcome")
+    (p,) = problems(write(tmp_path, text))
+    assert p == (
+        "line 3, arrival (column arrival): is not a number of seconds (over a hundred years), "
+        "got 1000000000000000.0"
+    )
