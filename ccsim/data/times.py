@@ -141,7 +141,8 @@ def _excel(raw: pd.Series, miss: np.ndarray, where: str, issues: RowIssues) -> p
         text = raw.astype("str").str.strip().str.replace(",", ".", regex=False)
         days = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan).copy()
     days[miss] = np.nan
-    bad = ~np.isfinite(days) & ~miss
+    # 0 to 2958465: Excel's own range (1899-12-30 to 9999-12-31)
+    bad = ~(np.isfinite(days) & (days >= 0) & (days <= 2958465)) & ~miss
     issues.add(where, "is not an Excel serial date (days since 1899-12-30)", bad, raw)
     days[bad] = np.nan
     # a spreadsheet's day fractions are binary: round to the second the export meant

@@ -481,3 +481,12 @@ def test_seconds_too_large_for_a_time_are_a_problem(tmp_path):
         "line 3, arrival (column arrival): is not a number of seconds (over a hundred years), "
         "got 1000000000000000.0"
     )
+
+
+def test_format_excel_with_a_number_no_spreadsheet_holds_is_a_problem(tmp_path):
+    log = write(
+        tmp_path, body("46086.5,q,answered", "1e15,q,answered", head="arrival,call_type,outcome")
+    )
+    m = write(tmp_path, "fields:\n  arrival: {column: arrival, format: excel}\n", "m.yaml")
+    (p,) = problems(log, m)
+    assert p.startswith("line 3, arrival (column arrival): is not an Excel serial date")
