@@ -98,7 +98,8 @@ def read_label(raw: pd.Series, fm: FieldMap | None) -> pd.Series:
     miss = missing_mask(raw, fm)
     if pd.api.types.is_float_dtype(raw.dtype):
         # a numeric id column read as floats (because of empty cells): 17.0 -> "17"
-        as_int = raw.where(raw.notna() & (raw % 1 == 0))
+        # (whole numbers only up to 2**53: beyond, a float no longer holds every digit)
+        as_int = raw.where(raw.notna() & (raw % 1 == 0) & (raw.abs() < 2.0**53))
         text = as_int.astype("Int64").astype("str").where(as_int.notna(), raw.astype("str"))
     else:
         text = raw.astype("str").str.strip()

@@ -16,7 +16,8 @@ JUNK = st.sampled_from(
         "", "-", "NULL", "Total", "合计", "abc", "0", "-5", "1e9", "1,234", "12,5", "3m15s",
         "0:00:20", "25:61:61", "1900-01-01 00:00:00", "46086.33", "2026-13-45 99:00:00",
         "Answered", "已接听", "connected", "ignore", "nan", "inf", '"', "a;b", "a,b", " ",
-        "\t", "arrival", "2062-03-05 08:00:00", "8:03:07 PM",
+        "\t", "arrival", "2062-03-05 08:00:00", "8:03:07 PM", "1e15", "1e300", "-1e15",
+        "20260305200307", "99999999999999999999",
     ]
 )  # fmt: skip
 
@@ -27,9 +28,13 @@ JUNK = st.sampled_from(
 @given(
     edits=st.lists(st.tuples(st.integers(0, 11), st.integers(0, len(HEAD) - 1), JUNK), max_size=6),
     sep=st.sampled_from([",", ";", "\t"]),
+    column=st.none() | st.tuples(st.integers(0, len(HEAD) - 1), JUNK),
 )
-def test_junk_cells_give_a_log_or_problems(tmp_path, edits, sep):
+def test_junk_cells_give_a_log_or_problems(tmp_path, edits, sep, column):
     rows = [[v.format(s=i) for v in ROW] + [f"138{i:04d}"] for i in range(12)]
+    if column is not None:  # a whole column of one value: its type is that value's
+        for r in rows:
+            r[column[0]] = column[1]
     for r, c, junk in edits:
         rows[r][c] = junk
     text = sep.join(HEAD) + "\n" + "".join(sep.join(r) + "\n" for r in rows)

@@ -490,3 +490,13 @@ def test_format_excel_with_a_number_no_spreadsheet_holds_is_a_problem(tmp_path):
     m = write(tmp_path, "fields:\n  arrival: {column: arrival, format: excel}\n", "m.yaml")
     (p,) = problems(log, m)
     assert p.startswith("line 3, arrival (column arrival): is not an Excel serial date")
+
+
+def test_a_numeric_id_too_long_for_a_whole_number_is_kept_as_written(tmp_path):
+    text = body(
+        "2026-03-05 08:00:10,q,answered,1e300",
+        "2026-03-05 08:00:11,q,answered,17",
+        head="arrival,call_type,outcome,caller_id",
+    )
+    df = read_call_log(write(tmp_path, text))
+    assert df["caller_id"].tolist() == ["1e+300", "17"]
