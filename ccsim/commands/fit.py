@@ -126,7 +126,11 @@ def fit_command(
             if len(cl.frame)
             else None
         )
-        agents = read_staffing(staffing_file, period)
+        f = cl.frame
+        groups = set(f["group"].dropna().astype("str"))
+        if not groups or (f["outcome"].eq("answered") & f["group"].isna()).any():
+            groups.add("agents")  # the name of the group of calls the log names none for
+        agents = read_staffing(staffing_file, period, groups)
     if step:
         step(f"fitting {len(cl.frame):,} calls")
     scenario, report = fit(
@@ -174,11 +178,20 @@ def fit_command(
     return 0
 
 
-def read_staffing(path: str, period: Any) -> pd.DataFrame:
-    """A staffing CSV: ``group``, ``agents`` and ``interval`` (index) or ``start`` (clock time)."""
+def read_staffing(path: str, period: Any, groups: set[str] | None = None) -> pd.DataFrame:
+    """A staffing CSV: ``group``, ``agents`` and ``interval`` (index) or ``start`` (clock time).
+
+    ``groups`` are the log's groups: a row naming another is a problem (its agents would
+    staff a group no call of the log reaches, and the log's group would get none).
+    """
+    from ccsim.data.exports import sniff_delimiter
+
     p = Path(path)
     try:
         df = pd.read_csv(p)
+        sep = sniff_delimiter([str(c) for c in df.columns])
+        if sep is not None:  # semicolons or tabs, as a spreadsheet in many locales writes
+            df = pd.read_csv(p, sep=sep)
     except FileNotFoundError:
         raise InputError([Problem("--staffing", "no such file", path)]) from None
     except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as e:
@@ -202,6 +215,16 @@ def read_staffing(path: str, period: Any) -> pd.DataFrame:
                 f"{path} line {i + 2}, column agents", "must be a number >= 0", df["agents"].iloc[i]
             )
         )
+    if groups is not None:
+        name = df["group"].astype("str").str.strip()
+        for i in np.flatnonzero(~name.isin(groups).to_numpy())[:10]:
+            problems.append(
+                Problem(
+                    f"{path} line {i + 2}, column group",
+                    f"is not a group of the log (its groups: {', '.join(sorted(groups))})",
+                    df["group"].iloc[i],
+                )
+            )
     if period is None:
         return pd.DataFrame(columns=["interval", "group", "agents"])
     if "interval" in df.columns:
@@ -222,7 +245,11 @@ def read_staffing(path: str, period: Any) -> pd.DataFrame:
     if problems:
         raise InputError(problems, path)
     return pd.DataFrame(
-        {"interval": iv.astype(np.int64), "group": df["group"].astype("str"), "agents": agents}
+        {
+            "interval": iv.astype(np.int64),
+            "group": df["group"].astype("str").str.strip(),
+            "agents": agents,
+        }
     )
 
 

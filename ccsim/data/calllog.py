@@ -5,10 +5,12 @@ a foreign export is read through a column map (``logmap.LogMap``), ccsim's own
 ``calls.csv.gz`` (``ccsim run --calls``) and logs already in canonical names with none.
 
 Every row that cannot be read is a problem (unparseable time or number, unknown outcome
-word, answer before arrival, negative duration, contradicting outcomes); they are all
-reported together (``InputError``). Rows that can be left out (marked ``ignore``, no
-arrival time, no call type, no outcome) are counted per reason in ``CallLog.skipped``,
-never dropped silently.
+word, answer before arrival, negative duration or one over a day, contradicting
+outcomes); they are all reported together (``InputError``). Rows that can be left out
+(the export's layout: repeated headers, totals lines, shifted fields; marked ``ignore``,
+no arrival time, no call type, no outcome; the same call exported twice; an arrival
+weeks away from every other call) are counted per reason in ``CallLog.skipped``, never
+dropped silently. What was detected rather than declared is said in ``CallLog.notes``.
 """
 
 from __future__ import annotations
@@ -21,16 +23,22 @@ import pandas as pd
 
 from ccsim.data.canonical import DEFAULT_START, TOLERANCE_S, CallLog, Skipped, finish
 from ccsim.data.ccsimlog import CCSIM_COLUMNS, from_ccsim_log
+from ccsim.data.exports import FAR_DAYS, artifact_rows, duplicate_rows, far_arrivals, without_rows
+from ccsim.data.logfile import header_line, open_log
 from ccsim.data.logmap import FIELDS, VOCABULARY, LogMap, load_map, vocabulary_problems
 from ccsim.data.parsing import (
+    SYNONYMS,
     RowIssues,
     raw_column,
     read_duration,
     read_label,
-    read_time,
     read_vocabulary,
 )
+from ccsim.data.times import EXCEL, has_no_date, on_arrival_date, read_time
 from ccsim.errors import InputError, Problem
+
+#: A duration field whose median is longer than this is said in the notes (a wrong unit?).
+LONG_MEDIAN_S = 3600.0
 
 
 def read_call_log(
@@ -82,7 +90,7 @@ def load_call_log(
         bad = vocabulary_problems(m)
         if bad:
             raise InputError(bad, "map")
-    header, reader = _opener(p, m)
+    header, reader = open_log(p, m)
     if m is None and not _canonical(header) and set(CCSIM_COLUMNS) <= set(header):
         # ccsim's labels have few values: read as categories (a month of calls stays small)
         labels = {c: "category" for c in ("call_type", "tier", "network", "outcome", "group")}
@@ -94,9 +102,24 @@ def load_call_log(
         return from_ccsim_log(frame, source, base, folder)
     if m is None:
         m = LogMap()
+    wanted = {c for fm in m.fields.values() for c in fm.source_columns()} or {
+        "arrival",
+        "call_type",
+    }
+    title = None
+    if not wanted <= set(header):
+        title = header_line(p, m, wanted)
+        if title is not None:
+            m = m.model_copy(update={"csv": m.csv.model_copy(update={"skip_rows": title})})
+            header, reader = open_log(p, m)
     fields = _resolve(m, header, source)
-    needed = sorted({c for fm in fields.values() for c in fm.source_columns()})
+    needed = sorted({c for fm in fields.values() for c in fm.source_columns()} | {header[0]})
     frame = reader(needed)
+    if title is not None:
+        frame.attrs["notes"].append(
+            f"the header is line {title + 1}: the {title} line(s) above it were skipped (a "
+            "report title; set csv.skip_rows to say so)"
+        )
     base = _start(start, m.start)
     return _canonical_log(frame, fields, base, source, "map" if m.fields else "canonical", p)
 
@@ -117,69 +140,6 @@ def _start(cli: str | None, mapped: str | None) -> pd.Timestamp:
             [Problem(where, "must be a date and time ('2026-11-02 00:00')", text)]
         ) from None
     return ts.tz_localize(None) if ts.tzinfo is not None else ts
-
-
-def _opener(p: Path, m: LogMap | None) -> tuple[list[str], Any]:
-    """The log's header and a function reading the given columns."""
-    source = str(p)
-    if not p.is_file():
-        raise InputError([Problem("LOG", "no such file", source)])
-    parquet = p.suffix.lower() in (".parquet", ".pq")
-    if parquet:
-        import pyarrow.parquet as pq
-
-        try:
-            header = list(pq.read_schema(p).names)
-        except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
-            raise InputError([Problem("LOG", f"is not a Parquet file ({exc})", source)]) from None
-
-        def read_parquet(cols: list[str], dtype: dict[str, str] | None = None) -> pd.DataFrame:
-            df = pd.read_parquet(p, columns=cols)
-            df.attrs["line_offset"] = 1
-            df.attrs["row_word"] = "row"
-            return df
-
-        return header, read_parquet
-    opts = m.csv if m is not None else LogMap().csv
-    kw: dict[str, Any] = {
-        "sep": opts.delimiter,
-        "encoding": opts.encoding,
-        "decimal": opts.decimal,
-        "skiprows": opts.skip_rows,
-        # a blank line stays a row (left out as "no arrival time"), so that the line
-        # numbers of the rows after it are the file's
-        "skip_blank_lines": False,
-    }
-    try:
-        header = [str(c).strip() for c in pd.read_csv(p, nrows=0, **kw).columns]
-    except pd.errors.EmptyDataError:
-        raise InputError([Problem("LOG", "is empty (no header line)", source)]) from None
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise _encoding_error(opts.encoding, exc, source) from None
-    except (pd.errors.ParserError, OSError, EOFError, ValueError) as exc:
-        raise InputError([Problem("LOG", f"cannot be read as CSV ({exc})", source)]) from None
-
-    def read_csv(cols: list[str], dtype: dict[str, str] | None = None) -> pd.DataFrame:
-        try:
-            df: pd.DataFrame = pd.read_csv(
-                p, usecols=lambda c: str(c).strip() in cols, low_memory=False, dtype=dtype, **kw
-            )
-        except UnicodeDecodeError as exc:  # a bad byte past the header line
-            raise _encoding_error(opts.encoding, exc, source) from None
-        except (pd.errors.ParserError, OSError, EOFError, ValueError) as exc:
-            raise InputError([Problem("LOG", f"cannot be read as CSV ({exc})", source)]) from None
-        df.columns = [str(c).strip() for c in df.columns]
-        df.attrs["line_offset"] = opts.skip_rows + 2  # the header is line skip_rows + 1
-        df.attrs["row_word"] = "line"
-        return df
-
-    return header, read_csv
-
-
-def _encoding_error(encoding: str, exc: Exception, source: str) -> InputError:
-    return InputError(
-        [Problem("LOG", f"cannot be read as {encoding} text ({exc}); set csv.encoding", source)]
-    )
 
 
 def _resolve(m: LogMap, header: list[str], source: str) -> dict[str, Any]:
@@ -242,10 +202,23 @@ def _canonical_log(
     path: Path,
 ) -> CallLog:
     n = len(frame)
-    line_of = np.arange(n, dtype=np.int64) + int(frame.attrs.get("line_offset", 2))
+    offset = int(frame.attrs.get("line_offset", 2))
+    notes: list[str] = list(frame.attrs.get("notes", []))
+    artifacts = artifact_rows(frame, fields["arrival"].source_columns())
+    layout: list[Skipped] = []
+    if artifacts:
+        drop = np.zeros(n, dtype=bool)
+        for reason, mask in artifacts:
+            lines = np.flatnonzero(mask) + offset
+            layout.append(Skipped(reason, int(mask.sum()), [int(x) for x in lines[:5]]))
+            drop |= mask
+        typed = [
+            c for f, fm in fields.items() if FIELDS[f][0] != "label" for c in fm.source_columns()
+        ]
+        frame = without_rows(frame, drop, typed)
+    line_of = frame.index.to_numpy(dtype=np.int64) + offset
     issues = RowIssues(line_of, str(frame.attrs.get("row_word", "line")))
     out: dict[str, Any] = {}
-    notes: list[str] = []
 
     def where(name: str) -> str:
         fm = fields[name]
@@ -258,17 +231,38 @@ def _canonical_log(
         fm = fields[name]
         raw = raw_column(frame, fm)
         if kind == "time":
-            out[name], fmt = read_time(raw, fm, base, where(name), issues)
-            if name == "arrival" and pd.api.types.is_numeric_dtype(raw.dtype):
+            out[name], fmt = read_time(raw, fm, base, where(name), issues, notes)
+            seconds = fmt is None and pd.api.types.is_numeric_dtype(raw.dtype)
+            if name == "arrival" and seconds and raw.notna().any():
                 notes.append(
                     f"arrival times are seconds: second 0 is {base:%Y-%m-%d %H:%M} ({base:%a})"
                 )
-            elif fmt is not None and fm.format is None and name == "arrival":
+            elif fmt not in (None, EXCEL) and fm.format is None and name == "arrival":
                 notes.append(f"arrival times read with the format {fmt} (inferred)")
+            if has_no_date(fmt) and name == "arrival":
+                notes.append(
+                    "arrival times have no date (read as 1900-01-01): map the date column "
+                    "too, with columns: [DATE, TIME]"
+                )
+            elif has_no_date(fmt):
+                out[name] = on_arrival_date(out[name], out["arrival"])
+                notes.append(
+                    f"{where(name)}: times of day, put on the arrival's date (the next day "
+                    "for a call across midnight)"
+                )
         elif kind == "duration":
-            out[name] = read_duration(raw, fm, where(name), issues)
+            decimal = frame.attrs.get("decimal")
+            out[name] = read_duration(raw, fm, where(name), issues, decimal)
+            seen = out[name][np.isfinite(out[name])]
+            if len(seen) and float(np.median(seen)) > LONG_MEDIAN_S:
+                notes.append(
+                    f"{where(name)}: half the values are over an hour (median "
+                    f"{float(np.median(seen)):,.0f} s): is the unit right (unit: ms, min)?"
+                )
         elif kind == "vocabulary":
-            out[name] = read_vocabulary(raw, fm, VOCABULARY[name], where(name), issues)
+            words = VOCABULARY[name]
+            syn = SYNONYMS.get(name)
+            out[name] = read_vocabulary(raw, fm, words, where(name), issues, notes, syn)
         else:
             out[name] = read_label(raw, fm)
     df = pd.DataFrame(out, index=frame.index)
@@ -277,8 +271,16 @@ def _canonical_log(
     problems = issues.problems()
     if problems:
         raise InputError(problems, source)
-    df, skipped = _skip(df, line_of, frame.isna().all(axis=1).to_numpy())
-    return CallLog(finish(df), source, n, skipped, sorted(set(known) | set(derived)), origin, notes)
+    dup, alike = duplicate_rows(df, known)
+    if alike:
+        notes.append(
+            f"{alike:,} rows repeat an earlier row in every field but name no caller nor "
+            "agent: kept, as two calls may look alike (map caller_id to tell)"
+        )
+    df, skipped = _skip(df, line_of, frame.isna().all(axis=1).to_numpy(), dup)
+    return CallLog(
+        finish(df), source, n, layout + skipped, sorted(set(known) | set(derived)), origin, notes
+    )
 
 
 def _derive(df: pd.DataFrame, issues: RowIssues) -> tuple[pd.DataFrame, list[str]]:
@@ -346,7 +348,7 @@ def _derive(df: pd.DataFrame, issues: RowIssues) -> tuple[pd.DataFrame, list[str
 
 
 def _skip(
-    df: pd.DataFrame, line_of: np.ndarray, blank: np.ndarray
+    df: pd.DataFrame, line_of: np.ndarray, blank: np.ndarray, dup: np.ndarray
 ) -> tuple[pd.DataFrame, list[Skipped]]:
     """Leave out rows that cannot count as a call, counted per reason."""
     reasons = [
@@ -355,6 +357,14 @@ def _skip(
         ("no arrival time", df["arrival"].isna()),
         ("no call type", df["call_type"].isna()),
         ("no outcome", df["outcome"].isna()),
+        (
+            "repeats an earlier row (same caller or agent, time and result)",
+            pd.Series(dup, index=df.index),
+        ),
+        (
+            f"arrival over {FAR_DAYS} days from every other call (a wrong date?)",
+            pd.Series(far_arrivals(df["arrival"]), index=df.index),
+        ),
     ]
     keep = np.ones(len(df), dtype=bool)
     skipped = []

@@ -84,9 +84,9 @@ def fit(
         raise InputError(problems)
     df = cl.frame
     if df.empty:
-        raise InputError(
-            [Problem("LOG", "holds no call to fit (every row was left out)", cl.source)]
-        )
+        from ccsim.data.exports import no_call
+
+        raise InputError([Problem("LOG", no_call(cl.rows_read, cl.skipped, "fit"), cl.source)])
     # replications coded 0, 1, ... (independent copies of the period)
     df = df.assign(replication=pd.factorize(df["replication"], sort=True)[0].astype(np.int64))
     period = period_of(df["arrival"], interval_min, int(df["replication"].max()) + 1, cl.run_folder)

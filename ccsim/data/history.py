@@ -73,13 +73,13 @@ def read_history(
     p = Path(path)
     if not p.is_file():
         raise InputError([Problem("HISTORY", "no such file", str(path))])
-    header = _header(p)
+    header, sep = _header(p)
     if {"timestamp", "call_type", "calls"} <= set(header) and map is None:
         if p.suffix.lower() in (".parquet", ".pq"):
             table = pd.read_parquet(p)
         else:
             try:
-                table = pd.read_csv(p)
+                table = pd.read_csv(p, sep=sep)
             except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
                 raise InputError(
                     [Problem("HISTORY", f"cannot be read as CSV ({exc})", str(p))]
@@ -88,20 +88,27 @@ def read_history(
     return _from_log(p, map, start, interval_min or 30.0)
 
 
-def _header(p: Path) -> list[str]:
+def _header(p: Path) -> tuple[list[str], str]:
+    """The columns, and the delimiter of a CSV (``;``, tab or ``|`` detected as a log's)."""
+    from ccsim.data.exports import sniff_delimiter
+
     if p.suffix.lower() in (".parquet", ".pq"):
         import pyarrow.parquet as pq
 
         try:
-            return list(pq.read_schema(p).names)
+            return list(pq.read_schema(p).names), ","
         except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
             raise InputError(
                 [Problem("HISTORY", f"is not a Parquet file ({exc})", str(p))]
             ) from None
     try:
-        return [str(c).strip() for c in pd.read_csv(p, nrows=0).columns]
+        header = [str(c).strip() for c in pd.read_csv(p, nrows=0).columns]
+        sep = sniff_delimiter(header) or ","
+        if sep != ",":
+            header = [str(c).strip() for c in pd.read_csv(p, nrows=0, sep=sep).columns]
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError):
-        return []
+        return [], ","
+    return header, sep
 
 
 def _is_date(d: str) -> bool:
@@ -160,6 +167,7 @@ def _from_counts(
 
 def _from_log(p: Path, map: str | Path | None, start: str | None, interval_min: float) -> History:
     from ccsim.data.calllog import load_call_log
+    from ccsim.data.exports import no_call, skipped_notes
     from ccsim.data.period import period_of
     from ccsim.data.redials import find_redials
     from ccsim.data.returns import find_returns
@@ -167,7 +175,9 @@ def _from_log(p: Path, map: str | Path | None, start: str | None, interval_min: 
     log = load_call_log(p, map, start)
     df = log.frame
     if df.empty:
-        raise InputError([Problem("HISTORY", "holds no call (every row was left out)", str(p))])
+        why = no_call(log.rows_read, log.skipped, "forecast from")
+        raise InputError([Problem("HISTORY", why, str(p))])
+    log.notes.extend(skipped_notes(log.skipped))
     if df["replication"].nunique() > 1:
         df = df[df["replication"] == df["replication"].min()]
         log.notes.append(

@@ -97,7 +97,9 @@ class FieldMap(Model):
     )
     value: str | None = Field(None, description="One value for every row (no column).")
     format: str | None = Field(
-        None, description="Times: strptime format, e.g. '%d/%m/%Y %H:%M:%S' (else inferred)."
+        None,
+        description="Times: strptime format, e.g. '%d/%m/%Y %H:%M:%S' (else inferred), "
+        "or 'excel' for serial day numbers.",
     )
     unit: Literal["ms", "s", "min", "h"] = Field(
         "s", description="Numbers in durations, and times given as numbers: their unit."
@@ -132,7 +134,7 @@ class FieldMap(Model):
     @classmethod
     def _readable_format(cls, v: str | None) -> str | None:
         # a bad directive (%Q) would otherwise stop the reading with pandas' ValueError
-        if v is not None:
+        if v is not None and v != "excel":
             import pandas as pd
 
             try:

@@ -7,7 +7,7 @@ million bad rows make one problem with examples, not a million lines).
 
 from __future__ import annotations
 
-import warnings
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -98,7 +98,8 @@ def read_label(raw: pd.Series, fm: FieldMap | None) -> pd.Series:
     miss = missing_mask(raw, fm)
     if pd.api.types.is_float_dtype(raw.dtype):
         # a numeric id column read as floats (because of empty cells): 17.0 -> "17"
-        as_int = raw.where(raw.notna() & (raw % 1 == 0))
+        # (whole numbers only up to 2**53: beyond, a float no longer holds every digit)
+        as_int = raw.where(raw.notna() & (raw % 1 == 0) & (raw.abs() < 2.0**53))
         text = as_int.astype("Int64").astype("str").where(as_int.notna(), raw.astype("str"))
     else:
         text = raw.astype("str").str.strip()
@@ -108,44 +109,155 @@ def read_label(raw: pd.Series, fm: FieldMap | None) -> pd.Series:
     return out.where(out != "", None)
 
 
+#: Words exports write for the canonical ones, read when the map does not map them (each
+#: use is said in the notes). Only words with one meaning in a call log: not "connected"
+#: (to the IVR, or to an agent?) nor 呼损 (lost: abandoned or blocked?).
+SYNONYMS: dict[str, dict[str, str]] = {
+    "outcome": {
+        **dict.fromkeys(("answer", "handled", "已接听", "接听", "人工接听", "已应答"), "answered"),
+        **dict.fromkeys(("abandon", "queue_abandon", "放弃", "排队放弃", "客户放弃"), "abandoned"),
+        **dict.fromkeys(("busy", "占线", "忙", "系统忙"), "blocked"),
+    },
+    "ivr_outcome": {
+        **dict.fromkeys(("selfservice", "自助", "自助服务"), "self_service"),
+        **dict.fromkeys(("abandon", "ivr_abandon", "ivr放弃"), "abandoned"),
+        **dict.fromkeys(("agent", "转人工"), "to_agent"),
+    },
+}
+
+
 def read_vocabulary(
-    raw: pd.Series, fm: FieldMap | None, words: tuple[str, ...], where: str, issues: RowIssues
+    raw: pd.Series,
+    fm: FieldMap | None,
+    words: tuple[str, ...],
+    where: str,
+    issues: RowIssues,
+    notes: list[str] | None = None,
+    synonyms: dict[str, str] | None = None,
 ) -> pd.Series:
-    """A closed set of words (outcome, ivr_outcome): mapped, case-insensitive, else a problem."""
+    """A closed set of words (outcome, ivr_outcome), else a problem.
+
+    A word is read as the map maps it, else as the canonical word in any case and
+    spacing (``Self-Service``), else through ``synonyms`` (said in ``notes``).
+    """
     text = read_label(raw, fm)
-    lower = text.str.lower()
-    known = lower.isin(words)
+    # few distinct words in a long column: each is looked up once
+    canonical: dict[str, str] = {}
+    aliased: list[str] = []
+    for w in pd.unique(text.dropna()):
+        n = _norm(str(w))
+        if n in words:
+            canonical[w] = n
+        elif synonyms and n in synonyms:
+            canonical[w] = synonyms[n]
+            aliased.append(str(w))
+    word = text.map(canonical)
+    known = word.notna()
+    if aliased and notes is not None and synonyms:
+        notes.append(
+            f"{where}: read "
+            + ", ".join(f"{w!r} as {synonyms[_norm(w)]}" for w in sorted(aliased)[:10])
+            + " (common words; map them under values to read them otherwise)"
+        )
     bad = (text.notna() & ~known).to_numpy()
     hint = f"is not one of {', '.join(words)}" + (
         " (map the log's words in values)" if fm is None or not fm.values else ""
     )
     issues.add(where, hint, bad, raw)
-    return lower.where(known)
+    return word
+
+
+def _norm(w: str) -> str:
+    return re.sub(r"[\s\-]+", "_", w.lower())
 
 
 def read_duration(
-    raw: pd.Series, fm: FieldMap | None, where: str, issues: RowIssues
+    raw: pd.Series, fm: FieldMap | None, where: str, issues: RowIssues, decimal: str | None = None
 ) -> NDArray[np.float64]:
-    """Seconds: numbers in the field's unit, or ``[h:]mm:ss`` text; negative is a problem."""
+    """Seconds: numbers in the field's unit, ``[h:]mm:ss``, or text with units (``3m15s``).
+
+    Negative and longer than ``MAX_DURATION_S`` are problems. ``decimal`` is the CSV's
+    decimal mark: with ``.``, a comma before exactly three digits (``1,234``) could be a
+    thousands separator or a decimal comma, and is a problem rather than a guess; the
+    other mark in groups of three with the decimal one (``1,234.5``; ``1.234,5`` with
+    ``,``) is a thousands separator.
+    """
     miss = missing_mask(raw, fm)
     unit = UNITS[fm.unit] if fm is not None else 1.0
-    if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
+    if pd.api.types.is_timedelta64_dtype(raw.dtype):  # Parquet durations
+        sec = np.array(raw.dt.total_seconds().to_numpy(dtype=float, na_value=np.nan))
+    elif pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
         sec = raw.to_numpy(dtype=float, na_value=np.nan) * unit
-        bad = np.zeros(len(raw), dtype=bool)
     else:
         text = raw.astype("str").str.strip().where(~miss)
+        if decimal == ".":
+            ambiguous = text.str.fullmatch(r"-?\d{1,3},\d{3}", na=False).to_numpy()
+            issues.add(
+                where,
+                "has a comma before three digits: a thousands separator or a decimal comma? "
+                "(set csv.decimal to ',' if it is a decimal comma)",
+                ambiguous,
+                raw,
+            )
+            text = text.where(~ambiguous)
+        if decimal in (".", ","):
+            # thousands separators, the other mark in groups of three: 1,234.5 or 1.234,5
+            k = "," if decimal == "." else "."
+            grouped = text.str.fullmatch(
+                rf"-?\d{{1,3}}(?:{re.escape(k)}\d{{3}})+(?:{re.escape(decimal)}\d+)?", na=False
+            )
+            text = text.where(~grouped, text.str.replace(k, "", regex=False))
         num = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
         sec = num.to_numpy(dtype=float, na_value=np.nan) * unit
         clock = text.str.contains(":", regex=False, na=False).to_numpy() & np.isnan(sec)
         if clock.any():
             sec[clock] = _clock_seconds(text[clock])
-        bad = np.isnan(sec) & ~miss
+        worded = np.isnan(sec) & text.notna().to_numpy()
+        if worded.any():
+            sec[worded] = _worded_seconds(text[worded])
+        bad = np.isnan(sec) & text.notna().to_numpy()
         issues.add(where, "is not a duration (seconds, or h:mm:ss)", bad, raw)
     sec[miss] = np.nan
     neg = sec < 0
     issues.add(where, "is negative", neg, raw)
-    sec[neg | ~np.isfinite(sec)] = np.nan
+    long = sec > MAX_DURATION_S
+    issues.add(where, "is longer than a day: no call lasts that long (a wrong unit?)", long, raw)
+    sec[neg | long | ~np.isfinite(sec)] = np.nan
     return sec
+
+
+#: A call's durations longer than this are problems (a wrong unit, or a broken record).
+MAX_DURATION_S = 86400.0
+#: Seconds of each unit word a duration may be written with (``195s``, ``3 min``, ``3分15秒``).
+_UNIT_WORDS = {
+    **dict.fromkeys(("ms", "msec", "毫秒"), 0.001),
+    **dict.fromkeys(("s", "sec", "secs", "second", "seconds", "秒", "秒钟"), 1.0),
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes", "分", "分钟"), 60.0),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours", "时", "小时"), 3600.0),
+}
+_WORDED_PART = re.compile(r"\s*(\d+(?:[.,]\d+)?)\s*([a-z\u4e00-\u9fff]+)", re.IGNORECASE)
+
+
+def _worded_seconds(text: pd.Series) -> NDArray[np.float64]:
+    """``195s``, ``3m15s``, ``1 h 2 min``, ``3分15秒``: numbers each followed by a unit word."""
+    out = np.full(len(text), np.nan)
+    cache: dict[str, float] = {}
+    for i, v in enumerate(text.to_numpy()):
+        if v not in cache:
+            cache[v] = _worded(str(v))
+        out[i] = cache[v]
+    return out
+
+
+def _worded(v: str) -> float:
+    total, pos = 0.0, 0
+    for m in _WORDED_PART.finditer(v):
+        word = m.group(2).lower()
+        if m.start() != pos or word not in _UNIT_WORDS:
+            return np.nan
+        total += float(m.group(1).replace(",", ".")) * _UNIT_WORDS[word]
+        pos = m.end()
+    return total if pos and v[pos:].strip() == "" else np.nan
 
 
 def _clock_seconds(text: pd.Series) -> NDArray[np.float64]:
@@ -163,87 +275,3 @@ def _clock_seconds(text: pd.Series) -> NDArray[np.float64]:
     if vals.shape[1] >= 3:
         out[three] = vals[three, 0] * 3600 + vals[three, 1] * 60 + vals[three, 2]
     return out * sign
-
-
-def read_time(
-    raw: pd.Series,
-    fm: FieldMap | None,
-    start: pd.Timestamp,
-    where: str,
-    issues: RowIssues,
-) -> tuple[pd.Series, str | None]:
-    """Timestamps: text (format given or inferred), or numbers = seconds from ``start``.
-
-    Returns the times and the format used (None for numbers or ISO 8601).
-    """
-    miss = missing_mask(raw, fm)
-    if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
-        unit = UNITS[fm.unit] if fm is not None else 1.0
-        sec = raw.to_numpy(dtype=float, na_value=np.nan) * unit
-        sec[miss] = np.nan
-        bad = ~np.isfinite(sec) & ~miss
-        issues.add(where, "is not a number of seconds", bad, raw)
-        sec[bad] = np.nan
-        return pd.Series(start + pd.to_timedelta(sec, unit="s"), index=raw.index), None
-    text = raw.astype("str").str.strip().where(~miss)
-    fmt = fm.format if fm is not None else None
-    parsed, used = _parse_times(text, fmt)
-    bad = (parsed.isna() & text.notna()).to_numpy()
-    rule = "is not a time" + (
-        f" in the format {used}" if used else " (give the field's format, e.g. '%d/%m/%Y %H:%M:%S')"
-    )
-    issues.add(where, rule, bad, raw)
-    return parsed, used
-
-
-def _parse_times(text: pd.Series, fmt: str | None) -> tuple[pd.Series, str | None]:
-    """Parse with the given format, or the format guessed from the first value (day first too)."""
-    if fmt is not None:
-        return _to_datetime(text, fmt), fmt
-    first = text.dropna()
-    if first.empty:
-        return pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]"), None
-    best: tuple[pd.Series, str | None] | None = None
-    guesses: list[str | None] = []
-    for dayfirst in (False, True):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "dayfirst=True was specified" for a year-first value
-            g = pd.tseries.api.guess_datetime_format(str(first.iloc[0]), dayfirst=dayfirst)
-        if g not in guesses:
-            guesses.append(g)
-    for g in guesses:
-        out = _to_datetime(text, g if g else "ISO8601")
-        fails = int((out.isna() & text.notna()).sum())
-        if best is None or fails < int((best[0].isna() & text.notna()).sum()):
-            best = (out, g)
-        if fails == 0:
-            break
-    assert best is not None
-    return best
-
-
-#: A UTC offset ending a time: Z, +08:00, -0500.
-_OFFSET = r"\s*(?:Z|[+-]\d{2}:?\d{2})$"
-
-
-def _to_datetime(text: pd.Series, fmt: str) -> pd.Series:
-    """Local wall-clock times read with ``fmt``; unreadable values are NaT."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            return _naive(pd.to_datetime(text, format=fmt, errors="coerce"))
-        except ValueError:
-            # several UTC offsets in one log (summer time began or ended): pandas will not
-            # mix them in one column, so each time keeps its wall clock and drops its offset
-            wall = text.str.replace(_OFFSET, "", regex=True)
-            plain = fmt if fmt == "ISO8601" else fmt.replace("%z", "").rstrip()
-            out: pd.Series = pd.to_datetime(wall, format=plain, errors="coerce")
-            return out
-
-
-def _naive(times: pd.Series) -> pd.Series:
-    """Local wall-clock times: a time zone, if the log gives one, is dropped after conversion."""
-    if isinstance(times.dtype, pd.DatetimeTZDtype):
-        out: pd.Series = times.dt.tz_localize(None)
-        return out
-    return times
