@@ -215,7 +215,9 @@ def load_map(path: str | Path) -> LogMap:
     try:
         m = LogMap.model_validate(data)
     except ValidationError as exc:
-        raise InputError([pydantic_problem(e, lines) for e in exc.errors()], source) from None
+        raise InputError(
+            [pydantic_problem(e, lines, LogMap) for e in exc.errors()], source
+        ) from None
     bad = vocabulary_problems(m)
     if bad:
         raise InputError(bad, source)

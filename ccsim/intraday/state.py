@@ -145,7 +145,9 @@ def parse_state(
     try:
         state = LiveState.model_validate(data)
     except ValidationError as exc:
-        raise InputError([pydantic_problem(e, lines or {}) for e in exc.errors()], source) from None
+        raise InputError(
+            [pydantic_problem(e, lines or {}, LiveState) for e in exc.errors()], source
+        ) from None
     if state.call_log is not None:
         state = _from_call_log(
             state, scenario, Path(source).parent if source != "<state>" else Path(".")

@@ -47,9 +47,9 @@ def path_text(loc: PathKey) -> str:
     return out or "(top level)"
 
 
-def _model_at(loc: PathKey) -> type[BaseModel] | None:
-    """The pydantic model class found at ``loc`` inside a Scenario (for key suggestions)."""
-    model: Any = Scenario
+def _model_at(loc: PathKey, root: type[BaseModel] | None = None) -> type[BaseModel] | None:
+    """The pydantic model class found at ``loc`` inside ``root`` (a Scenario by default)."""
+    model: Any = Scenario if root is None else root
     for part in loc:
         if isinstance(part, int):
             continue
@@ -62,9 +62,9 @@ def _model_at(loc: PathKey) -> type[BaseModel] | None:
     return model if isinstance(model, type) and issubclass(model, BaseModel) else None
 
 
-def _lower_bound(loc: PathKey) -> tuple[float | None, bool]:
+def _lower_bound(loc: PathKey, root: type[BaseModel] | None = None) -> tuple[float | None, bool]:
     """The lower bound of the field at ``loc`` and whether it is excluded (None: unknown)."""
-    model = _model_at(loc[:-1])
+    model = _model_at(loc[:-1], root)
     field = model.model_fields.get(str(loc[-1])) if model and loc else None
     for m in field.metadata if field else []:
         if getattr(m, "gt", None) is not None:
@@ -103,7 +103,8 @@ _RULES: dict[str, str] = {
 }
 
 
-def _problem(err: Any, lines: dict[PathKey, int]) -> Problem:
+def _problem(err: Any, lines: dict[PathKey, int], root: type[BaseModel] | None = None) -> Problem:
+    """A pydantic error of a document whose model is ``root`` (a Scenario by default)."""
     typ = err["type"]
     loc: PathKey = tuple(
         p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))
@@ -127,7 +128,7 @@ def _problem(err: Any, lines: dict[PathKey, int]) -> Problem:
         rule = _RULES[typ]
     elif typ == "extra_forbidden":
         key = str(loc[-1]) if loc else "?"
-        parent = _model_at(loc[:-1])
+        parent = _model_at(loc[:-1], root)
         known = sorted(parent.model_fields) if parent else []
         close = difflib.get_close_matches(key, known, n=1)
         rule = "unknown key" + (f" (did you mean {close[0]!r}?)" if close else "")
@@ -146,7 +147,7 @@ def _problem(err: Any, lines: dict[PathKey, int]) -> Problem:
             f"must be {op} {bound:g}" if isinstance(bound, int | float) else f"must be {op} {bound}"
         )
         if op in ("<", "<=") and bound == 1:  # a share or rate given as a percentage
-            rule += percent_hint(value, op == "<", *_lower_bound(loc))
+            rule += percent_hint(value, op == "<", *_lower_bound(loc, root))
     elif typ == "literal_error":
         rule = f"must be one of {ctx.get('expected', '')}".replace("'", "")
     elif typ == "too_short":

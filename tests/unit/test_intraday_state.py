@@ -280,3 +280,12 @@ def test_read_state_round_trip(tmp_path, sc):
 )
 def test_bands_spread_evenly(value, count, expected):
     assert spread(value, count) == expected
+
+
+def test_an_unknown_key_lists_the_state_file_keys_not_the_scenario_ones() -> None:
+    sc = parse_scenario(base())
+    with pytest.raises(InputError) as err:
+        parse_state({"at": "11:00", "att": 3}, sc)
+    text = str(err.value)
+    assert "att: unknown key (did you mean 'at'?)" in text
+    assert "in_progress" in text and "call_types" not in text
