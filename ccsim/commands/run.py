@@ -89,6 +89,14 @@ def run_command(
     problems = run_option_problems(replications, seed, workers) + scale_problems(scale)
     if out_dir and no_output:
         problems.append(Problem("--out", "cannot go with --no-output", out_dir))
+    if keep_calls and no_output:
+        problems.append(
+            Problem(
+                "--calls",
+                "writes calls.csv.gz into the output folder: drop --no-output",
+                has_value=False,
+            )
+        )
     if (snapshot_at is None) != (snapshot_file is None):
         problems.append(
             Problem(

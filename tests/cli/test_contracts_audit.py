@@ -167,3 +167,9 @@ def test_a_date_where_text_belongs_is_bad_input_under_json(ccsim, tmp_path, comm
     assert problems["seed"]["value"] == -1
     text = ccsim(command, dated).err
     assert "name (line 1): must be text, got 2026-01-01 (YAML reads it unquoted as a date)" in text
+
+
+def test_calls_without_an_output_folder_is_refused(ccsim) -> None:
+    r = ccsim("run", MMN, "--calls", "--no-output")
+    assert r.code == 2
+    assert "--calls" in r.err and "--no-output" in r.err and "Traceback" not in r.err
