@@ -51,6 +51,7 @@ def day_targets(
                 "rule": rule,
                 "target": target,
                 "mean": number_or_none(np.nanmean(x)),
+                "value": number_or_none(np.nanmean(x)),  # as run --json names it
                 "met": bool(
                     np.nanmean(x) >= target - 1e-12
                     if rule == ">="
@@ -73,6 +74,7 @@ def day_targets(
                 "rule": ">=",
                 "target": target,
                 "mean": number_or_none(worst),
+                "value": number_or_none(worst),  # as run --json names it
                 "met": bool(worst >= target - 1e-12) if not math.isnan(worst) else True,
                 "probability_met": float(per_rep.mean()),
             }

@@ -63,6 +63,7 @@ def test_snapshot_then_intraday(ccsim, state_file):
     assert {t["kpi"] for t in doc["targets"]} == {"service_level", "abandon_rate"}
     for t in doc["targets"]:
         assert 0.0 <= t["probability_met"] <= 1.0
+        assert t["value"] == t["mean"]  # named as in run --json
     (row,) = doc["reforecast"]
     assert row["call_type"] == "general"
     assert row["observed_so_far"] == sum(state["calls_so_far"]["general"])
