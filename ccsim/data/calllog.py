@@ -274,7 +274,8 @@ def _canonical_log(
     dup, alike = duplicate_rows(df, known)
     if alike:
         notes.append(
-            f"{alike:,} rows repeat an earlier row in every field but name no caller nor "
+            f"{alike:,} row{' repeats' if alike == 1 else 's repeat'} an earlier row in every "
+            "field but name no caller nor "
             "agent: kept, as two calls may look alike (map caller_id to tell)"
         )
     df, skipped = _skip(df, line_of, frame.isna().all(axis=1).to_numpy(), dup)

@@ -205,7 +205,7 @@ def no_call(rows_read: int, skipped: list[Skipped], what: str) -> str:
 def skipped_notes(skipped: list[Skipped], row_word: str = "line") -> list[str]:
     """One note per reason rows were left out, with the first lines as examples."""
     return [
-        f"left out: {s.rows:,} rows ({s.reason}), e.g. {row_word} "
+        f"left out: {s.rows:,} row{'' if s.rows == 1 else 's'} ({s.reason}), e.g. {row_word} "
         + ", ".join(str(x) for x in s.examples[:3])
         for s in skipped
     ]

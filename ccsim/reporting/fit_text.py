@@ -33,8 +33,13 @@ def print_fit(doc: dict[str, Any], out_dir: str | None = None) -> None:
         f"{p['intervals']} intervals of {p['interval_min']:g} min"
         + (f", {p['replications']} replications pooled" if p["replications"] > 1 else "")
     )
+    where = "row" if str(doc["source"]).lower().endswith((".parquet", ".pq")) else "line"
     for s in doc["skipped"]:
-        con.print(f"  left out: {s['rows']:,} rows ({s['reason']}), e.g. line {s['examples'][0]}")
+        n = s["rows"]
+        con.print(
+            f"  left out: {n:,} row{'' if n == 1 else 's'} ({s['reason']}), "
+            f"e.g. {where} {s['examples'][0]}"
+        )
     ivr = {v["call_type"]: v for v in doc["ivr"]}
     rows = []
     for a in doc["arrivals"]:

@@ -78,7 +78,7 @@ def test_fit_of_the_messy_export_equals_the_clean_one_and_counts_what_it_left_ou
 def test_fit_text_report_shows_each_reason(ccsim, messy):
     r = ccsim("fit", messy, "--no-output")
     assert r.code == 0, r.err
-    assert "left out: 1 rows (totals or summary line)" in r.out.replace("\n", " ")
+    assert "left out: 1 row (totals or summary line)" in r.out.replace("\n", " ")
 
 
 def test_forecast_from_the_messy_export_equals_the_clean_one_and_says_what_it_left_out(
@@ -90,7 +90,7 @@ def test_forecast_from_the_messy_export_equals_the_clean_one_and_says_what_it_le
     assert a.code == 0 and b.code == 0, b.err
     assert b.json()["forecast"] == a.json()["forecast"]
     notes = b.json()["notes"]
-    assert any(n.startswith("left out: 1 rows (totals or summary line)") for n in notes)
+    assert any(n.startswith("left out: 1 row (totals or summary line)") for n in notes)
     assert any(n.startswith("left out: 30 rows (repeats an earlier row") for n in notes)
 
 

@@ -126,7 +126,7 @@ def test_exact_repeats_naming_no_one_are_kept_with_a_note(tmp_path):
     lines = ["2026-03-05 08:00:10,q,abandoned,3"] * 2 + ["2026-03-05 08:00:11,q,answered,3"]
     log = load_call_log(write(tmp_path, body(*lines, head=head)))
     assert len(log.frame) == 3 and log.skipped == []
-    assert any(n.startswith("1 rows repeat an earlier row") for n in log.notes)
+    assert any(n.startswith("1 row repeats an earlier row") for n in log.notes)
 
 
 def test_an_answered_repeat_by_the_same_agent_is_left_out(tmp_path):
