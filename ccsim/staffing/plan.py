@@ -349,12 +349,15 @@ def staff(
     t0 = time.perf_counter()
     m = compile_scenario(sc)
     erlang = erlang_plan(sc)
-    first: IntMatrix = erlang if start is None else np.asarray(start, dtype=np.int64)
+    first: IntMatrix = erlang if start is None else np.asarray(start, dtype=np.int64).copy()
     if first.shape != erlang.shape:
         raise ValueError(
             f"the start plan has shape {first.shape}; the scenario has {erlang.shape[0]} "
             f"groups x {erlang.shape[1]} intervals"
         )
+    # warm-up intervals keep their step-1 agents, whatever the start (the search leaves them)
+    warm = sc.horizon.warmup_intervals
+    first[:, :warm] = erlang[:, :warm]
     if not enforced_checks(sc):
         raise ValueError(
             "the scenario has no target staffing can act on (service level, abandonment, ASA, answer rate, occupancy cap, tier targets)"

@@ -37,8 +37,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ccsim.errors import InputError, Problem
+from ccsim.scenario.common import MAX_AGENTS
 
 OPTION = "--warm-start"
+
+#: the largest file read (a plan of a year of half-hours for 50 groups is about 60 MB)
+MAX_BYTES = 256 * 1024 * 1024
 
 
 Cells = dict[tuple[int, int], int]
@@ -55,9 +59,15 @@ def read_warm_start(
     if p.is_dir():
         p = p / "summary.json"
     try:
+        if p.stat().st_size > MAX_BYTES:
+            raise InputError(
+                [Problem(OPTION, f"is over {MAX_BYTES // 2**20} MB: not a staffing plan", str(p))]
+            )
         data = json.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError([Problem(OPTION, "file not found", str(p))]) from None
+    except RecursionError:
+        raise InputError([Problem(OPTION, "is nested too deeply to be a plan", str(p))]) from None
     except (OSError, ValueError) as exc:
         raise InputError(
             [Problem(OPTION, f"is not a readable JSON file ({exc})", str(p))]
@@ -87,7 +97,7 @@ def read_warm_start(
         a: Any = row.get("sim_agents")
         e: Any = row.get("erlang_agents")
         ok = True
-        if g not in ids:
+        if not isinstance(g, str) or g not in ids:
             problems.append(
                 Problem(
                     f"{where}.group", f"must be a group of the scenario ({', '.join(group_ids)})", g
@@ -101,11 +111,16 @@ def read_warm_start(
                 )
             )
             ok = False
-        if not _whole(a):
-            problems.append(Problem(f"{where}.sim_agents", "must be a whole number >= 0", a))
-            ok = False
-        if e is not None and not _whole(e):
-            problems.append(Problem(f"{where}.erlang_agents", "must be a whole number >= 0", e))
+        for key, v in (("sim_agents", a), ("erlang_agents", e)):
+            if (v is not None or key == "sim_agents") and not (_whole(v) and v <= MAX_AGENTS):
+                problems.append(
+                    Problem(f"{where}.{key}", f"must be a whole number from 0 to {MAX_AGENTS}", v)
+                )
+                ok = False
+        if ok and (ids[g], int(i)) in out:
+            problems.append(
+                Problem(f"{where}", f"repeats group {g!r} at interval {int(i)}", has_value=False)
+            )
             ok = False
         if ok:
             out[(ids[g], int(i))] = int(a)

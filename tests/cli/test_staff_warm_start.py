@@ -82,6 +82,11 @@ def test_bad_warm_start_files_list_every_problem(ccsim, cold, tmp_path) -> None:
                     {"interval": 99, "group": "agents", "sim_agents": 3},
                     {"interval": 1, "group": "agents", "sim_agents": -2},
                     {"interval": 2, "group": "agents", "sim_agents": 2.5},
+                    {"interval": 3, "group": ["agents"], "sim_agents": 3},
+                    {"interval": 4, "group": "agents", "sim_agents": 10**9},
+                    {"interval": 5, "group": "agents", "sim_agents": 3, "erlang_agents": -1},
+                    {"interval": 0, "group": "agents", "sim_agents": 3},
+                    {"interval": 0, "group": "agents", "sim_agents": 4},
                 ]
             }
         )
@@ -96,10 +101,18 @@ def test_bad_warm_start_files_list_every_problem(ccsim, cold, tmp_path) -> None:
         "from 0 to 5",
         "plan[2].sim_agents",
         "plan[3].sim_agents",
+        "plan[4].group",
+        "plan[5].sim_agents: must be a whole number from 0 to 100000",
+        "plan[6].erlang_agents",
+        "plan[8]: repeats group 'agents' at interval 0",
     ):
         assert text in r.err, (text, r.err)
     missing = ccsim("staff", path, "--warm-start", tmp_path / "none.json", "--quiet")
     assert missing.code == 2 and "file not found" in missing.err
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    r = ccsim("staff", path, "--warm-start", deep, "--quiet")
+    assert r.code == 2 and "Traceback" not in r.err, r.err
     other = tmp_path / "other.json"
     other.write_text(json.dumps({"scenario": "x"}))
     r = ccsim("staff", path, "--warm-start", other, "--json")
@@ -123,3 +136,19 @@ def test_a_what_if_starts_from_the_previous_plan_moved_by_erlangs_change(cold, t
     np.testing.assert_array_equal(plan.start_for(busier), expected)  # the Python API
     # the same scenario: exactly the previous plan
     np.testing.assert_array_equal(previous_plan(sc, str(f)), plan.simulated)
+
+
+def test_warm_up_intervals_keep_their_erlang_agents(tmp_path) -> None:
+    """The search leaves warm-up intervals at step 1's agents, whatever the file says."""
+    import yaml
+
+    p = scenario(tmp_path, name="warmup")
+    data = yaml.safe_load(p.read_text())
+    data["horizon"]["warmup_h"] = 0.5
+    p.write_text(yaml.safe_dump(data))
+    sc = load_scenario(p)
+    cold = ccsim.staff(sc, workers=1)
+    start = cold.simulated.copy()
+    start[:, 0] = 1  # a warm-up interval the file got wrong
+    warm = ccsim.staff(sc, workers=1, start=start)
+    assert warm.simulated[0, 0] == cold.erlang[0, 0] == cold.simulated[0, 0]
