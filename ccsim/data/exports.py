@@ -79,14 +79,18 @@ def artifact_rows(
         return []
     out: list[tuple[str, NDArray[np.bool_]]] = []
     first = arrival_columns[0]
-    header = _text(frame[first]).eq(first).to_numpy()
+    arrival = frame[first]
+    textual = pd.api.types.is_object_dtype(arrival.dtype) or pd.api.types.is_string_dtype(
+        arrival.dtype
+    )
+    # a header or a totals word can only stand in a text column (not in numbers or times)
+    header = _text(arrival).eq(first).to_numpy() if textual else np.zeros(n, dtype=bool)
     if header.any():
         out.append(("repeated header line (exports joined together)", header))
     # a totals line has no arrival time, or a total word in its place: only rows whose
     # arrival does not open with a digit are looked at further (a cheap test first)
-    arrival = frame[first]
     rows = arrival.isna().to_numpy().copy()
-    if not pd.api.types.is_numeric_dtype(arrival.dtype):
+    if textual:
         text = _text(arrival)
         rows |= ~text.str.slice(0, 1).isin(list("0123456789")).to_numpy()
         some = np.flatnonzero(rows & text.notna().to_numpy())
@@ -133,8 +137,9 @@ def without_rows(frame: pd.DataFrame, drop: NDArray[np.bool_], columns: list[str
 def duplicate_rows(df: pd.DataFrame, fields: list[str]) -> tuple[NDArray[np.bool_], int]:
     """Rows repeating an earlier row in every field read, when they name who took part.
 
-    A row with a caller id, or answered by a named agent, cannot happen twice at the same
-    instant: its repeat is the same call exported twice and is left out. Repeats naming
+    A row with a caller id (one holding a digit other than 0: a withheld number written
+    ``anonymous``, ``Unknown`` or ``0`` names nobody), or answered by a named agent,
+    cannot happen twice at the same instant: its repeat is the same call exported twice and is left out. Repeats naming
     neither could be two calls alike (two hang-ups in the same second): they are kept and
     their number returned for a note.
     """
@@ -154,7 +159,10 @@ def duplicate_rows(df: pd.DataFrame, fields: list[str]) -> tuple[NDArray[np.bool
         return dup, 0
     named = np.zeros(len(df), dtype=bool)
     if "caller_id" in cols:
-        named |= df["caller_id"].notna().to_numpy()
+        # a number names a caller; a withheld one (anonymous, Unknown, Private, 0) does not
+        ids = df["caller_id"].astype("str").str.strip().where(df["caller_id"].notna())
+        real = ids.str.contains(r"[1-9]", regex=True, na=False)
+        named |= real.to_numpy()
     if "agent" in cols:
         named |= (df["agent"].notna() & df["outcome"].eq("answered")).to_numpy()
     return dup & named, int((dup & ~named).sum())

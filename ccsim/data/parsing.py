@@ -206,7 +206,15 @@ def read_duration(
             grouped = text.str.fullmatch(
                 rf"-?\d{{1,3}}(?:{re.escape(k)}\d{{3}})+(?:{re.escape(decimal)}\d+)?", na=False
             )
-            text = text.where(~grouped, text.str.replace(k, "", regex=False))
+            # a column whose dots also stand before fewer or more than three digits (1.5,
+            # 3.25) uses them as decimal points, whatever the map says: 12.345 is 12.345 s
+            dotted = (
+                text.str.fullmatch(r"-?\d*\.(?:\d{1,2}|\d{4,})", na=False).any()
+                if decimal == ","
+                else False
+            )
+            if not dotted:
+                text = text.where(~grouped, text.str.replace(k, "", regex=False))
         num = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
         sec = num.to_numpy(dtype=float, na_value=np.nan) * unit
         clock = text.str.contains(":", regex=False, na=False).to_numpy() & np.isnan(sec)
@@ -263,9 +271,14 @@ def _worded(v: str) -> float:
 def _clock_seconds(text: pd.Series) -> NDArray[np.float64]:
     # the sign belongs to the whole duration: -0:05 is -5 s (not -0 min + 5 s)
     sign = np.where(text.str.startswith("-").to_numpy(dtype=bool), -1.0, 1.0)
-    parts = text.str.lstrip("-").str.split(":", expand=True)
+    bare = text.str.lstrip("-")
+    # the number of parts written, not of parts that read: 1:2:x is no duration (not 62 s)
+    n = (bare.str.count(":") + 1).to_numpy()
+    # a decimal comma in the seconds (0:01:05,5)
+    parts = bare.str.replace(",", ".", regex=False).str.split(":", expand=True)
     parts = parts.apply(pd.to_numeric, errors="coerce")
-    n = parts.notna().sum(axis=1).to_numpy()
+    written = parts.notna().sum(axis=1).to_numpy()
+    n = np.where(written == n, n, 0)  # a part that does not read: not a duration
     vals = parts.to_numpy(dtype=float, na_value=np.nan)
     out = np.full(len(text), np.nan)
     two = n == 2

@@ -57,7 +57,8 @@ def read_time(
     if pd.api.types.is_datetime64_any_dtype(raw.dtype):  # Parquet timestamps
         return _placeholders(_naive(raw.where(~miss)), where, said), None
     if numeric and fmt is None and _looks_compact(raw, fm, miss):
-        # 20260305200307: a date and time written as one number
+        # 20260305200307: a date and time written as one number (0: not known)
+        miss = miss | (raw.to_numpy(dtype=float, na_value=np.nan) == 0)
         raw = raw.astype("Int64").astype("str").where(~miss)
         fmt, numeric = COMPACT, False
     if numeric:
@@ -90,7 +91,7 @@ def _looks_compact(raw: pd.Series, fm: FieldMap | None, miss: np.ndarray) -> boo
     if fm is not None and "unit" in fm.model_fields_set:
         return False
     v = raw.to_numpy(dtype=float, na_value=np.nan)[~miss]
-    v = v[np.isfinite(v)]
+    v = v[np.isfinite(v) & (v != 0)]  # 0: a placeholder for "no time"
     return bool(len(v)) and bool(
         (v >= 19900101000000).all() and (v <= 20991231235959).all() and (v % 1 == 0).all()
     )
@@ -122,7 +123,8 @@ def _looks_excel(raw: pd.Series, fm: FieldMap | None, miss: np.ndarray) -> bool:
     if fm is not None and "unit" in fm.model_fields_set:
         return False
     v = raw.to_numpy(dtype=float, na_value=np.nan)[~miss]
-    v = v[np.isfinite(v)]
+    # 0, 1 and 2 are the placeholder dates 1899-12-30 to 1900-01-01 ("no time")
+    v = v[np.isfinite(v) & ((v < 0) | (v >= 3))]
     if len(v) == 0:
         return False
     lo, hi = float(v.min()), float(v.max())

@@ -500,3 +500,57 @@ def test_a_numeric_id_too_long_for_a_whole_number_is_kept_as_written(tmp_path):
     )
     df = read_call_log(write(tmp_path, text))
     assert df["caller_id"].tolist() == ["1e+300", "17"]
+
+
+# --- found in review: each read as meant -----------------------------------------------
+
+
+def test_a_clock_duration_with_a_decimal_comma_or_a_bad_part(tmp_path):
+    """``0:01:05,5`` is 65.5 s (not 1 s); ``1:2:x`` is a problem (not 62 s)."""
+    good = body(
+        "2026-03-05 08:00:10,billing,answered,12,0:01:05.5,A1,1381",
+        head=HEAD,
+    ).replace("0:01:05.5", '"0:01:05,5"')
+    log = load_call_log(write(tmp_path, good))
+    assert log.frame["talk_s"].tolist() == [65.5]
+    bad = body("2026-03-05 08:00:10,billing,answered,12,1:2:x,A1,1381")
+    assert any("talk_s" in p and "'1:2:x'" in p for p in problems(write(tmp_path, bad, "b.csv")))
+
+
+def test_dots_as_decimal_points_are_kept_whatever_the_decimal_mark(tmp_path):
+    """With ``decimal: ','``, a column that also has 1.5 and 3.25 reads 12.345 as 12.345 s."""
+    lines = [
+        "2026-03-05 08:00:10;billing;answered;1;1.5;A1;1381",
+        "2026-03-05 08:01:10;billing;answered;1;12.345;A1;1382",
+        "2026-03-05 08:02:10;billing;answered;1;3.25;A1;1383",
+    ]
+    m = write(tmp_path, "csv: {delimiter: ';', decimal: ','}\n", "m.yaml")
+    log = load_call_log(write(tmp_path, body(*lines, sep=";")), m)
+    assert log.frame["talk_s"].tolist() == [1.5, 12.345, 3.25]
+    # thousands groups alone still read as thousands
+    lines = ["2026-03-05 08:00:10;billing;answered;1;1.234;A1;1381"]
+    log = load_call_log(write(tmp_path, body(*lines, sep=";"), "t.csv"), m)
+    assert log.frame["talk_s"].tolist() == [1234.0]
+
+
+def test_a_zero_placeholder_keeps_excel_dates_detected(tmp_path):
+    head = "arrival,call_type,outcome,talk_s,answer"
+    lines = [
+        "46086.3334,q,answered,100,46086.3335",
+        "46086.40,q,abandoned,,0",
+        "46087.41,q,answered,90,46087.4101",
+    ]
+    log = load_call_log(write(tmp_path, body(*lines, head=head)))
+    assert log.frame["arrival"].dt.year.tolist() == [2026] * 3
+    assert log.frame["answer"].isna().tolist() == [False, True, False]
+
+
+def test_withheld_caller_ids_name_nobody(tmp_path):
+    """Two blocked calls from withheld numbers in the same minute are two calls."""
+    head = "arrival,call_type,outcome,caller_id"
+    lines = ["2026-03-05 08:00,a,blocked,anonymous", "2026-03-05 08:00,a,blocked,anonymous"]
+    log = load_call_log(write(tmp_path, body(*lines, head=head)))
+    assert len(log.frame) == 2
+    lines = ["2026-03-05 08:00,a,blocked,13800001111", "2026-03-05 08:00,a,blocked,13800001111"]
+    log = load_call_log(write(tmp_path, body(*lines, head=head), "n.csv"))
+    assert len(log.frame) == 1
