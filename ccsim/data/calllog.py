@@ -245,11 +245,16 @@ def _canonical_log(
                     "too, with columns: [DATE, TIME]"
                 )
             elif has_no_date(fmt):
-                out[name] = on_arrival_date(out[name], out["arrival"])
+                out[name], zeros = on_arrival_date(out[name], out["arrival"])
                 notes.append(
                     f"{where(name)}: times of day, put on the arrival's date (the next day "
                     "for a call across midnight)"
                 )
+                if zeros:
+                    notes.append(
+                        f"{where(name)}: {zeros:,} time{'' if zeros == 1 else 's'} of "
+                        "00:00:00 (an export's placeholder for no time) read as not known"
+                    )
         elif kind == "duration":
             decimal = frame.attrs.get("decimal")
             out[name] = read_duration(raw, fm, where(name), issues, decimal)

@@ -102,16 +102,23 @@ def has_no_date(fmt: str | None) -> bool:
     return fmt not in (None, EXCEL) and not re.search(r"%[dmYyjbBUWaAcx]", str(fmt))
 
 
-def on_arrival_date(times: pd.Series, arrival: pd.Series) -> pd.Series:
-    """Times of day put on their call's arrival date.
+def on_arrival_date(times: pd.Series, arrival: pd.Series) -> tuple[pd.Series, int]:
+    """Times of day put on their call's arrival date, within 12 hours of the arrival.
 
-    The next day when that makes them more than 12 hours before the arrival (a call
-    across midnight).
+    The next day when the arrival's date puts them more than 12 hours before it (a call
+    across midnight), the day before when more than 12 hours after it (a clock a second
+    behind at midnight shows as a time before the arrival, a problem, not a wait of a
+    day). ``00:00:00`` is an export's placeholder for "no time" and is not known; their
+    number is returned for the notes.
     """
-    t = arrival.dt.normalize() + (times - times.dt.normalize())
-    crossed = (arrival - t) > pd.Timedelta(hours=12)
-    out: pd.Series = t.where(~crossed, t + pd.Timedelta(days=1))
-    return out
+    clock = times - times.dt.normalize()
+    placeholder = (clock == pd.Timedelta(0)).to_numpy()
+    t = arrival.dt.normalize() + clock
+    later = (arrival - t) > pd.Timedelta(hours=12)
+    earlier = (t - arrival) > pd.Timedelta(hours=12)
+    t = t.where(~later, t + pd.Timedelta(days=1))
+    out: pd.Series = t.where(~earlier, t - pd.Timedelta(days=1)).where(~placeholder)
+    return out, int((placeholder & times.notna().to_numpy()).sum())
 
 
 def _looks_excel(raw: pd.Series, fm: FieldMap | None, miss: np.ndarray) -> bool:

@@ -554,3 +554,19 @@ def test_withheld_caller_ids_name_nobody(tmp_path):
     lines = ["2026-03-05 08:00,a,blocked,13800001111", "2026-03-05 08:00,a,blocked,13800001111"]
     log = load_call_log(write(tmp_path, body(*lines, head=head), "n.csv"))
     assert len(log.frame) == 1
+
+
+def test_times_of_day_stay_within_twelve_hours_of_the_arrival(tmp_path):
+    """00:00:00 is a placeholder; a clock a second behind at midnight is a problem, not a day."""
+    head = "arrival,call_type,outcome,answer,talk_s"
+    lines = [
+        "2026-03-05 15:00:00,q,abandoned,00:00:00,",
+        "2026-03-05 23:59:50,q,answered,00:00:05,30",
+    ]
+    log = load_call_log(write(tmp_path, body(*lines, head=head)))
+    assert log.frame["answer"].isna().tolist() == [True, False]
+    assert log.frame["answer"].iloc[1] == pd.Timestamp("2026-03-06 00:00:05")
+    assert any("1 time of 00:00:00" in n for n in log.notes)
+    skew = ["2026-03-06 00:00:01,q,answered,23:59:59,30"]
+    found = problems(write(tmp_path, body(*skew, head=head), "skew.csv"))
+    assert any("before the arrival" in p for p in found), found
