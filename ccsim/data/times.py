@@ -201,7 +201,15 @@ def _parse_times(text: pd.Series, fmt: str | None) -> tuple[pd.Series, str | Non
         # and the formats exports commonly write
         more = [g for g in _guesses(first.drop_duplicates().iloc[1:20]) if g not in guesses]
         more += [g for g in COMMON_FORMATS if g not in guesses and g not in more]
-        reads += [_read(text, g) for g in more]
+        # each on a sample first: read in full only where it reads the sample better than
+        # the formats tried (one bad value in a long column costs one more read, not 15)
+        sample = first.iloc[:500]
+        best = min(_read(sample, r[2])[0] for r in reads)
+        for g in more:
+            n = _read(sample, g)[0]
+            if n < best:
+                reads.append(_read(text, g))
+                best = n
     complete = [r for r in reads if r[0] == 0]
     # year first is followed by the month (no export writes year, day, month)
     if len(complete) == 2 and not any(str(r[2]).startswith("%Y") for r in complete):
