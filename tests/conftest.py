@@ -1,9 +1,17 @@
 import json
+import os
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 
 from ccsim.cli import cli
+
+# CI (``.ci/run``) draws the property tests' examples from a fixed seed, so that a clean
+# clone's run is the same every time; a local run explores new examples each time.
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("HYPOTHESIS_PROFILE"):
+    settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
 
 
 class Run:
