@@ -20,6 +20,7 @@ from ccsim.staffing.plan_views import PlanViews
 from ccsim.staffing.rostering import Rostered, roster_doc, rostered
 from ccsim.staffing.search import Searcher, SearchResult, enforced_checks
 from ccsim.staffing.shifts import Roster
+from ccsim.staffing.warm import moved, start_plan
 
 IntMatrix = NDArray[np.int64]
 
@@ -245,14 +246,7 @@ class StaffingPlan(PlanViews):
         least 0 (``ccsim.staffing.warm``); for the same scenario, the plan itself. Pass
         it as ``ccsim.staff(sc, start=...)``, as ``ccsim staff --warm-start`` does.
         """
-        erlang = erlang_plan(sc)
-        if erlang.shape != self.simulated.shape:
-            raise ValueError(
-                f"the plan has {self.simulated.shape[0]} groups x {self.simulated.shape[1]} "
-                f"intervals; the scenario has {erlang.shape[0]} x {erlang.shape[1]}"
-            )
-        out: IntMatrix = np.maximum(self.simulated + erlang - self.erlang, 0).astype(np.int64)
-        return out
+        return moved(self.simulated, self.erlang, erlang_plan(sc))
 
     def staffed_scenario(self, which: str = "sim") -> Scenario:
         """The scenario with its groups' agents set to a step of this plan (``erlang``, ``sim``, ``scheduled``)."""
@@ -349,21 +343,13 @@ def staff(
     t0 = time.perf_counter()
     m = compile_scenario(sc)
     erlang = erlang_plan(sc)
-    first: IntMatrix = erlang if start is None else np.asarray(start, dtype=np.int64).copy()
-    if first.shape != erlang.shape:
-        raise ValueError(
-            f"the start plan has shape {first.shape}; the scenario has {erlang.shape[0]} "
-            f"groups x {erlang.shape[1]} intervals"
-        )
-    # warm-up intervals keep their step-1 agents, whatever the start (the search leaves them)
-    warm = sc.horizon.warmup_intervals
-    first[:, :warm] = erlang[:, :warm]
+    first = start_plan(start, erlang, sc.horizon.warmup_intervals)
     if not enforced_checks(sc):
         raise ValueError(
             "the scenario has no target staffing can act on (service level, abandonment, ASA, answer rate, occupancy cap, tier targets)"
         )
     searcher = Searcher(sc, seed, workers, log, executor)
-    result = searcher.run(first, "start" if start is None else "previous plan")
+    result = searcher.run(first, warm=start is not None)
     sim = result.plan
     shrink = sc.staffing.shrinkage
     scheduled = np.where(sim > 0, np.ceil(sim / (1.0 - shrink) - 1e-9), 0).astype(np.int64)

@@ -185,17 +185,18 @@ class Searcher:
 
     # -- the search -----------------------------------------------------------------------------
 
-    def run(self, start: IntMatrix, label: str = "start") -> SearchResult:
+    def run(self, start: IntMatrix, warm: bool = False) -> SearchResult:
         """Search from ``start`` (the Erlang plan, or a previous plan); return the cheapest feasible plan found.
 
-        ``label`` names the start in the history (``"previous plan"`` for a warm start).
+        ``warm``: ``start`` is a previous plan (``ccsim.staffing.warm``), named so in the
+        history, and no Erlang again follows it when it misses.
         """
         t0 = self._t0 = time.perf_counter()
         start = np.asarray(start, dtype=np.int64).copy()
         start[self.fixed] = self.m.staffing[self.fixed]
         # the workers receive the scenario once; each job then sends its plan only
         with pool_for(self.workers, [self.sc], self.executor) as pool:
-            ev, shortfalls, history = self._search(self.clip(start), pool, label)
+            ev, shortfalls, history = self._search(self.clip(start), pool, warm)
         if not ev.feasible and not shortfalls:
             shortfalls = [{"target": c.name, "reason": "not met"} for c, _ in ev.failures]
         for s in shortfalls:
@@ -211,7 +212,7 @@ class Searcher:
         )  # fmt: skip
 
     def _search(
-        self, plan: IntMatrix, pool: Executor | None, label: str = "start"
+        self, plan: IntMatrix, pool: Executor | None, warm: bool = False
     ) -> tuple[Evaluation, list[dict[str, Any]], list[dict[str, Any]]]:
         """Guided steps from ``plan`` until no proposal is new; simulated adds as a fallback.
 
@@ -227,8 +228,8 @@ class Searcher:
         # reads (measured on 2 replications of the province's overloaded start it gave
         # 150 agent-hours fewer than on 6, a plan that missed)
         ev = self.evaluator.evaluate(plan, pool, full=True)
-        history.append(self._note(label, ev))
-        if not ev.feasible and budget > 1 and label == "start":
+        history.append(self._note("previous plan" if warm else "start", ev))
+        if not ev.feasible and budget > 1 and not warm:
             # Erlang again, on the load each group really got in simulation (with repeat
             # calls and overflow): usually close to the answer, and a better place to
             # calibrate than an overloaded plan

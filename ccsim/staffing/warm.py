@@ -144,17 +144,52 @@ def _whole(v: Any) -> bool:
     return isinstance(v, float) and math.isfinite(v) and v.is_integer() and 0 <= v <= 1e9
 
 
-def warm_plan(cells: Cells, erlang_then: Cells, erlang: NDArray[np.int64]) -> NDArray[np.int64]:
-    """The search's start: the previous plan moved by Erlang's change since, cell by cell.
+def moved(
+    simulated: NDArray[np.int64], erlang_then: NDArray[np.int64], erlang_now: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    """A plan moved by Erlang's change, cell by cell: ``simulated + now - then``, at least 0.
 
-    A cell of the previous plan with its Erlang agents (``erlang_then``) starts at
-    ``previous + erlang - erlang_then`` (at least 0): a what-if's change (more calls, a
-    longer handling time) as Erlang sees it, on top of what simulation found before; an
-    unchanged scenario starts exactly at the previous plan. A cell without its Erlang
-    agents keeps the previous plan's; a cell the file leaves out, the Erlang plan's.
+    A what-if's change (more calls, a longer handling time) as Erlang sees it, on top of
+    what simulation found before; an unchanged scenario gives the plan itself.
     """
-    out = np.asarray(erlang, dtype=np.int64).copy()
-    for (g, i), a in cells.items():
-        then = erlang_then.get((g, i))
-        out[g, i] = a if then is None else max(a + int(out[g, i]) - then, 0)
+    if not simulated.shape == erlang_then.shape == erlang_now.shape:
+        raise ValueError(
+            f"the plan has {simulated.shape[0]} groups x {simulated.shape[1]} intervals; "
+            f"the scenario has {erlang_now.shape[0]} x {erlang_now.shape[1]}"
+        )
+    out: NDArray[np.int64] = np.maximum(simulated + erlang_now - erlang_then, 0).astype(np.int64)
     return out
+
+
+def warm_plan(cells: Cells, erlang_then: Cells, erlang: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The search's start from a previous plan's file (``read_warm_start``), ``moved``.
+
+    A cell without its Erlang agents in the file keeps the previous plan's agents; a cell
+    the file leaves out, the Erlang plan's.
+    """
+    sim = np.asarray(erlang, dtype=np.int64).copy()
+    then = sim.copy()
+    for (g, i), a in cells.items():
+        sim[g, i] = a
+    for (g, i), e in erlang_then.items():
+        then[g, i] = e
+    return moved(sim, then, np.asarray(erlang, dtype=np.int64))
+
+
+def start_plan(
+    start: NDArray[np.integer[Any]] | None, erlang: NDArray[np.int64], warmup: int
+) -> NDArray[np.int64]:
+    """The search's first plan: ``start`` (a previous plan) or the Erlang plan.
+
+    Warm-up intervals keep their Erlang agents whatever the start (the search leaves them).
+    """
+    if start is None:
+        return erlang
+    first = np.asarray(start, dtype=np.int64).copy()
+    if first.shape != erlang.shape:
+        raise ValueError(
+            f"the start plan has shape {first.shape}; the scenario has {erlang.shape[0]} "
+            f"groups x {erlang.shape[1]} intervals"
+        )
+    first[:, :warmup] = erlang[:, :warmup]
+    return first
