@@ -72,11 +72,23 @@ def test_staff_refuses_replications(ccsim, tmp_path):
 
 
 def test_missed_targets_fail_compare_only_with_strict(ccsim, tmp_path):
-    """A design missing a target is a result (exit 0); --strict makes it a failed check (1)."""
-    ok = write(tmp_path, "ok", [{"id": "g", "skills": ["billing", "technical"], "agents": 55}])
-    short = write(
-        tmp_path, "short", [{"id": "g", "skills": ["billing", "technical"], "agents": 17}]
-    )
+    """A design missing a target is a result (exit 0); --strict makes it a failed check (1).
+
+    The agents come from the load: twice Erlang's peak meets the target with room to
+    spare; three quarters of the quietest interval's load leaves the queue growing all
+    day, far below it.
+    """
+    import math
+
+    from ccsim.scenario import load_scenario
+    from ccsim.staffing.erlang_step import erlang_plan, group_loads
+
+    skills = ["billing", "technical"]
+    probe = load_scenario(write(tmp_path, "probe", [{"id": "g", "skills": skills, "agents": 1}]))
+    erlangs = group_loads(probe).work_s[0] / probe.horizon.interval_s
+    many, few = 2 * int(erlang_plan(probe).max()), math.floor(0.75 * erlangs.min())
+    ok = write(tmp_path, "ok", [{"id": "g", "skills": skills, "agents": many}])
+    short = write(tmp_path, "short", [{"id": "g", "skills": skills, "agents": few}])
     plain = ccsim("compare", ok, short, "-r", "2", "--json", "--quiet")
     assert plain.code == 0, plain.err
     met = [s["all_targets_met"] for s in plain.json()["scenarios"]]
