@@ -43,6 +43,11 @@ def _root(removed: int, s_best: float, s_miss: float) -> float | None:
     return removed * max(s_best, 0.0) / (max(s_best, 0.0) - s_miss)
 
 
+def _agents(root: float) -> int:
+    """Whole agents of a damped root (a float a hair below a whole number is that number)."""
+    return math.floor(root * DAMPING + 1e-9)
+
+
 def step_caps(
     best: Evaluation, miss: Evaluation, checks: list[Check], t: float
 ) -> tuple[int | None, NDArray[np.int64] | None]:
@@ -64,9 +69,9 @@ def step_caps(
                 if r is not None:
                     if per is None:
                         per = np.full(vb.shape[1], np.iinfo(np.int64).max // 4, dtype=np.int64)
-                    per[i] = min(int(per[i]), math.floor(r * DAMPING))
+                    per[i] = min(int(per[i]), _agents(r))
         else:
             r = _root(int(cut.sum()), slack(vb, c, t), slack(vm, c, t))
             if r is not None:
                 total = r if total is None else min(total, r)
-    return (None if total is None else math.floor(total * DAMPING)), per
+    return (None if total is None else _agents(total)), per

@@ -11,6 +11,7 @@ removal, the secant between the best plan and the failed one sizes the next step
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -77,10 +78,12 @@ def test_the_secant_sizes_the_next_step_between_the_best_plan_and_a_failed_one()
         {"service_level": np.full(4, 0.75), "service_level_interval": np.tile(isl, (4, 1))},
     )
     total, per = step_caps(best, miss, [period, interval], t)
-    sb, sm = 0.90 - 0.8, 0.75 - 0.8  # sd 0: the bounds are the means
-    assert total == math.floor(30 * sb / (sb - sm) * DAMPING)  # 17 (18 in exact arithmetic)
-    sb, sm = 0.85 - 0.8, 0.65 - 0.8
-    assert per is not None and per[1] == math.floor(10 * sb / (sb - sm) * DAMPING) == 2
+    # sd 0: the bounds are the means, slack 0.10 -> -0.05 (period), 0.05 -> -0.15 (interval)
+    # in exact arithmetic (the float root is a hair below 18)
+    exact = Fraction(30) * Fraction(1, 10) / Fraction(15, 100) * Fraction(str(DAMPING))
+    assert total == math.floor(exact) == 18
+    exact = Fraction(10) * Fraction(5, 100) / Fraction(20, 100) * Fraction(str(DAMPING))
+    assert per is not None and per[1] == math.floor(exact) == 2
     assert per[0] > 1000 and per[2] > 1000  # intervals that held: no cap
     # a failed plan whose targets all hold gives no secant
     ok = _ev(best.plan - 1, best.values)
