@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import click
@@ -9,6 +10,7 @@ import click
 from ccsim.commands.options import raise_with_files, run_option_problems, target_problems
 from ccsim.errors import InputError, Problem
 from ccsim.reporting.jsonout import dumps
+from ccsim.runner.cluster import dask_client, dask_option
 
 
 @click.command(
@@ -17,7 +19,8 @@ from ccsim.reporting.jsonout import dumps
 Examples:
   ccsim run scenarios/province_10000.yaml -r 1 --snapshot-at 11:00 --snapshot now.yaml --no-output
   ccsim intraday scenarios/province_10000.yaml --state now.yaml
-  ccsim intraday scenarios/province_10000.yaml --state now.yaml --call-in general,order --max-extra 8 --json""",
+  ccsim intraday scenarios/province_10000.yaml --state now.yaml --call-in general,order --max-extra 8 --json
+  ccsim intraday scenarios/province_10000.yaml --state now.yaml --dask tcp://scheduler:8786""",
 )
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option(
@@ -48,7 +51,12 @@ Examples:
     help="Groups that may be called in, comma-separated (default: all that take calls).",
 )
 @click.option("--no-recommend", is_flag=True, help="Project only; search no actions.")
-@click.option("--workers", type=int, help="Parallel processes (default: one per core).")
+@click.option(
+    "--workers",
+    type=int,
+    help="Parallel processes (default: one per core); with --dask, replications run ahead.",
+)
+@dask_option
 @click.option(
     "--out",
     "out_file",
@@ -65,6 +73,7 @@ def intraday_command(
     call_in: str | None,
     no_recommend: bool,
     workers: int | None,
+    dask_address: str | None,
     out_file: str | None,
     as_json: bool,
 ) -> int:
@@ -74,7 +83,7 @@ def intraday_command(
     from ccsim.reporting.intraday_text import print_intraday
     from ccsim.scenario import load_scenario
 
-    problems = run_option_problems(replications, seed, workers)
+    problems = run_option_problems(replications, seed, workers, dask_address)
     if max_extra < 0:
         problems.append(Problem("--max-extra", "must be >= 0", max_extra))
     problems += target_problems(out_file, "--out", folder=False)
@@ -91,10 +100,15 @@ def intraday_command(
     if bad:
         raise InputError(bad)
     log = None if as_json else (lambda msg: click.echo(msg, err=True))
-    res = intraday(
-        sc, state, replications=replications, seed=seed, max_extra=max_extra,
-        call_in=groups or None, recommend=not no_recommend, workers=workers, log=log,
-    )  # fmt: skip
+    with contextlib.ExitStack() as stack:
+        client = stack.enter_context(dask_client(dask_address)) if dask_address else None
+        if client is not None and workers is None:  # as many replications ahead as it has workers
+            workers = max(1, sum(client.nthreads().values()))
+        res = intraday(
+            sc, state, replications=replications, seed=seed, max_extra=max_extra,
+            call_in=groups or None, recommend=not no_recommend, workers=workers, log=log,
+            executor=client.get_executor(pure=False) if client is not None else None,
+        )  # fmt: skip
     doc = res.to_dict()
     if out_file is not None:
         from ccsim.reporting.files import write_file_atomically

@@ -14,9 +14,12 @@ from ccsim.scenario.schema import Scenario
 
 
 def run_option_problems(
-    replications: int | None = None, seed: int | None = None, workers: int | None = None
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    dask: str | None = None,
 ) -> list[Problem]:
-    """Problems of ``--replications``, ``--seed`` and ``--workers`` (``None``: not given)."""
+    """Problems of ``--replications``, ``--seed``, ``--workers`` and ``--dask`` (``None``: not given)."""
     out = []
     if replications is not None and replications < 1:
         out.append(Problem("--replications", "must be >= 1", replications))
@@ -26,6 +29,10 @@ def run_option_problems(
         out.append(Problem("--seed", "must be >= 0", seed))
     if workers is not None and workers < 1:
         out.append(Problem("--workers", "must be >= 1", workers))
+    if dask is not None:
+        from ccsim.runner.cluster import address_problems
+
+        out += address_problems(dask)
     return out
 
 

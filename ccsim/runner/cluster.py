@@ -1,6 +1,6 @@
 """Dask clusters for ``--dask ADDRESS``: a scheduler's address, or ``local:N`` workers here.
 
-The replications of ``run``, ``compare``, ``staff`` and ``sweep`` are independent tasks
+The replications of ``run``, ``compare``, ``staff``, ``sweep`` and ``intraday`` are independent tasks
 (each draws from its own named streams), so on a cluster they give the same numbers, bit
 for bit, as local processes. A worker lost in the middle is no loss: the scheduler runs
 its tasks again elsewhere, and a task's result depends on its arguments only.

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from dask.distributed import Client, LocalCluster  # in the dev extra
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,6 +74,26 @@ def test_staff_on_the_cluster_gives_the_local_plan(ccsim, address):
     assert dask["feasible"]
 
 
+def test_intraday_on_the_cluster_gives_the_local_projection_and_call_ins(ccsim, address, tmp_path):
+    # mmn_abandon at 04:00 with half its agents from 04:30 and 40 callers waiting: the
+    # projection misses its targets, so the call-in search runs too
+    sc = ROOT / "scenarios" / "mmn_abandon.yaml"
+    state = tmp_path / "now.yaml"
+    r = ccsim("run", sc, "-r", 1, "--snapshot-at", "04:00", "--snapshot", state, "--no-output")
+    assert r.code == 0, r.err
+    s = yaml.safe_load(state.read_text())
+    s["staffing"] = {"agents": [12] + [6] * 7}
+    s["waiting"] = [{"call_type": "general", "count": 40, "waited_s": [0, 120]}]
+    state.write_text(yaml.safe_dump(s))
+    args = ("intraday", sc, "--state", state, "-r", 4, "--json")
+    local = ccsim(*args, "--workers", 2)
+    dask = ccsim(*args, "--dask", address)
+    assert local.code == 0, local.err
+    assert dask.code == 0, dask.err
+    assert local.json()["actions"], "the call-in search must have run"
+    assert dask.json() == local.json()
+
+
 def test_local_n_starts_a_cluster_of_its_own(ccsim):
     local = ccsim("run", MMN, "-r", 2, "--workers", 1, "--no-output", "--json").json()
     dask = ccsim("run", MMN, "-r", 2, "--dask", "local:2", "--no-output", "--json")
@@ -87,13 +108,28 @@ def test_local_n_starts_a_cluster_of_its_own(ccsim):
         ("compare", MMN, MMN),
         ("staff", MMN, "--quiet"),
         ("sweep", MMN, "--vary", f"{AGENTS}=11,12", "--no-output"),
+        ("intraday", MMN, "--state", MMN),
     ],
-    ids=["run", "compare", "staff", "sweep"],
+    ids=["run", "compare", "staff", "sweep", "intraday"],
 )
 def test_local_zero_is_refused(ccsim, args):
     r = ccsim(*args, "--dask", "local:0")
     assert r.code == 2
     assert r.err == "ccsim: error: --dask: local:N needs N >= 1 workers, got 'local:0'\n"
+
+
+@pytest.mark.parametrize("command", ["run", "staff", "sweep", "intraday"])
+def test_a_bad_address_is_listed_with_the_other_problems(ccsim, command, tmp_path):
+    # was reported alone, after the scenario's problems had been listed and fixed
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\n")
+    extra = {"sweep": ("--vary", f"{AGENTS}=11,12"), "intraday": ("--state", MMN)}
+    r = ccsim(command, bad, *extra.get(command, ()), "--workers", 0, "--dask", "local:0")
+    assert r.code == 2
+    lines = r.err.splitlines()
+    assert "ccsim: error: --workers: must be >= 1, got 0" in lines
+    assert "ccsim: error: --dask: local:N needs N >= 1 workers, got 'local:0'" in lines
+    assert any("seed: is required" in line for line in lines)
 
 
 def test_an_address_dask_cannot_read_is_bad_input(ccsim):
