@@ -203,20 +203,24 @@ def _canonical_log(
 ) -> CallLog:
     n = len(frame)
     offset = int(frame.attrs.get("line_offset", 2))
+    # the file line of each row: a quoted value over several lines moves the later rows
+    row_line = frame.attrs.get("line_of")
+    if row_line is None:
+        row_line = np.arange(n, dtype=np.int64) + offset
     notes: list[str] = list(frame.attrs.get("notes", []))
     artifacts = artifact_rows(frame, fields["arrival"].source_columns())
     layout: list[Skipped] = []
     if artifacts:
         drop = np.zeros(n, dtype=bool)
         for reason, mask in artifacts:
-            lines = np.flatnonzero(mask) + offset
+            lines = row_line[np.flatnonzero(mask)]
             layout.append(Skipped(reason, int(mask.sum()), [int(x) for x in lines[:5]]))
             drop |= mask
         typed = [
             c for f, fm in fields.items() if FIELDS[f][0] != "label" for c in fm.source_columns()
         ]
         frame = without_rows(frame, drop, typed)
-    line_of = frame.index.to_numpy(dtype=np.int64) + offset
+    line_of = row_line[frame.index.to_numpy(dtype=np.int64)]
     issues = RowIssues(line_of, str(frame.attrs.get("row_word", "line")))
     out: dict[str, Any] = {}
 

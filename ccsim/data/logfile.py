@@ -7,9 +7,15 @@ the first row (``line_offset``) and, in ``notes``, what was detected rather than
 
 from __future__ import annotations
 
+import bz2
+import csv
+import gzip
+import io
+import lzma
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ccsim.data.exports import DELIMITERS, refuse_workbook, sniff_delimiter
@@ -83,6 +89,9 @@ def open_log(p: Path, m: LogMap | None) -> tuple[list[str], Any]:
         df.attrs["notes"] = notes
         df.attrs["decimal"] = opts.decimal
         df.attrs["extra_fields"] = _extra_fields(p, kw, len(header), len(df))
+        lines = record_lines(p, kw, opts.encoding, len(df))
+        if lines is not None:
+            df.attrs["line_of"] = lines
         return df
 
     return header, read_csv
@@ -144,6 +153,46 @@ def _extra_fields(p: Path, kw: dict[str, Any], width: int, rows: int) -> Any:
     if len(extra) != rows:
         return None
     return extra.notna().to_numpy()
+
+
+def record_lines(p: Path, kw: dict[str, Any], encoding: str, rows: int) -> Any:
+    """The file line each row starts on, when a quoted value holds a line break; else None.
+
+    Without such values row ``k`` is line ``k + skip_rows + 2`` (``line_offset``). A
+    quoted comment written over two lines makes one row of two lines, and every later
+    row's line number would be one short; here the rows are counted as the ``csv``
+    module reads them. None too when the file cannot be read again as it was (a
+    compression other than gzip, bz2 or xz), or its rows do not come out as many.
+    """
+    opener = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}.get(p.suffix.lower())
+    if opener is None and p.suffix.lower() in (".zip", ".zst", ".tar"):
+        return None
+    try:
+        with (opener or open)(p, "rt", encoding=encoding, newline="") as f:  # type: ignore[operator]
+            text = f.read()
+    except (OSError, EOFError, UnicodeDecodeError, LookupError):
+        return None
+    if '"' not in text:
+        return None
+    first = int(kw["skiprows"]) + 1  # lines before the first row (the header's included)
+    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if physical - first == rows:
+        return None  # one line per row
+    lines = io.StringIO(text)
+    for _ in range(first):
+        lines.readline()
+    starts = []
+    try:
+        reader = csv.reader(lines, delimiter=kw["sep"], quotechar='"')
+        line = first + 1
+        for _ in reader:
+            starts.append(line)
+            line = first + reader.line_num + 1
+    except (csv.Error, TypeError):  # a delimiter the csv module does not take
+        return None
+    if len(starts) != rows:
+        return None
+    return np.asarray(starts, dtype=np.int64)
 
 
 def _header(p: Path, kw: dict[str, Any], encoding: str) -> list[str]:

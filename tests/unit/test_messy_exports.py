@@ -570,3 +570,27 @@ def test_times_of_day_stay_within_twelve_hours_of_the_arrival(tmp_path):
     skew = ["2026-03-06 00:00:01,q,answered,23:59:59,30"]
     found = problems(write(tmp_path, body(*skew, head=head), "skew.csv"))
     assert any("before the arrival" in p for p in found), found
+
+
+def test_a_quoted_value_over_two_lines_keeps_the_later_lines_numbers(tmp_path):
+    # an agent's note written over two lines: one row of two lines; the bad talk time
+    # below it is on the file's line 5, not 4
+    text = body(
+        CALLS[0], CALLS[1] + ',"called back\nno answer"', CALLS[2].replace(",95,", ",xx,"),
+        head=HEAD + ",note",
+    )  # fmt: skip
+    assert problems(write(tmp_path, text))[0].startswith("line 5, talk_s")
+    gz = write(tmp_path, gzip.compress(text.encode()), name="log.csv.gz")
+    assert problems(gz)[0].startswith("line 5, talk_s")
+
+
+def test_a_quoted_value_over_lines_gives_skipped_rows_their_lines(tmp_path):
+    text = body(
+        '2026-03-05 08:00:10,billing,answered,12,180,A1,1381,"line one\nline two\nline three"',
+        "Total,,,,,,,",
+        *CALLS[1:],
+        head=HEAD + ",note",
+    )  # fmt: skip
+    log = load_call_log(write(tmp_path, text))
+    assert len(log.frame) == 4
+    assert list(skipped(log).values()) == [(1, [5])]
