@@ -89,10 +89,21 @@ class SimulationResult(RunViews):
 
     def sums(self, by: Sequence[str] = ()) -> pd.DataFrame:
         """Counts summed per replication and ``by`` labels (every label in every replication)."""
-        return self._sums(list(by))
+        return self._sums(list(by)).copy()
 
     def _sums(self, by: Sequence[str]) -> pd.DataFrame:
-        """Counts summed per replication and ``by`` labels, with every label in every replication."""
+        """Counts summed per replication and ``by`` labels, with every label in every replication.
+
+        Kept per roll-up (the summary, targets and tables ask for the same ones many
+        times); read only here, ``sums`` hands out copies.
+        """
+        memo: dict[tuple[str, ...], pd.DataFrame] = self.__dict__.setdefault("_sums_memo", {})
+        key = tuple(by)
+        if key not in memo:
+            memo[key] = self._sum_cells(by)
+        return memo[key]
+
+    def _sum_cells(self, by: Sequence[str]) -> pd.DataFrame:
         keys = ["replication", *by]
         cells = self.cells
         sums = cells.groupby(keys, observed=False)[self.counter_columns].sum()
@@ -277,17 +288,23 @@ class SimulationResult(RunViews):
                         df.loc[k, stat] = float(totals[(k, stat)].iloc[0])
             return df
         grouped = vals.groupby(level=by, observed=False)
+        index = grouped.size().index
+        n = len(self.reps)
+        width = len(vals) // max(n, 1)
+        # the rows are every replication x every label, replication first (``_sums``):
+        # each KPI is a [label, replication] grid, its labels put in the groups' order
+        group_of = grouped.ngroup().to_numpy()
+        if len(index) != width or (group_of.reshape(n, width) != group_of[:width]).any():
+            raise RuntimeError(f"KPIs by {by}: the rows are not every replication x every label")
         out = {}
         for k in vals.columns:
             lo, hi = K.bounds(k)
-
-            def one(s: pd.Series, lo: float = lo, hi: float = hi) -> K.Estimate:
-                return K.estimate(s.to_numpy(), lo, hi)
-
-            est = grouped[k].apply(one)
-            out[(k, "mean")] = est.map(lambda e: e.mean)
-            out[(k, "ci_low")] = est.map(lambda e: e.low)
-            out[(k, "ci_high")] = est.map(lambda e: e.high)
+            grid = vals[k].to_numpy(dtype=float).reshape(n, width).T
+            stats = K.estimate_rows(grid, lo, hi)
+            for stat, values in zip(("mean", "ci_low", "ci_high"), stats, strict=True):
+                ordered = np.empty(len(index))
+                ordered[group_of[:width]] = values
+                out[(k, stat)] = pd.Series(ordered, index=index)
         df = pd.DataFrame(out)
         df.columns = pd.MultiIndex.from_tuples(list(out), names=["kpi", "stat"])
         if totals is not None:

@@ -103,3 +103,23 @@ def test_occupancy_until_the_last_call_counts_the_agents_kept_after_closing():
 )
 def test_validation_messages(kpi, expected):
     has(base(kpi=kpi), expected)
+
+
+@pytest.mark.parametrize("reps", [1, 2, 3, 6, 8, 9, 17, 40])
+def test_estimates_of_many_labels_at_once_are_those_of_each_label(reps):
+    # the per-label tables (KPIs by interval and group) reduce every label at once; each
+    # number must be the one estimate gives the label alone, bit for bit, NaN replications
+    # (an interval without calls in some replications) and the range clipping included
+    from ccsim.results.kpis import estimate, estimate_rows
+
+    rng = np.random.default_rng(reps)
+    values = rng.normal(0.8, 0.3, size=(300, reps)) * rng.choice([1e-3, 1.0, 1e4], size=(300, 1))
+    values[rng.random(values.shape) < 0.05] = np.nan
+    values[7] = np.nan  # a label without a value in any replication
+    for lower, upper in ((0.0, 1.0), (0.0, np.inf), (-np.inf, np.inf)):
+        mean, low, high = estimate_rows(values, lower, upper)
+        for i, row in enumerate(values):
+            e = estimate(row, lower, upper)
+            assert (mean[i], low[i], high[i]) == pytest.approx(
+                (e.mean, e.low, e.high), rel=0, abs=0, nan_ok=True
+            ), i
