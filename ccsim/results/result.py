@@ -67,7 +67,11 @@ class SimulationResult(RunViews):
 
     @cached_property
     def cells(self) -> pd.DataFrame:
-        """Counts per replication and cell (interval, call type, tier, network, group)."""
+        """Counts per replication and cell (interval, call type, tier, network, group).
+
+        Read only: the KPIs sum it once per roll-up and keep the sums (a new table, after
+        ``del result.cells``, is summed afresh).
+        """
         return cells_table(self.compiled, self.reps, self.interval_day)
 
     @cached_property
@@ -97,7 +101,11 @@ class SimulationResult(RunViews):
         Kept per roll-up (the summary, targets and tables ask for the same ones many
         times); read only here, ``sums`` hands out copies.
         """
-        memo: dict[tuple[str, ...], pd.DataFrame] = self.__dict__.setdefault("_sums_memo", {})
+        cells = self.cells
+        kept = self.__dict__.get("_sums_memo")
+        if kept is None or kept[0] is not cells:  # kept for these cells only
+            kept = self.__dict__["_sums_memo"] = (cells, {})
+        memo: dict[tuple[str, ...], pd.DataFrame] = kept[1]
         key = tuple(by)
         if key not in memo:
             memo[key] = self._sum_cells(by)
@@ -147,7 +155,7 @@ class SimulationResult(RunViews):
             vals.update(self._queue_kpis(by, sums.index))
         if self.reps and self.reps[0].lines and by in ([], ["interval"], ["day"], ["center"]):
             vals.update(lines_kpis(self.compiled, self.reps, by, sums.index, self.interval_day))
-        return pd.DataFrame(vals, index=sums.index)
+        return pd.DataFrame(vals, index=sums.index.copy())  # not the kept sums' own index
 
     def _count_inputs(
         self, by: list[str]
@@ -294,7 +302,11 @@ class SimulationResult(RunViews):
         # the rows are every replication x every label, replication first (``_sums``):
         # each KPI is a [label, replication] grid, its labels put in the groups' order
         group_of = grouped.ngroup().to_numpy()
-        if len(index) != width or (group_of.reshape(n, width) != group_of[:width]).any():
+        if (
+            len(index) != width
+            or (group_of.reshape(n, width) != group_of[:width]).any()
+            or (np.sort(group_of[:width]) != np.arange(width)).any()
+        ):
             raise RuntimeError(f"KPIs by {by}: the rows are not every replication x every label")
         out = {}
         for k in vals.columns:

@@ -93,3 +93,20 @@ def test_the_html_report_shows_a_bounded_interval_table(tmp_path, monkeypatch):
     assert "The first 3 of 10 intervals; intervals.csv holds them all." in page
     table = page.split("<h2>Per interval</h2>")[1]
     assert table.count("<tr>") == 1 + 3  # header and three intervals
+
+
+def test_tables_handed_out_leave_the_kept_sums_alone():
+    # the sums of each roll-up are kept once computed: renaming the index of a table
+    # handed out must not rename theirs, and a new cells table is summed afresh
+    res = simulate(parse_scenario(base(replications=3)), workers=1)
+    before = res.kpis("group")
+    v = res.kpi_values(["group"])
+    v.index.names = ["rep", "team"]
+    s = res.sums(["group"])
+    s.index.names = ["rep", "team"]
+    s.iloc[:, :] = -1
+    assert res.kpis("group").equals(before)
+    first_two = simulate(parse_scenario(base(replications=2)), workers=1).kpis("group")
+    res.reps = res.reps[:2]
+    del res.cells
+    assert res.kpis("group").equals(first_two)
