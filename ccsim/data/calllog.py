@@ -204,9 +204,8 @@ def _canonical_log(
     n = len(frame)
     offset = int(frame.attrs.get("line_offset", 2))
     # the file line of each row: a quoted value over several lines moves the later rows
-    row_line = frame.attrs.get("line_of")
-    if row_line is None:
-        row_line = np.arange(n, dtype=np.int64) + offset
+    kept = frame.attrs.get("line_of")
+    row_line = np.arange(n, dtype=np.int64) + offset if kept is None else kept.lines
     notes: list[str] = list(frame.attrs.get("notes", []))
     artifacts = artifact_rows(frame, fields["arrival"].source_columns())
     layout: list[Skipped] = []

@@ -10,13 +10,14 @@ from __future__ import annotations
 import bz2
 import csv
 import gzip
-import io
 import lzma
+import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from ccsim.data.exports import DELIMITERS, refuse_workbook, sniff_delimiter
 from ccsim.data.logmap import LogMap
@@ -155,44 +156,68 @@ def _extra_fields(p: Path, kw: dict[str, Any], width: int, rows: int) -> Any:
     return extra.notna().to_numpy()
 
 
-def record_lines(p: Path, kw: dict[str, Any], encoding: str, rows: int) -> Any:
+class RowLines:
+    """The file line of each row, kept in a frame's ``attrs`` without being copied.
+
+    pandas deep-copies ``attrs`` into every frame it derives; the lines of a large log
+    would be copied each time.
+    """
+
+    __slots__ = ("lines",)
+
+    def __init__(self, lines: NDArray[np.int64]) -> None:
+        self.lines = lines
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> RowLines:
+        return self
+
+
+def record_lines(p: Path, kw: dict[str, Any], encoding: str, rows: int) -> RowLines | None:
     """The file line each row starts on, when a quoted value holds a line break; else None.
 
     Without such values row ``k`` is line ``k + skip_rows + 2`` (``line_offset``). A
     quoted comment written over two lines makes one row of two lines, and every later
     row's line number would be one short; here the rows are counted as the ``csv``
-    module reads them. None too when the file cannot be read again as it was (a
-    compression other than gzip, bz2 or xz), or its rows do not come out as many.
+    module reads them. The file is read in pieces: a first pass counts line breaks and
+    quotes, and only a file with more lines than rows is read again row by row. None
+    too when the file cannot be read again as it was (a zip or tar archive), or its
+    rows do not come out as many.
     """
-    opener = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}.get(p.suffix.lower())
-    if opener is None and p.suffix.lower() in (".zip", ".zst", ".tar"):
+    suffixes = [x.lower() for x in p.suffixes]
+    if ".tar" in suffixes or suffixes[-1:] in ([".zip"], [".zst"], [".tgz"]):
         return None
-    try:
-        with (opener or open)(p, "rt", encoding=encoding, newline="") as f:  # type: ignore[operator]
-            text = f.read()
-    except (OSError, EOFError, UnicodeDecodeError, LookupError):
-        return None
-    if '"' not in text:
-        return None
+    opener: Any = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}.get(
+        suffixes[-1] if suffixes else "", open
+    )
     first = int(kw["skiprows"]) + 1  # lines before the first row (the header's included)
-    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
-    if physical - first == rows:
-        return None  # one line per row
-    lines = io.StringIO(text)
-    for _ in range(first):
-        lines.readline()
-    starts = []
+    limit = csv.field_size_limit()
     try:
-        reader = csv.reader(lines, delimiter=kw["sep"], quotechar='"')
-        line = first + 1
-        for _ in reader:
-            starts.append(line)
-            line = first + reader.line_num + 1
-    except (csv.Error, TypeError):  # a delimiter the csv module does not take
-        return None
-    if len(starts) != rows:
-        return None
-    return np.asarray(starts, dtype=np.int64)
+        with opener(p, "rt", encoding=encoding, newline="") as f:
+            breaks, quoted, last = 0, False, ""
+            while chunk := f.read(1 << 20):
+                breaks += chunk.count("\n")
+                quoted = quoted or '"' in chunk
+                last = chunk[-1]
+        if not quoted or breaks + (last not in ("\n", "")) - first == rows:
+            return None  # no quoted value, or one line per row
+        csv.field_size_limit(sys.maxsize)  # a long note is still one value
+        starts = np.empty(rows, dtype=np.int64)
+        with opener(p, "rt", encoding=encoding, newline="") as f:
+            for _ in range(first):
+                f.readline()
+            reader = csv.reader(f, delimiter=kw["sep"], quotechar='"')
+            line, k = first + 1, 0
+            for _ in reader:
+                if k == rows:
+                    return None
+                starts[k] = line
+                k += 1
+                line = first + reader.line_num + 1
+        return RowLines(starts) if k == rows else None
+    except (OSError, EOFError, UnicodeDecodeError, LookupError, csv.Error, TypeError):
+        return None  # TypeError: a delimiter the csv module does not take
+    finally:
+        csv.field_size_limit(limit)
 
 
 def _header(p: Path, kw: dict[str, Any], encoding: str) -> list[str]:
