@@ -94,7 +94,9 @@ def compare_command(
     problems: list[Problem | str] = []
     if len(files) < 2:
         problems.append(Problem("FILES", "give at least two scenario files to compare", len(files)))
-    problems += run_option_problems(replications, seed, workers, dask_address) + scale_problems(scale)
+    problems += run_option_problems(replications, seed, workers, dask_address) + scale_problems(
+        scale
+    )
     if staffed and replications is not None:
         problems.append(
             Problem(

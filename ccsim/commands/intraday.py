@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import Any
 
 import click
 
-from ccsim.commands.options import raise_with_files, run_option_problems, target_problems
+from ccsim.commands.options import (
+    in_file,
+    raise_with_files,
+    run_option_problems,
+    target_problems,
+)
 from ccsim.errors import InputError, Problem
 from ccsim.reporting.jsonout import dumps
 from ccsim.runner.cluster import dask_client, dask_option
@@ -87,18 +93,43 @@ def intraday_command(
     if max_extra < 0:
         problems.append(Problem("--max-extra", "must be >= 0", max_extra))
     problems += target_problems(out_file, "--out", folder=False)
-    raise_with_files(problems, lambda: load_scenario(file))
-    sc = load_scenario(file)
-    state = read_state(state_file, sc)
-    groups = [g.strip() for g in (call_in or "").split(",") if g.strip()]
-    labels = group_labels(sc)
-    bad = [
-        Problem("--call-in", f"names no group (known: {', '.join(sorted(labels))})", g)
-        for g in groups
-        if g not in labels
-    ]
-    if bad:
-        raise InputError(bad)
+
+    def state_and_groups() -> tuple[Any, Any, list[str]]:
+        """The scenario, the state and the call-in groups.
+
+        The state's and the groups' problems are raised together; the scenario's alone
+        (the state is read against it).
+        """
+        sc = load_scenario(file)
+        state, bad_state = None, None
+        try:
+            state = read_state(state_file, sc)
+        except InputError as exc:
+            bad_state = exc
+        groups = [g.strip() for g in (call_in or "").split(",") if g.strip()]
+        labels = group_labels(sc)
+        found: list[Problem | str] = [
+            Problem("--call-in", f"names no group (known: {', '.join(sorted(labels))})", g)
+            for g in groups
+            if g not in labels
+        ]
+        if bad_state is not None and not found:
+            raise bad_state  # the state file's problems under its name, as for a scenario
+        if bad_state is not None:
+            found = in_file(bad_state) + found
+        if found:
+            raise InputError(found)
+        return sc, state, groups
+
+    def rest_of_files() -> None:
+        try:
+            load_scenario(file)
+        except InputError:
+            return  # listed by the scenario's own read
+        state_and_groups()
+
+    raise_with_files(problems, lambda: load_scenario(file), rest_of_files)
+    sc, state, groups = state_and_groups()
     log = None if as_json else (lambda msg: click.echo(msg, err=True))
     with contextlib.ExitStack() as stack:
         client = stack.enter_context(dask_client(dask_address)) if dask_address else None

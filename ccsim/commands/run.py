@@ -86,7 +86,9 @@ def run_command(
     as_json: bool,
 ) -> int:
     """Simulate a scenario: KPIs against targets, and an output folder with tables and a report."""
-    problems = run_option_problems(replications, seed, workers, dask_address) + scale_problems(scale)
+    problems = run_option_problems(replications, seed, workers, dask_address) + scale_problems(
+        scale
+    )
     if out_dir and no_output:
         problems.append(Problem("--out", "cannot go with --no-output", out_dir))
     if keep_calls and no_output:

@@ -116,7 +116,9 @@ def staff_command(
                 "--write-baseline", "needs --baseline FILE (where to write it)", has_value=False
             )
         )
-    problems += run_option_problems(seed=seed, workers=workers, dask=dask_address) + scale_problems(scale)
+    problems += run_option_problems(seed=seed, workers=workers, dask=dask_address) + scale_problems(
+        scale
+    )
     problems += target_problems(out_dir, "--out")
     if write_baseline:
         problems += target_problems(baseline, "--baseline", folder=False)

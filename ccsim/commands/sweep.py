@@ -82,7 +82,9 @@ def sweep_command(
     from ccsim.scenario.vary import MAX_POINTS, grid, parse_vary, point_scenarios
     from ccsim.scenario.vary import sample as lhs
 
-    problems: list[Problem | str] = [*run_option_problems(replications, seed, workers, dask_address)]
+    problems: list[Problem | str] = [
+        *run_option_problems(replications, seed, workers, dask_address)
+    ]
     if out_dir and no_output:
         problems.append(Problem("--out", "cannot go with --no-output", out_dir))
     else:

@@ -18,6 +18,8 @@ from typing import Any
 from ccsim.errors import InputError, Problem
 
 _LOCAL = re.compile(r"^local:(\d+)$")
+#: How a scheduler's address may begin (dask's own transports).
+SCHEMES = ("tcp", "tls", "ws", "wss", "ucx", "inproc")
 #: Seconds to wait for a remote scheduler before calling its address bad input.
 CONNECT_TIMEOUT_S = 10
 
@@ -31,6 +33,15 @@ def address_problems(address: str) -> list[Problem]:
         return [
             Problem("--dask", "must be a scheduler address (tcp://host:8786) or local:N", address)
         ]
+    if m is None:
+        scheme, sep, rest = address.rpartition("://")
+        port = rest.rpartition(":")[2] if ":" in rest else None
+        if sep and scheme not in SCHEMES:
+            return [
+                Problem("--dask", f"must be a scheduler address (tcp://host:8786) or local:N; transports: {', '.join(SCHEMES)}", address)
+            ]  # fmt: skip
+        if port is not None and not port.isdigit():
+            return [Problem("--dask", "must end with a port number (tcp://host:8786)", address)]
     return []
 
 
@@ -57,13 +68,17 @@ def dask_client(address: str) -> Iterator[Any]:
             client = Client(cluster)
         else:
             client = Client(address, timeout=CONNECT_TIMEOUT_S)
-    except (OSError, TimeoutError, ValueError) as exc:
+    except (OSError, TimeoutError, ValueError, TypeError, ImportError) as exc:
         if cluster is not None:
             cluster.close()
-        # dask raises ValueError for an address it cannot read (no port, unknown scheme)
+        # dask raises ValueError for an address it cannot read (no port, unknown scheme),
+        # TypeError or ImportError for a transport it cannot start here (tls without
+        # certificates, ucx without its library)
         rule = (
             f"must be a scheduler address (tcp://host:8786) or local:N ({exc})"
             if isinstance(exc, ValueError)
+            else f"cannot connect with this transport here ({exc})"
+            if isinstance(exc, (TypeError, ImportError))
             else f"cannot reach the scheduler ({exc})"
         )
         raise InputError([Problem("--dask", rule, address)]) from None

@@ -115,7 +115,11 @@ def test_local_n_starts_a_cluster_of_its_own(ccsim):
 def test_local_zero_is_refused(ccsim, args):
     r = ccsim(*args, "--dask", "local:0")
     assert r.code == 2
-    assert r.err == "ccsim: error: --dask: local:N needs N >= 1 workers, got 'local:0'\n"
+    line = "ccsim: error: --dask: local:N needs N >= 1 workers, got 'local:0'"
+    if args[0] == "intraday":  # a scenario given as the state: its problems are listed too
+        assert r.err.splitlines()[0] == line and "mmn.yaml" in r.err
+    else:
+        assert r.err == line + "\n"
 
 
 @pytest.mark.parametrize("command", ["run", "staff", "sweep", "intraday"])
@@ -130,6 +134,32 @@ def test_a_bad_address_is_listed_with_the_other_problems(ccsim, command, tmp_pat
     assert "ccsim: error: --workers: must be >= 1, got 0" in lines
     assert "ccsim: error: --dask: local:N needs N >= 1 workers, got 'local:0'" in lines
     assert any("seed: is required" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    "address, rule",
+    [
+        ("tcp://127.0.0.1:notaport", "must end with a port number (tcp://host:8786)"),
+        ("http://host:8786", "must be a scheduler address (tcp://host:8786) or local:N; "
+         "transports: tcp, tls, ws, wss, ucx, inproc"),
+    ],
+)  # fmt: skip
+def test_an_address_that_cannot_be_one_is_listed_with_the_other_problems(
+    ccsim, tmp_path, address, rule
+):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\n")
+    r = ccsim("run", bad, "--no-output", "--dask", address)
+    assert r.code == 2
+    assert f"ccsim: error: --dask: {rule}, got '{address}'" in r.err.splitlines()
+    assert "seed: is required" in r.err
+
+
+def test_a_transport_that_cannot_start_here_is_bad_input(ccsim):
+    # was an internal error (exit 3): dask's TypeError for tls without certificates
+    r = ccsim("run", MMN, "-r", 2, "--no-output", "--dask", "tls://127.0.0.1:1")
+    assert r.code == 2
+    assert r.err.startswith("ccsim: error: --dask: cannot connect with this transport here (")
 
 
 def test_an_address_dask_cannot_read_is_bad_input(ccsim):

@@ -239,3 +239,19 @@ def test_chasers_in_talk_are_in_the_notes(ccsim, tmp_path):
     r = ccsim(*args)
     assert r.code == 0, r.err
     assert note in " ".join((r.out + r.err).split())
+
+
+def test_bad_options_state_and_call_in_groups_are_listed_together(ccsim, tmp_path):
+    # were reported one after the other: the options first, then the state, then --call-in
+    bad = tmp_path / "bad_state.yaml"
+    bad.write_text('at: "04:00"\nwaiting: 5\n')
+    r = ccsim("intraday", MMN, "--state", bad, "--call-in", "nogroup", "--workers", 0)
+    assert r.code == 2
+    lines = r.err.splitlines()
+    assert lines[0] == "ccsim: error: --workers: must be >= 1, got 0"
+    assert any(f"{bad}: waiting (line 2): must be a list, got 5" in x for x in lines)
+    assert any("--call-in: names no group" in x for x in lines)
+    # without bad options: the state's problems and the groups' still together
+    r = ccsim("intraday", MMN, "--state", bad, "--call-in", "nogroup")
+    assert r.code == 2
+    assert "waiting (line 2): must be a list" in r.err and "--call-in: names no group" in r.err
