@@ -594,3 +594,10 @@ def test_a_quoted_value_over_lines_gives_skipped_rows_their_lines(tmp_path):
     log = load_call_log(write(tmp_path, text))
     assert len(log.frame) == 4
     assert list(skipped(log).values()) == [(1, [5])]
+
+
+def test_a_long_quoted_value_over_lines_keeps_the_line_numbers(tmp_path):
+    # a pasted transcript longer than the csv module's default field limit (128 KiB)
+    note = '"' + "x" * 200_000 + '\nend"'
+    text = body(CALLS[0] + "," + note, CALLS[2].replace(",95,", ",xx,"), head=HEAD + ",note")
+    assert problems(write(tmp_path, text))[0].startswith("line 4, talk_s")
