@@ -24,7 +24,7 @@ import pandas as pd
 from ccsim.intraday.actions import pause_effect, search_call_ins
 from ccsim.intraday.forward import Forward, build_forward, run_forward, whole_day
 from ccsim.intraday.projection import day_targets, estimate_of, number_or_none
-from ccsim.intraday.state import LiveState
+from ccsim.intraday.state import LiveState, group_labels
 from ccsim.results import SimulationResult
 from ccsim.runner.pool import pool_for
 from ccsim.runner.replications import default_workers
@@ -140,6 +140,24 @@ def state_notes(sc: Scenario, state: LiveState) -> list[str]:
             "raise a work order at the end of its talk, where a chaser raises none (the "
             "forward model may count a few orders too many)"
         )
+    labels = group_labels(sc)  # a group by its id or centre/id
+    talking: dict[int, tuple[str, int]] = {}
+    for ip in state.in_progress:
+        name, n = talking.get(labels[ip.group], (ip.group, 0))
+        talking[labels[ip.group]] = (name, n + ip.count)
+    logged = {labels[g]: n for g, n in state.agents_now.items()}
+    for gi, (name, n) in talking.items():
+        if gi in logged and n > logged[gi]:
+            k = n - logged[gi]
+            who = (
+                "1 agent finishes the call, then logs off"
+                if k == 1
+                else (f"{k} agents finish their calls, then log off")
+            )
+            notes.append(
+                f"{name}: {n} calls in talk with {logged[gi]} agents logged in at {state.at}: "
+                f"{who} (as at a shift change)"
+            )
     if any(ct.ivr for ct in sc.call_types) and not state.in_ivr:
         notes.append(f"the state lists no callers in the IVR at {state.at}: none are simulated")
     if sc.work_orders:

@@ -3,7 +3,7 @@
 ```yaml
 at: "11:20"                      # clock time now, on the horizon's first day (day: 2 ...)
 calls_so_far:                    # first calls that arrived before `at`, per interval from
-  query: [310, 402, 455, 120]    #   the start of the horizon (the current one so far)
+  query: [310, 402, 455, 120]    #   the start of the horizon (09:30 here; the current one so far)
 kpis_so_far: {answered: 9120, answered_within_threshold: 7410, abandoned: 388}
 waiting:                         # callers waiting for an agent now
   - {call_type: query, tier: gold, network: city01, waited_s: 35}
@@ -269,6 +269,17 @@ def state_problems(state: LiveState, sc: Scenario) -> list[Problem]:
                     len(counts),
                 )
             )
+        elif len(counts) < elapsed_iv and 0 < t_at < hz:
+            # a short list would be read as a quiet morning and lower the reforecast
+            out.append(
+                Problem(
+                    f"calls_so_far.{k}",
+                    f"has {len(counts)} intervals, but {elapsed_iv} have begun by {state.at} "
+                    "(one count per interval from the horizon's start, the current one so "
+                    "far included; 0 for none)",
+                    len(counts),
+                )
+            )
         for i, x in enumerate(counts):
             if x < 0:
                 out.append(Problem(f"calls_so_far.{k}[{i}]", "must be >= 0", x))
@@ -284,7 +295,6 @@ def state_problems(state: LiveState, sc: Scenario) -> list[Problem]:
             t_at,
             "a wait longer than the time since the horizon opened",
         )
-    busy: dict[int, int] = {}
     for i, ip in enumerate(state.in_progress):
         names(f"in_progress[{i}].group", ip.group, groups, "group")
         names(f"in_progress[{i}].call_type", ip.call_type, types, "call type")
@@ -299,7 +309,6 @@ def state_problems(state: LiveState, sc: Scenario) -> list[Problem]:
             "a talk longer than the time since the horizon opened",
         )
         if ip.group in groups:
-            busy[groups[ip.group]] = busy.get(groups[ip.group], 0) + ip.count
             grp = sc.groups[groups[ip.group]][1]
             if ip.call_type in types and ip.call_type not in grp.skills:
                 out.append(
@@ -309,23 +318,12 @@ def state_problems(state: LiveState, sc: Scenario) -> list[Problem]:
                         ip.call_type,
                     )
                 )
-    now: dict[int, int] = {}
     for gname, n in state.agents_now.items():
         names(f"agents_now.{gname}", gname, groups, "group")
         if n < 0:
             out.append(Problem(f"agents_now.{gname}", "must be >= 0", n))
-        if gname in groups:
-            now[groups[gname]] = n
-    for gi, n in busy.items():
-        if gi in now and n > now[gi]:
-            name = next(k for k, v in groups.items() if v == gi)
-            out.append(
-                Problem(
-                    f"in_progress ({name})",
-                    f"{n} calls in talk, but only {now[gi]} agents logged in (agents_now.{name})",
-                    n,
-                )
-            )
+    # more calls in talk than agents logged in is a shift change's moment: the agents
+    # past the new staffing finish their call and log off (said in the notes)
     out += morning_problems(
         state.in_ivr, state.calls_due, state.open_orders, sc, t_at, names, _band
     )
@@ -340,11 +338,31 @@ def state_problems(state: LiveState, sc: Scenario) -> list[Problem]:
                     cid,
                 )
             )
+    left_iv = max(round(hz / iv) - (elapsed_iv - 1), 0)  # the current one included
     for gname, vals in state.staffing.items():
         names(f"staffing.{gname}", gname, groups, "group")
+        if len(vals) > left_iv and 0 < t_at < hz:
+            # a whole day's plan pasted as it is would be read shifted to `at`
+            out.append(
+                Problem(
+                    f"staffing.{gname}",
+                    f"has {len(vals)} intervals, but only {left_iv} remain from {state.at} "
+                    "(the plan from the current interval on)",
+                    len(vals),
+                )
+            )
         for i, n in enumerate(vals):
             if n < 0:
                 out.append(Problem(f"staffing.{gname}[{i}]", "must be >= 0", n))
+    k = state.kpis_so_far
+    if k is not None and k.answered_within_threshold > k.answered:
+        out.append(
+            Problem(
+                "kpis_so_far.answered_within_threshold",
+                f"must be <= answered ({k.answered})",
+                k.answered_within_threshold,
+            )
+        )
     return out
 
 
