@@ -354,13 +354,13 @@ def state_problems(state: LiveState, sc: Scenario) -> list[Problem]:
         for i, n in enumerate(vals):
             if n < 0:
                 out.append(Problem(f"staffing.{gname}[{i}]", "must be >= 0", n))
-    k = state.kpis_so_far
-    if k is not None and k.answered_within_threshold > k.answered:
+    done = state.kpis_so_far
+    if done is not None and done.answered_within_threshold > done.answered:
         out.append(
             Problem(
                 "kpis_so_far.answered_within_threshold",
-                f"must be <= answered ({k.answered})",
-                k.answered_within_threshold,
+                f"must be <= answered ({done.answered})",
+                done.answered_within_threshold,
             )
         )
     return out
