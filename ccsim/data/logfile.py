@@ -203,16 +203,18 @@ def record_lines(p: Path, kw: dict[str, Any], encoding: str, rows: int) -> RowLi
         csv.field_size_limit(sys.maxsize)  # a long note is still one value
         starts = np.empty(rows, dtype=np.int64)
         with opener(p, "rt", encoding=encoding, newline="") as f:
-            for _ in range(first):
+            skip = first - 1
+            for _ in range(skip):
                 f.readline()
             reader = csv.reader(f, delimiter=kw["sep"], quotechar='"')
-            line, k = first + 1, 0
+            next(reader, None)  # the header, over several lines if a name holds a break
+            line, k = skip + reader.line_num + 1, 0
             for _ in reader:
                 if k == rows:
                     return None
                 starts[k] = line
                 k += 1
-                line = first + reader.line_num + 1
+                line = skip + reader.line_num + 1
         return RowLines(starts) if k == rows else None
     except (OSError, EOFError, UnicodeDecodeError, LookupError, csv.Error, TypeError):
         return None  # TypeError: a delimiter the csv module does not take

@@ -601,3 +601,9 @@ def test_a_long_quoted_value_over_lines_keeps_the_line_numbers(tmp_path):
     note = '"' + "x" * 200_000 + '\nend"'
     text = body(CALLS[0] + "," + note, CALLS[2].replace(",95,", ",xx,"), head=HEAD + ",note")
     assert problems(write(tmp_path, text))[0].startswith("line 4, talk_s")
+
+
+def test_a_column_name_over_two_lines_keeps_the_line_numbers(tmp_path):
+    # Excel wraps a long header cell: the header is lines 1-2, the rows start on line 3
+    text = body(CALLS[0] + ",ok", CALLS[2].replace(",95,", ",xx,") + ",ok", head=HEAD + ',"agent note\n(free text)"')  # fmt: skip
+    assert problems(write(tmp_path, text))[0].startswith("line 4, talk_s")
