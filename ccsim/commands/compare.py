@@ -115,7 +115,7 @@ def compare_command(
     errors: list[InputError] = []
     for f in files:
         try:  # with bad options, the files are read only for their problems
-            sc = load_scenario(f)
+            sc = load_scenario(f, require_agents=not staffed)  # --staff plans the agents
             scenarios.append((f, sc if problems else with_changes(sc, changes, f, scale)))
         except InputError as exc:
             errors.append(exc)
@@ -126,7 +126,9 @@ def compare_command(
     if staffed:
         from ccsim.commands.compare_staff import compare_staffed
 
-        return compare_staffed(scenarios, seed, workers, dask_address, as_json, quiet, strict)
+        return compare_staffed(
+            scenarios, seed, workers, dask_address, as_json, quiet, strict, scale
+        )
     from ccsim.results.compare import compare
     from ccsim.runner import simulate
 

@@ -27,6 +27,7 @@ def compare_staffed(
     as_json: bool,
     quiet: bool = False,
     strict: bool = False,
+    scale: tuple[str, ...] = (),
 ) -> int:
     """Staff every design, print or emit the comparison; with ``strict``, exit 1 if a plan misses a target."""
     from ccsim.staffing.designs import staff_designs
@@ -40,6 +41,10 @@ def compare_staffed(
     except ValueError as exc:
         raise InputError([Problem("FILES", str(exc), has_value=False)]) from None
     doc = designs.summary()
+    if scale:
+        from ccsim.commands.options import scale_factors
+
+        doc["scale"] = scale_factors(scale)
     if as_json:
         click.echo(dumps(doc))
     else:

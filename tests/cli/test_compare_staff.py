@@ -95,3 +95,17 @@ def test_missed_targets_fail_compare_only_with_strict(ccsim, tmp_path):
     assert met == [True, False]
     assert ccsim("compare", ok, short, "-r", "2", "--quiet", "--strict").code == 1
     assert ccsim("compare", ok, ok, "-r", "2", "--quiet", "--strict").code == 0
+
+
+def test_designs_may_leave_the_agents_out_and_the_scale_is_in_the_json(ccsim, tmp_path):
+    # the planner sets the agents, as ccsim staff does: a design need not give them
+    given = write(
+        tmp_path, "given", [{"id": "all", "skills": ["billing", "technical"], "agents": 9}]
+    )
+    bare = write(tmp_path, "bare", [{"id": "all", "skills": ["billing", "technical"]}])
+    r = ccsim("compare", given, bare, "--staff", "--scale", "volume=1.1", "--json", "--quiet")
+    assert r.code == 0, r.err
+    doc = r.json()
+    assert doc["scale"] == {"volume": 1.1}
+    a, b = doc["designs"]
+    assert a["agent_hours"] == b["agent_hours"]  # the same design but for the agents given
