@@ -10,6 +10,7 @@ import click
 
 from ccsim.commands.options import (
     in_file,
+    overwrite_problems,
     raise_with_files,
     run_option_problems,
     target_problems,
@@ -93,6 +94,9 @@ def intraday_command(
     if max_extra < 0:
         problems.append(Problem("--max-extra", "must be >= 0", max_extra))
     problems += target_problems(out_file, "--out", folder=False)
+    problems += overwrite_problems(
+        out_file, "--out", {"scenario file": file, "state file": state_file}
+    )
 
     def state_and_groups() -> tuple[Any, Any, list[str]]:
         """The scenario, the state and the call-in groups.

@@ -151,6 +151,30 @@ def raise_with_files(problems: Sequence[Problem | str], *reads: Callable[[], Any
     raise InputError(found)
 
 
+def overwrite_problems(
+    path: str | None, option: str, inputs: dict[str, str | None]
+) -> list[Problem]:
+    """A file ``option`` would write that is one of the command's ``inputs`` (what -> path).
+
+    Writing it would replace the scenario or state the command reads.
+    """
+    if path is None:
+        return []
+    import os
+
+    out = []
+    for what, given in inputs.items():
+        try:
+            same = given is not None and os.path.samefile(path, given)
+        except OSError:  # one of them does not exist (yet): not the same file
+            same = False
+        if same:
+            out.append(
+                Problem(option, f"is the {what} this command reads: it would be overwritten", path)
+            )
+    return out
+
+
 def target_problems(path: str | None, option: str, folder: bool = True) -> list[Problem]:
     """Problems of an output ``path`` (a folder, or a file with ``folder=False``), before any work.
 

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from ccsim.commands.options import (
+    overwrite_problems,
     raise_with_files,
     run_option_problems,
     scale_factors,
@@ -99,17 +100,18 @@ def run_command(
                 has_value=False,
             )
         )
-    if (snapshot_at is None) != (snapshot_file is None):
+    if snapshot_at is not None and snapshot_file is None:
         problems.append(
-            Problem(
-                "--snapshot-at",
-                "goes with --snapshot FILE (both or neither)",
-                snapshot_at or snapshot_file,
-            )
+            Problem("--snapshot-at", "goes with --snapshot FILE (both or neither)", snapshot_at)
+        )
+    if snapshot_file is not None and snapshot_at is None:
+        problems.append(
+            Problem("--snapshot", "goes with --snapshot-at HH:MM (both or neither)", snapshot_file)
         )
     problems += target_problems(out_dir, "--out") + target_problems(
         snapshot_file, "--snapshot", folder=False
     )
+    problems += overwrite_problems(snapshot_file, "--snapshot", {"scenario file": file})
     raise_with_files(problems, lambda: load_scenario(file))
     sc = with_changes(load_scenario(file), changes, file, scale)
     if snapshot_at is not None:

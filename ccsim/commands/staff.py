@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from ccsim.commands.options import (
+    overwrite_problems,
     raise_with_files,
     run_option_problems,
     scale_factors,
@@ -122,6 +123,7 @@ def staff_command(
     problems += target_problems(out_dir, "--out")
     if write_baseline:
         problems += target_problems(baseline, "--baseline", folder=False)
+        problems += overwrite_problems(baseline, "--baseline", {"scenario file": file})
     raise_with_files(problems, lambda: load_scenario(file, require_agents=False))
     given = load_scenario(file, require_agents=False)  # agents: what this plans
     sc = with_changes(given, changes, file, scale)

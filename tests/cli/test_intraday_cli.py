@@ -124,7 +124,10 @@ def test_snapshot_at_without_snapshot(ccsim):
 def test_snapshot_without_snapshot_at(ccsim, tmp_path):
     r = ccsim("run", MMN, "-r", 1, "--snapshot", tmp_path / "s.yaml", "--no-output")
     assert r.code == 2
-    assert "--snapshot-at: goes with --snapshot FILE (both or neither)" in r.err
+    assert (
+        f"--snapshot: goes with --snapshot-at HH:MM (both or neither), got '{tmp_path / 's.yaml'}'"
+        in r.err
+    )
 
 
 @pytest.mark.parametrize("at", ["09:00", "25:00", "noon"])
@@ -254,3 +257,18 @@ def test_bad_options_state_and_call_in_groups_are_listed_together(ccsim, tmp_pat
     r = ccsim("intraday", MMN, "--state", bad, "--call-in", "nogroup")
     assert r.code == 2
     assert "waiting (line 2): must be a list" in r.err and "--call-in: names no group" in r.err
+
+
+def test_outputs_never_overwrite_the_files_read(ccsim, tmp_path, state_file):
+    # a snapshot over its own scenario, a projection over its state: refused, files kept
+    sc = tmp_path / "sc.yaml"
+    sc.write_text(MMN.read_text())
+    r = ccsim("run", sc, "-r", 1, "--snapshot-at", "04:00", "--snapshot", sc, "--no-output")
+    assert r.code == 2
+    assert "--snapshot: is the scenario file this command reads: it would be overwritten" in r.err
+    assert sc.read_text() == MMN.read_text()
+    before = state_file.read_text()
+    r = ccsim("intraday", MMN, "--state", state_file, "--out", state_file, "-r", 2)
+    assert r.code == 2
+    assert "--out: is the state file this command reads: it would be overwritten" in r.err
+    assert state_file.read_text() == before
