@@ -177,10 +177,12 @@ def previous_plan(sc: Any, path: str) -> Any:
     """The plan of ``--warm-start`` as agents per group and interval (Erlang's where it has none)."""
     from ccsim.engine.compile import compile_scenario
     from ccsim.staffing.erlang_step import erlang_plan
+    from ccsim.staffing.plan import interval_label
     from ccsim.staffing.warm import read_warm_start, warm_plan
 
     m = compile_scenario(sc)
-    cells, erlang_then = read_warm_start(path, m.group_ids, m.n_intervals)
+    labels = [interval_label(sc, i) for i in range(m.n_intervals)]
+    cells, erlang_then = read_warm_start(path, m.group_ids, m.n_intervals, labels)
     return warm_plan(cells, erlang_then, erlang_plan(sc))
 
 

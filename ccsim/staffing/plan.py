@@ -354,7 +354,7 @@ def staff(
     shrink = sc.staffing.shrinkage
     scheduled = np.where(sim > 0, np.ceil(sim / (1.0 - shrink) - 1e-9), 0).astype(np.int64)
     rs = rostered(sc, searcher, sim, scheduled, log)
-    labels = [_label(sc, i) for i in range(m.n_intervals)]
+    labels = [interval_label(sc, i) for i in range(m.n_intervals)]
     return StaffingPlan(
         scenario=sc,
         group_ids=m.group_ids,
@@ -375,7 +375,8 @@ def staff(
     )
 
 
-def _label(sc: Scenario, i: int) -> str:
+def interval_label(sc: Scenario, i: int) -> str:
+    """The clock time interval ``i`` starts at, as plan rows give it (``d2 08:00`` past a day)."""
     hz = sc.horizon
     t = hz.start_s + i * hz.interval_s
     day, rem = divmod(round(t), 86_400)

@@ -49,11 +49,14 @@ Cells = dict[tuple[int, int], int]
 
 
 def read_warm_start(
-    path: str | Path, group_ids: list[str], n_intervals: int
+    path: str | Path, group_ids: list[str], n_intervals: int, labels: list[str] | None = None
 ) -> tuple[Cells, Cells]:
     """A previous plan's file: its agents and (where given) its Erlang agents per (group, interval).
 
-    Every problem of the file is listed at once.
+    ``labels``: the clock time each interval of the scenario starts at, as plan rows
+    give it; a row whose ``start`` is another time was planned on another horizon (other
+    intervals, another opening) and is a problem. Every problem of the file is listed
+    at once.
     """
     p = Path(path)
     if p.is_dir():
@@ -117,6 +120,17 @@ def read_warm_start(
                     Problem(f"{where}.{key}", f"must be a whole number from 0 to {MAX_AGENTS}", v)
                 )
                 ok = False
+        t: Any = row.get("start")
+        if ok and labels is not None and isinstance(t, str) and not _same_clock(t, labels[int(i)]):
+            problems.append(
+                Problem(
+                    f"{where}.start",
+                    f"interval {int(i)} starts at {labels[int(i)]} in the scenario: the plan "
+                    "was found on another horizon (interval length or opening)",
+                    t,
+                )
+            )
+            ok = False
         if ok and (ids[g], int(i)) in out:
             problems.append(
                 Problem(f"{where}", f"repeats group {g!r} at interval {int(i)}", has_value=False)
@@ -134,6 +148,13 @@ def read_warm_start(
     if not out:
         raise InputError([Problem(OPTION, "has no plan rows", str(p))])
     return out, erlang
+
+
+def _same_clock(a: str, b: str) -> bool:
+    """Two interval labels (``08:00``, ``d2 08:00``) name the same time (a day on one side only: the clock)."""
+    da, _, ta = a.strip().rpartition(" ")
+    db, _, tb = b.strip().rpartition(" ")
+    return ta == tb and (not da or not db or da == db)
 
 
 def _whole(v: Any) -> bool:

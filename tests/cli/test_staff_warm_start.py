@@ -152,3 +152,17 @@ def test_warm_up_intervals_keep_their_erlang_agents(tmp_path) -> None:
     start[:, 0] = 1  # a warm-up interval the file got wrong
     warm = ccsim.staff(sc, workers=1, start=start)
     assert warm.simulated[0, 0] == cold.erlang[0, 0] == cold.simulated[0, 0]
+
+
+def test_a_plan_of_another_horizon_is_refused_by_its_clock_times(ccsim, cold, tmp_path) -> None:
+    # the rows' start times must be the scenario's: a plan of half-hours read onto
+    # quarter-hours, or onto a day opening later, would start the search in the wrong place
+    path, _, plan = cold
+    doc = tmp_path / "plan.json"
+    doc.write_text(json.dumps(plan.summary()))
+    r = ccsim("staff", path, "--warm-start", doc, "--quiet", "--set", "horizon.start=01:00")
+    assert r.code == 2
+    assert "plan[0].start: interval 0 starts at 01:00 in the scenario: the plan was found on another horizon (interval length or opening), got '00:00'" in r.err  # fmt: skip
+    r = ccsim("staff", path, "--warm-start", doc, "--quiet", "--set", "horizon.interval_min=15", "--set", "horizon.duration_h=1.5")  # fmt: skip
+    assert r.code == 2
+    assert "interval 1 starts at 00:15 in the scenario" in r.err
