@@ -116,7 +116,8 @@ def compare_command(
     for f in files:
         try:  # with bad options, the files are read only for their problems
             sc = load_scenario(f, require_agents=not staffed)  # --staff plans the agents
-            scenarios.append((f, sc if problems else with_changes(sc, changes, f, scale)))
+            # beside bad options, --scale's problems are listed already
+            scenarios.append((f, with_changes(sc, changes, f, () if problems else scale)))
         except InputError as exc:
             errors.append(exc)
     if len(errors) == 1 and not problems:  # as ccsim run would report it

@@ -80,6 +80,14 @@ def scale_factors(scale: tuple[str, ...]) -> dict[str, float]:
 
 def parse_changes(items: tuple[str, ...]) -> dict[str, Any]:
     """``PATH=VALUE`` items as changes; VALUE is read as YAML (``14``, ``0.8``, ``[1, 2]``)."""
+    changes, problems = read_changes(items)
+    if problems:
+        raise InputError(problems)
+    return changes
+
+
+def read_changes(items: tuple[str, ...]) -> tuple[dict[str, Any], list[Problem]]:
+    """``parse_changes`` that returns the well-formed changes and the malformed items' problems."""
     changes: dict[str, Any] = {}
     problems: list[Problem] = []
     for item in items:
@@ -93,9 +101,7 @@ def parse_changes(items: tuple[str, ...]) -> dict[str, Any]:
             problems.append(Problem("--set", f"{path}: its value is not valid YAML", text))
             continue
         changes[path.strip()] = data["v"]
-    if problems:
-        raise InputError(problems)
-    return changes
+    return changes, problems
 
 
 def with_changes(
@@ -110,10 +116,13 @@ def with_changes(
 
     factors = parse_factors(scale) if scale else {}
     if items:
-        try:
-            sc = sc.replace(parse_changes(items))
+        changes, found = read_changes(items)
+        try:  # the well-formed changes are checked too: one message for every --set
+            sc = sc.replace(changes) if changes else sc
         except InputError as exc:
-            raise InputError(exc.problems, f"{source} with --set") from None
+            found += [q for q in exc.problems if isinstance(q, Problem)]
+        if found:
+            raise InputError(found, f"{source} with --set") from None
     if factors:
         try:
             sc = sc.replace(scale_changes(sc.to_dict(), factors))
@@ -132,6 +141,31 @@ def in_file(exc: InputError) -> list[Problem | str]:
         else f"{exc.source}: {q}"
         for q in exc.problems
     ]
+
+
+def changed_read(
+    file: str, changes: tuple[str, ...], load: Callable[[str], Any]
+) -> Callable[[], Any]:
+    """A read for ``raise_with_files``: the ``--set`` changes' problems (a bad file: none, its own read lists them)."""
+
+    def read() -> None:
+        if not changes:
+            return
+        try:
+            sc = load(file)
+        except InputError:
+            return
+        with_changes(sc, changes, file)
+
+    return read
+
+
+def raise_together(errors: Sequence[InputError]) -> None:
+    """Raise the problems of several reads at once (one read's as it reported them)."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise InputError([q for e in errors for q in in_file(e)])
 
 
 def raise_with_files(problems: Sequence[Problem | str], *reads: Callable[[], Any]) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from ccsim.commands.options import (
+    changed_read,
     overwrite_problems,
     raise_with_files,
     run_option_problems,
@@ -112,7 +113,9 @@ def run_command(
         snapshot_file, "--snapshot", folder=False
     )
     problems += overwrite_problems(snapshot_file, "--snapshot", {"scenario file": file})
-    raise_with_files(problems, lambda: load_scenario(file))
+    raise_with_files(
+        problems, lambda: load_scenario(file), changed_read(file, changes, load_scenario)
+    )
     sc = with_changes(load_scenario(file), changes, file, scale)
     if snapshot_at is not None:
         _check_snapshot_at(sc, snapshot_at)

@@ -10,6 +10,7 @@ import click
 
 from ccsim.commands.options import (
     overwrite_problems,
+    raise_together,
     raise_with_files,
     run_option_problems,
     scale_factors,
@@ -124,14 +125,46 @@ def staff_command(
     if write_baseline:
         problems += target_problems(baseline, "--baseline", folder=False)
         problems += overwrite_problems(baseline, "--baseline", {"scenario file": file})
-    raise_with_files(problems, lambda: load_scenario(file, require_agents=False))
-    given = load_scenario(file, require_agents=False)  # agents: what this plans
-    sc = with_changes(given, changes, file, scale)
     from ccsim.staffing.baseline import drift_report, make_baseline, read_baseline
     from ccsim.staffing.plan import staff
 
-    base = read_baseline(baseline) if baseline and not write_baseline else None
-    start = previous_plan(sc, warm_start) if warm_start else None
+    def load(f: str) -> Any:
+        return load_scenario(f, require_agents=False)  # agents: what this plans
+
+    def reads(scale: tuple[str, ...]) -> tuple[Any, Any, Any, Any]:
+        """The scenario as given and with its changes, the baseline and the warm start.
+
+        Every problem of the three reads together.
+        """
+        errors: list[InputError] = []
+        given = sc = base = start = None
+        try:
+            given = load(file)
+            sc = with_changes(given, changes, file, scale)
+        except InputError as exc:
+            errors.append(exc)
+        if baseline and not write_baseline:
+            try:
+                base = read_baseline(baseline)
+            except InputError as exc:
+                errors.append(exc)
+        if warm_start and sc is not None:  # read against the scenario's groups and times
+            try:
+                start = previous_plan(sc, warm_start)
+            except InputError as exc:
+                errors.append(exc)
+        raise_together(errors)
+        return given, sc, base, start
+
+    def quiet_reads() -> None:  # beside bad options: a bad scenario is listed by its own read
+        try:
+            load(file)
+        except InputError:
+            return
+        reads(())
+
+    raise_with_files(problems, lambda: load(file), quiet_reads)
+    given, sc, base, start = reads(scale)
     if out_dir:
         check_target(Path(out_dir))
     if baseline and write_baseline:

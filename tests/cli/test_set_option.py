@@ -47,3 +47,31 @@ def test_compare_applies_set_to_every_scenario(ccsim):
     doc = ccsim("compare", MMN, MMN, "-r", 2, "--json",
                 "--set", "centers.main.groups.agents.agents=20").json()  # fmt: skip
     assert all(s["kpis"]["service_level"]["mean"] > 0.95 for s in doc["scenarios"])
+
+
+def test_every_problem_of_the_options_the_set_items_and_the_files_at_once(ccsim, tmp_path):
+    # were listed stage by stage: the options, then the --set syntax, then the values,
+    # then the baseline, then the warm start
+    sets = ("--set", "foo", "--set", "call_types.general.handle_time.mean_s=-1")
+    r = ccsim("run", MMN, *sets, "--workers", 0, "--no-output")
+    assert r.code == 2
+    for text in (
+        "--workers: must be >= 1, got 0",
+        "--set: must be PATH=VALUE, got 'foo'",
+        "handle_time.mean_s: must be >= 0, got -1",
+    ):
+        assert text in r.err, r.err
+    missing = ("--warm-start", tmp_path / "none.json", "--baseline", tmp_path / "none2.json")
+    for extra in ((), ("--scale", "volume=0")):
+        r = ccsim("staff", MMN, *sets, *missing, *extra, "--quiet")
+        assert r.code == 2
+        for text in (
+            "--set: must be PATH=VALUE, got 'foo'",
+            "handle_time.mean_s: must be >= 0, got -1",
+            "--baseline: file not found",
+        ):
+            assert text in r.err, r.err
+    # a good scenario: the baseline's and the warm start's problems together
+    r = ccsim("staff", MMN, *missing, "--quiet")
+    assert r.code == 2
+    assert "--baseline: file not found" in r.err and "--warm-start: file not found" in r.err
