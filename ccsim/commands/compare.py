@@ -49,7 +49,8 @@ Examples:
     "--out",
     "out_dir",
     type=click.Path(file_okay=False),
-    help="Write the comparison here: report.html side by side, summary.json, intervals.csv.",
+    help="Write the comparison here: report.html side by side, summary.json, intervals.csv "
+    "(not with --staff: each design's plan is written by ccsim staff --out).",
 )
 @click.option("--no-figures", is_flag=True, help="Skip the report's figures (faster).")
 @dask_option

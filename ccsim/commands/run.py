@@ -144,9 +144,13 @@ def run_command(
         from ccsim.intraday.snapshot import snapshot, state_yaml
         from ccsim.reporting.files import write_file_atomically
 
-        write_file_atomically(
-            snapshot_file, state_yaml(snapshot(res, snapshot_at), file), "--snapshot"
+        state = snapshot(res, snapshot_at)
+        text = (  # a .json file gets JSON (intraday reads both)
+            dumps(state) + "\n"
+            if snapshot_file.lower().endswith(".json")
+            else state_yaml(state, file)
         )
+        write_file_atomically(snapshot_file, text, "--snapshot")
         doc["snapshot"] = snapshot_file
     if folder is not None:
         write_run_folder(res, folder, doc, keep_calls=keep_calls, figures=not no_figures)

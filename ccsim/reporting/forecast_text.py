@@ -57,7 +57,13 @@ def print_forecast(doc: dict[str, Any], fc: pd.DataFrame, out: str | None = None
         )
     )
     con.print(
-        f"  per interval with {doc['level']:.0%} prediction intervals: forecast.csv, --json",
+        f"  per interval with {doc['level']:.0%} prediction intervals: "
+        + (
+            "forecast.csv in the output folder, "
+            if out and not out.lower().endswith((".yaml", ".yml"))
+            else ""
+        )
+        + "--json",
         style="dim",
     )
     con.print(

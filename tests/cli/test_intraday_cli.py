@@ -272,3 +272,14 @@ def test_outputs_never_overwrite_the_files_read(ccsim, tmp_path, state_file):
     assert r.code == 2
     assert "--out: is the state file this command reads: it would be overwritten" in r.err
     assert state_file.read_text() == before
+
+
+def test_a_json_snapshot_is_json_and_reads_back(ccsim, tmp_path):
+    p = tmp_path / "now.json"
+    r = ccsim("run", MMN, "-r", 1, "--snapshot-at", "04:00", "--snapshot", p, "--no-output")
+    assert r.code == 0, r.err
+    state = json.loads(p.read_text())
+    assert state["at"] == "04:00"
+    r = ccsim("intraday", MMN, "--state", p, "-r", 2, "--workers", 1, "--json", "--no-recommend")
+    assert r.code == 0, r.err
+    assert r.json()["at"] == "04:00"
