@@ -148,6 +148,15 @@ def _problem(err: Any, lines: dict[PathKey, int], root: type[BaseModel] | None =
         )
         if op in ("<", "<=") and bound == 1:  # a share or rate given as a percentage
             rule += percent_hint(value, op == "<", *_lower_bound(loc, root))
+    elif typ == "literal_error" and loc and loc[-1] == "[key]":  # a key of a mapping
+        loc = loc[:-1]
+        key = str(loc[-1]) if loc else "?"
+        known = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        close = difflib.get_close_matches(key, known, n=1)
+        rule = "unknown key" + (f" (did you mean {close[0]!r}?)" if close else "")
+        if known:
+            rule += f"; known keys: {', '.join(known)}"
+        value, has_value = key, False
     elif typ == "literal_error":
         rule = f"must be one of {ctx.get('expected', '')}".replace("'", "")
     elif typ == "too_short":
