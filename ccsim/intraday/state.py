@@ -24,6 +24,7 @@ campaigns: {retention: {remaining: 320}}  # optional: records left of today's li
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -142,20 +143,56 @@ def parse_state(
     """Validate state data against the scenario; raise ``InputError`` with every problem."""
     if not isinstance(data, dict):
         raise InputError([Problem("(top level)", "must be a mapping", type(data).__name__)], source)
+    problems: list[Problem | str] = []
+    state: LiveState | None
     try:
         state = LiveState.model_validate(data)
     except ValidationError as exc:
-        raise InputError(
-            [pydantic_problem(e, lines or {}, LiveState) for e in exc.errors()], source
-        ) from None
-    if state.call_log is not None:
-        state = _from_call_log(
-            state, scenario, Path(source).parent if source != "<state>" else Path(".")
-        )
-    problems = state_problems(state, scenario)
+        problems += [pydantic_problem(e, lines or {}, LiveState) for e in exc.errors()]
+        state = _valid_part(data, exc.errors())  # the rest is still checked against the scenario
+    if state is not None and state.call_log is not None:
+        try:
+            state = _from_call_log(
+                state, scenario, Path(source).parent if source != "<state>" else Path(".")
+            )
+        except InputError as log_exc:
+            if not problems and not state_problems(state, scenario):
+                raise  # the log's own problems, under its name
+            problems += [
+                Problem(f"call_log: {log_exc.source}: {q.path}", q.rule, q.value, q.has_value)
+                if isinstance(q, Problem)
+                else f"call_log: {q}"
+                for q in log_exc.problems
+            ]
+    if state is not None:
+        problems += [_with_line(q, lines or {}) for q in state_problems(state, scenario)]
     if problems:
         raise InputError(problems, source)
+    assert state is not None
     return state
+
+
+def _valid_part(data: dict[str, Any], errors: list[Any]) -> LiveState | None:
+    """The state without the top-level keys that have schema problems (None if it needs them)."""
+    bad = {e["loc"][0] for e in errors if e["loc"]}
+    try:
+        return LiveState.model_validate({k: v for k, v in data.items() if k not in bad})
+    except ValidationError:
+        return None
+
+
+def _with_line(q: Problem, lines: dict[Any, int]) -> Problem:
+    """A problem of the checks against the scenario, with the line of its path (or its parent's)."""
+    if "(line " in q.path:
+        return q
+    loc: tuple[Any, ...] = tuple(
+        int(i) if i else key for key, i in re.findall(r"([^.\[\]]+)|\[(\d+)\]", q.path)
+    )
+    while loc:
+        if loc in lines:
+            return Problem(f"{q.path} (line {lines[loc]})", q.rule, q.value, q.has_value, q.at)
+        loc = loc[:-1]
+    return q
 
 
 def _from_call_log(state: LiveState, sc: Scenario, base: Path) -> LiveState:

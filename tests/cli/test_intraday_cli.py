@@ -101,9 +101,9 @@ def test_state_with_problems_lists_them_all(ccsim, tmp_path):
     assert "Traceback" not in r.err
     assert r.exception is None or isinstance(r.exception, SystemExit)
     for text in (
-        "waiting[0].call_type: names no call type (known: general), got 'sales'",
-        "waiting[0].waited_s: a wait longer than the time since the horizon opened, got 99999.0",
-        "agents_now.night: names no group (known: agents, main/agents), got 'night'",
+        "waiting[0].call_type (line 11): names no call type (known: general), got 'sales'",
+        "waiting[0].waited_s (line 12): a wait longer than the time since the horizon opened, got 99999.0",
+        "agents_now.night (line 3): names no group (known: agents, main/agents), got 'night'",
     ):
         assert text in r.err, r.err
 

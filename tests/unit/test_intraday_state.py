@@ -305,3 +305,26 @@ def test_an_unknown_key_lists_the_state_file_keys_not_the_scenario_ones() -> Non
     text = str(err.value)
     assert "att: unknown key (did you mean 'at'?)" in text
     assert "in_progress" in text and "call_types" not in text
+
+
+def test_schema_and_scenario_problems_are_listed_together_with_their_lines(sc, tmp_path):
+    # were two rounds: the file's own problems first, those against the scenario after
+    p = tmp_path / "now.yaml"
+    p.write_text(
+        'at: "11:20"\n'
+        "waiting:\n"
+        "  - {call_type: query, count: -3, waited_s: 5}\n"
+        "in_progress:\n"
+        "  - {group: solo, call_type: fax, elapsed_s: 5}\n"
+        "agents_now: {ghost: 3}\n"
+        "extra_key: 1\n"
+    )
+    with pytest.raises(InputError) as exc:
+        read_state(p, sc)
+    found = [str(q) for q in exc.value.problems]
+    assert found[0] == "waiting[0].count (line 3): must be >= 1, got -3"
+    assert found[1].startswith("extra_key (line 7): unknown key")
+    assert found[2:] == [
+        "in_progress[0].call_type (line 5): names no call type (known: order, query), got 'fax'",
+        "agents_now.ghost (line 6): names no group (known: north/desk, north/solo, solo, south/desk), got 'ghost'",
+    ]
