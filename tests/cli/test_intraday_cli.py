@@ -283,3 +283,27 @@ def test_a_json_snapshot_is_json_and_reads_back(ccsim, tmp_path):
     r = ccsim("intraday", MMN, "--state", p, "-r", 2, "--workers", 1, "--json", "--no-recommend")
     assert r.code == 0, r.err
     assert r.json()["at"] == "04:00"
+
+
+def test_a_state_reading_todays_log_counts_it_and_lists_its_problems_with_the_states(
+    ccsim, tmp_path
+):
+    # the scenario's day opens at 00:00 (30-min intervals): five calls before 04:00
+    rows = ["arrival,call_type,outcome,wait_s,talk_s"] + [
+        f"2026-03-05 0{h}:10:00,general,answered,5,120" for h in range(4)
+    ] + ["2026-03-05 03:50:00,general,abandoned,30,"]  # fmt: skip
+    (tmp_path / "today.csv").write_text("\n".join(rows) + "\n")
+    state = tmp_path / "now.yaml"
+    state.write_text('at: "04:00"\ncall_log: {path: today.csv}\nagents_now: {agents: 12}\n')
+    r = ccsim(
+        "intraday", MMN, "--state", state, "-r", 2, "--workers", 1, "--json", "--no-recommend"
+    )
+    assert r.code == 0, r.err
+    assert r.json()["reforecast"][0]["observed_so_far"] == 5
+    # a bad row of the log and an unknown group of the state: one message
+    (tmp_path / "today.csv").write_text("\n".join([*rows, "2026-03-05 03:55:00,general,answered,5,xx"]) + "\n")  # fmt: skip
+    state.write_text('at: "04:00"\ncall_log: {path: today.csv}\nagents_now: {ghost: 12}\n')
+    r = ccsim("intraday", MMN, "--state", state, "-r", 2, "--workers", 1)
+    assert r.code == 2
+    assert "talk_s" in r.err and "got 'xx'" in r.err and "line 7" in r.err
+    assert "agents_now.ghost (line 3): names no group" in r.err
