@@ -135,32 +135,46 @@ def _from_counts(
     _rows(problems, line, calls.isna().to_numpy(), "calls", "is not a number", table["calls"])
     _rows(problems, line, (calls < 0).to_numpy(), "calls", "is negative", table["calls"])
     ctype = table["call_type"].astype("str").str.strip()
-    _rows(
-        problems,
-        line,
-        (ctype == "").to_numpy() | table["call_type"].isna().to_numpy(),
-        "call_type",
-        "is empty",
-        table["call_type"],
-    )
-    if problems:
-        raise InputError(problems, source)
+    empty = (ctype == "").to_numpy() | table["call_type"].isna().to_numpy()
+    _rows(problems, line, empty, "call_type", "is empty", table["call_type"])
     frame = pd.DataFrame({"t": t, "call_type": ctype, "calls": calls.astype(float)})
-    dup = frame.duplicated(["t", "call_type"], keep=False).to_numpy()
+    read = ~(t.isna().to_numpy() | calls.isna().to_numpy() | (calls < 0).to_numpy() | empty)
+    # a time twice for a type, among the rows that read: listed with the rows' problems
+    dup = np.zeros(len(frame), dtype=bool)
+    dup[read] = frame[read].duplicated(["t", "call_type"], keep=False).to_numpy()
     _rows(
         problems, line, dup, "timestamp", "appears twice for the same call type", table["timestamp"]
     )
+    a = None
+    if "aht_s" in table.columns:
+        a = pd.to_numeric(table["aht_s"], errors="coerce")
+        _rows(problems, line, (a.notna() & (a < 0)).to_numpy(), "aht_s", "is negative", table["aht_s"])  # fmt: skip
     if problems:
+        # the step and gaps of the times, listed too (one message for the table): when
+        # every time reads, a bad count or a repeated time leaves no gap of its own
+        if t.notna().all() and not empty.any():
+            check = frame.assign(calls=frame["calls"].where(read, 0.0))
+            check = check.drop_duplicates(["t", "call_type"])
+            try:
+                _regular_counts(check, None, interval_min, source, special)
+            except InputError as exc:
+                problems += [q for q in exc.problems if isinstance(q, Problem)]
         raise InputError(problems, source)
+    return _regular_counts(frame, a, interval_min, source, special)
+
+
+def _regular_counts(
+    frame: pd.DataFrame,
+    a: pd.Series | None,
+    interval_min: float | None,
+    source: str,
+    special: set[str],
+) -> History:
+    """The checked rows as a regular history: the step, the counts and AHT per call type."""
     step_min = _step(frame["t"], interval_min, source)
     counts = frame.pivot(index="t", columns="call_type", values="calls").sort_index()
     aht = None
-    if "aht_s" in table.columns:
-        a = pd.to_numeric(table["aht_s"], errors="coerce")
-        bad = a.notna() & (a < 0)
-        _rows(problems, line, bad.to_numpy(), "aht_s", "is negative", table["aht_s"])
-        if problems:
-            raise InputError(problems, source)
+    if a is not None:
         aht = frame.assign(aht=a).pivot(index="t", columns="call_type", values="aht").sort_index()
     return _regular(counts, aht, step_min, source, [], special)
 

@@ -315,3 +315,14 @@ def test_history_from_a_ccsim_call_log(tmp_path):
     per_day = first.groupby(first["t_arrival"] // 86400).size().to_numpy()
     assert h.days == 8 and h.interval_min == 30
     np.testing.assert_array_equal(h.matrix("general").sum(axis=1), per_day)
+
+
+def test_bad_counts_repeated_times_and_gaps_are_listed_together():
+    # were three rounds: the counts, then the repeated time, then the gap
+    table = two_weeks().drop(index=range(30, 40)).reset_index(drop=True)
+    table.loc[3, "calls"] = -1
+    table = pd.concat([table, table.iloc[[5]]], ignore_index=True)
+    found = problems(lambda: read_history(table))
+    has(found, "line 5, column calls: is negative, got -1.0")
+    has(found, "line 7, column timestamp: appears twice for the same call type")
+    has(found, "has gaps (10 intervals missing)", "2026-01-06 06:00 to 2026-01-06 16:00")
