@@ -215,10 +215,31 @@ def load_map(path: str | Path) -> LogMap:
     try:
         m = LogMap.model_validate(data)
     except ValidationError as exc:
+        problems = [pydantic_problem(e, lines, LogMap) for e in exc.errors()]
+        rest = _valid_part(data, exc.errors())  # its words are checked too: one message
         raise InputError(
-            [pydantic_problem(e, lines, LogMap) for e in exc.errors()], source
+            problems + ([] if rest is None else vocabulary_problems(rest)), source
         ) from None
     bad = vocabulary_problems(m)
     if bad:
         raise InputError(bad, source)
     return m
+
+
+def _valid_part(data: dict[str, Any], errors: list[Any]) -> LogMap | None:
+    """The map without the fields (or top-level keys) that have schema problems."""
+    fields = dict(data.get("fields") or {}) if isinstance(data.get("fields"), dict) else None
+    drop: set[Any] = set()
+    for e in errors:
+        loc = e["loc"]
+        if len(loc) >= 2 and loc[0] == "fields" and fields is not None:
+            fields.pop(loc[1], None)
+        elif loc:
+            drop.add(loc[0])
+    rest = {k: v for k, v in data.items() if k not in drop}
+    if fields is not None and "fields" not in drop:
+        rest["fields"] = fields
+    try:
+        return LogMap.model_validate(rest)
+    except ValidationError:
+        return None

@@ -845,3 +845,16 @@ def test_ccsim_records_outside_their_run_folder(run_folder, tmp_path):
         .eq(pd.Timestamp("2026-11-04 08:00") - pd.Timestamp("2024-01-01"))
         .all()
     )
+
+
+def test_map_schema_problems_and_bad_words_come_together(tmp_path):
+    # a mistyped field used to hide the words of the fields that read
+    found = map_problems(
+        tmp_path,
+        "fields:\n  call_typ: call_type\n  outcome:\n    column: outcome\n    values: {Done: finished}\n",
+    )
+    assert found[0].startswith("fields.call_typ (line 2): unknown key (did you mean 'call_type'?)")
+    assert found[1] == (
+        "fields.outcome.values.Done: must be one of answered, abandoned, blocked, ivr, ignore, "
+        "got 'finished'"
+    )
