@@ -103,14 +103,26 @@ _RULES: dict[str, str] = {
 }
 
 
+#: how pydantic names the branch of a union in an error's location (not a key of the file)
+_BRANCH_TAG = re.compile(
+    r"^(int|float|str|bool|none|list\[.*\]|dict\[.*\]|tuple\[.*\]|literal\[.*\]|"
+    r"nullable\[.*\]|constrained-.*|lax-or-strict\[.*\]|json-or-python\[.*\])$"
+)
+
+
 def _problem(err: Any, lines: dict[PathKey, int], root: type[BaseModel] | None = None) -> Problem:
     """A pydantic error of a document whose model is ``root`` (a Scenario by default)."""
     typ = err["type"]
     loc: PathKey = tuple(
         p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))
     )
-    # drop union branch tags such as 'int' or 'Staffing'
-    loc = tuple(p for p in loc if p not in ("count-form", "per-interval-form", "RouteTarget"))
+    # drop union branch tags such as 'int', 'list[float]' or 'Staffing'
+    loc = tuple(
+        p
+        for p in loc
+        if p not in ("count-form", "per-interval-form", "RouteTarget")
+        and not (isinstance(p, str) and _BRANCH_TAG.match(p))
+    )
     ctx = err.get("ctx") or {}
     value = err.get("input")
     has_value = typ != "missing"
