@@ -148,9 +148,10 @@ def staff_command(
                 base = read_baseline(baseline)
             except InputError as exc:
                 errors.append(exc)
-        if warm_start and sc is not None:  # read against the scenario's groups and times
+        against = sc if sc is not None else given  # the scenario's groups and times
+        if warm_start and against is not None:
             try:
-                start = previous_plan(sc, warm_start)
+                start = previous_plan(against, warm_start)
             except InputError as exc:
                 errors.append(exc)
         raise_together(errors)

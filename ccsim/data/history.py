@@ -140,8 +140,9 @@ def _from_counts(
     frame = pd.DataFrame({"t": t, "call_type": ctype, "calls": calls.astype(float)})
     read = ~(t.isna().to_numpy() | calls.isna().to_numpy() | (calls < 0).to_numpy() | empty)
     # a time twice for a type, among the rows that read: listed with the rows' problems
+    placed = ~(t.isna().to_numpy() | empty)  # a time and a type, whatever the count
     dup = np.zeros(len(frame), dtype=bool)
-    dup[read] = frame[read].duplicated(["t", "call_type"], keep=False).to_numpy()
+    dup[placed] = frame[placed].duplicated(["t", "call_type"], keep=False).to_numpy()
     _rows(
         problems, line, dup, "timestamp", "appears twice for the same call type", table["timestamp"]
     )

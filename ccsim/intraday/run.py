@@ -155,8 +155,9 @@ def state_notes(sc: Scenario, state: LiveState) -> list[str]:
                 else (f"{k} agents finish their calls, then log off")
             )
             notes.append(
-                f"{name}: {n} calls in talk with {logged[gi]} agents logged in at {state.at}: "
-                f"{who} (as at a shift change)"
+                f"{name}: {n} call{'s' if n != 1 else ''} in talk with {logged[gi]} "
+                f"agent{'s' if logged[gi] != 1 else ''} logged in at {state.at}: {who} "
+                "(as at a shift change)"
             )
     if any(ct.ivr for ct in sc.call_types) and not state.in_ivr:
         notes.append(f"the state lists no callers in the IVR at {state.at}: none are simulated")

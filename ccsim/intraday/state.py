@@ -158,10 +158,11 @@ def parse_state(
         except InputError as log_exc:
             if not problems and not state_problems(state, scenario):
                 raise  # the log's own problems, under its name
+            log_name = log_exc.source or (state.call_log.path if state.call_log else "")
             problems += [
-                Problem(f"call_log: {log_exc.source}: {q.path}", q.rule, q.value, q.has_value)
+                Problem(f"call_log: {log_name}: {q.path}", q.rule, q.value, q.has_value)
                 if isinstance(q, Problem)
-                else f"call_log: {q}"
+                else f"call_log: {log_name}: {q}"
                 for q in log_exc.problems
             ]
     if state is not None:
@@ -175,6 +176,8 @@ def parse_state(
 def _valid_part(data: dict[str, Any], errors: list[Any]) -> LiveState | None:
     """The state without the top-level keys that have schema problems (None if it needs them)."""
     bad = {e["loc"][0] for e in errors if e["loc"]}
+    if bad & {"at", "day"}:  # every check against the scenario reads the time
+        return None
     try:
         return LiveState.model_validate({k: v for k, v in data.items() if k not in bad})
     except ValidationError:
@@ -306,7 +309,8 @@ def state_problems(state: LiveState, sc: Scenario) -> list[Problem]:
                     len(counts),
                 )
             )
-        elif len(counts) < elapsed_iv and 0 < t_at < hz:
+        elif len(counts) < elapsed_iv - (t_at % iv == 0) and 0 < t_at < hz:
+            # (at an interval's start, the interval just begun may be left out)
             # a short list would be read as a quiet morning and lower the reforecast
             out.append(
                 Problem(

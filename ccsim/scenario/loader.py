@@ -105,9 +105,10 @@ _RULES: dict[str, str] = {
 
 #: how pydantic names the branch of a union in an error's location (not a key of the file)
 _BRANCH_TAG = re.compile(
-    r"^(int|float|str|bool|none|list\[.*\]|dict\[.*\]|tuple\[.*\]|literal\[.*\]|"
-    r"nullable\[.*\]|constrained-.*|lax-or-strict\[.*\]|json-or-python\[.*\])$"
+    r"^((list|dict|tuple|literal|nullable|lax-or-strict|json-or-python)\[.*\]"
+    r"|constrained-(int|float|str|bool|decimal|date))$"
 )
+_BARE_TYPES = ("int", "float", "str", "bool", "none")
 
 
 def _problem(err: Any, lines: dict[PathKey, int], root: type[BaseModel] | None = None) -> Problem:
@@ -116,12 +117,14 @@ def _problem(err: Any, lines: dict[PathKey, int], root: type[BaseModel] | None =
     loc: PathKey = tuple(
         p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))
     )
-    # drop union branch tags such as 'int', 'list[float]' or 'Staffing'
+    # drop union branch tags such as 'list[float]' or 'Staffing'; a bare type name
+    # ('float') only at the end, where no key of the file can be (a call type 'int')
     loc = tuple(
         p
-        for p in loc
+        for k, p in enumerate(loc)
         if p not in ("count-form", "per-interval-form", "RouteTarget")
         and not (isinstance(p, str) and _BRANCH_TAG.match(p))
+        and not (k == len(loc) - 1 and p in _BARE_TYPES)
     )
     ctx = err.get("ctx") or {}
     value = err.get("input")

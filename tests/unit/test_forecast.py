@@ -326,3 +326,13 @@ def test_bad_counts_repeated_times_and_gaps_are_listed_together():
     has(found, "line 5, column calls: is negative, got -1.0")
     has(found, "line 7, column timestamp: appears twice for the same call type")
     has(found, "has gaps (10 intervals missing)", "2026-01-06 06:00 to 2026-01-06 16:00")
+
+
+def test_a_repeated_time_is_found_beside_its_copys_bad_count():
+    table = two_weeks()
+    table = pd.concat([table, table.iloc[[5]]], ignore_index=True)
+    table["calls"] = table["calls"].astype(object)
+    table.loc[len(table) - 1, "calls"] = "x"
+    found = problems(lambda: read_history(table))
+    has(found, "column calls: is not a number, got 'x'")
+    has(found, "line 7, column timestamp: appears twice for the same call type")

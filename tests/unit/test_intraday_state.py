@@ -339,3 +339,28 @@ def test_a_value_of_two_forms_is_named_by_its_path_not_the_forms(sc, tmp_path):
         "waiting[0].waited_s (line 3): must be a number, got 'abc'",
         "waiting[0].waited_s (line 3): must be a list, got 'abc'",
     ]
+
+
+def test_at_an_intervals_start_the_interval_just_begun_may_be_left_out(sc):
+    # 11:00 begins the 7th interval; the 6 finished ones are the whole morning
+    parse_state(state(at="11:00", calls_so_far={"query": [30, 31, 29, 30, 32, 28]}), sc)
+    parse_state(state(at="11:00", calls_so_far={"query": [30, 31, 29, 30, 32, 28, 0]}), sc)
+    found = messages(state(at="11:00", calls_so_far={"query": [30, 31, 29, 30, 32]}), sc)
+    assert found[0].startswith("calls_so_far.query: has 5 intervals, but 7 have begun by 11:00")
+
+
+def test_a_bad_day_does_not_check_the_rest_on_day_one(sc):
+    # the day is read by every check of times: without it, none of them
+    assert messages(state(day=0), sc) == ["day: must be >= 1, got 0"]
+
+
+def test_a_key_named_like_a_type_stays_in_the_path():
+    from ccsim.scenario import parse_scenario as parse
+
+    d = base()
+    d["centers"][0]["groups"][0]["id"] = "int"
+    d["staffing"] = {"min_agents": {"int": "abc"}}
+    with pytest.raises(InputError) as exc:
+        parse(d)
+    paths = {q.path for q in exc.value.problems}
+    assert paths == {"staffing.min_agents.int"}
