@@ -27,7 +27,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from ccsim.errors import InputError, Problem
 from ccsim.scenario.common import Model
 from ccsim.scenario.document import read_document_file
-from ccsim.scenario.loader import pydantic_problem
+from ccsim.scenario.loader import pydantic_problems
 
 #: Canonical fields, what they hold, and their kind (time, duration, label, vocabulary).
 FIELDS: dict[str, tuple[str, str]] = {
@@ -215,7 +215,7 @@ def load_map(path: str | Path) -> LogMap:
     try:
         m = LogMap.model_validate(data)
     except ValidationError as exc:
-        problems = [pydantic_problem(e, lines, LogMap) for e in exc.errors()]
+        problems = pydantic_problems(exc.errors(), lines, LogMap)
         rest = _valid_part(data, exc.errors())  # its words are checked too: one message
         raise InputError(
             problems + ([] if rest is None else vocabulary_problems(rest)), source

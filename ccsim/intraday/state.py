@@ -35,7 +35,7 @@ from ccsim.errors import InputError, Problem
 from ccsim.intraday.morning import CallDue, InIvr, OpenOrder, morning_problems
 from ccsim.scenario.common import Model, normalize_clock
 from ccsim.scenario.document import read_document_file
-from ccsim.scenario.loader import pydantic_problem
+from ccsim.scenario.loader import pydantic_problems
 from ccsim.scenario.schema import Scenario
 
 
@@ -148,7 +148,7 @@ def parse_state(
     try:
         state = LiveState.model_validate(data)
     except ValidationError as exc:
-        problems += [pydantic_problem(e, lines or {}, LiveState) for e in exc.errors()]
+        problems += pydantic_problems(exc.errors(), lines or {}, LiveState)
         state = _valid_part(data, exc.errors())  # the rest is still checked against the scenario
     if state is not None and state.call_log is not None:
         try:

@@ -206,6 +206,13 @@ def _problem(err: Any, lines: dict[PathKey, int], root: type[BaseModel] | None =
 pydantic_problem = _problem
 
 
+def pydantic_problems(
+    errors: list[Any], lines: dict[PathKey, int], root: type[BaseModel]
+) -> list[Problem]:
+    """Every pydantic error of a document as users' problems, one per value (``one_per_form``)."""
+    return one_per_form([_problem(e, lines, root) for e in errors])
+
+
 def parse_scenario(
     data: Any,
     source: str | None = None,
@@ -243,7 +250,7 @@ def parse_scenario(
     if not problems and scenario is not None:
         problems.extend(reachability_problems(scenario))
     if problems:
-        raise InputError(_dedupe(with_ids(problems, data)), source)
+        raise InputError(_dedupe(one_per_form(with_ids(problems, data))), source)
     assert scenario is not None
     return scenario
 
@@ -281,6 +288,33 @@ def _line_of(path: str, lines: dict[PathKey, int]) -> int | None:
             return lines[tuple(loc)]
         loc.pop()
     return None
+
+
+def one_per_form(problems: list[Problem]) -> list[Problem]:
+    """A value that may take several forms, wrong in each: one problem (``must be a number or a list``).
+
+    pydantic reports one error per branch of a union, at the same path with the same
+    value; no other error repeats a path and its value.
+    """
+    out: list[Problem] = []
+    first: dict[tuple[str, str], int] = {}
+    for p in problems:
+        key = (p.path, repr(p.value))
+        k = first.get(key)
+        if (
+            k is not None
+            and p.has_value
+            and out[k].rule.startswith("must be ")
+            and p.rule.startswith("must be ")
+        ):
+            q = out[k]
+            extra = p.rule.removeprefix("must be ")
+            if extra not in q.rule:
+                out[k] = Problem(q.path, f"{q.rule} or {extra}", q.value, q.has_value, q.at)
+            continue
+        first.setdefault(key, len(out))
+        out.append(p)
+    return out
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem | str]:
