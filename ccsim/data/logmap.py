@@ -27,7 +27,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from ccsim.errors import InputError, Problem
 from ccsim.scenario.common import Model
 from ccsim.scenario.document import read_document_file
-from ccsim.scenario.loader import pydantic_problems
+from ccsim.scenario.loader import at_line, pydantic_problems
 
 #: Canonical fields, what they hold, and their kind (time, duration, label, vocabulary).
 FIELDS: dict[str, tuple[str, str]] = {
@@ -217,12 +217,11 @@ def load_map(path: str | Path) -> LogMap:
     except ValidationError as exc:
         problems = pydantic_problems(exc.errors(), lines, LogMap)
         rest = _valid_part(data, exc.errors())  # its words are checked too: one message
-        raise InputError(
-            problems + ([] if rest is None else vocabulary_problems(rest)), source
-        ) from None
+        words = [] if rest is None else vocabulary_problems(rest)
+        raise InputError(problems + [at_line(q, lines) for q in words], source) from None
     bad = vocabulary_problems(m)
     if bad:
-        raise InputError(bad, source)
+        raise InputError([at_line(q, lines) for q in bad], source)
     return m
 
 

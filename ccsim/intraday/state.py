@@ -24,7 +24,6 @@ campaigns: {retention: {remaining: 320}}  # optional: records left of today's li
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -35,7 +34,7 @@ from ccsim.errors import InputError, Problem
 from ccsim.intraday.morning import CallDue, InIvr, OpenOrder, morning_problems
 from ccsim.scenario.common import Model, normalize_clock
 from ccsim.scenario.document import read_document_file
-from ccsim.scenario.loader import pydantic_problems
+from ccsim.scenario.loader import at_line, pydantic_problems
 from ccsim.scenario.schema import Scenario
 
 
@@ -166,7 +165,7 @@ def parse_state(
                 for q in log_exc.problems
             ]
     if state is not None:
-        problems += [_with_line(q, lines or {}) for q in state_problems(state, scenario)]
+        problems += [at_line(q, lines or {}) for q in state_problems(state, scenario)]
     if problems:
         raise InputError(problems, source)
     assert state is not None
@@ -182,20 +181,6 @@ def _valid_part(data: dict[str, Any], errors: list[Any]) -> LiveState | None:
         return LiveState.model_validate({k: v for k, v in data.items() if k not in bad})
     except ValidationError:
         return None
-
-
-def _with_line(q: Problem, lines: dict[Any, int]) -> Problem:
-    """A problem of the checks against the scenario, with the line of its path (or its parent's)."""
-    if "(line " in q.path:
-        return q
-    loc: tuple[Any, ...] = tuple(
-        int(i) if i else key for key, i in re.findall(r"([^.\[\]]+)|\[(\d+)\]", q.path)
-    )
-    while loc:
-        if loc in lines:
-            return Problem(f"{q.path} (line {lines[loc]})", q.rule, q.value, q.has_value, q.at)
-        loc = loc[:-1]
-    return q
 
 
 def _from_call_log(state: LiveState, sc: Scenario, base: Path) -> LiveState:

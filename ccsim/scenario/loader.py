@@ -261,6 +261,10 @@ def _at_line(p: Problem, lines: dict[PathKey, int]) -> Problem:
     return p if line is None else Problem(f"{p.path} (line {line})", p.rule, p.value, p.has_value)
 
 
+#: A problem with the line of its path in the file (of the deepest node the file has).
+at_line = _at_line
+
+
 def _plain(value: Any) -> Any:
     """``value`` with numpy scalars and arrays (as analysts build them) made plain Python."""
     if isinstance(value, dict):

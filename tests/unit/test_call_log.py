@@ -408,8 +408,8 @@ def test_map_vocabulary_word_that_is_not_canonical(tmp_path):
         "fields:\n  outcome: {column: outcome, values: {AGENT: served, HANG: abandoned}}\n",
     )
     assert found == [
-        "fields.outcome.values.AGENT: must be one of answered, abandoned, blocked, ivr, ignore, "
-        "got 'served'"
+        "fields.outcome.values.AGENT (line 2): must be one of answered, abandoned, blocked, ivr, "
+        "ignore, got 'served'"
     ]
 
 
@@ -855,6 +855,6 @@ def test_map_schema_problems_and_bad_words_come_together(tmp_path):
     )
     assert found[0].startswith("fields.call_typ (line 2): unknown key (did you mean 'call_type'?)")
     assert found[1] == (
-        "fields.outcome.values.Done: must be one of answered, abandoned, blocked, ivr, ignore, "
-        "got 'finished'"
+        "fields.outcome.values.Done (line 5): must be one of answered, abandoned, blocked, ivr, "
+        "ignore, got 'finished'"
     )
