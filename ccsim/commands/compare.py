@@ -10,6 +10,7 @@ import click
 
 from ccsim.commands.options import (
     in_file,
+    read_changes,
     run_option_problems,
     scale_factors,
     scale_option,
@@ -112,6 +113,9 @@ def compare_command(
         )
     if not staffed:
         problems += target_problems(out_dir, "--out")
+    # a malformed --set item is listed once, not once per file
+    problems += read_changes(changes)[1]
+    changes = tuple(c for c in changes if not read_changes((c,))[1])
     scenarios = []
     errors: list[InputError] = []
     for f in files:
