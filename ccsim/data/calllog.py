@@ -110,15 +110,15 @@ def load_call_log(
     if not wanted <= set(header):
         title = header_line(p, m, wanted)
         if title is not None:
-            m = m.model_copy(update={"csv": m.csv.model_copy(update={"skip_rows": title})})
+            m = m.model_copy(update={"csv": m.csv.model_copy(update={"skip_rows": title[0]})})
             header, reader = open_log(p, m)
     fields = _resolve(m, header, source)
     needed = sorted({c for fm in fields.values() for c in fm.source_columns()} | {header[0]})
     frame = reader(needed)
     if title is not None:
         frame.attrs["notes"].append(
-            f"the header is line {title + 1}: the {title} line(s) above it were skipped (a "
-            "report title; set csv.skip_rows to say so)"
+            f"the header is line {title[1]}: the {title[1] - 1} line(s) above it were skipped "
+            f"(a report title; set csv.skip_rows: {title[0]} to say so)"
         )
     base = _start(start, m.start)
     return _canonical_log(frame, fields, base, source, "map" if m.fields else "canonical", p)

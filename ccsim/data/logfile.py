@@ -98,8 +98,8 @@ def open_log(p: Path, m: LogMap | None) -> tuple[list[str], Any]:
     return header, read_csv
 
 
-def header_line(p: Path, m: LogMap | None, wanted: set[str]) -> int | None:
-    """Lines before the header when the first line is not it (a report title above it).
+def header_line(p: Path, m: LogMap | None, wanted: set[str]) -> tuple[int, int] | None:
+    """Records before the header, and its line, when the first line is not it (a report title).
 
     The header is the first of the file's first ``HEADER_SEARCH`` lines holding every
     ``wanted`` column; None when the first line holds them, or no line does, or the map
@@ -129,13 +129,23 @@ def header_line(p: Path, m: LogMap | None, wanted: set[str]) -> int | None:
         EOFError,
     ):
         return None
-    for k, line in enumerate(lines[1:], start=1):
-        seps = [opts.delimiter] if "delimiter" in opts.model_fields_set else [",", *DELIMITERS]
-        for sep in seps:
-            cells = {c.strip().strip('"').strip() for c in str(line).split(sep)}
-            if wanted <= cells:
-                return k
-    return None
+    seps = [opts.delimiter] if "delimiter" in opts.model_fields_set else [",", *DELIMITERS]
+    found: list[tuple[int, int]] = []  # (line, records before it) per delimiter
+    for sep in seps:
+        try:  # records, not lines: a quoted title may hold a line break
+            reader = csv.reader([str(x) for x in lines], delimiter=sep, quotechar='"')
+            start = 0
+            for k, cells in enumerate(reader):
+                if k > 0 and wanted <= {c.strip() for c in cells}:
+                    found.append((start, k))
+                    break
+                start = reader.line_num
+        except (csv.Error, TypeError):
+            continue
+    if not found:
+        return None
+    line, records = min(found)
+    return records, line + 1
 
 
 def _extra_fields(p: Path, kw: dict[str, Any], width: int, rows: int) -> Any:
@@ -203,18 +213,16 @@ def record_lines(p: Path, kw: dict[str, Any], encoding: str, rows: int) -> RowLi
         csv.field_size_limit(sys.maxsize)  # a long note is still one value
         starts = np.empty(rows, dtype=np.int64)
         with opener(p, "rt", encoding=encoding, newline="") as f:
-            skip = first - 1
-            for _ in range(skip):
-                f.readline()
             reader = csv.reader(f, delimiter=kw["sep"], quotechar='"')
-            next(reader, None)  # the header, over several lines if a name holds a break
-            line, k = skip + reader.line_num + 1, 0
+            for _ in range(first):  # the records skipped (a title), then the header: as
+                next(reader, None)  # pandas reads them, over several lines if quoted so
+            line, k = reader.line_num + 1, 0
             for _ in reader:
                 if k == rows:
                     return None
                 starts[k] = line
                 k += 1
-                line = skip + reader.line_num + 1
+                line = reader.line_num + 1
         return RowLines(starts) if k == rows else None
     except (OSError, EOFError, UnicodeDecodeError, LookupError, csv.Error, TypeError):
         return None  # TypeError: a delimiter the csv module does not take

@@ -607,3 +607,14 @@ def test_a_column_name_over_two_lines_keeps_the_line_numbers(tmp_path):
     # Excel wraps a long header cell: the header is lines 1-2, the rows start on line 3
     text = body(CALLS[0] + ",ok", CALLS[2].replace(",95,", ",xx,") + ",ok", head=HEAD + ',"agent note\n(free text)"')  # fmt: skip
     assert problems(write(tmp_path, text))[0].startswith("line 4, talk_s")
+
+
+def test_a_title_over_two_quoted_lines_is_found_and_keeps_the_line_numbers(tmp_path):
+    # pandas skips records, not lines: the title is one record of lines 1-2
+    text = '"Daily report\neast centre"\n' + body(CALLS[0], CALLS[2].replace(",95,", ",xx,"))
+    assert problems(write(tmp_path, text))[0].startswith("line 5, talk_s")
+    log = load_call_log(write(tmp_path, body(*CALLS).replace(HEAD, '"Report\nnorth"\n' + HEAD)))
+    assert len(log.frame) == 4
+    assert any(
+        n.startswith("the header is line 3: the 2 line(s) above it were skipped") for n in log.notes
+    )
