@@ -117,6 +117,14 @@ def intraday_command(
             for g in groups
             if g not in labels
         ]
+        log = state.call_log if state is not None else None
+        if log is not None:  # today's log and its map, read beside the state
+            base = Path(state_file).parent
+            found += overwrite_problems(
+                out_file, "--out",
+                {"state's call log": str(base / log.path),
+                 "state's call-log map": str(base / log.map) if log.map else None},
+            )  # fmt: skip
         if bad_state is not None and not found:
             raise bad_state  # the state file's problems under its name, as for a scenario
         if bad_state is not None:

@@ -307,3 +307,11 @@ def test_a_state_reading_todays_log_counts_it_and_lists_its_problems_with_the_st
     assert r.code == 2
     assert "talk_s" in r.err and "got 'xx'" in r.err and "line 7" in r.err
     assert "agents_now.ghost (line 3): names no group" in r.err
+    # the projection written over today's log: refused, the log kept
+    (tmp_path / "today.csv").write_text("\n".join(rows) + "\n")
+    state.write_text('at: "04:00"\ncall_log: {path: today.csv}\nagents_now: {agents: 12}\n')
+    before = (tmp_path / "today.csv").read_text()
+    r = ccsim("intraday", MMN, "--state", state, "--out", tmp_path / "today.csv", "-r", 2)
+    assert r.code == 2
+    assert "--out: is the state's call log this command reads" in r.err
+    assert (tmp_path / "today.csv").read_text() == before
