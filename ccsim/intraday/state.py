@@ -24,6 +24,7 @@ campaigns: {retention: {remaining: 320}}  # optional: records left of today's li
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -144,11 +145,13 @@ def parse_state(
         raise InputError([Problem("(top level)", "must be a mapping", type(data).__name__)], source)
     problems: list[Problem | str] = []
     state: LiveState | None
+    kept: dict[str, list[int]] = {}
     try:
         state = LiveState.model_validate(data)
     except ValidationError as exc:
         problems += pydantic_problems(exc.errors(), lines or {}, LiveState)
-        state = _valid_part(data, exc.errors())  # the rest is still checked against the scenario
+        part = _valid_part(data, exc.errors())  # the rest is still checked against the scenario
+        state, kept = part if part is not None else (None, {})
     if state is not None and state.call_log is not None:
         try:
             state = _from_call_log(
@@ -165,22 +168,56 @@ def parse_state(
                 for q in log_exc.problems
             ]
     if state is not None:
-        problems += [at_line(q, lines or {}) for q in state_problems(state, scenario)]
+        problems += [
+            at_line(_in_file_positions(q, kept), lines or {})
+            for q in state_problems(state, scenario)
+        ]
     if problems:
         raise InputError(problems, source)
     assert state is not None
     return state
 
 
-def _valid_part(data: dict[str, Any], errors: list[Any]) -> LiveState | None:
-    """The state without the top-level keys that have schema problems (None if it needs them)."""
-    bad = {e["loc"][0] for e in errors if e["loc"]}
+def _valid_part(
+    data: dict[str, Any], errors: list[Any]
+) -> tuple[LiveState, dict[str, list[int]]] | None:
+    """The state without what has schema problems of its own (None if it needs it).
+
+    A list keeps its good items: with them, the position each had in the file (to name
+    them in problems); another key with a problem is left out whole.
+    """
+    bad_items: dict[str, set[int]] = {}
+    bad: set[Any] = set()
+    for e in errors:
+        loc = e["loc"]
+        if not loc:
+            continue
+        if len(loc) >= 2 and isinstance(loc[1], int) and isinstance(data.get(loc[0]), list):
+            bad_items.setdefault(loc[0], set()).add(loc[1])
+        else:
+            bad.add(loc[0])
     if bad & {"at", "day"}:  # every check against the scenario reads the time
         return None
+    rest = {k: v for k, v in data.items() if k not in bad}
+    kept: dict[str, list[int]] = {}
+    for key, drop in bad_items.items():
+        if key in rest:
+            kept[key] = [i for i in range(len(rest[key])) if i not in drop]
+            rest[key] = [rest[key][i] for i in kept[key]]
     try:
-        return LiveState.model_validate({k: v for k, v in data.items() if k not in bad})
+        return LiveState.model_validate(rest), kept
     except ValidationError:
         return None
+
+
+def _in_file_positions(q: Problem, kept: dict[str, list[int]]) -> Problem:
+    """A problem of a list item named by the item's position in the file."""
+    for key, where in kept.items():
+        m = re.match(rf"^{re.escape(key)}\[(\d+)\]", q.path)
+        if m:
+            path = f"{key}[{where[int(m.group(1))]}]{q.path[m.end() :]}"
+            return Problem(path, q.rule, q.value, q.has_value, q.at)
+    return q
 
 
 def _from_call_log(state: LiveState, sc: Scenario, base: Path) -> LiveState:

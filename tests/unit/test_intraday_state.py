@@ -363,3 +363,22 @@ def test_a_key_named_like_a_type_stays_in_the_path():
         parse(d)
     paths = {q.path for q in exc.value.problems}
     assert paths == {"staffing.min_agents.int"}
+
+
+def test_the_good_items_of_a_list_are_still_checked_under_their_own_positions(sc):
+    # one bad waiting item used to leave the whole list out of the checks
+    found = messages(
+        state(
+            waiting=[
+                {"call_type": "query", "count": -3, "waited_s": 5},
+                {"call_type": "fax", "waited_s": 5},
+                {"call_type": "query", "waited_s": 99999},
+            ]
+        ),
+        sc,
+    )
+    assert found == [
+        "waiting[0].count: must be >= 1, got -3",
+        "waiting[1].call_type: names no call type (known: order, query), got 'fax'",
+        "waiting[2].waited_s: a wait longer than the time since the horizon opened, got 99999.0",
+    ]
