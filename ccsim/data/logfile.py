@@ -7,11 +7,10 @@ the first row (``line_offset``) and, in ``notes``, what was detected rather than
 
 from __future__ import annotations
 
-import bz2
 import csv
-import gzip
-import lzma
 import sys
+import tarfile
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -188,21 +187,21 @@ def record_lines(p: Path, kw: dict[str, Any], encoding: str, rows: int) -> RowLi
     Without such values row ``k`` is line ``k + skip_rows + 2`` (``line_offset``). A
     quoted comment written over two lines makes one row of two lines, and every later
     row's line number would be one short; here the rows are counted as the ``csv``
-    module reads them. The file is read in pieces: a first pass counts line breaks and
-    quotes, and only a file with more lines than rows is read again row by row. None
-    too when the file cannot be read again as it was (a zip or tar archive), or its
-    rows do not come out as many.
+    module reads them. The file is read in pieces, opened as ``read_csv`` opens it (plain,
+    gzip, bz2, xz, zip, tar, ...): a first pass counts line breaks and quotes, and only a
+    file with more lines than rows is read again row by row. None too when the file
+    cannot be read again, or its rows do not come out as many.
     """
-    suffixes = [x.lower() for x in p.suffixes]
-    if ".tar" in suffixes or suffixes[-1:] in ([".zip"], [".zst"], [".tgz"]):
-        return None
-    opener: Any = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}.get(
-        suffixes[-1] if suffixes else "", open
-    )
+    from pandas.io.common import get_handle  # type: ignore[import-not-found]  # as read_csv opens files
+
+    def opener() -> Any:
+        return get_handle(p, "r", encoding=encoding, compression="infer", errors="strict")
+
     first = int(kw["skiprows"]) + 1  # lines before the first row (the header's included)
     limit = csv.field_size_limit()
     try:
-        with opener(p, "rt", encoding=encoding, newline="") as f:
+        with opener() as h:
+            f = h.handle
             breaks, quoted, last = 0, False, ""
             while chunk := f.read(1 << 20):
                 breaks += chunk.count("\n")
@@ -212,8 +211,8 @@ def record_lines(p: Path, kw: dict[str, Any], encoding: str, rows: int) -> RowLi
             return None  # no quoted value, or one line per row
         csv.field_size_limit(sys.maxsize)  # a long note is still one value
         starts = np.empty(rows, dtype=np.int64)
-        with opener(p, "rt", encoding=encoding, newline="") as f:
-            reader = csv.reader(f, delimiter=kw["sep"], quotechar='"')
+        with opener() as h:
+            reader = csv.reader(h.handle, delimiter=kw["sep"], quotechar='"')
             for _ in range(first):  # the records skipped (a title), then the header: as
                 next(reader, None)  # pandas reads them, over several lines if quoted so
             line, k = reader.line_num + 1, 0
@@ -224,7 +223,10 @@ def record_lines(p: Path, kw: dict[str, Any], encoding: str, rows: int) -> RowLi
                 k += 1
                 line = reader.line_num + 1
         return RowLines(starts) if k == rows else None
-    except (OSError, EOFError, UnicodeDecodeError, LookupError, csv.Error, TypeError):
+    except (
+        OSError, EOFError, UnicodeDecodeError, LookupError, csv.Error, TypeError, ValueError,
+        zipfile.BadZipFile, tarfile.TarError,
+    ):  # fmt: skip
         return None  # TypeError: a delimiter the csv module does not take
     finally:
         csv.field_size_limit(limit)

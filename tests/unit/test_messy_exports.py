@@ -618,3 +618,23 @@ def test_a_title_over_two_quoted_lines_is_found_and_keeps_the_line_numbers(tmp_p
     assert any(
         n.startswith("the header is line 3: the 2 line(s) above it were skipped") for n in log.notes
     )
+
+
+@pytest.mark.parametrize("kind", ["zip", "tar.gz"])
+def test_a_zipped_or_tarred_export_keeps_the_line_numbers(tmp_path, kind):
+    import io
+    import tarfile
+    import zipfile
+
+    text = body(CALLS[0] + ',"a\nnote"', CALLS[2].replace(",95,", ",xx,"), head=HEAD + ",note")
+    p = tmp_path / f"log.csv.{kind}"
+    if kind == "zip":
+        with zipfile.ZipFile(p, "w") as z:
+            z.writestr("log.csv", text)
+    else:
+        with tarfile.open(p, "w:gz") as t:
+            data = text.encode()
+            info = tarfile.TarInfo("log.csv")
+            info.size = len(data)
+            t.addfile(info, io.BytesIO(data))
+    assert problems(p)[0].startswith("line 4, talk_s")
