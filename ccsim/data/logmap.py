@@ -27,7 +27,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from ccsim.errors import InputError, Problem
 from ccsim.scenario.common import Model
 from ccsim.scenario.document import read_document_file
-from ccsim.scenario.loader import at_line, pydantic_problems
+from ccsim.scenario.problem_text import at_line, pydantic_problems
 
 #: Canonical fields, what they hold, and their kind (time, duration, label, vocabulary).
 FIELDS: dict[str, tuple[str, str]] = {

@@ -7,6 +7,7 @@ targets back; ``snapshot`` takes a state from a simulated day.
 
 from ccsim.intraday.run import IntradayResult, intraday
 from ccsim.intraday.snapshot import snapshot
-from ccsim.intraday.state import LiveState, parse_state, read_state
+from ccsim.intraday.state import parse_state, read_state
+from ccsim.intraday.state_model import LiveState
 
 __all__ = ["IntradayResult", "LiveState", "intraday", "parse_state", "read_state", "snapshot"]

@@ -20,7 +20,8 @@ import pandas as pd
 from ccsim.intraday.forward import Forward, build_forward, run_forward, whole_day, with_extra
 from ccsim.intraday.projection import day_targets, estimate_of
 from ccsim.intraday.search import Trials, erlang_guess, first_share, search_share
-from ccsim.intraday.state import LiveState, group_labels
+from ccsim.intraday.state import group_labels
+from ccsim.intraday.state_model import LiveState
 from ccsim.results import SimulationResult
 from ccsim.scenario.schema import Scenario
 

@@ -28,7 +28,8 @@ from ccsim.engine.live import LiveStart
 from ccsim.engine.live_orders import STAGES
 from ccsim.engine.model import Simulation
 from ccsim.intraday.morning import KINDS, attempt_of
-from ccsim.intraday.state import LiveState, at_seconds, group_labels, spread
+from ccsim.intraday.state import at_seconds, group_labels, spread
+from ccsim.intraday.state_model import LiveState
 from ccsim.results import SimulationResult
 from ccsim.results.aggregate import RepCounts, aggregate
 from ccsim.runner.pool import stop_pool, worker_pool

@@ -24,7 +24,8 @@ import pandas as pd
 from ccsim.intraday.actions import pause_effect, search_call_ins
 from ccsim.intraday.forward import Forward, build_forward, run_forward, whole_day
 from ccsim.intraday.projection import day_targets, estimate_of, number_or_none
-from ccsim.intraday.state import LiveState, group_labels
+from ccsim.intraday.state import group_labels
+from ccsim.intraday.state_model import LiveState
 from ccsim.results import SimulationResult
 from ccsim.runner.pool import pool_for
 from ccsim.runner.replications import default_workers

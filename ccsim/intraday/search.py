@@ -32,7 +32,7 @@ import numpy as np
 
 from ccsim.intraday.forward import Forward, _job, whole_day, with_extra
 from ccsim.intraday.projection import day_targets
-from ccsim.intraday.state import LiveState
+from ccsim.intraday.state_model import LiveState
 from ccsim.results import SimulationResult
 from ccsim.results.aggregate import RepCounts
 from ccsim.results.kpis import t_quantile

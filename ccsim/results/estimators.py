@@ -23,9 +23,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
-from ccsim.results.kpis import bounds, t975
+from ccsim.results.kpis import bounds, estimate_rows, t975
 
 Counts = Mapping[str, NDArray[np.float64]]
 KpiFunction = Callable[[Counts], Mapping[str, NDArray[np.float64]]]
@@ -78,3 +79,33 @@ def ratio_of_totals(
         high = np.where(np.isnan(r), np.nan, np.minimum(r + half, hi))
         out[name] = (r, low, high)
     return out
+
+
+def mean_of_ratios_by(vals: pd.DataFrame, by: list[str], reps: int) -> pd.DataFrame:
+    """Per label of ``by``: each KPI's mean over replications and its 95 % interval.
+
+    ``vals`` holds every replication x every label, replication first (as
+    ``SimulationResult.kpi_values`` gives them): each KPI is a [label, replication] grid,
+    reduced for every label at once (``kpis.estimate_rows``) and given in the order
+    ``groupby(level=by)`` gives the labels. Columns ``(kpi, stat)``.
+    """
+    grouped = vals.groupby(level=by, observed=False)
+    index = grouped.size().index
+    width = len(vals) // max(reps, 1)
+    group_of = grouped.ngroup().to_numpy()
+    if (
+        len(index) != width
+        or (group_of.reshape(reps, width) != group_of[:width]).any()
+        or (np.sort(group_of[:width]) != np.arange(width)).any()
+    ):
+        raise RuntimeError(f"KPIs by {by}: the rows are not every replication x every label")
+    out = {}
+    for k in vals.columns:
+        grid = vals[k].to_numpy(dtype=float).reshape(reps, width).T
+        for stat, values in zip(("mean", "ci_low", "ci_high"), estimate_rows(grid, *bounds(k)), strict=True):  # fmt: skip
+            ordered = np.empty(len(index))
+            ordered[group_of[:width]] = values
+            out[(k, stat)] = pd.Series(ordered, index=index)
+    df = pd.DataFrame(out)
+    df.columns = pd.MultiIndex.from_tuples(list(out), names=["kpi", "stat"])
+    return df

@@ -21,7 +21,7 @@ from ccsim.results import clock
 from ccsim.results import kpis as K
 from ccsim.results.aggregate import AGENT_COUNTERS, COUNTERS, RepCounts
 from ccsim.results.campaigns import campaign_figures, campaign_kpis
-from ccsim.results.estimators import ratio_of_totals
+from ccsim.results.estimators import mean_of_ratios_by, ratio_of_totals
 from ccsim.results.lines import lines_kpis
 from ccsim.results.summary import summary_document
 from ccsim.results.tables import AGENT_DIMS, DIMENSIONS, agents_table, calls_table, cells_table
@@ -295,30 +295,7 @@ class SimulationResult(RunViews):
                     for stat in ("mean", "ci_low", "ci_high"):
                         df.loc[k, stat] = float(totals[(k, stat)].iloc[0])
             return df
-        grouped = vals.groupby(level=by, observed=False)
-        index = grouped.size().index
-        n = len(self.reps)
-        width = len(vals) // max(n, 1)
-        # the rows are every replication x every label, replication first (``_sums``):
-        # each KPI is a [label, replication] grid, its labels put in the groups' order
-        group_of = grouped.ngroup().to_numpy()
-        if (
-            len(index) != width
-            or (group_of.reshape(n, width) != group_of[:width]).any()
-            or (np.sort(group_of[:width]) != np.arange(width)).any()
-        ):
-            raise RuntimeError(f"KPIs by {by}: the rows are not every replication x every label")
-        out = {}
-        for k in vals.columns:
-            lo, hi = K.bounds(k)
-            grid = vals[k].to_numpy(dtype=float).reshape(n, width).T
-            stats = K.estimate_rows(grid, lo, hi)
-            for stat, values in zip(("mean", "ci_low", "ci_high"), stats, strict=True):
-                ordered = np.empty(len(index))
-                ordered[group_of[:width]] = values
-                out[(k, stat)] = pd.Series(ordered, index=index)
-        df = pd.DataFrame(out)
-        df.columns = pd.MultiIndex.from_tuples(list(out), names=["kpi", "stat"])
+        df = mean_of_ratios_by(vals, by, len(self.reps))
         if totals is not None:
             t = totals.reindex(df.index)
             df[list(t.columns)] = t.to_numpy()
