@@ -98,13 +98,11 @@ def intraday_command(
         out_file, "--out", {"scenario file": file, "state file": state_file}
     )
 
-    def state_and_groups() -> tuple[Any, Any, list[str]]:
-        """The scenario, the state and the call-in groups.
+    def state_and_groups(sc: Any) -> tuple[Any, list[str]]:
+        """The state and the call-in groups of the scenario ``sc``.
 
-        The state's and the groups' problems are raised together; the scenario's alone
-        (the state is read against it).
+        The state's and the groups' problems are raised together.
         """
-        sc = load_scenario(file)
         state, bad_state = None, None
         try:
             state = read_state(state_file, sc)
@@ -131,17 +129,11 @@ def intraday_command(
             found = in_file(bad_state) + found
         if found:
             raise InputError(found)
-        return sc, state, groups
+        return state, groups
 
-    def rest_of_files() -> None:
-        try:
-            load_scenario(file)
-        except InputError:
-            return  # listed by the scenario's own read
-        state_and_groups()
-
-    raise_with_files(problems, lambda: load_scenario(file), rest_of_files)
-    sc, state, groups = state_and_groups()
+    raise_with_files(problems, lambda: load_scenario(file), state_and_groups)
+    sc = load_scenario(file)
+    state, groups = state_and_groups(sc)
     log = None if as_json else (lambda msg: click.echo(msg, err=True))
     with contextlib.ExitStack() as stack:
         client = stack.enter_context(dask_client(dask_address)) if dask_address else None

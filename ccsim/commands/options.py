@@ -78,16 +78,8 @@ def scale_factors(scale: tuple[str, ...]) -> dict[str, float]:
     return parse_factors(scale)
 
 
-def parse_changes(items: tuple[str, ...]) -> dict[str, Any]:
-    """``PATH=VALUE`` items as changes; VALUE is read as YAML (``14``, ``0.8``, ``[1, 2]``)."""
-    changes, problems = read_changes(items)
-    if problems:
-        raise InputError(problems)
-    return changes
-
-
 def read_changes(items: tuple[str, ...]) -> tuple[dict[str, Any], list[Problem]]:
-    """``parse_changes`` that returns the well-formed changes and the malformed items' problems."""
+    """``PATH=VALUE`` items as changes (VALUE read as YAML: ``14``, ``0.8``, ``[1, 2]``), and the malformed items' problems."""
     changes: dict[str, Any] = {}
     problems: list[Problem] = []
     for item in items:
@@ -143,23 +135,6 @@ def in_file(exc: InputError) -> list[Problem | str]:
     ]
 
 
-def changed_read(
-    file: str, changes: tuple[str, ...], load: Callable[[str], Any]
-) -> Callable[[], Any]:
-    """A read for ``raise_with_files``: the ``--set`` changes' problems (a bad file: none, its own read lists them)."""
-
-    def read() -> None:
-        if not changes:
-            return
-        try:
-            sc = load(file)
-        except InputError:
-            return
-        with_changes(sc, changes, file)
-
-    return read
-
-
 def raise_together(errors: Sequence[InputError]) -> None:
     """Raise the problems of several reads at once (one read's as it reported them)."""
     if len(errors) == 1:
@@ -168,18 +143,29 @@ def raise_together(errors: Sequence[InputError]) -> None:
         raise InputError([q for e in errors for q in in_file(e)])
 
 
-def raise_with_files(problems: Sequence[Problem | str], *reads: Callable[[], Any]) -> None:
-    """Raise the options' ``problems`` (if any) together with those of the files ``reads`` read.
+def raise_with_files(
+    problems: Sequence[Problem | str],
+    load: Callable[[], Any],
+    *reads: Callable[[Any], Any],
+) -> None:
+    """Raise the options' ``problems`` (if any) together with those of the files.
 
     Bad options stop a command before any work, but the files are still read and checked
-    (a fraction of a second), so that one message lists every problem at once.
+    (a fraction of a second), so that one message lists every problem at once: the
+    scenario (``load()``), then what is read against it (each of ``reads(scenario)``: its
+    ``--set`` changes, a state file), unless the scenario itself is bad.
     """
     if not problems:
         return
     found = list(problems)
+    try:
+        sc = load()
+    except InputError as exc:
+        found += in_file(exc)
+        raise InputError(found) from None
     for read in reads:
         try:
-            read()
+            read(sc)
         except InputError as exc:
             found += in_file(exc)
     raise InputError(found)

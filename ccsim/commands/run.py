@@ -9,7 +9,6 @@ from typing import Any
 import click
 
 from ccsim.commands.options import (
-    changed_read,
     overwrite_problems,
     raise_with_files,
     run_option_problems,
@@ -114,7 +113,7 @@ def run_command(
     )
     problems += overwrite_problems(snapshot_file, "--snapshot", {"scenario file": file})
     raise_with_files(
-        problems, lambda: load_scenario(file), changed_read(file, changes, load_scenario)
+        problems, lambda: load_scenario(file), lambda sc: with_changes(sc, changes, file)
     )
     sc = with_changes(load_scenario(file), changes, file, scale)
     if snapshot_at is not None:

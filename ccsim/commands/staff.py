@@ -157,14 +157,7 @@ def staff_command(
         raise_together(errors)
         return given, sc, base, start
 
-    def quiet_reads() -> None:  # beside bad options: a bad scenario is listed by its own read
-        try:
-            load(file)
-        except InputError:
-            return
-        reads(())
-
-    raise_with_files(problems, lambda: load(file), quiet_reads)
+    raise_with_files(problems, lambda: load(file), lambda _: reads(()))
     given, sc, base, start = reads(scale)
     if out_dir:
         check_target(Path(out_dir))
