@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -180,8 +181,6 @@ def overwrite_problems(
     """
     if path is None:
         return []
-    import os
-
     out = []
     for what, given in inputs.items():
         try:

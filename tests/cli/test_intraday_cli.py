@@ -100,10 +100,15 @@ def test_state_with_problems_lists_them_all(ccsim, tmp_path):
     assert r.code == 2
     assert "Traceback" not in r.err
     assert r.exception is None or isinstance(r.exception, SystemExit)
+    written = p.read_text().splitlines()
+
+    def line(fragment):  # the file's line that holds the value
+        return next(i for i, x in enumerate(written, start=1) if fragment in x)
+
     for text in (
-        "waiting[0].call_type (line 11): names no call type (known: general), got 'sales'",
-        "waiting[0].waited_s (line 12): a wait longer than the time since the horizon opened, got 99999.0",
-        "agents_now.night (line 3): names no group (known: agents, main/agents), got 'night'",
+        f"waiting[0].call_type (line {line('sales')}): names no call type (known: general), got 'sales'",
+        f"waiting[0].waited_s (line {line('99999')}): a wait longer than the time since the horizon opened, got 99999.0",
+        f"agents_now.night (line {line('night')}): names no group (known: agents, main/agents), got 'night'",
     ):
         assert text in r.err, r.err
 
