@@ -188,8 +188,7 @@ class BackOffice:
             self.task_start.append(now)
             self.task_end.append(now + t)
 
-    def _on_work_end(self, ev: Event) -> None:
-        order: Order = ev._value
+    def _on_work_end(self, order: Order) -> None:
         g = order.group
         self.busy[g] -= 1
         now = self.env.now
@@ -205,8 +204,8 @@ class BackOffice:
             self.callbacks[g].append(order)
         self._dispatch(g)
 
-    def _on_callback_end(self, ev: Event) -> None:
-        order, reached = ev._value
+    def _on_callback_end(self, item: tuple[Order, bool]) -> None:
+        order, reached = item
         g = order.group
         self.busy[g] -= 1
         now = self.env.now
@@ -227,8 +226,7 @@ class BackOffice:
         order.reached = 0 if t != t else 1
         self._finish(order, t, called=True)
 
-    def _on_retry(self, ev: Event) -> None:
-        order: Order = ev._value
+    def _on_retry(self, order: Order) -> None:
         self.callbacks[order.group].append(order)
         self._dispatch(order.group)
 
@@ -241,8 +239,7 @@ class BackOffice:
 
     # -- chasers ----------------------------------------------------------------------------
 
-    def _on_chaser(self, ev: Event) -> None:
-        order: Order = ev._value
+    def _on_chaser(self, order: Order) -> None:
         now = self.env.now
         chaser = self.orders[order.otype].chaser
         if order.done or chaser is None or now >= self.horizon_s:

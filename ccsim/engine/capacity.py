@@ -23,7 +23,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from simpy.events import Event
 
 from ccsim.engine.call import DONE, Call
 from ccsim.engine.distributions import sampler
@@ -85,9 +84,9 @@ class Lines:
         self.used[c] -= 1
         self._log(c, -1)
 
-    def on_hang_up(self, ev: Event) -> None:
+    def on_hang_up(self, call: Call) -> None:
         """An answered call ends its talk (scheduled by routing)."""
-        self.release(ev._value)
+        self.release(call)
 
     def _log(self, c: int, delta: int) -> None:
         self._t.append(self.sim.env.now)

@@ -25,8 +25,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from simpy.events import Event
-
 from ccsim.engine.call import DONE, WAITING, Call
 from ccsim.engine.capacity import Lines, QueueLimit
 from ccsim.engine.records import Outcome
@@ -120,8 +118,7 @@ class MaxWaitRule:
             return math.inf
         return float(sim.qlive[q] * self.aht[call.ctype] / agents)  # qlive counts the caller
 
-    def _on_limit(self, ev: Event) -> None:
-        call: Call = ev._value
+    def _on_limit(self, call: Call) -> None:
         if call.state != WAITING:
             return
         sim = self.sim
@@ -154,7 +151,7 @@ class Closing:
         """Act at the end of the horizon."""
         self.sim.after(self.sim.horizon_s, self._on_close, None)
 
-    def _on_close(self, ev: Event) -> None:
+    def _on_close(self, _: None) -> None:
         sim = self.sim
         for dq in sim.qcalls:
             for call in list(dq):

@@ -13,7 +13,6 @@ from collections.abc import Callable, Container
 from typing import Any, Protocol
 
 import simpy
-from simpy.events import Event
 
 from ccsim.engine.call import Call
 from ccsim.engine.compile import Compiled
@@ -39,8 +38,8 @@ class Replication(Protocol):
         """The named random streams."""
         ...
 
-    def after(self, delay: float, fn: Callable[[Event], None], value: Any) -> None:
-        """Call ``fn`` with an event carrying ``value`` in ``delay`` seconds."""
+    def after(self, delay: float, fn: Callable[[Any], None], value: Any) -> None:
+        """Call ``fn(value)`` in ``delay`` seconds."""
         ...
 
 

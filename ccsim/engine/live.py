@@ -157,18 +157,16 @@ def capture(sim: Simulation, t: float) -> dict[str, list[dict[str, Any]]]:
 
     def look(_: Event) -> None:
         now = sim.env.now
-        for when, _prio, _eid, ev in sorted(sim.env._queue, key=lambda e: (e[0], e[2])):
-            cbs = ev.callbacks or ()
-            call = getattr(ev, "_value", None)
-            if not isinstance(call, Call):
+        for when, _prio, _eid, fn, call in sorted(sim.env._queue, key=lambda e: (e[0], e[2])):
+            if not isinstance(call, Call):  # a callback on a call (``loop.due``) only
                 continue
             row = {
                 "call_type": call.ctype, "tier": call.tier, "network": call.net,
                 "kind": int(call.kind), "attempt": call.attempt, "dialect": bool(call.dialect),
             }  # fmt: skip
-            if sim._on_ivr_end in cbs and call.state == IN_IVR:
+            if fn == sim._on_ivr_end and call.state == IN_IVR:
                 out["in_ivr"].append({**row, "spent_s": now - call.t_arrival})
-            elif sim._on_repeat in cbs:
+            elif fn == sim._on_repeat:
                 out["due"].append({**row, "due_s": when - now})
         out["orders"] = read_open_orders(sim, now)
 

@@ -13,8 +13,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from simpy.events import Event
-
 from ccsim.engine.call import Call
 from ccsim.engine.orders import Order
 from ccsim.engine.records import Kind
@@ -66,9 +64,9 @@ def read_open_orders(sim: Any, now: float) -> list[dict[str, Any]]:
     if bo is None:
         return []
     working: dict[int, float] = {}  # order -> when its work ends
-    for when, _prio, _eid, ev in sim.env._queue:
-        if isinstance(ev, Event) and bo._on_work_end in (ev.callbacks or ()):
-            working[id(ev._value)] = when
+    for when, _prio, _eid, fn, order in sim.env._queue:
+        if fn == bo._on_work_end:
+            working[id(order)] = when
     ends = {(g, e): s for g, s, e in zip(bo.task_group, bo.task_start, bo.task_end, strict=True)}
     queued = {id(o) for q in bo.queues for d in q.values() for o in d}
     out = []

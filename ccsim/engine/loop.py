@@ -3,19 +3,20 @@
 Most events of a run are callbacks due at a time (an arrival, the end of an IVR stay, an
 agent's release): the engine schedules them with ``Simulation.after``. A SimPy
 ``Timeout`` for each costs an ``__init__`` chain, ``Environment.schedule`` and
-``Environment.step`` per event. ``Due`` is such a timeout reduced to what the callbacks
-read (``_value``) and what the intraday readers of the event queue look at
-(``callbacks``, an ``Event`` instance); ``run`` pops it and calls its callback directly.
+``Environment.step`` per event. Here such a callback is an entry of the event queue
+and nothing more: ``(time, priority, id, fn, value)``, run as ``fn(value)``, with no
+event object made for it. SimPy's own events (processes, staffing changes, ``until``)
+are queued by ``Environment.schedule`` as ``(time, priority, id, None, event)`` and
+handled exactly as ``Environment.step`` does.
 
 The cyclic garbage collector is paused while the loop runs (and restored after): a run
 makes no reference cycles of its own, its calls are freed by reference counting, and a
 collection walks every object of the process (the loaded libraries included) dozens of
 times per run for nothing.
 
-Everything else (processes of the back office and outbound side, staffing changes,
-``until``) is handled exactly as ``Environment.run`` does. Events get their ids from the
-environment's counter at the same moments as before, so same-time events run in the same
-order (time, priority, id) and every number of a run is unchanged.
+Every entry gets its id from the environment's counter when it is scheduled, as a
+``Timeout`` would, so same-time events run in SimPy's order (time, priority, id) and
+every number of a run is the same as with ``Environment.run``.
 """
 
 from __future__ import annotations
@@ -25,38 +26,61 @@ from heapq import heappop, heappush
 from typing import Any
 
 import simpy
-from simpy.core import StopSimulation
+from simpy.core import EmptySchedule, StopSimulation
 from simpy.events import NORMAL, URGENT, Event
 
-__all__ = ["NORMAL", "Due", "due", "run"]
+__all__ = ["NORMAL", "Environment", "due", "run"]
 
 
-class Due(Event):
-    """A callback due at a time: a ``Timeout`` that never fails and carries ``_value``.
+class Environment(simpy.Environment):
+    """SimPy's environment whose queue also holds the engine's bare callbacks (``due``).
 
-    Made by ``due`` (not ``Timeout``) and run by ``run``; ``callbacks`` is ``None`` once
-    it has run, as for any SimPy event.
+    Entries are ``(time, priority, id, fn, value)``: ``fn`` is ``None`` for a SimPy
+    event (``value``). ``step`` (and so ``Environment.run``) runs both kinds; the
+    engine runs its replications with ``run`` below.
     """
 
-    _ok = True  # it never fails: a class constant, not set per event
+    _queue: list[Any]  # entries of both kinds
 
-    def __init__(self, callbacks: list[Any], value: Any) -> None:
-        self.callbacks = callbacks
-        self._value = value
+    def schedule(self, event: Event, priority: int = NORMAL, delay: float = 0) -> None:
+        """Schedule ``event`` with ``priority`` after ``delay`` (as SimPy's)."""
+        heappush(self._queue, (self._now + delay, priority, next(self._eid), None, event))
+
+    def step(self) -> None:
+        """Process the next entry (as SimPy's, for the engine's callbacks too)."""
+        try:
+            self._now, _, _, fn, event = heappop(self._queue)
+        except IndexError:
+            raise EmptySchedule() from None
+        if fn is not None:
+            fn(event)
+            return
+        callbacks, event.callbacks = event.callbacks, None
+        try:
+            for callback in callbacks:
+                callback(event)
+        except StopSimulation:  # as SimPy: the rest of the callbacks run on resuming
+            event.callbacks = callbacks[callbacks.index(callback) + 1 :]
+            self.schedule(event, -1)
+            raise
+        if not event._ok and not hasattr(event, "_defused"):
+            exc = type(event._value)(*event._value.args)
+            exc.__cause__ = event._value
+            raise exc
 
 
-def due(env: simpy.Environment, delay: float, fn: Any, value: Any) -> None:
-    """Call ``fn`` with an event carrying ``value`` in ``delay`` seconds (a cheap ``Timeout``).
+def due(env: Environment, delay: float, fn: Any, value: Any) -> None:
+    """Call ``fn(value)`` in ``delay`` seconds (a cheap ``Timeout`` with a callback).
 
-    The time is ``env.now + delay`` and the event takes the next id, as a ``Timeout``'s.
+    The time is ``env.now + delay`` and the entry takes the next id, as a ``Timeout``'s.
     """
     if delay < 0:
         raise ValueError(f"Negative delay {delay}")
-    heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), Due([fn], value)))
+    heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), fn, value))
 
 
-def run(env: simpy.Environment, until: float | None = None) -> None:
-    """``env.run(until)``: the same events in the same order, ``Due`` events called directly."""
+def run(env: Environment, until: float | None = None) -> None:
+    """``env.run(until)``: the same events in the same order, ``due`` callbacks called directly."""
     if until is not None:  # as Environment.run: a stop event before the timeouts of that time
         at = float(until)
         if at <= env._now:
@@ -72,12 +96,15 @@ def run(env: simpy.Environment, until: float | None = None) -> None:
     gc.disable()
     try:
         while queue:
-            now, _, _, ev = pop(queue)
+            now, _, _, fn, ev = pop(queue)
             env._now = now
-            callbacks = ev.callbacks
-            ev.callbacks = None  # type: ignore[assignment]  # processed, as in Environment.step
-            for fn in callbacks:  # as Environment.step (a Due is always ok)
+            if fn is not None:  # the engine's own callback
                 fn(ev)
+                continue
+            callbacks = ev.callbacks
+            ev.callbacks = None  # processed, as in Environment.step
+            for cb in callbacks:
+                cb(ev)
             if not ev._ok and not hasattr(ev, "_defused"):
                 exc = type(ev._value)(*ev._value.args)
                 exc.__cause__ = ev._value

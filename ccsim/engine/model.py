@@ -5,7 +5,7 @@ streams and the recorder. It routes calls to agent groups as a ``Routing``
 (``routing.py``), and creates the back office and the outbound side, which reach it
 through the protocols of ``interfaces.py``.
 
-Events are callbacks due at a time (``loop.Due``, a lean SimPy timeout) rather than
+Events are callbacks due at a time (``loop.due``: an entry of the event queue) rather than
 processes: a process per call costs a generator and several extra events, and this loop
 runs once per call. ``loop.run`` runs them, and any other SimPy event, in SimPy's order.
 
@@ -23,7 +23,6 @@ from heapq import heappush as push
 from typing import Any
 
 import numpy as np
-import simpy
 from simpy.events import NORMAL, URGENT, Event
 
 from ccsim.engine import loop, proficiency
@@ -43,7 +42,7 @@ from ccsim.engine.capacity import blocked_redials
 from ccsim.engine.compile import Compiled, compile_scenario
 from ccsim.engine.draws import CallDraws, ivr_streams, repeat_streams
 from ccsim.engine.exits import queue_rules
-from ccsim.engine.loop import Due, due
+from ccsim.engine.loop import due
 from ccsim.engine.outbound import Outbound
 from ccsim.engine.records import ROW, Kind, Outcome, Recorder, RunRecord
 from ccsim.engine.routing import Routing
@@ -78,7 +77,7 @@ class Simulation(Routing):
         sc = m.scenario
         self.seed = sc.seed if seed is None else seed
         self.replication = replication
-        self.env = simpy.Environment()
+        self.env = loop.Environment()
         self.streams = Streams(self.seed, replication)
         self.rec = Recorder()
         super().__init__(m)
@@ -97,9 +96,6 @@ class Simulation(Routing):
             {} if m.drain_limit_s is not None or closing else None
         )
         self._ivrs = [ct.ivr for ct in sc.call_types]
-        # callbacks of the inner loop's events (``loop.Due``), one list shared by all
-        self._cb_arrival: list[Callable[[Any], None]] = [self._on_arrival]
-        self._cb_ivr_end = [self._on_ivr_end]
         self._fresh = [
             CallDraws(self.streams, f"fresh/{ct.id}", ct, m.tier_patience) for ct in sc.call_types
         ]
@@ -132,8 +128,8 @@ class Simulation(Routing):
 
     # -- scheduling helpers ---------------------------------------------------------
 
-    def after(self, delay: float, fn: Callable[[Event], None], value: Any) -> None:
-        """Call ``fn`` with an event carrying ``value`` in ``delay`` seconds."""
+    def after(self, delay: float, fn: Callable[[Any], None], value: Any) -> None:
+        """Call ``fn(value)`` in ``delay`` seconds."""
         due(self.env, delay, fn, value)
 
     # -- set-up -----------------------------------------------------------------------
@@ -151,7 +147,7 @@ class Simulation(Routing):
         self._arr_i = 0
         return True
 
-    def _on_sample(self, ev: Event) -> None:
+    def _on_sample(self, _: None) -> None:
         now = self.env.now
         self._samples_t.append(now)
         self._samples_q.append(sum(self.qlive))
@@ -162,21 +158,18 @@ class Simulation(Routing):
 
     # -- arrivals and IVR ---------------------------------------------------------------
 
-    def _on_arrival(self, ev: Event) -> None:
+    def _on_arrival(self, _: None) -> None:
         i = self._arr_i
         self._arr_i = i + 1
         k = self._arr_k[i]
         forced = self._arr_forced[i] if self._arr_forced is not None else None
         now = self.env._now
         arr_t = self._arr_t
-        # the next arrival, as ``after`` would schedule it (gaps are >= 0: times sorted);
-        # one arrival is due at a time, so its event is used again
+        # the next arrival, as ``after`` would schedule it (gaps are >= 0: times sorted)
         if i + 1 < len(arr_t):
-            ev.callbacks = self._cb_arrival
-            push(self._queue, (now + (arr_t[i + 1] - now), NORMAL, next(self._eid), ev))
+            push(self._queue, (now + (arr_t[i + 1] - now), NORMAL, next(self._eid), self._on_arrival, None))  # fmt: skip
         elif self._next_arrivals():
-            ev.callbacks = self._cb_arrival
-            push(self._queue, (now + (self._arr_t[0] - now), NORMAL, next(self._eid), ev))
+            push(self._queue, (now + (self._arr_t[0] - now), NORMAL, next(self._eid), self._on_arrival, None))  # fmt: skip
         d = self._fresh[k].next()
         self._callers += 1
         tier = bisect_right(self.tier_cum, d[1])
@@ -198,8 +191,7 @@ class Simulation(Routing):
         call = caller.follow_up(ctype, kind, 0, t)
         self._enter(call, self._repeat[ctype].next(), fresh=False)
 
-    def _on_repeat(self, ev: Event) -> None:
-        call: Call = ev._value
+    def _on_repeat(self, call: Call) -> None:
         call.t_arrival = self.env._now
         self._enter(call, self._repeat[call.ctype].next(), fresh=False)
 
@@ -254,10 +246,9 @@ class Simulation(Routing):
         if self._ivr_open is not None:
             self._ivr_open[id(call)] = call
         # as ``after(t, self._on_ivr_end, call)``; IVR times are draws >= 0
-        push(self._queue, (self.env._now + t, NORMAL, next(self._eid), Due(self._cb_ivr_end, call)))  # fmt: skip
+        push(self._queue, (self.env._now + t, NORMAL, next(self._eid), self._on_ivr_end, call))  # fmt: skip
 
-    def _on_ivr_end(self, ev: Event) -> None:
-        call: Call = ev._value
+    def _on_ivr_end(self, call: Call) -> None:
         if self.ivr_ports is not None:
             self.ivr_active -= 1
         if self._ivr_open is not None:

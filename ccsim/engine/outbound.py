@@ -163,8 +163,7 @@ class Outbound(PredictivePacing):
             self._add(run)
         self.dispatch(run)
 
-    def _on_ready(self, ev: Event) -> None:
-        rec: Record = ev._value
+    def _on_ready(self, rec: Record) -> None:
         run = self.camps[rec.camp]
         run.ready.append(rec)
         self.dispatch(run)
@@ -283,8 +282,8 @@ class Outbound(PredictivePacing):
         self._log(run, rec, now + pre, g, outcome, now, now + dur)
         sim.after(dur, self._on_agent_done, (run, rec, g, outcome))
 
-    def _on_agent_done(self, ev: Event) -> None:
-        run, rec, g, outcome = ev._value
+    def _on_agent_done(self, item: tuple[Any, ...]) -> None:
+        run, rec, g, outcome = item
         self._finish(run, rec, outcome)
         self.sim.free_agent(g)
 

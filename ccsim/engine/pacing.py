@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any
 
 import simpy
-from simpy.events import Event
 
 from ccsim.engine.campaigns import (
     ABANDONED,
@@ -49,7 +49,7 @@ class PredictivePacing:
     safe: Callable[[int], bool]
     _log: Callable[[CampaignRun, Record, float, int, int, float, float], None]
     _finish: Callable[[CampaignRun, Record, int], None]
-    _on_agent_done: Callable[[Event], None]
+    _on_agent_done: Callable[[Any], None]
 
     def _init_pacing(self, n_groups: int) -> None:
         """Which groups and rival campaigns each predictive campaign shares."""
@@ -157,8 +157,8 @@ class PredictivePacing:
             self.sim.after(run.ring(), self._on_answer, (run, rec, contact, success, now))
             target -= 1
 
-    def _on_answer(self, ev: Event) -> None:
-        run, rec, contact, success, t_dial = ev._value
+    def _on_answer(self, item: tuple[Any, ...]) -> None:
+        run, rec, contact, success, t_dial = item
         run.outstanding -= 1
         run.dials += 1  # resolved dials only: a line still ringing tells nothing yet
         run.answered += contact
@@ -177,8 +177,8 @@ class PredictivePacing:
         run.connect_q.append(entry)
         self.sim.after(run.spec.pacing.connect_wait_s, self._on_connect_timeout, (run, entry))
 
-    def _on_connect_timeout(self, ev: Event) -> None:
-        run, entry = ev._value
+    def _on_connect_timeout(self, item: tuple[Any, ...]) -> None:
+        run, entry = item
         if entry[3]:
             return
         entry[3] = True

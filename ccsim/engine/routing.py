@@ -25,15 +25,14 @@ from collections.abc import Callable
 from heapq import heappush as push
 from typing import Any
 
-import simpy
 from simpy.events import NORMAL, URGENT, Event
 
+from ccsim.engine import loop
 from ccsim.engine.backoffice import BackOffice
 from ccsim.engine.call import DONE, INF, WAITING, Call
 from ccsim.engine.capacity import Lines, QueueLimit
 from ccsim.engine.compile import Compiled
 from ccsim.engine.exits import MaxWaitRule
-from ccsim.engine.loop import Due
 from ccsim.engine.outbound import Outbound
 from ccsim.engine.proficiency import Skill
 from ccsim.engine.records import ROW, Kind, Outcome, Recorder
@@ -57,7 +56,7 @@ class Routing:
 
     # set up by Simulation
     m: Compiled
-    env: simpy.Environment
+    env: loop.Environment
     rec: Recorder
     horizon_s: float
     bo: BackOffice | None
@@ -70,20 +69,18 @@ class Routing:
     streams: Streams
     _return_delay: list[Buffered]  # per call type: when an unresolved caller calls again
     # provided by Simulation: scheduling, and a caller calling again
-    after: Callable[[float, Callable[[Event], None], Any], None]
-    _on_repeat: Callable[[Event], None]
+    after: Callable[[float, Callable[[Any], None], Any], None]
+    _on_repeat: Callable[[Call], None]
     _maybe_redial: Callable[[Call, str], None]
 
     def __init__(self, m: Compiled) -> None:
         sc = m.scenario
         G = len(m.group_ids)
-        # the event queue and the recorder, looked up once (``loop.Due`` events are
-        # pushed directly where ``after`` would cost a call per event)
+        # the event queue and the recorder, looked up once (callbacks are pushed
+        # directly where ``after`` would cost a call per event: ``loop.due``)
         self._queue = self.env._queue
         self._eid = self.env._eid
         self._row = self.rec.rows.append
-        self._cb_patience = [self._on_patience]
-        self._cb_release = [self._on_release]
         self.staffed = [0] * G
         self.busy = [0] * G
         self.waiting = [0] * G  # live waiting calls in queues this group serves
@@ -157,7 +154,7 @@ class Routing:
         for g in self.q_groups[q]:
             waiting[g] += 1
         if call.patience < INF:  # as ``after(call.patience, self._on_patience, call)``
-            push(self._queue, (now + call.patience, NORMAL, next(self._eid), Due(self._cb_patience, call)))  # fmt: skip
+            push(self._queue, (now + call.patience, NORMAL, next(self._eid), self._on_patience, call))  # fmt: skip
         if self.max_wait is not None:
             self.max_wait.arm(call)
         for g, delay in self.q_delayed[q]:
@@ -209,15 +206,15 @@ class Routing:
             )
         )  # fmt: skip
         # as ``after(transfer + talk + wrap, self._on_release, g)``; times are >= 0
-        push(self._queue, (self.env._now + (transfer + talk + wrap), NORMAL, next(self._eid), Due(self._cb_release, g)))  # fmt: skip
+        push(self._queue, (self.env._now + (transfer + talk + wrap), NORMAL, next(self._eid), self._on_release, g))  # fmt: skip
         if self.lines is not None:  # the caller hangs up at the end of the talk
             self.after(transfer + talk, self.lines.on_hang_up, call)
         if self._sl_guard:
             self._sl_req[g] += 1
             self._sl_ok[g] += now + transfer - t_queue <= self._sl_threshold
 
-    def _on_release(self, ev: Event) -> None:
-        self.free_agent(ev._value)
+    def _on_release(self, g: int) -> None:
+        self.free_agent(g)
 
     def free_agent(self, g: int) -> None:
         """An agent of ``g`` finishes its work: a waiting inbound call first, then outbound."""
@@ -278,8 +275,7 @@ class Routing:
             if not waiting[g] and self.busy[g] < self.staffed[g]:
                 self.ob.fill(g)
 
-    def _on_patience(self, ev: Event) -> None:
-        call: Call = ev._value
+    def _on_patience(self, call: Call) -> None:
         if call.state != WAITING:
             return
         call.state = DONE
@@ -302,8 +298,8 @@ class Routing:
             self._refill(call.queue)
         self._maybe_redial(call, "queue_abandon")
 
-    def _on_eligible(self, ev: Event) -> None:
-        call, g = ev._value
+    def _on_eligible(self, item: tuple[Call, int]) -> None:
+        call, g = item
         if call.state != WAITING or self.busy[g] >= self.staffed[g]:
             return
         # an idle agent in g means no older call eligible for g waits: this one is at

@@ -30,7 +30,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from simpy.events import Event
 
 from ccsim.engine.call import DONE, INF, WAITING, Call
 from ccsim.engine.distributions import sampler
@@ -215,8 +214,7 @@ class Transfers:
             r._sl_ok[g] += now + transfer - call.t_queue <= r._sl_threshold
         return True
 
-    def _on_enqueue(self, ev: Event) -> None:
-        lc: Call = ev._value
+    def _on_enqueue(self, lc: Call) -> None:
         leg = self.open[id(lc)]
         r = self.r
         now = r.env.now
@@ -256,8 +254,7 @@ class Transfers:
         self._leg_row(leg, g2, Outcome.ANSWERED, now - leg.leg.t_queue, conf + talk, wrap, hold)
         self._main_row(leg, talk1, resolved, order)
 
-    def _on_patience(self, ev: Event) -> None:
-        lc: Call = ev._value
+    def _on_patience(self, lc: Call) -> None:
         if lc.state != WAITING:
             return
         r = self.r

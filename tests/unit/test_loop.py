@@ -13,10 +13,10 @@ def _schedule(env, log, lean):
     """A mix of same-time callbacks, a process, an urgent event and a callback chain."""
 
     def at(delay, name):
-        fn = lambda ev: log.append((env.now, name, ev._value))  # noqa: E731
-        if lean:
-            loop.due(env, delay, fn, name)
+        if lean:  # the engine's callbacks receive the value itself
+            loop.due(env, delay, lambda value: log.append((env.now, name, value)), name)
         else:
+            fn = lambda ev: log.append((env.now, name, ev._value))  # noqa: E731
             simpy.Timeout(env, delay, name).callbacks.append(fn)
 
     def proc():
@@ -43,16 +43,30 @@ def test_loop_runs_events_in_simpys_order(until):
     env = simpy.Environment()
     _schedule(env, want, lean=False)
     env.run(until=until)
-    mine = simpy.Environment()
+    mine = loop.Environment()
     _schedule(mine, got, lean=True)
     loop.run(mine, until)
     assert got == want
     assert mine.now == env.now
 
 
-def test_loop_restores_the_garbage_collector_and_fails_loudly():
+@pytest.mark.parametrize("until", [None, 6.0])
+def test_the_environment_steps_its_callbacks_as_simpy_does(until):
+    """``Environment.run`` (SimPy's loop over ``step``) runs the engine's entries too."""
+    want, got = [], []
     env = simpy.Environment()
-    loop.due(env, 1.0, lambda ev: 1 / 0, None)
+    _schedule(env, want, lean=False)
+    env.run(until=until)
+    mine = loop.Environment()
+    _schedule(mine, got, lean=True)
+    mine.run(until=until)
+    assert got == want
+    assert mine.now == env.now
+
+
+def test_loop_restores_the_garbage_collector_and_fails_loudly():
+    env = loop.Environment()
+    loop.due(env, 1.0, lambda value: 1 / 0, None)
     assert gc.isenabled()
     with pytest.raises(ZeroDivisionError):
         loop.run(env)
