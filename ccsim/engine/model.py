@@ -42,7 +42,7 @@ from ccsim.engine.capacity import blocked_redials
 from ccsim.engine.compile import Compiled, compile_scenario
 from ccsim.engine.draws import CallDraws, ivr_streams, repeat_streams
 from ccsim.engine.exits import queue_rules
-from ccsim.engine.loop import due
+from ccsim.engine.loop import Entry, due
 from ccsim.engine.outbound import Outbound
 from ccsim.engine.records import ROW, Kind, Outcome, Recorder, RunRecord
 from ccsim.engine.routing import Routing
@@ -123,12 +123,13 @@ class Simulation(Routing):
         self._arr_forced: list[list[int]] | None = None
         self._arr_i = 0
         self._sample_s = sc.kpi.queue_sample_s
+        self._arrive = self._on_arrival  # one bound method for every arrival's entry
         self._samples_t = array("d")
         self._samples_q = array("l")
 
     # -- scheduling helpers ---------------------------------------------------------
 
-    def after(self, delay: float, fn: Callable[[Any], None], value: Any) -> None:
+    def after(self, delay: float, fn: Callable[[Any], Any], value: Any) -> None:
         """Call ``fn(value)`` in ``delay`` seconds."""
         due(self.env, delay, fn, value)
 
@@ -158,18 +159,21 @@ class Simulation(Routing):
 
     # -- arrivals and IVR ---------------------------------------------------------------
 
-    def _on_arrival(self, _: None) -> None:
+    def _on_arrival(self, _: None) -> Entry | None:
+        """A fresh caller arrives; returns the next arrival's entry (``loop.run`` holds it)."""
         i = self._arr_i
         self._arr_i = i + 1
         k = self._arr_k[i]
         forced = self._arr_forced[i] if self._arr_forced is not None else None
         now = self.env._now
         arr_t = self._arr_t
-        # the next arrival, as ``after`` would schedule it (gaps are >= 0: times sorted)
+        # the next arrival, as ``after`` would schedule it (gaps are >= 0: times sorted),
+        # handed to the loop, which keeps it beside the queue
+        nxt: Entry | None = None
         if i + 1 < len(arr_t):
-            push(self._queue, (now + (arr_t[i + 1] - now), NORMAL, next(self._eid), self._on_arrival, None))  # fmt: skip
+            nxt = (now + (arr_t[i + 1] - now), NORMAL, next(self._eid), self._arrive, None)
         elif self._next_arrivals():
-            push(self._queue, (now + (self._arr_t[0] - now), NORMAL, next(self._eid), self._on_arrival, None))  # fmt: skip
+            nxt = (now + (self._arr_t[0] - now), NORMAL, next(self._eid), self._arrive, None)
         d = self._fresh[k].next()
         self._callers += 1
         tier = bisect_right(self.tier_cum, d[1])
@@ -185,6 +189,7 @@ class Simulation(Routing):
         call = Call(self._callers, k, tier, net, FRESH, 0, now)
         call.dialect = d[7] < self.net_dialect[net]
         self._enter(call, d, True)
+        return nxt
 
     def inject(self, caller: Call, ctype: int, kind: int, t: float) -> None:
         """A further call by the same caller, arriving now (chasers from the back office)."""
@@ -337,7 +342,7 @@ class Simulation(Routing):
         if self.rec.sink is not None:
             self._schedule_folds()
         if self._arr_t:
-            self.after(self._arr_t[0], self._on_arrival, None)
+            self.after(self._arr_t[0], self._arrive, None)
         if self.closing is not None:
             self.closing.schedule()
         if self._sample_s is not None:

@@ -4,7 +4,7 @@ import gc
 
 import pytest
 import simpy
-from simpy.events import URGENT, Event
+from simpy.events import NORMAL, URGENT, Event
 
 from ccsim.engine import loop
 
@@ -26,7 +26,20 @@ def _schedule(env, log, lean):
         yield env.timeout(3.0)
         log.append((env.now, "process end", None))
 
+    def tick(n):  # a chain, each link scheduling the next (as fresh arrivals do)
+        log.append((env.now, "tick", n))
+        if n >= 8:
+            return None
+        if lean:  # handed back to the loop, which holds it beside the queue
+            return (env.now + 0.75, NORMAL, next(env._eid), tick, n + 1)
+        simpy.Timeout(env, 0.75, n + 1).callbacks.append(lambda ev: tick(ev._value))
+        return None
+
     at(2.0, "a")
+    if lean:
+        loop.due(env, 0.5, tick, 0)
+    else:
+        simpy.Timeout(env, 0.5, 0).callbacks.append(lambda ev: tick(ev._value))
     env.process(proc())
     at(2.0, "b")
     urgent = Event(env)
@@ -48,6 +61,11 @@ def test_loop_runs_events_in_simpys_order(until):
     loop.run(mine, until)
     assert got == want
     assert mine.now == env.now
+    if until is not None:  # a held entry goes back into the queue: the run goes on alike
+        assert sorted(str(e[4]) for e in mine._queue) == ["8", "late"]
+        env.run()
+        loop.run(mine)
+        assert got == want
 
 
 @pytest.mark.parametrize("until", [None, 6.0])
