@@ -8,6 +8,7 @@ distribution leaves the others' draws untouched (common random numbers).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
@@ -28,7 +29,7 @@ class CallDraws:
     others' draws untouched.
     """
 
-    __slots__ = ("_i", "_patience", "_rows", "_talk", "_u", "_wrap")
+    __slots__ = ("_patience", "_talk", "_u", "_wrap", "next")
 
     N_UNIFORM = 9
 
@@ -40,18 +41,14 @@ class CallDraws:
         self._wrap = (streams.rng(f"{prefix}/wrap"), sampler(ct.wrap_time))
         ps = patience_sampler(ct.patience)
         self._patience = None if ps is None else (streams.rng(f"{prefix}/patience"), ps)
-        self._rows: list[list[float]] = []
-        self._i = 0
+        #: the next call's row of draws: ``[u_net, u_tier, u_lost, u_pw, u_tries,
+        #: u_contained, u_fcr, u_dialect, u_order, patience, talk, wrap]`` (a block of
+        #: rows is drawn when its first row is asked for)
+        self.next: Callable[[], list[float]] = self._blocks().__next__
 
-    def next(self) -> list[float]:
-        """The next call's row of draws.
-
-        ``[u_net, u_tier, u_lost, u_pw, u_tries, u_contained, u_fcr, u_dialect, u_order,
-        patience, talk, wrap]``.
-        """
-        i = self._i
-        if i >= len(self._rows):
-            n = 512
+    def _blocks(self) -> Iterator[list[float]]:
+        n = 512
+        while True:
             u = self._u.random((n, self.N_UNIFORM))
             cols = [u]
             if self._patience is None:
@@ -60,10 +57,7 @@ class CallDraws:
                 cols.append(self._patience[1](self._patience[0], n)[:, None])
             cols.append(self._talk[1](self._talk[0], n)[:, None])
             cols.append(self._wrap[1](self._wrap[0], n)[:, None])
-            self._rows = np.hstack(cols).tolist()
-            i = 0
-        self._i = i + 1
-        return self._rows[i]
+            yield from np.hstack(cols).tolist()
 
 
 IvrStreams = tuple[Buffered, Buffered, Buffered, Buffered]

@@ -9,12 +9,14 @@ their callers (common random numbers).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 from numpy.typing import NDArray
 
 Sampler = Callable[[np.random.Generator, int], NDArray[np.float64]]
+#: draws of one stream handed out one by one: ``x()`` is the next draw
+Buffered = Callable[[], float]
 
 _BLOCK = 1024
 
@@ -47,29 +49,22 @@ class Streams:
 
     def buffered(self, name: str, sampler: Sampler, block: int = _BLOCK) -> Buffered:
         """Draws of ``sampler`` from stream ``name``, one at a time, drawn in blocks."""
-        return Buffered(self.rng(name), sampler, block)
+        return buffered(self.rng(name), sampler, block)
 
 
-class Buffered:
-    """Hands out draws one by one from blocks drawn vectorized (for the event loop)."""
+def buffered(rng: np.random.Generator, sampler: Sampler, block: int = _BLOCK) -> Buffered:
+    """Draws of ``sampler`` from ``rng``, one per call, drawn vectorized ``block`` at a time.
 
-    __slots__ = ("_block", "_buf", "_pos", "_rng", "_sampler")
+    A block is drawn when the draw that needs it is asked for (as a draw at a time
+    would be). The callable is a generator's ``__next__``: the cheapest call Python
+    has for the event loop's one draw at a time.
+    """
+    return _blocks(rng, sampler, block).__next__
 
-    def __init__(self, rng: np.random.Generator, sampler: Sampler, block: int = _BLOCK) -> None:
-        self._rng = rng
-        self._sampler = sampler
-        self._block = block
-        self._buf: list[float] = []
-        self._pos = 0
 
-    def __call__(self) -> float:
-        """The next draw."""
-        pos = self._pos
-        if pos >= len(self._buf):
-            self._buf = self._sampler(self._rng, self._block).tolist()
-            pos = 0
-        self._pos = pos + 1
-        return self._buf[pos]
+def _blocks(rng: np.random.Generator, sampler: Sampler, block: int) -> Iterator[float]:
+    while True:
+        yield from sampler(rng, block).tolist()
 
 
 def uniform(rng: np.random.Generator, n: int) -> NDArray[np.float64]:
