@@ -292,8 +292,15 @@ def cell_counts(
     for name, arr in zip(CELL_KEYS, reversed(decoded), strict=True):
         cells[name] = arr
     cells["group"] = cells["group"] - 1
+    every = bool(keep.all())  # no warm-up to leave out: the columns as they are
     for name, column in cols.items():
-        cells[name] = np.bincount(
-            inv, weights=np.asarray(column(), dtype=float)[keep], minlength=uniq.size
-        )
+        col = np.asarray(column())
+        if not every:
+            col = col[keep]
+        if col.dtype == np.bool_:  # a count: the cells of the calls it holds (exact)
+            cells[name] = np.bincount(inv[col], minlength=uniq.size).astype(float)
+        else:
+            cells[name] = np.bincount(
+                inv, weights=col.astype(float, copy=False), minlength=uniq.size
+            )
     return cells
