@@ -26,7 +26,7 @@ import numpy as np
 from ccsim.engine.call import CONTAINED, DISCONNECT, LOST, TO_AGENT
 from ccsim.engine.distributions import sampler
 from ccsim.engine.residual import residual, survival
-from ccsim.scenario.demand import Ivr
+from ccsim.scenario.demand import Ivr, Password
 
 #: Visits drawn at a time, and batches at most, in the rejection draw.
 BATCH, BATCHES = 256, 16
@@ -93,3 +93,15 @@ def visits(ivr: Ivr, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.n
         np.where(exits == TO_AGENT, sampler(to_agent)(rng, n), 0.0),
     )
     return exits, t
+
+
+def password_step(pw: Password | None) -> tuple[float, float, float, int, int] | None:
+    """A password step's figures as the engine reads them per call (None: no password).
+
+    (share asked, failure probability, its log, tries, exit after the last failure).
+    """
+    if pw is None:
+        return None
+    log_fail = math.log(pw.fail_prob) if 0.0 < pw.fail_prob < 1.0 else math.nan
+    after = TO_AGENT if pw.after_last_failure == "agent" else DISCONNECT
+    return (pw.share, pw.fail_prob, log_fail, pw.tries, after)

@@ -30,7 +30,6 @@ from ccsim.engine.arrivals import ArrivalDays, arrival_days
 from ccsim.engine.backoffice import BackOffice
 from ccsim.engine.call import (
     CONTAINED,
-    DISCONNECT,
     DONE,
     IN_IVR,
     LOST,
@@ -42,6 +41,7 @@ from ccsim.engine.capacity import blocked_redials
 from ccsim.engine.compile import Compiled, compile_scenario
 from ccsim.engine.draws import CallDraws, ivr_streams, repeat_streams
 from ccsim.engine.exits import queue_rules
+from ccsim.engine.ivr_rest import password_step
 from ccsim.engine.loop import Entry, due
 from ccsim.engine.outbound import Outbound
 from ccsim.engine.records import ROW, Kind, Outcome, Recorder, RunRecord
@@ -96,6 +96,9 @@ class Simulation(Routing):
             {} if m.drain_limit_s is not None or closing else None
         )
         self._ivrs = [ct.ivr for ct in sc.call_types]
+        # per call type with a password step: (share asked, failure probability, its
+        # log, tries, exit after the last failure), read once per call in the IVR
+        self._pw = [password_step(ct.ivr.password if ct.ivr else None) for ct in sc.call_types]
         self._fresh = [
             CallDraws(self.streams, f"fresh/{ct.id}", ct, m.tier_patience) for ct in sc.call_types
         ]
@@ -228,18 +231,19 @@ class Simulation(Routing):
         else:
             exit_ = -1
             t = 0.0
-            pw = ivr.password
-            if pw is not None and d[3] < pw.share:
-                if pw.fail_prob <= 0.0:
+            pw = self._pw[k]
+            if pw is not None and d[3] < pw[0]:
+                _, fail_prob, log_fail, tries, after_last = pw
+                if fail_prob <= 0.0:
                     failures = 0
-                elif pw.fail_prob >= 1.0:
-                    failures = pw.tries
+                elif fail_prob >= 1.0:
+                    failures = tries
                 else:
-                    failures = int(math.log(max(d[4], 1e-300)) / math.log(pw.fail_prob))
-                for _ in range(min(failures + 1, pw.tries)):
+                    failures = int(math.log(max(d[4], 1e-300)) / log_fail)
+                for _ in range(min(failures + 1, tries)):
                     t += times[3]()
-                if failures >= pw.tries:
-                    exit_ = TO_AGENT if pw.after_last_failure == "agent" else DISCONNECT
+                if failures >= tries:
+                    exit_ = after_last
             if exit_ == -1:
                 exit_ = CONTAINED if d[5] < ivr.containment else TO_AGENT
             if exit_ == CONTAINED:
