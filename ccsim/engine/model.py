@@ -191,7 +191,12 @@ class Simulation(Routing):
             net = net if fn < 0 else fn
         call = Call(self._callers, k, tier, net, FRESH, 0, now)
         call.dialect = d[7] < self.net_dialect[net]
-        self._enter(call, d, True)
+        try:
+            self._enter(call, d, True)
+        except BaseException:  # the next arrival stays scheduled, as if pushed first
+            if nxt is not None:
+                push(self._queue, nxt)
+            raise
         return nxt
 
     def inject(self, caller: Call, ctype: int, kind: int, t: float) -> None:
