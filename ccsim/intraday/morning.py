@@ -78,10 +78,16 @@ class OpenOrder(Model):
     )
     stage: Literal["queued", "in_work", "callback"] = Field(
         "queued",
-        description="Waiting for a handler, being worked, or worked and waiting for its callback.",
+        description="Waiting for a handler, being worked, or worked and waiting for its "
+        "callback (by the back office, or by the campaign that calls its type back).",
     )
     work_s: float = Field(0.0, ge=0, description="Seconds of work so far (in_work).")
-    attempts: int = Field(0, ge=0, description="Callback attempts so far (callback).")
+    attempts: int = Field(
+        0,
+        ge=0,
+        description="The back office's callback attempts so far (callback; a campaign's call "
+        "back starts again from its first attempt).",
+    )
     count: int = Field(1, ge=1)
 
 
@@ -135,6 +141,13 @@ def morning_problems(
     for i, r in enumerate(due):
         out += band(f"calls_due[{i}].due_in_s", r.due_in_s, rest, "falls after the horizon ends")
     kinds = {w.id: w for w in sc.work_orders}
+    called = {  # order types a campaign calls back once worked (instead of the back office)
+        w.id
+        for c in sc.campaigns
+        if c.feed is not None and c.feed.source == "work_orders"
+        for w in sc.work_orders
+        if c.feed.order_types is None or w.id in c.feed.order_types
+    }
     for i, o in enumerate(orders):
         if kinds:
             names(f"open_orders[{i}].order_type", o.order_type, set(kinds), "work order type")
@@ -147,11 +160,12 @@ def morning_problems(
                 )
             )
         wo = kinds.get(o.order_type)
-        if o.stage == "callback" and wo is not None and wo.callback is None:
+        if o.stage == "callback" and wo is not None and wo.callback is None and wo.id not in called:
             out.append(
                 Problem(
                     f"open_orders[{i}].stage",
-                    f"callback, but work order type {o.order_type} has no callback",
+                    f"callback, but work order type {o.order_type} has no callback and no "
+                    "campaign calls it back",
                     o.stage,
                 )
             )

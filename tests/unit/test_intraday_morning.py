@@ -23,7 +23,7 @@ from ccsim.intraday.snapshot import snapshot
 from ccsim.intraday.state import parse_state
 from ccsim.runner.simulate import simulate
 from ccsim.scenario import parse_scenario
-from tests.helpers.scen import base, const, orders_case
+from tests.helpers.scen import base, campaign, const, orders_case
 
 # no arrivals of its own (the forward model's callers are the state's); IVR: 60 s to an
 # agent, 90 s of self-service, half the callers self-served; 2 agents, talk 100 s
@@ -366,5 +366,50 @@ def test_open_order_awaiting_a_callback_its_type_lacks():
             parse_scenario(d),
         )
     assert "open_orders[0].stage: callback, but work order type complaint_order has no" in str(
+        e.value
+    )
+
+
+def campaign_called_orders():
+    """Orders called back by an outbound campaign (not the back office), from 02:00 on."""
+    d = orders_case()
+    del d["work_orders"][0]["callback"]
+    d["centers"][0]["groups"].append({"id": "out", "skills": [], "agents": 1})
+    d["campaigns"] = [
+        campaign(
+            list=None,
+            feed={"source": "work_orders"},
+            windows=["02:00-04:00"],
+            contact_prob=1.0,
+            groups=["out"],
+        )
+    ]
+    return d
+
+
+def test_an_order_a_campaign_calls_back_is_read_from_a_snapshot_and_called_back():
+    # the caller at 0 raises an order at 10 s (talk), worked 10-110 s; the campaign's
+    # window opens at 02:00: at 01:00 the order waits for its call back
+    sc = parse_scenario(campaign_called_orders())
+    res = simulate(sc, 1, 1, workers=1, keep_calls=True)
+    data = snapshot(res, "01:00")
+    assert [(o["order_type"], o["stage"]) for o in data["open_orders"]] == [
+        ("complaint_order", "callback")
+    ]
+    fw = build_forward(sc, parse_state(data, sc))
+    o = Simulation(fw.m, 0, 1).run().orders
+    # dialled when the window opens (7,200 s): rings 30 s, talks 60 s
+    assert o["t_done"].tolist() == [7290.0] and o["reached"].tolist() == [1]
+
+
+def test_an_order_awaiting_a_callback_neither_the_office_nor_a_campaign_makes():
+    d = campaign_called_orders()
+    d["campaigns"][0]["feed"]["order_types"] = []
+    with pytest.raises(InputError) as e:
+        parse_state(
+            {"at": "01:00", "open_orders": [{**ORDER, "stage": "callback", "age_s": 60}]},
+            parse_scenario(d),
+        )
+    assert "callback, but work order type complaint_order has no callback and no campaign" in str(
         e.value
     )
