@@ -357,19 +357,6 @@ def test_open_order_rules(row, path, message):
     assert path in text and message in text, text
 
 
-def test_open_order_awaiting_a_callback_its_type_lacks():
-    d = orders_case()
-    del d["work_orders"][0]["callback"]
-    with pytest.raises(InputError) as e:
-        parse_state(
-            {"at": "01:00", "open_orders": [{**ORDER, "stage": "callback", "age_s": 60}]},
-            parse_scenario(d),
-        )
-    assert "open_orders[0].stage: callback, but work order type complaint_order has no" in str(
-        e.value
-    )
-
-
 def campaign_called_orders():
     """Orders called back by an outbound campaign (not the back office), from 02:00 on."""
     d = orders_case()
@@ -402,14 +389,26 @@ def test_an_order_a_campaign_calls_back_is_read_from_a_snapshot_and_called_back(
     assert o["t_done"].tolist() == [7290.0] and o["reached"].tolist() == [1]
 
 
-def test_an_order_awaiting_a_callback_neither_the_office_nor_a_campaign_makes():
+def _no_callback():
+    d = orders_case()
+    del d["work_orders"][0]["callback"]
+    return d
+
+
+def _campaign_for_other_orders():
     d = campaign_called_orders()
     d["campaigns"][0]["feed"]["order_types"] = []
+    return d
+
+
+@pytest.mark.parametrize("scenario", [_no_callback, _campaign_for_other_orders])
+def test_an_order_awaiting_a_callback_neither_the_office_nor_a_campaign_makes(scenario):
     with pytest.raises(InputError) as e:
         parse_state(
             {"at": "01:00", "open_orders": [{**ORDER, "stage": "callback", "age_s": 60}]},
-            parse_scenario(d),
+            parse_scenario(scenario()),
         )
-    assert "callback, but work order type complaint_order has no callback and no campaign" in str(
-        e.value
-    )
+    assert (
+        "open_orders[0].stage: callback, but work order type complaint_order has no callback "
+        "and no campaign calls it back"
+    ) in str(e.value)
