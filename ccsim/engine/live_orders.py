@@ -3,7 +3,8 @@
 An open order is in one of three stages: queued for a handler, being worked (for the
 residual of its work time given the work so far, ``residual.py``), or worked and waiting
 for its callback (attempts so far kept; where a campaign calls the order type back, the
-order is a new record of that campaign, dialled from its first attempt). It keeps its deadline, measured from its real
+order is a new record of that campaign, dialled from its first attempt; with that
+campaign paused or done for the day, it stays open, uncalled). It keeps its deadline, measured from its real
 creation; it is counted as created at ``at``, as the callers of the state are counted as
 arriving then (the day's morning is counted from the state). A chaser follows as for any
 order still open past its limit.
@@ -51,8 +52,9 @@ def put_open_orders(sim: Any, rows: tuple[OpenRow, ...], now: float, rng: Any) -
             order.attempts = attempts
             if sim.ob is not None and oi in sim.ob.feed_orders:
                 sim.ob.feed_order(order)  # a campaign calls it back: a new record of it
-            else:
+            elif bo.orders[oi].callback is not None:
                 bo.callbacks[g].append(order)
+            # else its campaign is paused or done for the day: it stays open, uncalled
         else:
             bo.queues[g][oi].append(order)
         groups.add(g)

@@ -237,7 +237,7 @@ def with_extra(fw: Forward, extra: np.ndarray) -> Forward:
 def _campaigns_from(
     sc: Scenario, state: LiveState, t_at: float, paused: tuple[str, ...]
 ) -> Scenario:
-    """Campaigns from ``at`` on: windows cut at ``at``, lists at what remains, paused ones out.
+    """Campaigns from ``at`` on: windows cut at ``at``, lists at what remains, paused ones dormant.
 
     The forward model starts empty before ``at``: a window open in the morning would let a
     campaign dial there. Windows are daily, so the cut holds for a one-day horizon.
@@ -248,8 +248,6 @@ def _campaigns_from(
     data = sc.to_dict()
     kept = []
     for c in data.get("campaigns", []):
-        if c["id"] in paused:
-            continue
         windows = []
         for w in c["windows"]:
             a, b = parse_range(w)
@@ -257,7 +255,11 @@ def _campaigns_from(
                 continue
             a = max(a, clock)
             windows.append(f"{_hhmm(a)}-{_hhmm(b)}")
-        if not windows:
+        if c["id"] in paused or not windows:
+            # dormant: an empty list and no feed, so that it dials nothing, while its
+            # groups (an outbound team without inbound skills) keep a campaign
+            dormant = {k: v for k, v in c.items() if k != "feed"}
+            kept.append(dict(dormant, list={"daily_size": 0, "release": "00:00"}))
             continue
         c = dict(c, windows=windows)
         progress = state.campaigns.get(c["id"])

@@ -217,13 +217,30 @@ def intraday(
                 out.notes.append(why_not)
         per_iv = [t for t in targets if t["scope"] != "whole day" and not t["met"]]
         if per_iv and not out.actions:
-            out.notes.append(
-                f"the interval under way ({res.interval_label(fw.current)}) misses the interval "
-                "target: calling in helps from the next interval on"
-            )
+            out.notes.append(_interval_note(res, fw.current, per_iv[0]["target"], recommend))
         if recommend and fw.scenario.campaigns:
             out.pauses = [
                 pause_effect(scenario, state, c.id, replications, s, pool)
                 for c in fw.scenario.campaigns
             ]
     return out
+
+
+def _interval_note(res: SimulationResult, current: int, target: float, searched: bool) -> str:
+    """Which remaining intervals miss the interval target (on the mean), by clock time."""
+    sl = res.kpi_values(["interval"])["service_level"].groupby(level="interval").mean()
+    ivs = sl.index.to_numpy(dtype=np.int64)
+    vals = sl.to_numpy(dtype=float)
+    short = [int(i) for i, v in zip(ivs, vals, strict=True) if i >= current and v < target - 1e-12]
+    if short == [current]:
+        return (
+            f"the interval under way ({res.interval_label(current)}) misses the interval "
+            "target: calling in helps from the next interval on"
+        )
+    names = ", ".join(res.interval_label(i) for i in short[:8]) + (" ..." if len(short) > 8 else "")
+    if not short:
+        where = "an interval may miss"
+    else:
+        where = f"the interval {names} misses" if len(short) == 1 else f"the intervals {names} miss"
+    tail = "; no call-in found brings them back" if searched else ""
+    return f"{where} the interval target on the mean{tail}"

@@ -412,3 +412,15 @@ def test_an_order_awaiting_a_callback_neither_the_office_nor_a_campaign_makes(sc
         "open_orders[0].stage: callback, but work order type complaint_order has no callback "
         "and no campaign calls it back"
     ) in str(e.value)
+
+
+def test_an_order_waiting_for_a_paused_campaign_stays_open_uncalled():
+    # pausing the campaign that calls the orders back (an intraday action): a worked
+    # order waiting for it is not called back today, and the paused campaign's group
+    # (no inbound skills) stays in the forward model
+    sc = parse_scenario(campaign_called_orders())
+    rows = [{**ORDER, "stage": "callback", "age_s": 600}]
+    state = parse_state({"at": "01:00", "open_orders": rows}, sc)
+    o = Simulation(build_forward(sc, state, paused=("care",)).m, 0, 1).run().orders
+    assert np.isnan(o["t_done"]).all() and o["reached"].tolist() == [0]
+    assert o["t_closed"].tolist() == [AT]  # worked

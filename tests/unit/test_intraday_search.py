@@ -153,3 +153,34 @@ def test_the_search_gives_the_same_share_and_numbers_on_a_dask_cluster():
     assert np.array_equal(here[0], there[0])
     pd.testing.assert_frame_equal(here[1], there[1], check_exact=True)
     assert here[2:] == there[2:]
+
+
+class _Result:
+    """Per-interval service levels of two replications, intervals labelled by the hour."""
+
+    def __init__(self, sl):
+        idx = pd.MultiIndex.from_product(
+            [[0, 1], range(len(sl))], names=["replication", "interval"]
+        )
+        self.table = pd.DataFrame({"service_level": [*sl, *sl]}, index=idx)
+
+    def kpi_values(self, by):
+        return self.table
+
+    def interval_label(self, i):
+        return f"{i:02d}:00"
+
+
+@pytest.mark.parametrize(
+    ("sl", "note"),
+    [
+        ([0.5, 0.6, 0.9, 0.9], "the interval under way (01:00) misses the interval target"),
+        ([0.5, 0.9, 0.6, 0.9], "the interval 02:00 misses the interval target on the mean"),
+        ([0.5, 0.6, 0.6, 0.9], "the intervals 01:00, 02:00 miss the interval target on the mean"),
+    ],
+)
+def test_the_note_names_the_intervals_that_miss_from_the_one_under_way(sl, note):
+    from ccsim.intraday.run import _interval_note
+
+    # 00:00 is over (before `at`): its miss is not named
+    assert _interval_note(_Result(sl), 1, 0.8, searched=False).startswith(note)
