@@ -25,6 +25,7 @@ from typing import Any
 from simpy.events import URGENT, Event
 
 from ccsim.engine.call import IN_IVR, INF, WAITING, Call
+from ccsim.engine.campaigns import ACTIVE, PENDING
 from ccsim.engine.ivr_rest import ivr_rest
 from ccsim.engine.live_orders import OpenRow, put_open_orders, read_open_orders
 from ccsim.engine.records import Kind
@@ -144,16 +145,17 @@ def _in_ivr(
     sim.after(rest, sim._on_ivr_end, call)
 
 
-def capture(sim: Simulation, t: float) -> dict[str, list[dict[str, Any]]]:
+def capture(sim: Simulation, t: float) -> dict[str, Any]:
     """What ``sim`` holds at ``t`` beyond its records: callers in the IVR, repeat calls due, orders.
 
     Returns a dict filled when the run passes ``t`` (before the other events of that
     moment, when scheduled before the run starts): ``in_ivr`` rows (call type, tier,
     network, kind, attempt, dialect, spent_s), ``due`` rows (the same with due_s, seconds
-    after ``t``) and the ``orders`` open (``live_orders.read_open_orders``). Reading the
+    after ``t``), the ``orders`` open (``live_orders.read_open_orders``) and, per list
+    campaign, the ``campaigns``' records of the day left (``list_records_left``). Reading the
     event queue changes nothing in the run: its draws and events are the same.
     """
-    out: dict[str, list[dict[str, Any]]] = {"in_ivr": [], "due": [], "orders": []}
+    out: dict[str, Any] = {"in_ivr": [], "due": [], "orders": [], "campaigns": {}}
 
     def look(_: Event) -> None:
         now = sim.env.now
@@ -169,6 +171,7 @@ def capture(sim: Simulation, t: float) -> dict[str, list[dict[str, Any]]]:
             elif fn == sim._on_repeat:
                 out["due"].append({**row, "due_s": when - now})
         out["orders"] = read_open_orders(sim, now)
+        out["campaigns"] = list_records_left(sim, now)
 
     ev = Event(sim.env)
     ev._ok = True
@@ -213,3 +216,21 @@ def _enqueue(
         sim.after(call.patience, sim._on_patience, call)
     for g, delay in sim.q_delayed[q]:
         sim.after(max(0.0, delay - waited), sim._on_eligible, (call, g))
+
+
+def list_records_left(sim: Simulation, now: float) -> dict[str, int]:
+    """Per list campaign: records released today still to be dialled or under way at ``now``."""
+    ob = sim.ob
+    if ob is None:
+        return {}
+    day0 = now - (sim.m.scenario.horizon.start_s + now) % 86400.0
+    left = {}
+    for run in ob.camps:
+        if run.spec.list is None:
+            continue
+        left[run.spec.id] = sum(
+            1
+            for rec in ob.records
+            if rec.camp == run.index and rec.status in (PENDING, ACTIVE) and rec.released >= day0
+        )
+    return left

@@ -106,7 +106,7 @@ def snapshot(res: SimulationResult, at: str, day: int = 1, replication: int = 0)
 
 
 def in_flight(res: SimulationResult, t: float, replication: int) -> dict[str, Any]:
-    """Callers in the IVR at ``t``, redials and returns due after it, orders open, as state data.
+    """Callers in the IVR at ``t``, redials and returns due, orders open, list records left.
 
     The per-call records do not hold them (an IVR visit that ends in self-service leaves
     no time of its end; a redial's decision time is its predecessor's end): the
@@ -114,8 +114,10 @@ def in_flight(res: SimulationResult, t: float, replication: int) -> dict[str, An
     Empty lists when the scenario has neither an IVR nor repeat calls.
     """
     sc = res.scenario
-    if not sc.work_orders and not any(
-        ct.ivr or ct.redial or ct.return_delay for ct in sc.call_types
+    if (
+        not sc.work_orders
+        and not sc.campaigns
+        and not any(ct.ivr or ct.redial or ct.return_delay for ct in sc.call_types)
     ):
         return {}
     from ccsim.engine.live import capture
@@ -159,6 +161,11 @@ def in_flight(res: SimulationResult, t: float, replication: int) -> dict[str, An
         "in_ivr": [row(r, "spent_s", r["spent_s"]) for r in seen["in_ivr"]],
         "calls_due": [row(r, "due_in_s", r["due_s"]) for r in seen["due"]],
         "open_orders": orders,
+        **(
+            {"campaigns": {c: {"remaining": n} for c, n in seen["campaigns"].items()}}
+            if seen["campaigns"]
+            else {}
+        ),
     }
 
 

@@ -5,6 +5,8 @@ import pytest
 
 from ccsim.engine.model import Simulation
 from ccsim.errors import InputError
+from ccsim.intraday.snapshot import snapshot
+from ccsim.intraday.state import parse_state
 from ccsim.runner import simulate
 from ccsim.scenario import parse_scenario
 from tests.helpers.scen import base, campaign, const
@@ -305,3 +307,14 @@ def test_a_low_predictive_ratio_still_dials_for_an_idle_outbound_agent(groups):
     v = simulate(parse_scenario(d), replications=2, workers=1).campaign_values()["care"]
     # one agent, 8 hours, 20 s rings and 150 s talks: well over a hundred contacts
     assert np.all(v["contacts"] > 100), v["contacts"]
+
+
+def test_a_snapshot_counts_the_records_left_of_today_s_list():
+    # 5 records at 00:00, one agent, each call rings 30 s and talks 60 s: at 00:05 three
+    # are done, the fourth is under way (dialled at 270 s), the fifth waits
+    d = outbound_case(list={"daily_size": 5, "release": "00:00"}, contact_prob=1.0)
+    d["call_types"][0]["arrivals"] = {"times_s": [3000.0]}
+    sc = parse_scenario(d)
+    data = snapshot(simulate(sc, 1, 1, workers=1, keep_calls=True), "00:05")
+    assert data["campaigns"] == {"care": {"remaining": 2}}
+    assert parse_state(data, sc).campaigns["care"].remaining == 2
