@@ -312,12 +312,21 @@ def state_problems(state: LiveState, sc: Scenario) -> list[Problem]:
     camps = {c.id: c for c in sc.campaigns}
     for cid in state.campaigns:
         names(f"campaigns.{cid}", cid, set(camps), "campaign")
-        if cid in camps and camps[cid].list is None:
+        lst = camps[cid].list if cid in camps else None
+        if cid in camps and lst is None:
             out.append(
                 Problem(
                     f"campaigns.{cid}.remaining",
                     "applies to a campaign with a daily list, not a feed",
                     cid,
+                )
+            )
+        elif lst is not None and state.campaigns[cid].remaining > lst.daily_size:
+            out.append(
+                Problem(
+                    f"campaigns.{cid}.remaining",
+                    f"is more than the list's daily size ({lst.daily_size})",
+                    state.campaigns[cid].remaining,
                 )
             )
     left_iv = max(round(hz / iv) - (elapsed_iv - 1), 0)  # the current one included

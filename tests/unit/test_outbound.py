@@ -318,3 +318,19 @@ def test_a_snapshot_counts_the_records_left_of_today_s_list():
     data = snapshot(simulate(sc, 1, 1, workers=1, keep_calls=True), "00:05")
     assert data["campaigns"] == {"care": {"remaining": 2}}
     assert parse_state(data, sc).campaigns["care"].remaining == 2
+
+
+def test_a_state_s_campaign_entries_are_checked_together():
+    d = outbound_case(list={"daily_size": 5, "release": "00:00"})
+    d["campaigns"].append(
+        campaign(id="calls_back", list=None, feed={"source": "abandoned", "share": 1.0})
+    )
+    sc = parse_scenario(d)
+    bad = {"care": {"remaining": 6}, "calls_back": {"remaining": 1}, "cars": {"remaining": 1}}
+    with pytest.raises(InputError) as e:
+        parse_state({"at": "00:05", "campaigns": bad}, sc)
+    text = str(e.value)
+    assert "campaigns.care.remaining: is more than the list's daily size (5), got 6" in text
+    assert "campaigns.calls_back.remaining: applies to a campaign with a daily list" in text
+    assert "campaigns.cars" in text and "names no campaign" in text
+    assert parse_state({"at": "00:05", "campaigns": {"care": {"remaining": 5}}}, sc)
