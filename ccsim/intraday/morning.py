@@ -160,6 +160,31 @@ def morning_problems(
                 )
             )
         wo = kinds.get(o.order_type)
+        raisers = (  # the call types that raise it: answered, or leaving a message
+            {rb.call_type for rb in wo.raised_by}
+            | {ct.id for ct in sc.call_types if ct.message_order == wo.id}
+            if wo is not None
+            else set()
+        )
+        if raisers and o.call_type in types and o.call_type not in raisers:
+            out.append(
+                Problem(
+                    f"open_orders[{i}].call_type",
+                    f"does not raise work order type {o.order_type} (raised by: "
+                    f"{', '.join(sorted(raisers))})",
+                    o.call_type,
+                )
+            )
+        if o.stage == "callback" and wo is not None and wo.callback is not None:
+            if o.attempts > wo.callback.attempts:  # equal: the last one is under way
+                out.append(
+                    Problem(
+                        f"open_orders[{i}].attempts",
+                        f"is more than the {wo.callback.attempts} callback attempts its type "
+                        "makes at most",
+                        o.attempts,
+                    )
+                )
         if o.stage == "callback" and wo is not None and wo.callback is None and wo.id not in called:
             out.append(
                 Problem(

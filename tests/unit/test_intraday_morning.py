@@ -348,6 +348,7 @@ def test_snapshot_finds_open_orders():
         ({**ORDER, "age_s": 4000}, "open_orders[0].age_s", "an order older than the time since the horizon opened"),
         ({**ORDER, "stage": "in_work", "age_s": 100, "work_s": 200}, "open_orders[0].work_s", "is longer than the order's age"),
         ({**ORDER, "stage": "done", "age_s": 1}, "open_orders[0].stage", "must be one of"),
+        ({**ORDER, "stage": "callback", "attempts": 4, "age_s": 60}, "open_orders[0].attempts", "is more than the 3 callback attempts its type makes at most, got 4"),
     ],
 )  # fmt: skip
 def test_open_order_rules(row, path, message):
@@ -424,3 +425,24 @@ def test_an_order_waiting_for_a_paused_campaign_stays_open_uncalled():
     o = Simulation(build_forward(sc, state, paused=("care",)).m, 0, 1).run().orders
     assert np.isnan(o["t_done"]).all() and o["reached"].tolist() == [0]
     assert o["t_closed"].tolist() == [AT]  # worked
+
+
+def test_an_open_order_of_a_call_type_that_does_not_raise_it():
+    d = orders_case()
+    d["call_types"].append({"id": "b", "arrivals": {"times_s": [0]}, "handle_time": const(10)})
+    d["centers"][0]["groups"][0]["skills"].append("b")
+    with pytest.raises(InputError) as e:
+        parse_state(
+            {"at": "01:00", "open_orders": [{**ORDER, "call_type": "b", "age_s": 60}]},
+            parse_scenario(d),
+        )
+    assert (
+        "open_orders[0].call_type: does not raise work order type complaint_order (raised by: a)"
+    ) in str(e.value)
+
+
+def test_an_order_on_its_last_callback_attempt_is_read():
+    # a snapshot taken while the last attempt is under way counts it
+    row = {**ORDER, "stage": "callback", "attempts": 3, "age_s": 60}
+    state = parse_state({"at": "01:00", "open_orders": [row]}, orders_scenario())
+    assert state.open_orders[0].attempts == 3
