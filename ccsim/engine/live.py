@@ -19,6 +19,7 @@ the per-call records cannot tell (callers in the IVR, repeat calls due), for a s
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -224,13 +225,7 @@ def list_records_left(sim: Simulation, now: float) -> dict[str, int]:
     if ob is None:
         return {}
     day0 = now - (sim.m.scenario.horizon.start_s + now) % 86400.0
-    left = {}
-    for run in ob.camps:
-        if run.spec.list is None:
-            continue
-        left[run.spec.id] = sum(
-            1
-            for rec in ob.records
-            if rec.camp == run.index and rec.status in (PENDING, ACTIVE) and rec.released >= day0
-        )
-    return left
+    left = Counter(
+        rec.camp for rec in ob.records if rec.status in (PENDING, ACTIVE) and rec.released >= day0
+    )
+    return {run.spec.id: left[run.index] for run in ob.camps if run.spec.list is not None}

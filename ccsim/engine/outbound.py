@@ -107,7 +107,7 @@ class Outbound(PredictivePacing):
                 continue
             if f.source == "work_orders":
                 for oi, wo in enumerate(sc.work_orders):
-                    if f.order_types is None or wo.id in f.order_types:
+                    if f.calls_back(wo.id):
                         self.feed_orders[oi] = run
             elif f.source == "callbacks":
                 for k, ct in enumerate(sc.call_types):

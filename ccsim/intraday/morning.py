@@ -142,11 +142,7 @@ def morning_problems(
         out += band(f"calls_due[{i}].due_in_s", r.due_in_s, rest, "falls after the horizon ends")
     kinds = {w.id: w for w in sc.work_orders}
     called = {  # order types a campaign calls back once worked (instead of the back office)
-        w.id
-        for c in sc.campaigns
-        if c.feed is not None and c.feed.source == "work_orders"
-        for w in sc.work_orders
-        if c.feed.order_types is None or w.id in c.feed.order_types
+        w.id for c in sc.campaigns for w in sc.work_orders if c.feed and c.feed.calls_back(w.id)
     }
     for i, o in enumerate(orders):
         if kinds:

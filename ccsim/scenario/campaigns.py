@@ -54,6 +54,12 @@ class CampaignFeed(Model):
         None, description="callbacks: the call types whose callbacks it makes (default: all)."
     )
 
+    def calls_back(self, order_type: str) -> bool:
+        """Whether this feed calls back the closed work orders of ``order_type``."""
+        return self.source == "work_orders" and (
+            self.order_types is None or order_type in self.order_types
+        )
+
 
 class Pacing(Model):
     """Predictive dialling: dial ahead of free agents, keeping abandoned contacts under a cap."""
