@@ -8,12 +8,12 @@ every replication; the replication's counts come back too, for the tables of the
 that is finally given.
 
 A KPI of one replication depends on that replication's counts alone, so the figures
-are the rows the whole result's ``kpi_values`` would give for it.
+are the rows the whole result's ``kpi_values`` would give for it: the same sums (to
+rounding: summed in another order) and the same formulas (``ccsim.results.kpis``).
 """
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,9 +22,8 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from ccsim.engine.compile import Compiled
-from ccsim.results.aggregate import RepCounts
-from ccsim.results.result import SimulationResult
-from ccsim.results.targets import tier_sl_values
+from ccsim.results import kpis as K
+from ccsim.results.aggregate import CELL_KEYS, RepCounts
 from ccsim.runner.pool import installed
 from ccsim.runner.replications import Job, compiled, run_replication
 from ccsim.scenario.schema import Scenario
@@ -62,14 +61,110 @@ def plan_replication(job: Job) -> RepFigures:
 def reduce_replication(
     sc: Scenario, counts: RepCounts, staffing: NDArray[np.int64] | None, seed: int
 ) -> RepFigures:
-    """The figures of one replication's counts (see the module's description)."""
-    m = compiled(sc)
-    if staffing is not None:
-        m = dataclasses.replace(m, staffing=np.asarray(staffing, dtype=np.int64))
-    res = SimulationResult(sc, seed, 1, [counts], 0.0, m)
-    cells = cell_matrices(m, res.kpi_values(["interval", "group"]))
+    """The figures of one replication's counts (see the module's description).
+
+    Summed here with ``np.bincount`` over the counts' cells: the sums and KPI formulas
+    (``kpis.compute``) of ``SimulationResult.kpi_values``, without its tables (they took
+    a tenth of a search replication's time). ``staffing`` and ``seed`` name the plan's
+    run; the figures come from the counts alone (agent time included).
+    """
+    del staffing, seed
+    one = OneReplication(sc, compiled(sc), counts)
     fixed = [not grp.skills for _, grp in sc.groups]
-    return RepFigures(counts, cells, check_values(sc, m, res, enforced_checks(sc), fixed))
+    return RepFigures(counts, one.cell_kpis(), one.check_values(enforced_checks(sc), fixed))
+
+
+class OneReplication:
+    """KPIs of one replication's counts at the roll-ups the search reads.
+
+    Each roll-up sums the counters of the counts' cells (warm-up calls are not in them)
+    per label, every label present (an empty one has zero counts and NaN ratios), as
+    ``SimulationResult.kpi_values`` does; agent time is summed from the intervals x
+    groups arrays, the warm-up intervals included, as there.
+    """
+
+    def __init__(self, sc: Scenario, m: Compiled, counts: RepCounts) -> None:
+        self.sc, self.m, self.counts = sc, m, counts
+        cells = counts.cells
+        self._counters = {
+            k: np.asarray(v, dtype=float) for k, v in cells.items() if k not in CELL_KEYS
+        }
+        self._key = {k: np.asarray(cells[k], dtype=np.int64) for k in CELL_KEYS}
+
+    def _sums(self, key: NDArray[np.int64] | None, size: int) -> dict[str, NDArray[np.float64]]:
+        """Each counter summed per label (``key``: each cell's label; ``None``: the total)."""
+        if key is None:
+            return {k: np.atleast_1d(v.sum()) for k, v in self._counters.items()}
+        return {
+            k: np.bincount(key, weights=v, minlength=size).astype(np.float64, copy=False)
+            for k, v in self._counters.items()
+        }
+
+    def cell_kpis(self) -> dict[str, NDArray[np.float64]]:
+        """``CELL_KPIS`` per [group, interval]: NaN in the warm-up intervals and without calls."""
+        m = self.m
+        n, G = m.n_intervals, len(m.group_ids)
+        key = self._key["interval"] * (G + 1) + self._key["group"] + 1  # group -1: none
+        c = {k: v.reshape(n, G + 1)[:, 1:] for k, v in self._sums(key, n * (G + 1)).items()}
+        agents = {k: np.asarray(v, dtype=float) for k, v in self.counts.agents.items()}
+        vals = K.compute(c, self.sc.sl.formula, agents, m.interval_s)
+        out = {}
+        for kpi in CELL_KPIS:
+            v = np.array(vals[kpi], dtype=float)
+            v[: m.warmup_intervals] = np.nan  # not measured
+            out[kpi] = v.T.copy()
+        return out
+
+    def check_values(self, checks: list[Check], fixed: list[bool]) -> dict[str, Any]:
+        """Each check's value in this replication (per interval: an array over every interval)."""
+        sc, m = self.sc, self.m
+        out: dict[str, Any] = {}
+        total: dict[str, Any] | None = None
+        tiers: dict[str, Any] | None = None
+        for c in checks:
+            if c.scope == "period":
+                if c.kpi == "occupancy" and any(fixed):
+                    out[c.name] = self._inbound_occupancy(fixed)
+                    continue
+                if total is None:
+                    a = {k: np.atleast_1d(np.asarray(v, dtype=float).sum())
+                         for k, v in self.counts.agents.items()}  # fmt: skip
+                    period = m.horizon_s - m.warmup_intervals * m.interval_s
+                    total = K.compute(self._sums(None, 1), sc.sl.formula, a, period)
+                out[c.name] = float(np.asarray(total[c.kpi])[0])
+            elif c.scope == "interval":
+                sums = self._sums(self._key["interval"], m.n_intervals)
+                per = np.array(K.service_level(sums, sc.sl.formula), dtype=float)
+                per[: m.warmup_intervals] = np.nan  # not measured
+                out[c.name] = per
+            else:
+                tier = list(m.tier_ids).index(c.scope.split(":", 1)[1])
+                sums = self._sums(self._key["tier"], len(m.tier_ids))
+                if c.kpi == "service_level":  # at the tier's own threshold and formula
+                    spec = sc.tier_list[tier].targets
+                    assert spec is not None and spec.service_level is not None
+                    sl = spec.service_level
+                    t = sc.sl.threshold_s if sl.threshold_s is None else sl.threshold_s
+                    suffix = "" if t == sc.sl.threshold_s else f"@{t:g}"
+                    counts = {
+                        "requests": sums["requests"], "answered": sums["answered"],
+                        "answered_within": sums[f"answered_within{suffix}"],
+                        "abandoned_within": sums[f"abandoned_within{suffix}"],
+                    }  # fmt: skip
+                    v = K.service_level(counts, sl.formula or sc.sl.formula)
+                else:
+                    if tiers is None:
+                        tiers = K.compute(sums, sc.sl.formula)
+                    v = tiers[c.kpi]
+                out[c.name] = float(np.asarray(v, dtype=float)[tier])
+        return out
+
+    def _inbound_occupancy(self, fixed: list[bool]) -> float:
+        """Occupancy of the groups the plan staffs (outbound-only groups are not planned)."""
+        keep = ~np.asarray(fixed, dtype=bool)
+        busy = np.asarray(self.counts.agents["busy_s"], dtype=float)[:, keep].sum()
+        logged = np.asarray(self.counts.agents["logged_in_s"], dtype=float)[:, keep].sum()
+        return float(K._div(busy, logged))
 
 
 def cell_matrices(m: Compiled, per_rep: pd.DataFrame) -> dict[str, NDArray[np.float64]]:
@@ -82,49 +177,4 @@ def cell_matrices(m: Compiled, per_rep: pd.DataFrame) -> dict[str, NDArray[np.fl
             continue
         wide = means[kpi].unstack("group").reindex(index=range(n), columns=m.group_ids)
         out[kpi] = wide.to_numpy(dtype=float).T
-    return out
-
-
-def check_values(
-    sc: Scenario, m: Compiled, res: SimulationResult, checks: list[Check], fixed: list[bool]
-) -> dict[str, Any]:
-    """Each check's value in the one replication of ``res`` (per interval: an array)."""
-    out: dict[str, Any] = {}
-    total = res.kpi_values()
-    per_tier = None
-    for c in checks:
-        if c.scope == "period":
-            if c.kpi == "occupancy" and any(fixed):
-                value = inbound_occupancy(res, m, fixed)  # outbound-only groups are not planned
-            else:
-                value = total[c.kpi].to_numpy(dtype=float)
-            out[c.name] = float(value[0])
-        elif c.scope == "interval":
-            per = res.kpi_values(["interval"])["service_level"].unstack("interval")
-            per = per.reindex(columns=range(m.n_intervals))
-            out[c.name] = per.to_numpy(dtype=float)[0]
-        else:
-            tier = c.scope.split(":", 1)[1]
-            if c.kpi == "service_level":  # at the tier's own threshold and formula
-                spec = sc.tier_list[[t.id for t in sc.tier_list].index(tier)].targets
-                assert spec is not None and spec.service_level is not None
-                sl = spec.service_level
-                vals = np.asarray(tier_sl_values(res, tier, sl.threshold_s, sl.formula))
-            else:
-                if per_tier is None:
-                    per_tier = res.kpi_values(["tier"])
-                vals = per_tier.xs(tier, level="tier")[c.kpi].to_numpy()
-            out[c.name] = float(vals[0])
-    return out
-
-
-def inbound_occupancy(res: SimulationResult, m: Compiled, fixed: list[bool]) -> NDArray[np.float64]:
-    """Per replication: occupancy of the groups the plan staffs (not outbound-only ones)."""
-    a = res.agents
-    keep = (
-        a["group"].astype(str).isin([g for g, f in zip(m.group_ids, fixed, strict=True) if not f])
-    )
-    sums = a[keep].groupby("replication")[["busy_s", "logged_in_s"]].sum()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out: NDArray[np.float64] = (sums["busy_s"] / sums["logged_in_s"]).to_numpy(dtype=float)
     return out
