@@ -77,12 +77,16 @@ def erlang_tables(
     cal: Calibration, lo: IntMatrix, hi: IntMatrix, interval_s: float, threshold_s: float,
     formula: str, with_asa: bool = True,
 ) -> Tables:  # fmt: skip
-    """Erlang service level, abandonment and ASA (when asked) per cell for every k in [lo, hi]."""
+    """Erlang service level, abandonment and ASA (when asked) per cell for every k in [lo, hi].
+
+    The table is as wide as the widest cell's range; a cell's entries beyond its ``hi``
+    are not computed and repeat its value at ``hi`` (nothing reads them).
+    """
     width = int(max(1, (hi - lo).max() + 1))
     k = lo[:, :, None] + np.arange(width)[None, None, :]
     calls = np.broadcast_to(cal.offered[:, :, None], k.shape)
     aht = np.broadcast_to(cal.aht_s[:, :, None], k.shape)
-    live = (calls > 0) & (k > 0)
+    live = (calls > 0) & (k > 0) & (k <= hi[:, :, None])
     sl = np.where(calls > 0, 0.0, 1.0)
     abandon = np.where(calls > 0, 1.0, 0.0)
     asa = np.where(calls > 0, _ASA_CAP_S, 0.0)

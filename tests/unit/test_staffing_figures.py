@@ -5,6 +5,7 @@ that ran it; here the same figures are taken the long way, from ``SimulationResu
 ``kpi_values`` (the tables every report reads), and must agree to rounding: per group
 and interval, per interval, for the whole period, per tier (at a tier's own threshold
 and formula too), and the occupancy of planned groups beside an outbound-only team.
+The guide's Erlang tables hold Erlang's figures over each cell's own range.
 """
 
 from __future__ import annotations
@@ -101,3 +102,42 @@ def test_search_figures_equal_the_result_tables(make) -> None:
         c.name for c in checks if c.scope == f"tier:{m.tier_ids[0]}" and c.kpi == "service_level"
     ]
     assert vip and 0 < figs.values[vip[0]] <= 1
+
+
+def test_erlang_tables_hold_erlang_a_within_each_cells_range_and_its_last_value_beyond() -> None:
+    """The guide's tables: Erlang A (or C without patience) for k in [lo, hi] of each cell."""
+    from ccsim.analytics.erlang import queue_metrics
+    from ccsim.staffing.guided import Calibration, erlang_tables
+
+    offered = np.array([[180.0, 0.0, 40.0], [900.0, 60.0, 0.0]])
+    aht = np.array([[200.0, 200.0, 150.0], [240.0, 300.0, 300.0]])
+    plan = np.array([[20, 0, 4], [120, 8, 0]])
+    cal = Calibration(
+        plan, offered, offered, aht, np.array([90.0, np.inf]), np.zeros((1, 3)), {}, 1.0
+    )
+    lo = np.array([[17, 0, 2], [100, 6, 0]])
+    hi = np.array([[28, 8, 12], [160, 9, 8]])
+    t = erlang_tables(cal, lo, hi, 1800.0, 20.0, "offered")
+    assert t.sl.shape == (2, 3, 61)
+    for g in range(2):
+        for i in range(3):
+            ks = np.arange(lo[g, i], hi[g, i] + 1)
+            if offered[g, i] == 0:  # no calls: every target met
+                assert (t.sl[g, i] == 1).all() and (t.abandon[g, i] == 0).all()
+                continue
+            live = ks > 0
+            pat = cal.patience_s[g]
+            qm = queue_metrics(
+                ks[live].astype(float), offered[g, i] * aht[g, i] / 1800.0, aht[g, i], 20.0,
+                pat if np.isfinite(pat) else None,
+            )  # fmt: skip
+            sl = np.nan_to_num(np.asarray(qm.service_level, dtype=float), nan=0.0)
+            width = ks.size
+            np.testing.assert_allclose(
+                t.sl[g, i, :width][live], np.maximum.accumulate(sl), rtol=1e-12
+            )
+            # beyond the cell's range: its value at hi, unchanged
+            assert (t.sl[g, i, width:] == t.sl[g, i, width - 1]).all()
+            assert (t.abandon[g, i, width:] == t.abandon[g, i, width - 1]).all()
+            assert (t.asa[g, i, width:] == t.asa[g, i, width - 1]).all()
+    assert 0 < t.sl[0, 0, 0] < t.sl[0, 0, 11] <= 1  # service level grows with agents
