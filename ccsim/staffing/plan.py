@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ccsim.engine.compile import compile_scenario
+from ccsim.runner.pool import pool_for
+from ccsim.runner.replications import compiled, default_workers
 from ccsim.scenario.routing import plan_for
 from ccsim.scenario.schema import Scenario
 from ccsim.staffing.erlang_step import erlang_plan
@@ -260,7 +261,7 @@ class StaffingPlan(PlanViews):
 def _reasons(sc: Scenario) -> dict[str, list[str]]:
     """Why simulation may need more or fewer agents than Erlang, per group."""
     out: dict[str, list[str]] = {}
-    m = compile_scenario(sc)
+    m = compiled(sc)
     first: dict[int, int] = {}
     later: dict[int, int] = {}
     for ct in sc.call_types:
@@ -341,19 +342,22 @@ def staff(
         meets the targets as from a cold start, and is usually found with fewer plans.
     """
     t0 = time.perf_counter()
-    m = compile_scenario(sc)
+    m = compiled(sc)  # compiled before the workers start: they inherit it
     erlang = erlang_plan(sc)
     first = start_plan(start, erlang, sc.horizon.warmup_intervals)
     if not enforced_checks(sc):
         raise ValueError(
             "the scenario has no target staffing can act on (service level, abandonment, ASA, answer rate, occupancy cap, tier targets)"
         )
-    searcher = Searcher(sc, seed, workers, log, executor)
-    result = searcher.run(first, warm=start is not None)
-    sim = result.plan
-    shrink = sc.staffing.shrinkage
-    scheduled = np.where(sim > 0, np.ceil(sim / (1.0 - shrink) - 1e-9), 0).astype(np.int64)
-    rs = rostered(sc, searcher, sim, scheduled, log)
+    n = default_workers(sc.staffing.replications) if workers is None else workers
+    # one pool for the search and the rosters' simulations
+    with pool_for(n, [sc], executor) as pool:
+        searcher = Searcher(sc, seed, n, log, pool)
+        result = searcher.run(first, warm=start is not None)
+        sim = result.plan
+        shrink = sc.staffing.shrinkage
+        scheduled = np.where(sim > 0, np.ceil(sim / (1.0 - shrink) - 1e-9), 0).astype(np.int64)
+        rs = rostered(sc, searcher, sim, scheduled, log)
     labels = [interval_label(sc, i) for i in range(m.n_intervals)]
     return StaffingPlan(
         scenario=sc,
