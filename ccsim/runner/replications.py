@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ccsim.engine.compile import Compiled, compile_scenario
+from ccsim.engine.draws import DrawTape, keeping
 from ccsim.engine.model import Simulation
 from ccsim.results import fold as folding
 from ccsim.results.aggregate import RepCounts, aggregate
@@ -61,6 +62,7 @@ def run_replication(
     keep_calls: bool = False,
     staffing: NDArray[np.int64] | None = None,
     fold_rows: int | None = None,
+    tapes: dict[Any, DrawTape] | None = None,
 ) -> RepCounts:
     """Simulate one replication and reduce it to counts (what workers return).
 
@@ -69,11 +71,14 @@ def run_replication(
     more than ``fold_rows`` rows (default ``ccsim.results.fold.FOLD_ROWS``) folds them
     into counts as it goes, unless its calls are kept (``ccsim.results.fold``). An
     ``int`` scenario is a position among the scenarios this worker's pool holds.
+    ``tapes``: the per-call draws of earlier runs of this replication, read again
+    (``ccsim.engine.draws.keeping``; the same numbers).
     """
     m = compiled(installed(scenario))
     if staffing is not None:
         m = dataclasses.replace(m, staffing=np.asarray(staffing, dtype=np.int64))
-    sim = Simulation(m, replication, seed)
+    with keeping(tapes):
+        sim = Simulation(m, replication, seed)
     fold = Fold(m) if can_fold(m, keep_calls) else None
     if fold is not None:  # a long run folds its rows into counts as it goes
         sim.rec.sink, sim.rec.every = fold, folding.FOLD_ROWS if fold_rows is None else fold_rows

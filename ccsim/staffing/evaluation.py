@@ -19,6 +19,7 @@ import dataclasses
 import math
 import time
 import warnings
+from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,10 +31,16 @@ from numpy.typing import NDArray
 from ccsim.engine.compile import Compiled
 from ccsim.results.kpis import t_quantile
 from ccsim.results.result import SimulationResult
+from ccsim.runner.pool import WorkerPool
 from ccsim.runner.replications import Job, drop_jobs, run_jobs, submit_jobs
 from ccsim.scenario.schema import Scenario
 from ccsim.staffing.checks import Check, enforced_checks
-from ccsim.staffing.figures import RepFigures, cell_matrices, plan_replication
+from ccsim.staffing.figures import (
+    RepFigures,
+    cell_matrices,
+    plan_replication,
+    plan_replication_kept,
+)
 from ccsim.staffing.sequential import bound, hopeless, looks, missed
 
 IntMatrix = NDArray[np.int64]
@@ -120,7 +127,7 @@ class PlanEvaluator:
             # every replication starts now, the later ones on speculation: a worker done
             # with its part of a look goes on while the look is judged; a rejected plan
             # drops them (same numbers, fewer idle workers)
-            futures = submit_jobs(self._jobs(plan, range(self.reps)), pool, fn=plan_replication)
+            futures = submit_jobs(self._jobs(plan, range(self.reps)), pool, fn=_task(pool))
         figs: list[RepFigures] = []
         for n in stops:
             if futures:
@@ -158,7 +165,7 @@ class PlanEvaluator:
 
     def _run(self, plan: IntMatrix, pool: Executor | None, which: range) -> list[RepFigures]:
         jobs = self._jobs(plan, which)
-        out: list[RepFigures] = run_jobs(jobs, self.workers, executor=pool, fn=plan_replication)
+        out: list[RepFigures] = run_jobs(jobs, self.workers, executor=pool, fn=_task(pool))
         return out
 
     def _evaluation(self, plan: IntMatrix, figs: list[RepFigures], t0: float) -> Evaluation:
@@ -231,6 +238,17 @@ class PlanEvaluator:
             elif missed(v, c, self.z):
                 out.append((c, bound(v, c.rule, self.z)))
         return out
+
+
+def _task(pool: Executor | None) -> Callable[[Job], RepFigures]:
+    """What a replication of a plan runs: in this process or a local worker, with the draws kept.
+
+    A local worker ends with the search, and this process lets go of the draws when
+    the search ends (``Searcher.run``); a cluster's workers live on, so they draw afresh.
+    """
+    return (
+        plan_replication_kept if pool is None or isinstance(pool, WorkerPool) else plan_replication
+    )
 
 
 def with_staffing(m: Compiled, plan: IntMatrix) -> Compiled:

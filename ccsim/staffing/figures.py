@@ -22,6 +22,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from ccsim.engine.compile import Compiled
+from ccsim.engine.draws import DrawTape
 from ccsim.results import kpis as K
 from ccsim.results.aggregate import CELL_KEYS, RepCounts
 from ccsim.runner.pool import installed
@@ -56,6 +57,42 @@ def plan_replication(job: Job) -> RepFigures:
     sc = installed(job[0])
     counts = run_replication(*job)
     return reduce_replication(sc, counts, job[4], job[2])
+
+
+#: most rows of per-call draws a process keeps for the plans of one scenario (about
+#: 600 bytes each: 360 MB; the province's 6 replications need 420,000); a scenario
+#: whose replications need more draws them afresh
+TAPE_ROWS = 600_000
+
+#: in this process: the scenario whose draws are kept, and its tapes (None: too many)
+_TAPES: tuple[Any, dict[Any, DrawTape] | None] = (None, None)
+
+
+def plan_replication_kept(job: Job) -> RepFigures:
+    """``plan_replication`` reading the replication's per-call draws from earlier plans.
+
+    Common random numbers: every plan's replication ``r`` has the same per-call draws,
+    kept here from the first plan that ran it in this process (``ccsim.engine.draws``);
+    the same numbers as ``plan_replication``. The search's local workers and its
+    in-process runs use it (``drop_kept_draws`` at the end); a long-lived cluster
+    worker would keep the draws after the search, so Dask runs ``plan_replication``.
+    """
+    global _TAPES
+    sc = installed(job[0])
+    if _TAPES[0] is not sc:
+        _TAPES = (sc, {})
+    tapes = _TAPES[1]
+    if tapes is not None and sum(len(t.rows) for t in tapes.values()) > TAPE_ROWS:
+        tapes = None  # too many to keep: drawn afresh from now on
+        _TAPES = (sc, None)
+    counts = run_replication(*job, tapes=tapes)
+    return reduce_replication(sc, counts, job[4], job[2])
+
+
+def drop_kept_draws() -> None:
+    """Let go of the draws ``plan_replication_kept`` kept in this process."""
+    global _TAPES
+    _TAPES = (None, None)
 
 
 def reduce_replication(

@@ -16,6 +16,7 @@ from ccsim.runner.replications import compiled, default_workers
 from ccsim.scenario.routing import plan_for
 from ccsim.scenario.schema import Scenario
 from ccsim.staffing.erlang_step import erlang_plan
+from ccsim.staffing.figures import drop_kept_draws
 from ccsim.staffing.lines_check import lines_check
 from ccsim.staffing.plan_views import PlanViews
 from ccsim.staffing.rostering import Rostered, roster_doc, rostered
@@ -351,13 +352,17 @@ def staff(
         )
     n = default_workers(sc.staffing.replications) if workers is None else workers
     # one pool for the search and the rosters' simulations
-    with pool_for(n, [sc], executor) as pool:
-        searcher = Searcher(sc, seed, n, log, pool)
-        result = searcher.run(first, warm=start is not None)
-        sim = result.plan
-        shrink = sc.staffing.shrinkage
-        scheduled = np.where(sim > 0, np.ceil(sim / (1.0 - shrink) - 1e-9), 0).astype(np.int64)
-        rs = rostered(sc, searcher, sim, scheduled, log)
+    try:
+        with pool_for(n, [sc], executor) as pool:
+            searcher = Searcher(sc, seed, n, log, pool)
+            result = searcher.run(first, warm=start is not None)
+            sim = result.plan
+            shrink = sc.staffing.shrinkage
+            need = np.where(sim > 0, np.ceil(sim / (1.0 - shrink) - 1e-9), 0)
+            scheduled = need.astype(np.int64)
+            rs = rostered(sc, searcher, sim, scheduled, log)
+    finally:
+        drop_kept_draws()  # run in this process with one worker
     labels = [interval_label(sc, i) for i in range(m.n_intervals)]
     return StaffingPlan(
         scenario=sc,

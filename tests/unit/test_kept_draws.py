@@ -1,0 +1,68 @@
+"""Per-call draws kept from one run of a replication and read again by later runs.
+
+The staffing search simulates each replication once per plan: with common random
+numbers the per-call draws are the same every time, so a worker keeps them
+(``ccsim.engine.draws.keeping``). Runs that read kept draws must give exactly the
+numbers of runs that draw afresh, whatever plans come before them, including plans
+that need more repeat calls than any earlier one (their extra rows are drawn then).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+import ccsim
+from ccsim.engine.compile import compile_scenario
+from ccsim.engine.draws import keeping
+from ccsim.engine.model import Simulation
+from ccsim.staffing.evaluation import with_staffing
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+def small_province() -> ccsim.Scenario:
+    """The default province on a quieter day: redials, returns, IVR and tiers, in a second."""
+    doc = yaml.safe_load((SCENARIOS / "province_10000.yaml").read_text())
+    doc["demand"]["daily_volume"] //= 10
+    return ccsim.parse_scenario(doc)
+
+
+def records(m, rep, tapes=None):
+    with keeping(tapes):
+        sim = Simulation(m, rep, 5)
+    return sim.run().calls
+
+
+def test_runs_reading_kept_draws_equal_runs_drawing_afresh() -> None:
+    sc = small_province()
+    m = compile_scenario(sc)
+    lean = with_staffing(m, np.maximum(m.staffing * 2 // 3, 0))  # more redials and returns
+    tapes: dict = {}
+    # the lean plan first, then the full one, and each again: every run as drawn afresh
+    for plan in (lean, m, lean, m):
+        for rep in (0, 1):
+            kept, fresh = records(plan, rep, tapes), records(plan, rep)
+            assert kept.keys() == fresh.keys()
+            for k in fresh:
+                np.testing.assert_array_equal(kept[k], fresh[k], err_msg=k)
+    assert {key[:2] for key in tapes} == {(5, 0), (5, 1)}
+    # the lean plan's repeat calls drew rows the full plan then read (and the other way)
+    kinds = records(lean, 0)["kind"]
+    assert (kinds != 0).sum() > 0.05 * kinds.size
+
+
+def test_two_runs_reading_one_tape_at_once_read_the_same_rows() -> None:
+    """Rows are read by position: a run that finds rows another run drew reads those."""
+    sc = small_province()
+    m = compile_scenario(sc)
+    tapes: dict = {}
+    with keeping(tapes):
+        first, second = Simulation(m, 0, 5), Simulation(m, 0, 5)
+    a, b = first.run().calls, second.run().calls
+    fresh = records(m, 0)
+    for k in fresh:
+        np.testing.assert_array_equal(a[k], fresh[k], err_msg=k)
+        np.testing.assert_array_equal(b[k], fresh[k], err_msg=k)
