@@ -15,6 +15,7 @@ them again (about a tenth of a province replication's time).
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -54,7 +55,8 @@ class CallDraws:
         #: u_contained, u_fcr, u_dialect, u_order, patience, talk, wrap]`` (a block of
         #: rows is drawn when its first row is asked for)
         self.next: Callable[[], list[float]]
-        tapes = _KEEPING[-1] if _KEEPING else None
+        stack = _KEEPING.stack
+        tapes = stack[-1] if stack else None
         if tapes is None:
             self.next = _rows(self._blocks()).__next__
             return
@@ -113,22 +115,30 @@ def _replay(tape: DrawTape) -> Iterator[list[float]]:
         i = n
 
 
-_KEEPING: list[dict[Any, DrawTape] | None] = []
+class _Keeping(threading.local):
+    """The tapes of the ``keeping`` blocks open in this thread, innermost last."""
+
+    def __init__(self) -> None:
+        self.stack: list[dict[Any, DrawTape] | None] = []
+
+
+_KEEPING = _Keeping()
 
 
 @contextmanager
 def keeping(tapes: dict[Any, DrawTape] | None) -> Iterator[None]:
-    """Simulations made in this block read their per-call draws from ``tapes`` (None: as usual).
+    """Simulations made in this block (this thread) read their per-call draws from ``tapes``.
 
-    ``tapes`` maps ``(seed, replication, stream)`` to its tape; the caller owns it and
+    ``tapes`` maps ``(seed, replication, stream)`` to its tape, for one scenario (its
+    runs may differ in staffing only); None: drawn as usual. The caller owns it and
     drops it when the runs of these replications are over (a tape holds every row a
     run has needed: about 40 MB for a province replication).
     """
-    _KEEPING.append(tapes)
+    _KEEPING.stack.append(tapes)
     try:
         yield
     finally:
-        _KEEPING.pop()
+        _KEEPING.stack.pop()
 
 
 IvrStreams = tuple[Buffered, Buffered, Buffered, Buffered]
