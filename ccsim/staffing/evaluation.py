@@ -244,7 +244,7 @@ def _task(pool: Executor | None) -> Callable[[Job], RepFigures]:
     """What a replication of a plan runs: in this process or a local worker, with the draws kept.
 
     A local worker ends with the search, and this process lets go of the draws when
-    the search ends (``Searcher.run``); a cluster's workers live on, so they draw afresh.
+    ``staff`` ends; a cluster's workers live on, so they draw afresh.
     """
     return (
         plan_replication_kept if pool is None or isinstance(pool, WorkerPool) else plan_replication

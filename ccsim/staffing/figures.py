@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from ccsim.analytics.offered import expected_arrivals
 from ccsim.engine.compile import Compiled
 from ccsim.engine.draws import DrawTape
 from ccsim.results import kpis as K
@@ -60,8 +61,8 @@ def plan_replication(job: Job) -> RepFigures:
 
 
 #: most rows of per-call draws a process keeps for the plans of one scenario (about
-#: 600 bytes each: 360 MB; the province's 6 replications need 420,000); a scenario
-#: whose replications need more draws them afresh
+#: 500 bytes each: 300 MB; the province's 6 replications need about 450,000); a
+#: scenario whose replications are expected to need more draws them afresh
 TAPE_ROWS = 600_000
 
 #: in this process: the scenario whose draws are kept, and its tapes (None: too many)
@@ -80,13 +81,22 @@ def plan_replication_kept(job: Job) -> RepFigures:
     global _TAPES
     sc = installed(job[0])
     if _TAPES[0] is not sc:
-        _TAPES = (sc, {})
+        keep = sc.staffing.replications * rows_per_replication(sc) <= TAPE_ROWS
+        _TAPES = (sc, {} if keep else None)
     tapes = _TAPES[1]
     if tapes is not None and sum(len(t.rows) for t in tapes.values()) > TAPE_ROWS:
         tapes = None  # too many to keep: drawn afresh from now on
         _TAPES = (sc, None)
     counts = run_replication(*job, tapes=tapes)
     return reduce_replication(sc, counts, job[4], job[2])
+
+
+def rows_per_replication(sc: Scenario) -> float:
+    """About how many rows of per-call draws a replication reads.
+
+    Its expected fresh callers, and half as many repeat calls (redials, returns, chasers).
+    """
+    return 1.5 * sum(float(expected_arrivals(sc, ct).sum()) for ct in sc.call_types)
 
 
 def drop_kept_draws() -> None:

@@ -215,15 +215,18 @@ class JointSearch:
         )  # fmt: skip
 
     def model(self, ev: Evaluation) -> Model:
-        """The guided model calibrated on a simulated plan, its tables down to 8 agents fewer."""
+        """The guided model calibrated on a simulated plan, its tables from 8 agents fewer."""
         guide = self.s.guide
         cal = guide.calibration(ev)
         P = ev.plan
         lo = np.maximum(P - 8, 0)
+        # every cell over the same width (up to 8 above a small cell's plan): a re-roster
+        # adds agents where its shifts cover more than the plan, and reads them there
+        hi = lo + int((P - lo).max())
         sl = self.s.sc.sl
         with_asa = any(c.kpi == "asa_s" for c in self.s.evaluator.checks)
         tables = erlang_tables(
-            cal, lo, P, self.s.m.interval_s, sl.threshold_s, sl.formula, with_asa
+            cal, lo, hi, self.s.m.interval_s, sl.threshold_s, sl.formula, with_asa
         )
         return Model(
             cal, tables, self.s.evaluator.checks, self.s.evaluator.z, self.s.m.interval_s,

@@ -164,3 +164,23 @@ def test_rostered_targets_carry_the_search_verdict_beside_the_mean(toy):
             break
     assert (True, False) in seen, "no roster met on the mean and missed at 95 %: widen the cuts"
     assert (False, True) not in seen
+
+
+def test_the_joint_model_reads_erlang_above_a_small_cells_plan(toy):
+    """A re-roster adds agents where its shifts cover more than the plan, and the joint
+    model predicts their gain from its tables: every cell's table spans the widest
+    cell's range (from 8 agents fewer), so a small cell's holds Erlang's figures above
+    its plan, not its value at the plan repeated."""
+    sc, plan = toy
+    s = Searcher(sc, workers=1)
+    js = JointSearch(s, plan.simulated, plan.roster_result.two_step, None, None)
+    P = plan.simulated.copy()
+    P[0, 2] = 12  # a large cell: the tables span 9 agents
+    model = js.model(s.evaluator.evaluate(P, None))
+    small = [i for i in range(P.shape[1]) if 0 < P[0, i] < 8]
+    assert small
+    gains = [model.deltas(0, i, int(P[0, i]), 1)["service_level"] for i in small]
+    assert all(g > 0 for g in gains)  # one agent more above the plan still helps
+    for i in small:  # and the table goes on rising above the plan
+        sl = model.t.sl[0, i]
+        assert (np.diff(sl) >= 0).all() and sl[-1] > sl[int(P[0, i])]

@@ -66,3 +66,33 @@ def test_two_runs_reading_one_tape_at_once_read_the_same_rows() -> None:
     for k in fresh:
         np.testing.assert_array_equal(a[k], fresh[k], err_msg=k)
         np.testing.assert_array_equal(b[k], fresh[k], err_msg=k)
+
+
+def test_draws_are_kept_only_for_replications_expected_to_fit(monkeypatch) -> None:
+    """A worker keeps a scenario's draws only if all its replications' rows fit the bound."""
+    from ccsim.staffing import figures
+
+    sc = small_province()
+    m = compile_scenario(sc)
+    rows = figures.rows_per_replication(sc)
+    assert sc.staffing.replications == 6 and 5_000 < rows < 20_000
+    job = (sc, 0, 5, False, m.staffing)
+    try:
+        monkeypatch.setattr(figures, "TAPE_ROWS", 5 * rows)  # 6 replications would not fit
+        figures.drop_kept_draws()
+        figures.plan_replication_kept(job)
+        assert figures._TAPES == (sc, None)
+        monkeypatch.setattr(figures, "TAPE_ROWS", 6 * rows)
+        figures.drop_kept_draws()
+        kept = figures.plan_replication_kept(job)
+        tapes = figures._TAPES[1]
+        # the rows a replication read, each stream's rounded up to whole blocks of 512
+        assert tapes and 0.5 * rows < sum(len(t.rows) for t in tapes.values()) <= rows + 512 * len(
+            tapes
+        )
+        # and the figures are those of draws made afresh
+        fresh = figures.plan_replication(job)
+        for name, v in fresh.values.items():
+            np.testing.assert_array_equal(kept.values[name], v, err_msg=name)
+    finally:
+        figures.drop_kept_draws()
