@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -155,6 +156,33 @@ def cli() -> None:
     """  # noqa: D301 (click reads the \b character)
 
 
+#: after Ctrl-C or SIGTERM the program ends within this many seconds, even when a
+#: clean-up at exit never returns (a process pool's threads waiting on workers that
+#: were stopped mid-task)
+EXIT_GRACE_S = 10.0
+
+
 def main() -> None:
     """Console-script entry point."""
-    cli.main(prog_name="ccsim")
+    try:
+        cli.main(prog_name="ccsim")
+    except SystemExit as exc:
+        if exc.code in (EXIT_INTERRUPTED, EXIT_TERMINATED):
+            _end_within(EXIT_GRACE_S, int(exc.code))
+        raise
+
+
+def _end_within(seconds: float, code: int) -> None:
+    """End the process with ``code`` in ``seconds`` if the normal exit has not by then."""
+
+    def end() -> None:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:  # a closed stream: nothing left to say
+                pass
+        os._exit(code)
+
+    timer = threading.Timer(seconds, end)
+    timer.daemon = True  # a normal exit does not wait for it
+    timer.start()

@@ -117,3 +117,19 @@ def test_output_folders_get_the_usual_permissions(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert folder.stat().st_mode & 0o777 == 0o755
+
+
+def test_after_a_signal_the_program_ends_even_if_its_exit_hangs() -> None:
+    """A clean-up at exit that never returns (here a thread that never ends) does not keep
+    an interrupted program alive: it ends with the signal's code within the grace period."""
+    code = (
+        "import sys, threading, time\n"
+        "from ccsim.cli import _end_within\n"
+        "threading.Thread(target=time.sleep, args=(600,)).start()  # joined at exit\n"
+        "_end_within(0.5, 143)\n"
+        "sys.exit(143)\n"
+    )
+    t0 = time.monotonic()
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=60, capture_output=True)
+    assert proc.returncode == 143, proc.stderr.decode()
+    assert time.monotonic() - t0 < 30
