@@ -79,7 +79,8 @@ Examples:
 @click.option(
     "--strict",
     is_flag=True,
-    help="Exit with code 1 if the plan misses a target (no staffing within the limits meets it).",
+    help="Exit with code 1 if the plan misses a target staffing acts on (no staffing within "
+    "the limits meets it).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 @set_option
@@ -247,16 +248,15 @@ def print_plan(doc: dict[str, Any]) -> None:
     )
     trows = []
     for name, t in doc["targets"].items():
-        trows.append(
-            [
-                target_label(name, t),
-                f"{t['rule']} {fmt_kpi(t['kpi'], t['target'])}",
-                fmt_kpi(t["kpi"], t["value"]),
-                "[green]met[/green]" if t["met"] else "[red]MISSED[/red]",
-            ]
-        )
+        mark = "[green]met[/green]" if t["met"] else "[red]MISSED[/red]"
+        if not t["met"] and not t.get("staffed", True):
+            mark = "[yellow]missed*[/yellow]"
+        name_, rule = target_label(name, t), f"{t['rule']} {fmt_kpi(t['kpi'], t['target'])}"
+        trows.append([name_, rule, fmt_kpi(t["kpi"], t["value"]), mark])
     if trows:
         con.print(simple_table(["target (simulated plan)", "rule", "value", ""], trows))
+    if any("*" in r[3] for r in trows):
+        con.print("* agents do not move it (IVR, FCR, ...): reported, not read by --strict")
     lrows = [
         [
             ln["scope"],

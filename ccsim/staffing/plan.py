@@ -129,7 +129,9 @@ class StaffingPlan(PlanViews):
         enforced = {c.name for c in enforced_checks(self.scenario)}
         out = {}
         for name, doc in targets.items():
-            doc = {**doc, "met_on_mean": doc["met"]}
+            # ``staffed``: a target the search holds; the others (IVR self-service, FCR,
+            # ...) are reported, agents do not move them and ``--strict`` does not read them
+            doc = {**doc, "met_on_mean": doc["met"], "staffed": name in enforced}
             if name in enforced:
                 doc["met"] = name not in failing
             out[name] = doc

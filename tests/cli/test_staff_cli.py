@@ -171,3 +171,24 @@ def test_staff_bad_input(ccsim, tmp_path):
     p.write_text(yaml.safe_dump(data))
     r = ccsim("staff", p, "--quiet")
     assert r.code == 2 and "no target staffing can act on" in r.err
+
+
+def test_a_target_agents_do_not_move_is_reported_apart_and_not_read_by_strict(ccsim, tmp_path):
+    """A missed target the search does not act on (here a minimum occupancy) is marked as
+    such: ``staffed: false`` in --json, "missed*" with a footnote in the text view, and
+    --strict still exits 0 when every target staffing acts on is met."""
+    path = scenario(tmp_path)
+    data = yaml.safe_load(path.read_text())
+    data["targets"]["min_occupancy"] = 0.99
+    path.write_text(yaml.safe_dump(data))
+    r = ccsim("staff", path, "--json", "--quiet", "--strict")
+    assert r.code == 0, r.err
+    doc = r.json()
+    t = doc["targets"]
+    assert doc["feasible"] is True
+    assert t["min_occupancy"]["met"] is False and t["min_occupancy"]["staffed"] is False
+    assert t["service_level"]["staffed"] is True and t["abandon_rate"]["staffed"] is True
+    text = ccsim("staff", path)
+    assert text.code == 0, text.err
+    assert "missed*" in text.out and "MISSED" not in text.out
+    assert "not read by --strict" in text.out
