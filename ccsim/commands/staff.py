@@ -221,7 +221,7 @@ def print_plan(doc: dict[str, Any]) -> None:
     con.print(
         f"[bold]{doc['scenario']}[/bold]: staffing plan in {doc['wall_s']:.1f} s ({doc['evaluations']} plans simulated, "
         f"{doc['replications']} replications each, {doc['replications_run']} replications in all "
-        f"with the plans rejected on their first ones, seed {doc['seed']}). {doc['statement'].capitalize()}."
+        f"(a plan rejected early counts those it ran), seed {doc['seed']}). {doc['statement'].capitalize()}."
     )
     con.print(
         f"Agent-hours: Erlang {h['erlang']:,.1f}, simulated {h['sim']:,.1f}, scheduled {h['scheduled']:,.1f} "
