@@ -228,11 +228,20 @@ def tier_sl_values(res: Measured, tier: str, threshold_s: float | None, formula:
 
 def sl_counts(res: Measured, dim: str, key: str, threshold_s: float | None) -> dict[str, Any]:
     """Per replication: requests, answers and those within a threshold, of one label of ``dim``."""
-    sc = res.scenario
+    return sl_inputs(res.scenario, res.sums([dim]).xs(key, level=dim), threshold_s)
+
+
+def sl_inputs(sc: Scenario, sums: Any, threshold_s: float | None) -> dict[str, Any]:
+    """The counts ``service_level`` reads at ``threshold_s`` (None: the scenario's), from sums.
+
+    ``sums``: summed counter columns by name (a table, or a dict of arrays); a threshold
+    other than the scenario's has columns of its own (``answered_within@10``).
+    """
     t = sc.sl.threshold_s if threshold_s is None else threshold_s
-    sums = res.sums([dim]).xs(key, level=dim)
-    counts = {k: sums[k].to_numpy() for k in ("requests", "answered")}
     suffix = "" if t == sc.sl.threshold_s else f"@{t:g}"
-    counts["answered_within"] = sums[f"answered_within{suffix}"].to_numpy()
-    counts["abandoned_within"] = sums[f"abandoned_within{suffix}"].to_numpy()
-    return counts
+    return {
+        "requests": np.asarray(sums["requests"]),
+        "answered": np.asarray(sums["answered"]),
+        "answered_within": np.asarray(sums[f"answered_within{suffix}"]),
+        "abandoned_within": np.asarray(sums[f"abandoned_within{suffix}"]),
+    }

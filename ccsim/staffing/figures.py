@@ -14,7 +14,9 @@ rounding: summed in another order) and the same formulas (``ccsim.results.kpis``
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -26,6 +28,7 @@ from ccsim.engine.compile import Compiled
 from ccsim.engine.draws import DrawTape
 from ccsim.results import kpis as K
 from ccsim.results.aggregate import CELL_KEYS, RepCounts
+from ccsim.results.targets import sl_inputs
 from ccsim.runner.pool import installed
 from ccsim.runner.replications import Job, compiled, run_replication
 from ccsim.scenario.schema import Scenario
@@ -55,18 +58,7 @@ class RepFigures:
 
 def plan_replication(job: Job) -> RepFigures:
     """Simulate one replication of a plan and reduce it where it ran (a worker's task)."""
-    sc = installed(job[0])
-    counts = run_replication(*job)
-    return reduce_replication(sc, counts, job[4], job[2])
-
-
-#: most rows of per-call draws a process keeps for the plans of one scenario (about
-#: 500 bytes each: 300 MB; the province's 6 replications need about 450,000); a
-#: scenario whose replications are expected to need more draws them afresh
-TAPE_ROWS = 600_000
-
-#: in this process: the scenario whose draws are kept, and its tapes (None: too many)
-_TAPES: tuple[Any, dict[Any, DrawTape] | None] = (None, None)
+    return _figures(job, None)
 
 
 def plan_replication_kept(job: Job) -> RepFigures:
@@ -78,17 +70,37 @@ def plan_replication_kept(job: Job) -> RepFigures:
     in-process runs use it (``drop_kept_draws`` at the end); a long-lived cluster
     worker would keep the draws after the search, so Dask runs ``plan_replication``.
     """
-    global _TAPES
+    return _figures(job, _kept_tapes(installed(job[0])))
+
+
+def _figures(job: Job, tapes: dict[Any, DrawTape] | None) -> RepFigures:
     sc = installed(job[0])
+    return reduce_replication(sc, run_replication(*job, tapes=tapes))
+
+
+#: most rows of per-call draws a process keeps for the plans of one scenario (about
+#: 500 bytes each: 300 MB; the province's 6 replications need about 450,000); a
+#: scenario whose replications are expected to need more draws them afresh
+TAPE_ROWS = 600_000
+
+#: in this process: the scenario whose draws are kept, and its tapes (None: too many)
+_TAPES: tuple[Any, dict[Any, DrawTape] | None] = (None, None)
+
+
+def _kept_tapes(sc: Scenario) -> dict[Any, DrawTape] | None:
+    """The tapes this process keeps of ``sc`` (another scenario's are dropped); None: none.
+
+    Kept when every replication is expected to fit ``TAPE_ROWS``; if they turn out to
+    need more, dropped once over it.
+    """
+    global _TAPES
     if _TAPES[0] is not sc:
-        keep = sc.staffing.replications * rows_per_replication(sc) <= TAPE_ROWS
-        _TAPES = (sc, {} if keep else None)
+        fits = sc.staffing.replications * rows_per_replication(sc) <= TAPE_ROWS
+        _TAPES = (sc, {} if fits else None)
     tapes = _TAPES[1]
     if tapes is not None and sum(len(t.rows) for t in tapes.values()) > TAPE_ROWS:
-        tapes = None  # too many to keep: drawn afresh from now on
         _TAPES = (sc, None)
-    counts = run_replication(*job, tapes=tapes)
-    return reduce_replication(sc, counts, job[4], job[2])
+    return _TAPES[1]
 
 
 def rows_per_replication(sc: Scenario) -> float:
@@ -105,17 +117,13 @@ def drop_kept_draws() -> None:
     _TAPES = (None, None)
 
 
-def reduce_replication(
-    sc: Scenario, counts: RepCounts, staffing: NDArray[np.int64] | None, seed: int
-) -> RepFigures:
+def reduce_replication(sc: Scenario, counts: RepCounts) -> RepFigures:
     """The figures of one replication's counts (see the module's description).
 
     Summed here with ``np.bincount`` over the counts' cells: the sums and KPI formulas
     (``kpis.compute``) of ``SimulationResult.kpi_values``, without its tables (they took
-    a tenth of a search replication's time). ``staffing`` and ``seed`` name the plan's
-    run; the figures come from the counts alone (agent time included).
+    a tenth of a search replication's time). Agent time comes from the counts too.
     """
-    del staffing, seed
     one = OneReplication(sc, compiled(sc), counts)
     fixed = [not grp.skills for _, grp in sc.groups]
     return RepFigures(counts, one.cell_kpis(), one.check_values(enforced_checks(sc), fixed))
@@ -137,15 +145,27 @@ class OneReplication:
             k: np.asarray(v, dtype=float) for k, v in cells.items() if k not in CELL_KEYS
         }
         self._key = {k: np.asarray(cells[k], dtype=np.int64) for k in CELL_KEYS}
+        self._agents = {k: np.asarray(v, dtype=float) for k, v in counts.agents.items()}
 
-    def _sums(self, key: NDArray[np.int64] | None, size: int) -> dict[str, NDArray[np.float64]]:
-        """Each counter summed per label (``key``: each cell's label; ``None``: the total)."""
-        if key is None:
-            return {k: np.atleast_1d(v.sum()) for k, v in self._counters.items()}
+    def _sums(self, key: NDArray[np.int64], size: int) -> dict[str, NDArray[np.float64]]:
+        """Each counter summed per label (``key``: each cell's label, below ``size``)."""
         return {
             k: np.bincount(key, weights=v, minlength=size).astype(np.float64, copy=False)
             for k, v in self._counters.items()
         }
+
+    @cached_property
+    def _total(self) -> dict[str, Any]:
+        """KPIs of the whole measured period (index 0)."""
+        m = self.m
+        a = {k: np.atleast_1d(v.sum()) for k, v in self._agents.items()}
+        period = m.horizon_s - m.warmup_intervals * m.interval_s
+        sums = {k: np.atleast_1d(v.sum()) for k, v in self._counters.items()}
+        return K.compute(sums, self.sc.sl.formula, a, period)
+
+    @cached_property
+    def _tier_sums(self) -> dict[str, NDArray[np.float64]]:
+        return self._sums(self._key["tier"], len(self.m.tier_ids))
 
     def cell_kpis(self) -> dict[str, NDArray[np.float64]]:
         """``CELL_KPIS`` per [group, interval]: NaN in the warm-up intervals and without calls."""
@@ -153,8 +173,7 @@ class OneReplication:
         n, G = m.n_intervals, len(m.group_ids)
         key = self._key["interval"] * (G + 1) + self._key["group"] + 1  # group -1: none
         c = {k: v.reshape(n, G + 1)[:, 1:] for k, v in self._sums(key, n * (G + 1)).items()}
-        agents = {k: np.asarray(v, dtype=float) for k, v in self.counts.agents.items()}
-        vals = K.compute(c, self.sc.sl.formula, agents, m.interval_s)
+        vals = K.compute(c, self.sc.sl.formula, self._agents, m.interval_s)
         out = {}
         for kpi in CELL_KPIS:
             v = np.array(vals[kpi], dtype=float)
@@ -166,52 +185,34 @@ class OneReplication:
         """Each check's value in this replication (per interval: an array over every interval)."""
         sc, m = self.sc, self.m
         out: dict[str, Any] = {}
-        total: dict[str, Any] | None = None
-        tiers: dict[str, Any] | None = None
         for c in checks:
-            if c.scope == "period":
-                if c.kpi == "occupancy" and any(fixed):
-                    out[c.name] = self._inbound_occupancy(fixed)
-                    continue
-                if total is None:
-                    a = {k: np.atleast_1d(np.asarray(v, dtype=float).sum())
-                         for k, v in self.counts.agents.items()}  # fmt: skip
-                    period = m.horizon_s - m.warmup_intervals * m.interval_s
-                    total = K.compute(self._sums(None, 1), sc.sl.formula, a, period)
-                out[c.name] = float(np.asarray(total[c.kpi])[0])
+            if c.scope == "period" and c.kpi == "occupancy" and any(fixed):
+                out[c.name] = self._inbound_occupancy(fixed)
+            elif c.scope == "period":
+                out[c.name] = float(np.asarray(self._total[c.kpi])[0])
             elif c.scope == "interval":
                 sums = self._sums(self._key["interval"], m.n_intervals)
                 per = np.array(K.service_level(sums, sc.sl.formula), dtype=float)
                 per[: m.warmup_intervals] = np.nan  # not measured
                 out[c.name] = per
             else:
-                tier = list(m.tier_ids).index(c.scope.split(":", 1)[1])
-                sums = self._sums(self._key["tier"], len(m.tier_ids))
+                tier = m.tier_ids.index(c.scope.split(":", 1)[1])
                 if c.kpi == "service_level":  # at the tier's own threshold and formula
                     spec = sc.tier_list[tier].targets
                     assert spec is not None and spec.service_level is not None
                     sl = spec.service_level
-                    t = sc.sl.threshold_s if sl.threshold_s is None else sl.threshold_s
-                    suffix = "" if t == sc.sl.threshold_s else f"@{t:g}"
-                    counts = {
-                        "requests": sums["requests"], "answered": sums["answered"],
-                        "answered_within": sums[f"answered_within{suffix}"],
-                        "abandoned_within": sums[f"abandoned_within{suffix}"],
-                    }  # fmt: skip
+                    counts = sl_inputs(sc, self._tier_sums, sl.threshold_s)
                     v = K.service_level(counts, sl.formula or sc.sl.formula)
                 else:
-                    if tiers is None:
-                        tiers = K.compute(sums, sc.sl.formula)
-                    v = tiers[c.kpi]
+                    v = K.compute(self._tier_sums, sc.sl.formula)[c.kpi]
                 out[c.name] = float(np.asarray(v, dtype=float)[tier])
         return out
 
     def _inbound_occupancy(self, fixed: list[bool]) -> float:
         """Occupancy of the groups the plan staffs (outbound-only groups are not planned)."""
         keep = ~np.asarray(fixed, dtype=bool)
-        busy = np.asarray(self.counts.agents["busy_s"], dtype=float)[:, keep].sum()
-        logged = np.asarray(self.counts.agents["logged_in_s"], dtype=float)[:, keep].sum()
-        return float(K._div(busy, logged))
+        busy, logged = (float(self._agents[k][:, keep].sum()) for k in ("busy_s", "logged_in_s"))
+        return busy / logged if logged > 0 else math.nan  # as kpis.compute's occupancy
 
 
 def cell_matrices(m: Compiled, per_rep: pd.DataFrame) -> dict[str, NDArray[np.float64]]:

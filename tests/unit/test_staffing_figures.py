@@ -88,7 +88,7 @@ def test_search_figures_equal_the_result_tables(make) -> None:
     checks = enforced_checks(sc)
     assert any(c.scope.startswith("tier:") for c in checks)
     counts = run_replication(sc, 0, sc.seed, False, m.staffing)
-    figs = reduce_replication(sc, counts, m.staffing, sc.seed)
+    figs = reduce_replication(sc, counts)
     cells, values = table_figures(sc, m, SimulationResult(sc, sc.seed, 1, [counts], 0.0, m))
     assert set(figs.cells) == set(CELL_KPIS) == set(cells)
     for kpi in CELL_KPIS:
