@@ -55,8 +55,7 @@ class CallDraws:
         #: u_contained, u_fcr, u_dialect, u_order, patience, talk, wrap]`` (a block of
         #: rows is drawn when its first row is asked for)
         self.next: Callable[[], list[float]]
-        stack = _KEEPING.stack
-        tapes = stack[-1] if stack else None
+        tapes = getattr(_KEEPING, "tapes", None)
         if tapes is None:
             self.next = _rows(self._blocks()).__next__
             return
@@ -115,14 +114,8 @@ def _replay(tape: DrawTape) -> Iterator[list[float]]:
         i = n
 
 
-class _Keeping(threading.local):
-    """The tapes of the ``keeping`` blocks open in this thread, innermost last."""
-
-    def __init__(self) -> None:
-        self.stack: list[dict[Any, DrawTape] | None] = []
-
-
-_KEEPING = _Keeping()
+#: per thread: ``tapes``, those of the ``keeping`` block open in it
+_KEEPING = threading.local()
 
 
 @contextmanager
@@ -134,11 +127,12 @@ def keeping(tapes: dict[Any, DrawTape] | None) -> Iterator[None]:
     drops it when the runs of these replications are over (a tape holds every row a
     run has needed: about 40 MB for a province replication).
     """
-    _KEEPING.stack.append(tapes)
+    outer = getattr(_KEEPING, "tapes", None)
+    _KEEPING.tapes = tapes
     try:
         yield
     finally:
-        _KEEPING.stack.pop()
+        _KEEPING.tapes = outer
 
 
 IvrStreams = tuple[Buffered, Buffered, Buffered, Buffered]

@@ -38,9 +38,8 @@ from typing import Any
 
 import numpy as np
 
-from ccsim.engine.compile import compile_scenario
 from ccsim.runner.pool import pool_for
-from ccsim.runner.replications import default_workers
+from ccsim.runner.replications import compiled, default_workers
 from ccsim.scenario.schema import Scenario, per_interval
 from ccsim.staffing.adds import simulated_adds
 from ccsim.staffing.checks import Check, enforced_checks
@@ -86,7 +85,7 @@ class Searcher:
         self.settings = sc.staffing
         self.seed = sc.seed if seed is None else seed
         self.reps = self.settings.replications
-        self.m = compile_scenario(sc)
+        self.m = compiled(sc)  # as staff() and the workers have it
         self.workers = default_workers(self.reps) if workers is None else workers
         self.log = log or (lambda msg: None)
         G, n = self.m.staffing.shape
