@@ -171,17 +171,18 @@ def morning_problems(
                     o.call_type,
                 )
             )
-        if o.stage == "callback" and wo is not None and wo.callback is not None:
-            if o.attempts > wo.callback.attempts:  # equal: the last one is under way
-                out.append(
-                    Problem(
-                        f"open_orders[{i}].attempts",
-                        f"is more than the {wo.callback.attempts} callback attempts its type "
-                        "makes at most",
-                        o.attempts,
-                    )
+        callback = wo.callback if o.stage == "callback" and wo is not None else None
+        if callback is not None and o.attempts > callback.attempts:
+            # equal is read: the last attempt is under way
+            out.append(
+                Problem(
+                    f"open_orders[{i}].attempts",
+                    f"is more than the {callback.attempts} callback attempts its type makes "
+                    "at most",
+                    o.attempts,
                 )
-        if o.stage == "callback" and wo is not None and wo.callback is None and wo.id not in called:
+            )
+        if o.stage == "callback" and wo is not None and callback is None and wo.id not in called:
             out.append(
                 Problem(
                     f"open_orders[{i}].stage",

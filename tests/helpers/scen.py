@@ -33,6 +33,14 @@ def campaign(**over: Any) -> dict[str, Any]:
     return c
 
 
+def orders_called_back(d: dict[str, Any], window: str) -> dict[str, Any]:
+    """``d`` with an outbound team ``out`` whose campaign calls worked orders back in ``window``."""
+    d["centers"][0]["groups"].append({"id": "out", "skills": [], "agents": 1})
+    feed = {"source": "work_orders"}
+    d["campaigns"] = [campaign(list=None, feed=feed, windows=[window], contact_prob=1.0)]
+    return d
+
+
 def base(**over: Any) -> dict[str, Any]:
     d: dict[str, Any] = {
         "name": "t",

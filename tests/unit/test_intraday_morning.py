@@ -23,7 +23,7 @@ from ccsim.intraday.snapshot import snapshot
 from ccsim.intraday.state import parse_state
 from ccsim.runner.simulate import simulate
 from ccsim.scenario import parse_scenario
-from tests.helpers.scen import base, campaign, const, orders_case
+from tests.helpers.scen import base, const, orders_called_back, orders_case
 
 # no arrivals of its own (the forward model's callers are the state's); IVR: 60 s to an
 # agent, 90 s of self-service, half the callers self-served; 2 agents, talk 100 s
@@ -362,17 +362,7 @@ def campaign_called_orders():
     """Orders called back by an outbound campaign (not the back office), from 02:00 on."""
     d = orders_case()
     del d["work_orders"][0]["callback"]
-    d["centers"][0]["groups"].append({"id": "out", "skills": [], "agents": 1})
-    d["campaigns"] = [
-        campaign(
-            list=None,
-            feed={"source": "work_orders"},
-            windows=["02:00-04:00"],
-            contact_prob=1.0,
-            groups=["out"],
-        )
-    ]
-    return d
+    return orders_called_back(d, "02:00-04:00")
 
 
 def test_an_order_a_campaign_calls_back_is_read_from_a_snapshot_and_called_back():

@@ -9,7 +9,7 @@ from ccsim.intraday.snapshot import snapshot
 from ccsim.intraday.state import parse_state
 from ccsim.runner import simulate
 from ccsim.scenario import parse_scenario
-from tests.helpers.scen import base, campaign, const
+from tests.helpers.scen import base, campaign, const, orders_called_back
 
 
 def outbound_case(agents=1, **over):
@@ -158,7 +158,6 @@ def test_campaign_validation():
 def test_callback_campaign_closes_work_orders():
     d = base(horizon={"duration_h": 2, "interval_min": 10})
     d["call_types"][0]["arrivals"] = {"times_s": [0.0]}
-    d["centers"][0]["groups"].append({"id": "out", "skills": [], "agents": 1})
     d["centers"][0]["back_office"] = [{"id": "bo", "order_types": ["wo"], "handlers": 1}]
     d["work_orders"] = [
         {
@@ -168,16 +167,7 @@ def test_callback_campaign_closes_work_orders():
             "limit_h": 1,
         }
     ]
-    d["campaigns"] = [
-        campaign(
-            list=None,
-            feed={"source": "work_orders"},
-            windows=["00:00-02:00"],
-            contact_prob=1.0,
-            groups=["out"],
-        )
-    ]
-    rec = Simulation(parse_scenario(d), 0).run()
+    rec = Simulation(parse_scenario(orders_called_back(d, "00:00-02:00")), 0).run()
     o = rec.orders
     # talk 10 s, order raised at 10, worked 10-110, called back: ring 30 s and a 60 s
     # talk, done at 200
