@@ -92,7 +92,6 @@ def main() -> None:
     one = time.perf_counter() - t0
     print(f"one replication of the scenario as given: {one:.2f} s")
     load0 = os.getloadavg()[0]
-    t0 = time.perf_counter()
     start = None
     if args.warm_start:
         from ccsim.commands.staff import previous_plan
