@@ -358,11 +358,15 @@ def test_open_order_rules(row, path, message):
     assert path in text and message in text, text
 
 
-def campaign_called_orders():
-    """Orders called back by an outbound campaign (not the back office), from 02:00 on."""
+def _no_callback():
     d = orders_case()
     del d["work_orders"][0]["callback"]
-    return orders_called_back(d, "02:00-04:00")
+    return d
+
+
+def campaign_called_orders():
+    """Orders called back by an outbound campaign (not the back office), from 02:00 on."""
+    return orders_called_back(_no_callback(), "02:00-04:00")
 
 
 def test_an_order_a_campaign_calls_back_is_read_from_a_snapshot_and_called_back():
@@ -378,12 +382,6 @@ def test_an_order_a_campaign_calls_back_is_read_from_a_snapshot_and_called_back(
     o = Simulation(fw.m, 0, 1).run().orders
     # dialled when the window opens (7,200 s): rings 30 s, talks 60 s
     assert o["t_done"].tolist() == [7290.0] and o["reached"].tolist() == [1]
-
-
-def _no_callback():
-    d = orders_case()
-    del d["work_orders"][0]["callback"]
-    return d
 
 
 def _campaign_for_other_orders():
